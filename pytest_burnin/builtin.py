@@ -1,0 +1,157 @@
+"""The built-in spec kinds and metric sources, as ordinary hook implementations.
+
+They are registered ``trylast``: a conftest.py or plugin that implements the
+same hooks is asked first, so it can add kinds or sources or replace these.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .errors import EvaluationError, SpecError
+from .kinds import Evaluation
+
+if TYPE_CHECKING:
+    from .context import RunContext
+    from .kinds import KindHandler
+    from .sources import MetricSource
+    from .spec.model import Entry
+
+
+def _duration_ms(entry: Entry, text: str, *path: str) -> int:
+    from .promql.parser import ParseError, parse_duration
+
+    try:
+        return parse_duration(text)
+    except (ParseError, ValueError) as exc:
+        raise entry.error(path, f"invalid duration {text!r}: {exc}") from None
+
+
+class SourceKind:
+    """``kind: Source``: the item checks the source answers and reports its extent."""
+
+    kind = "Source"
+    schema: str | None = "source.schema.yaml"
+
+    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
+        return [("source_type", str(entry.spec.get("type")))]
+
+    def check(self, entry: Entry) -> None:
+        if "lookback_delta" in entry.spec:
+            _duration_ms(entry, entry.spec["lookback_delta"], "lookback_delta")
+
+    def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        source = ctx.source(entry.name, entry)
+        bounds = source.time_bounds()
+        if bounds is None:
+            raise EvaluationError(f"source {entry.name!r} ({source.describe()}) has no samples")
+        from .slo.evaluate import _iso
+
+        first, last = bounds
+        days = (last - first) / 86_400_000
+        series = getattr(getattr(source, "storage", None), "__call__", None)
+        count = len(series()) if callable(series) else None
+        extent = f"{_iso(first)} .. {_iso(last)} ({days:.1f} days)"
+        props = [("first_sample", _iso(first)), ("last_sample", _iso(last))]
+        if count is not None:
+            props.append(("series", str(count)))
+        what = f"{count} series, " if count is not None else ""
+        return Evaluation(
+            passed=True,
+            headline=f"Source {entry.name}: {what}{extent}",
+            details=[source.describe()],
+            properties=props,
+        )
+
+
+class SLOKind:
+    """``kind: SLO``: the indicator over its rolling window against the objective."""
+
+    kind = "SLO"
+    schema: str | None = "slo.schema.yaml"
+
+    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
+        ((op, value),) = entry.spec["objective"].items()
+        return [("objective_spec", f"{op} {value}"), ("window", entry.spec["window"])]
+
+    def check(self, entry: Entry) -> None:
+        from .promql.parser import ParseError, parse
+        from .slo.evaluate import substitute
+
+        _duration_ms(entry, entry.spec["window"], "window")
+        indicator = entry.spec["indicator"]
+        queries: dict[tuple[str, ...], str] = {}
+        for key, body in indicator.items():
+            for field, query in body.items():
+                queries[("indicator", key, field)] = query
+        for path, query in queries.items():
+            try:
+                parse(substitute(query, entry.spec["window"]))
+            except ParseError as exc:
+                raise entry.error(
+                    path, f"invalid PromQL in {'.'.join(path)}: {exc}",
+                    hint="check the query with `burnin validate` or promtool",
+                ) from None
+
+    def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        from .slo.evaluate import evaluate_slo
+
+        source = ctx.source(entry.spec.get("source"), entry)
+        return evaluate_slo(entry, source, _duration_ms(entry, entry.spec["window"], "window"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
+    """The kinds pytest-burnin evaluates itself."""
+    kinds: list[KindHandler] = [SourceKind(), SLOKind()]
+    kinds.extend(_optional_kinds())
+    return kinds
+
+
+def _optional_kinds() -> list[Any]:
+    from .rules_kinds import rule_kinds
+
+    return rule_kinds()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_burnin_make_source(config: pytest.Config, entry: Entry, ctx: RunContext) -> MetricSource | None:
+    """``type: file``: OpenMetrics/Prometheus text files, evaluated by the embedded engine."""
+    if entry.spec.get("type") != "file":
+        return None
+    from .sources.engine_source import EngineSource
+    from .sources.file import FileSource, FileSourceError
+
+    spec = {k: v for k, v in entry.spec.items() if k in ("type", "path", "timestamp")}
+    try:
+        files = FileSource.from_spec(spec, base_dir=entry.path.parent)
+    except FileSourceError as exc:
+        raise EvaluationError(f"{entry.where('path')}: {exc}") from None
+    lookback = entry.spec.get("lookback_delta")
+    return EngineSource(
+        entry.name,
+        files.storage,
+        files.describe() if hasattr(files, "describe") else str(spec["path"]),
+        compat=ctx.compat,
+        lookback_delta_ms=_duration_ms(entry, lookback, "lookback_delta") if lookback else 300_000,
+        evaluation_time=entry.spec.get("evaluation_time"),
+    )
+
+
+def make_source_factory(config: pytest.Config) -> Any:
+    def factory(entry: Entry, ctx: RunContext) -> MetricSource:
+        source: MetricSource | None = config.hook.pytest_burnin_make_source(
+            config=config, entry=entry, ctx=ctx
+        )
+        if source is None:
+            raise EvaluationError(
+                f"{entry.where('type')}: no plugin provides source type {entry.spec.get('type')!r}"
+            )
+        return source
+
+    return factory
+
+
+__all__ = ["SpecError"]

@@ -1,0 +1,90 @@
+"""The ``burnin`` command: work outside a test run.
+
+``burnin validate PATH...`` checks spec files without evaluating them: YAML,
+schemas, queries. ``burnin schemas -o DIR`` writes the JSON Schemas for editors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="burnin", description="pytest-burnin: release and SLO gate.")
+    parser.add_argument("--version", action="version", version=f"pytest-burnin {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_val = sub.add_parser("validate", help="check spec files without running them.")
+    p_val.add_argument("paths", nargs="*", default=["slo_specs"], help="spec files or folders (default: slo_specs).")
+    p_sch = sub.add_parser("schemas", help="write the spec JSON Schemas (for editors) to a folder.")
+    p_sch.add_argument("-o", "--output", default="schemas", help="folder to write (default: schemas).")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return validate(args.paths)
+    if args.command == "schemas":
+        return export_schemas(Path(args.output))
+    return 2  # pragma: no cover - argparse enforces the choices
+
+
+def _spec_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()))
+        else:
+            files.append(p)
+    return files
+
+
+def validate(paths: Sequence[str]) -> int:
+    """Exit 0 when every spec file is valid, 1 otherwise; one line per entry."""
+    from .builtin import pytest_burnin_spec_kinds
+    from .collect import collect_documents
+    from .errors import SpecError
+
+    kinds = {k.kind: k for k in pytest_burnin_spec_kinds(config=None)}  # type: ignore[arg-type]
+    files = _spec_files(paths)
+    if not files:
+        print(f"burnin validate: no spec files under {', '.join(paths)}", file=sys.stderr)
+        return 1
+    bad = 0
+    for f in files:
+        if not f.exists():
+            print(f"{f}: no such file", file=sys.stderr)
+            bad += 1
+            continue
+        try:
+            entries = collect_documents(f, kinds)
+        except SpecError as exc:
+            print(str(exc), file=sys.stderr)
+            bad += 1
+            continue
+        for entry, _ in entries:
+            print(f"ok  {f}:{entry.line}  {entry.item_name}")
+    print(f"{len(files)} file(s), {bad} with errors", file=sys.stderr if bad else sys.stdout)
+    return 1 if bad else 0
+
+
+def export_schemas(folder: Path) -> int:
+    """Write each kind's schema as JSON, for ``# yaml-language-server: $schema=...``."""
+    from .spec.schema import load_schema, schema_names
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in schema_names():
+        target = folder / name.replace(".yaml", ".json")
+        text = json.dumps(load_schema(name), indent=2) + "\n"
+        # Cross-file references point at the exported JSON files, not the YAML sources.
+        text = text.replace(".schema.yaml", ".schema.json")
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Run-wide state shared by the items of one run: options, entries, metric sources.
+
+Built by the pytest layer from the command line and ini options; the core only
+sees this object, so it can be used outside pytest (the ``burnin`` command).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import EvaluationError
+
+if TYPE_CHECKING:
+    from .sources import MetricSource
+    from .spec.model import Entry
+
+SourceFactory = Callable[["Entry", "RunContext"], "MetricSource"]
+
+
+@dataclass
+class RunContext:
+    rootdir: Path
+    compat: int = 3
+    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    make_source: SourceFactory | None = None
+    _sources: dict[tuple[str, str], MetricSource] = field(default_factory=dict)
+
+    def add_entry(self, entry: Entry) -> None:
+        self.entries.setdefault((entry.kind, entry.name), entry)
+
+    def source_entry(self, name: str | None, near: Entry) -> Entry:
+        """The Source entry an entry refers to; without a name, the only one there is."""
+        sources = {n: e for (k, n), e in self.entries.items() if k == "Source"}
+        if not sources or (name is not None and name not in sources):
+            self._discover_sources(near.path.parent)
+            sources = {n: e for (k, n), e in self.entries.items() if k == "Source"}
+        if name is None:
+            if len(sources) == 1:
+                return next(iter(sources.values()))
+            if not sources:
+                raise EvaluationError(
+                    f"{near.where()}: no Source entry found; add a 'kind: Source' spec "
+                    "(for example type: file with the path of an OpenMetrics file)"
+                )
+            raise EvaluationError(
+                f"{near.where()}: {len(sources)} sources are defined "
+                f"({', '.join(sorted(sources))}); name one with 'source:'"
+            )
+        if name not in sources:
+            raise EvaluationError(
+                f"{near.where('source')}: unknown source {name!r}; "
+                f"defined: {', '.join(sorted(sources)) or 'none'}"
+            )
+        return sources[name]
+
+    def source(self, name: str | None, near: Entry) -> MetricSource:
+        entry = self.source_entry(name, near)
+        key = (str(entry.path), entry.name)
+        if key not in self._sources:
+            if self.make_source is None:
+                raise EvaluationError("no metric source factory is configured")
+            self._sources[key] = self.make_source(entry, self)
+        return self._sources[key]
+
+    def _discover_sources(self, folder: Path) -> None:
+        # An entry run on its own (``pytest slo_specs/slos.yaml``) still finds
+        # the Source specs that live beside it.
+        from .spec.model import Entry, document_kind, load_spec_file
+
+        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            try:
+                for doc in load_spec_file(path):
+                    if document_kind(doc) == "Source":
+                        name = doc.data.get("metadata", {}).get("name")
+                        if isinstance(name, str):
+                            self.add_entry(Entry("Source", name, doc))
+            except Exception:  # noqa: BLE001 - that file reports its own error as an item
+                continue

@@ -1,0 +1,67 @@
+"""Hook specifications of pytest-burnin: the one way to extend it.
+
+Implement these in a ``conftest.py`` or an installed plugin, as any pytest
+hook. The built-in kinds and sources are implementations of these same hooks
+(see ``builtin.py``, registered ``trylast``), so yours can add to or override
+them. Hooks are called with keyword arguments; an implementation may take
+fewer arguments than its specification.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from .context import RunContext
+    from .kinds import Evaluation, KindHandler
+    from .sources import MetricSource
+    from .spec.model import Entry
+
+
+def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
+    """Return the spec kinds this plugin provides (``kind:`` values it evaluates).
+
+    Results of all implementations are merged; for a kind given twice, the
+    handler from the implementation called first wins (yours run before the
+    built-ins, which are ``trylast``).
+
+    .. versionadded:: 0.1
+    """
+    raise NotImplementedError  # pragma: no cover - specification only
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_burnin_make_source(
+    config: pytest.Config, entry: Entry, ctx: RunContext
+) -> MetricSource | None:
+    """Build the metric source a ``kind: Source`` entry describes, or return None.
+
+    ``entry.spec["type"]`` says which source is wanted. The first non-None
+    result is used; the built-in implementation handles ``type: file``.
+    Raise ``pytest_burnin.errors.EvaluationError`` when the source cannot be
+    built: every entry using it becomes an error item naming the reason.
+
+    .. versionadded:: 0.1
+    """
+    raise NotImplementedError  # pragma: no cover - specification only
+
+
+def pytest_burnin_evaluated(
+    config: pytest.Config, entry: Entry, evaluation: Evaluation
+) -> None:
+    """Called after an entry was evaluated (pass or fail), before its verdict is reported.
+
+    Use it to publish results elsewhere (a dashboard, a chat message). It may
+    append to ``evaluation.properties`` to add JUnit properties.
+
+    .. versionadded:: 0.1
+    """
+
+
+__all__ = [
+    "pytest_burnin_evaluated",
+    "pytest_burnin_make_source",
+    "pytest_burnin_spec_kinds",
+]

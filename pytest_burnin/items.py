@@ -1,0 +1,131 @@
+"""pytest collectors and items for spec files (glue: evaluation is in the core)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .errors import BurninError, EvaluationError, ObjectiveMissed, SpecError
+from .plugin import KIND_MARKERS
+from .state import STATE_KEY
+
+if TYPE_CHECKING:
+    from .kinds import Evaluation, KindHandler
+    from .spec.model import Entry
+
+
+class _Crash:
+    """What pytest's short summary and JUnit ``message`` read: our headline."""
+
+    def __init__(self, message: str, path: str, lineno: int) -> None:
+        self.message = message
+        self.path = path
+        self.lineno = lineno
+
+
+class BurninFailureRepr:
+    """A failure shown as its story: headline, indented detail, then file:line.
+
+    Duck-types pytest's TerminalRepr (``toterminal``, ``reprcrash``), as
+    pytest-cpp's failure representation does, so the short summary and the
+    JUnit ``message`` attribute show the headline and no traceback is printed.
+    """
+
+    def __init__(self, headline: str, details: list[str], location: str) -> None:
+        self.headline = headline
+        self.details = details
+        self.location = location
+        path, _, line = location.rpartition(":")
+        self.reprcrash = _Crash(headline, path, int(line) if line.isdigit() else 0)
+
+    def toterminal(self, tw: Any) -> None:
+        tw.line(self.headline, red=True, bold=True)
+        for line in self.details:
+            tw.line(f"  {line}")
+        tw.line(self.location)
+
+    def __str__(self) -> str:
+        return "\n".join([self.headline, *(f"  {d}" for d in self.details), self.location])
+
+
+class SpecFile(pytest.File):
+    """A YAML spec file: one item per entry, or one collection error naming file:line."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        from .collect import collect_documents
+
+        state = self.config.stash[STATE_KEY]
+        kinds = _kind_handlers(self.config)
+        try:
+            collected = collect_documents(Path(self.path), kinds, state.ctx)
+        except SpecError as exc:
+            raise self.CollectError(str(exc)) from None
+        for entry, handler in collected:
+            yield BurnInItem.from_parent(self, name=entry.item_name, entry=entry, handler=handler)
+
+
+def _kind_handlers(config: pytest.Config) -> dict[str, KindHandler]:
+    cached: dict[str, KindHandler] | None = config.stash.get(_KINDS_KEY, None)
+    if cached is None:
+        cached = {}
+        for result in config.hook.pytest_burnin_spec_kinds(config=config):
+            for handler in result:
+                cached.setdefault(handler.kind, handler)
+        config.stash[_KINDS_KEY] = cached
+    return cached
+
+
+_KINDS_KEY = pytest.StashKey[dict[str, "KindHandler"]]()
+
+
+class BurnInItem(pytest.Item):
+    """One spec entry. ``setup`` evaluates (could not -> error), ``runtest`` judges (missed -> fail)."""
+
+    def __init__(self, *, entry: Entry, handler: KindHandler, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.entry = entry
+        self.handler = handler
+        self.evaluation: Evaluation | None = None
+        marker = KIND_MARKERS.get(entry.kind, f"burnin_{entry.kind.lower()}")
+        self.add_marker(marker)
+        self.user_properties.append(("burnin.kind", entry.kind))
+        self.user_properties.append(("burnin.name", entry.name))
+        for key in ("owner", "oncall", "runbook"):
+            if key in entry.metadata:
+                self.user_properties.append((key, str(entry.metadata[key])))
+        self.user_properties.extend(handler.static_properties(entry))
+
+    def setup(self) -> None:
+        ctx = self.config.stash[STATE_KEY].ctx
+        evaluation = self.handler.evaluate(self.entry, ctx)
+        self.config.hook.pytest_burnin_evaluated(
+            config=self.config, entry=self.entry, evaluation=evaluation
+        )
+        self.user_properties.extend(evaluation.properties)
+        self.user_properties.append(("burnin.headline", evaluation.headline))
+        self.evaluation = evaluation
+
+    def runtest(self) -> None:
+        assert self.evaluation is not None
+        if not self.evaluation.passed:
+            raise ObjectiveMissed(self.evaluation.headline, self.evaluation.details)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        exc = excinfo.value
+        location = f"{self.entry.path}:{self.entry.line}"
+        if isinstance(exc, ObjectiveMissed):
+            return BurninFailureRepr(exc.headline, exc.details, location)
+        if isinstance(exc, EvaluationError):
+            lines = str(exc).splitlines() or ["could not evaluate"]
+            head = f"{self.entry.item_name}: could not evaluate: {lines[0]}"
+            return BurninFailureRepr(head, lines[1:], location)
+        if isinstance(exc, BurninError):
+            lines = str(exc).splitlines() or [type(exc).__name__]
+            return BurninFailureRepr(lines[0], lines[1:], location)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return Path(self.path), self.entry.line - 1, self.entry.item_name

@@ -1,0 +1,49 @@
+"""What a spec kind is: its schema and how one entry of it is evaluated.
+
+Kinds are contributed through the ``pytest_burnin_spec_kinds`` hook; the
+built-in ones (``builtin.py``) use the same hook, so a conftest.py can add a
+kind or replace a built-in one. Nothing here imports pytest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .context import RunContext
+    from .spec.model import Entry
+
+
+@dataclass
+class Evaluation:
+    """The outcome of evaluating one entry.
+
+    ``headline`` is the whole story on one line (it becomes the failure message
+    in the short summary and in JUnit); ``details`` are indented lines below it;
+    ``properties`` are the evidence, written as JUnit properties.
+    """
+
+    passed: bool
+    headline: str
+    details: list[str] = field(default_factory=list)
+    properties: list[tuple[str, str]] = field(default_factory=list)
+
+
+class KindHandler(Protocol):
+    """One spec kind. ``schema`` names a file in ``spec/schemas/`` (or None: no schema)."""
+
+    kind: str
+    schema: str | None
+
+    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
+        """Facts known before evaluation (owner, objective, runbook): JUnit properties."""
+        ...
+
+    def check(self, entry: Entry) -> None:
+        """Checks beyond the schema (queries parse, references exist); raise SpecError."""
+        ...
+
+    def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        """Evaluate; raise EvaluationError when it cannot be evaluated (never a pass)."""
+        ...

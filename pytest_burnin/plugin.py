@@ -1,0 +1,155 @@
+"""The pytest layer: options, collection of spec files, the terminal summary.
+
+Glue only. Everything that evaluates lives in the pure core; this module
+imports nothing of it at import time, so a plain ``pytest`` run in a project
+that has the plugin installed pays for two hook calls per file and no more.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .items import SpecFile
+    from .state import State
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+KIND_MARKERS = {
+    "SLO": "burnin_slo",
+    "Source": "burnin_source",
+    "Simulation": "burnin_simulation",
+    "PromtoolTest": "burnin_promtool",
+    "PrometheusRules": "burnin_rules",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the options of the ``burnin`` group and the ini settings."""
+    group = parser.getgroup("burnin", "release and SLO gate (pytest-burnin)")
+    group.addoption(
+        "--burnin",
+        action="store_true",
+        dest="burnin",
+        default=False,
+        help="collect every spec under the burnin_specs paths and run it as a test.",
+    )
+    parser.addini(
+        "burnin_specs",
+        type="args",
+        default=["slo_specs"],
+        help="folders or files (relative to the rootdir) that --burnin collects.",
+    )
+    parser.addini(
+        "burnin_promtool_files",
+        type="args",
+        default=[],
+        help="globs of promtool test files to collect as burn-in items.",
+    )
+    parser.addini(
+        "burnin_promql_compat",
+        default="3",
+        help="PromQL semantics: 3 (Prometheus 3, default) or 2 (closed range windows, as 2.x).",
+    )
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Add the ``pytest_burnin_*`` hook specifications."""
+    from . import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register markers and the built-in kinds; widen the collection under --burnin."""
+    for marker in KIND_MARKERS.values():
+        kind = marker.removeprefix("burnin_")
+        config.addinivalue_line("markers", f"{marker}: pytest-burnin {kind} items.")
+    from .state import STATE_KEY, State
+
+    state = State.from_config(config)
+    config.stash[STATE_KEY] = state
+    config.pluginmanager.register(state, "burnin-state")
+    if not config.pluginmanager.has_plugin("burnin-builtin"):
+        from . import builtin
+
+        config.pluginmanager.register(builtin, "burnin-builtin")
+    from .builtin import make_source_factory
+
+    state.ctx.make_source = make_source_factory(config)
+    if state.enabled:
+        _add_spec_paths(config, state)
+    if state.enabled or state.named_spec_files:
+        # One bad spec file must not hide the verdicts of the others: it is
+        # reported as a collection error and the run still fails.
+        config.option.continue_on_collection_errors = True
+
+
+def _add_spec_paths(config: pytest.Config, state: State) -> None:
+    given_by_user = config.args_source == pytest.Config.ArgsSource.ARGS
+    args = list(config.args) if given_by_user else []
+    for spec_path in state.spec_paths:
+        if spec_path.exists() and not any(_covers(Path(a), spec_path) for a in args):
+            args.append(str(spec_path))
+    config.args[:] = args or [str(p) for p in state.spec_paths]
+
+
+def _covers(arg: Path, path: Path) -> bool:
+    arg = Path(str(arg).split("::", 1)[0]).resolve()
+    return path == arg or arg in path.parents
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SpecFile | None:
+    """Collect spec files: under the spec paths with --burnin, or named on the command line."""
+    if file_path.suffix not in SPEC_SUFFIXES:
+        return None
+    from .state import STATE_KEY
+
+    state = parent.config.stash[STATE_KEY]
+    if not (parent.session.isinitpath(file_path) or state.wants(file_path)):
+        return None
+    from .items import SpecFile
+
+    spec_file: SpecFile = SpecFile.from_parent(parent, path=file_path)
+    return spec_file
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Show our own errors (could not evaluate) as their message, not a traceback."""
+    report = yield
+    from .items import BurnInItem
+
+    if isinstance(item, BurnInItem) and call.excinfo is not None and report.failed:
+        report.longrepr = item.repr_failure(call.excinfo)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Print the compact burn-in section: what was evaluated, what failed, where to look."""
+    from .state import STATE_KEY
+    from .summary import write_summary
+
+    state = config.stash.get(STATE_KEY, None)
+    if state is not None and (state.results or state.enabled):
+        write_summary(terminalreporter, config, state)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    """Say what --burnin collects and with which PromQL semantics."""
+    from .state import STATE_KEY
+
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or not state.enabled:
+        return None
+    paths = ", ".join(str(_rel(p, config.rootpath)) for p in state.spec_paths)
+    return [f"burnin: specs {paths}; PromQL compat {state.ctx.compat}"]
+
+
+def _rel(path: Path, root: Path) -> Path:
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path

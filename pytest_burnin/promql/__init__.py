@@ -1,0 +1,1 @@
+"""PromQL: parser, syntax tree, in-memory series store and evaluator (no pytest import)."""

@@ -1,0 +1,199 @@
+"""Aggregation operators: sum avg count min max group stddev stdvar quantile,
+topk bottomk limitk limit_ratio count_values, each with ``by``/``without``.
+
+Groups are kept in first-seen order, as Prometheus does, so unordered
+results still come out in a stable order. ``topk``/``bottomk``/``limitk``
+keep the input series' labels (metric name included); the others build the
+group's labels and drop the metric name (``without`` always drops it).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from . import ast
+from .evaltypes import El, EvalValue, IVector
+from .gomath import format_float, kahan_inc, mean, variance
+from .histograms import quantile
+from .labels import METRIC_NAME, Labels, with_label
+from .limit_hash import labels_hash
+from .values import QueryError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .engine import Evaluator
+
+_LABEL_NAME_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_LABEL_NAME_REST = _LABEL_NAME_FIRST | frozenset("0123456789")
+
+
+def valid_label_name(name: str, utf8: bool) -> bool:
+    """Prometheus 3 accepts any non-empty UTF-8 label name; 2.x the legacy charset."""
+    if not name:
+        return False
+    if utf8:
+        return True
+    return name[0] in _LABEL_NAME_FIRST and all(c in _LABEL_NAME_REST for c in name)
+
+
+def grouping_key(node: ast.AggregateExpr) -> Callable[[Labels], Labels]:
+    names = frozenset(node.grouping)
+    if node.without:
+        drop = names | {METRIC_NAME}
+        return lambda lab: tuple(p for p in lab if p[0] not in drop)
+    return lambda lab: tuple(p for p in lab if p[0] in names)
+
+
+def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
+    op = node.op
+    param: float | str | None = None
+    if node.param is not None:
+        pv = ev.eval(node.param, t)
+        if not isinstance(pv, (float, str)):
+            raise QueryError(f"{op}: parameter must be a scalar or a string")
+        param = pv
+    vec = ev.eval_vector(node.expr, t)
+    key = grouping_key(node)
+    if op in ("topk", "bottomk", "limitk", "limit_ratio"):
+        return _select_k(ev, op, node, vec, key, param)
+    if op == "count_values":
+        return _count_values(ev, node, vec, key, param)
+    groups: dict[Labels, list[El]] = {}
+    for el in vec:
+        groups.setdefault(key(el.labels), []).append(el)
+    out = IVector()
+    for lab, members in groups.items():
+        vals = [el.v for el in members]
+        # With delayed name removal a group inherits "drop the name" from any member.
+        drop = any(el.drop for el in members) and any(p[0] == METRIC_NAME for p in lab)
+        if op == "quantile":
+            assert isinstance(param, float)
+            value = quantile(param, vals)
+        else:
+            value = _reduce(op, vals, ev.compat)
+        out.append(El(lab, value, drop))
+    return out
+
+
+def _reduce(op: str, vals: list[float], compat: int) -> float:
+    if op == "sum":
+        return _sum(vals)
+    if op == "count":
+        return float(len(vals))
+    if op == "group":
+        return 1.0
+    if op == "avg":
+        return mean(vals, compat)
+    if op == "max":
+        m = vals[0]
+        for v in vals[1:]:
+            if v > m or m != m:
+                m = v
+        return m
+    if op == "min":
+        m = vals[0]
+        for v in vals[1:]:
+            if v < m or m != m:
+                m = v
+        return m
+    if op in ("stddev", "stdvar"):
+        var = variance(vals)
+        return math.sqrt(var) if op == "stddev" else var
+    raise QueryError(f"unknown aggregation {op!r}")
+
+
+def _sum(vals: list[float]) -> float:
+    s = c = 0.0
+    for v in vals:
+        s, c = kahan_inc(v, s, c)
+    return s if math.isinf(s) else s + c
+
+
+def _k_param(op: str, param: float | str | None) -> float:
+    if not isinstance(param, float):
+        raise QueryError(f"{op}: parameter must be a number")
+    if param != param:
+        raise QueryError(
+            "Ratio value is NaN" if op == "limit_ratio" else "Parameter value is NaN"
+        )
+    return param
+
+
+def _select_k(
+    ev: Evaluator,
+    op: str,
+    node: ast.AggregateExpr,
+    vec: IVector,
+    key: Callable[[Labels], Labels],
+    param: float | str | None,
+) -> IVector:
+    p = _k_param(op, param)
+    if op == "limit_ratio":
+        if p < -1.0 or p > 1.0:
+            p = max(-1.0, min(1.0, p))
+        return IVector(el for el in vec if _ratio_keeps(el.labels, p))
+    if p >= 2**63:
+        k = 2**63 - 1
+    else:
+        k = int(p)  # truncation, as Go's int64(float)
+    if k < 1:
+        return IVector()
+    groups: dict[Labels, list[El]] = {}
+    for el in vec:
+        groups.setdefault(key(el.labels), []).append(el)
+    out = IVector()
+    for members in groups.values():
+        if op == "limitk":
+            out.extend(members[:k])
+            continue
+        # NaN sorts last for both topk and bottomk; the sort is stable so ties
+        # keep input order, which is what Prometheus' heap does for equal values.
+        if op == "topk":
+            ranked = sorted(members, key=lambda el: (el.v != el.v, -el.v if el.v == el.v else 0))
+        else:
+            ranked = sorted(members, key=lambda el: (el.v != el.v, el.v if el.v == el.v else 0))
+        out.extend(ranked[:k])
+    return out
+
+
+def _ratio_keeps(labels: Labels, ratio: float) -> bool:
+    """limit_ratio: a series is kept by a stable hash of its labels, not at random."""
+    sample_offset = labels_hash(labels) / 18446744073709551615.0
+    if ratio >= 0:
+        return sample_offset < ratio
+    return sample_offset >= 1.0 + ratio
+
+
+def _count_values(
+    ev: Evaluator,
+    node: ast.AggregateExpr,
+    vec: IVector,
+    key: Callable[[Labels], Labels],
+    param: float | str | None,
+) -> IVector:
+    if not isinstance(param, str):
+        raise QueryError("count_values: parameter must be a string")
+    if not valid_label_name(param, ev.compat >= 3):
+        raise QueryError(f"invalid label name {_go_quote(param)}")
+    counts: dict[Labels, float] = {}
+    for el in vec:
+        lab = with_label(key(el.labels), param, format_float(el.v))
+        counts[lab] = counts.get(lab, 0.0) + 1.0
+    return IVector(El(lab, n) for lab, n in counts.items())
+
+
+def _go_quote(s: str) -> str:
+    """Go's %q for the strings that reach error messages (invalid bytes as \\x..)."""
+    out = []
+    for ch in s:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte that was not valid UTF-8
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode())
+    return '"' + "".join(out) + '"'

@@ -1,0 +1,212 @@
+"""Binary operators: arithmetic, comparison (with and without ``bool``) and set operators.
+
+Vector matching follows Prometheus' rules: the match signature is the ``on``
+labels, or every label but the ``ignoring`` ones and the metric name; the
+"one" side of a one-to-one or many-to-one match must be unique, and the
+error messages keep Prometheus' wording because users grep for them.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import TYPE_CHECKING
+
+from . import ast, gomath
+from .evaltypes import El, EvalValue, IVector
+from .labels import METRIC_NAME, Labels, get, with_label, without_name
+from .values import QueryError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .engine import Evaluator
+
+ARITH: dict[str, Callable[[float, float], float]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": gomath.div,
+    "%": gomath.mod,
+    "^": gomath.pow_,
+    "atan2": math.atan2,
+}
+COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    "<": operator.lt,
+    ">=": operator.ge,
+    "<=": operator.le,
+}
+SET_OPS = frozenset({"and", "or", "unless"})
+
+
+def labels_string(labels: Labels) -> str:
+    """Prometheus' ``labels.Labels.String()``: every pair in braces, name included."""
+    inner = ", ".join(f'{k}="{_quote(v)}"' for k, v in labels)
+    return "{" + inner + "}"
+
+
+def _quote(v: str) -> str:
+    return v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+
+
+def _scalar_op(op: str, a: float, b: float) -> float:
+    if op in ARITH:
+        return ARITH[op](a, b)
+    return 1.0 if COMPARE[op](a, b) else 0.0
+
+
+def eval_binary(ev: Evaluator, node: ast.BinaryExpr, t: int) -> EvalValue:
+    op = node.op
+    lhs = ev.eval(node.lhs, t)
+    rhs = ev.eval(node.rhs, t)
+    if isinstance(lhs, float) and isinstance(rhs, float):
+        return _scalar_op(op, lhs, rhs)
+    if isinstance(lhs, IVector) and isinstance(rhs, float):
+        return _vector_scalar(ev, op, lhs, rhs, False, node.return_bool)
+    if isinstance(lhs, float) and isinstance(rhs, IVector):
+        return _vector_scalar(ev, op, rhs, lhs, True, node.return_bool)
+    if isinstance(lhs, IVector) and isinstance(rhs, IVector):
+        matching = node.matching or ast.VectorMatching(
+            card="many-to-many" if op in SET_OPS else "one-to-one"
+        )
+        if op == "and":
+            return _and_unless(lhs, rhs, matching, keep_matched=True)
+        if op == "unless":
+            return _and_unless(lhs, rhs, matching, keep_matched=False)
+        if op == "or":
+            return _or(lhs, rhs, matching)
+        return _vector_vector(ev, op, lhs, rhs, matching, node.return_bool)
+    raise QueryError(f"binary operator {op!r} is not defined for these operand types")
+
+
+def _vector_scalar(
+    ev: Evaluator, op: str, vec: IVector, s: float, swap: bool, return_bool: bool
+) -> IVector:
+    out = IVector()
+    arith = ARITH.get(op)
+    if arith is not None:
+        for el in vec:
+            v = arith(s, el.v) if swap else arith(el.v, s)
+            lab, drop = ev.drop_name(el.labels)
+            out.append(El(lab, v, drop or el.drop))
+        return ev.check_unique(out)
+    cmp = COMPARE.get(op)
+    if cmp is None:
+        raise QueryError(f"set operator {op!r} not allowed between a vector and a scalar")
+    for el in vec:
+        keep = cmp(s, el.v) if swap else cmp(el.v, s)
+        if return_bool:
+            lab, drop = ev.drop_name(el.labels)
+            out.append(El(lab, 1.0 if keep else 0.0, drop or el.drop))
+        elif keep:
+            # The vector's own value is kept even when the scalar is on the left.
+            out.append(El(el.labels, el.v, el.drop))
+    return ev.check_unique(out) if return_bool else out
+
+
+def signature_fn(matching: ast.VectorMatching) -> Callable[[Labels], Labels]:
+    names = frozenset(matching.labels)
+    if matching.on:
+        return lambda lab: tuple(p for p in lab if p[0] in names)
+    drop = names | {METRIC_NAME}
+    return lambda lab: tuple(p for p in lab if p[0] not in drop)
+
+
+def _and_unless(
+    lhs: IVector, rhs: IVector, matching: ast.VectorMatching, keep_matched: bool
+) -> IVector:
+    sig = signature_fn(matching)
+    right = {sig(el.labels) for el in rhs}
+    return IVector(el for el in lhs if (sig(el.labels) in right) == keep_matched)
+
+
+def _or(lhs: IVector, rhs: IVector, matching: ast.VectorMatching) -> IVector:
+    sig = signature_fn(matching)
+    left = {sig(el.labels) for el in lhs}
+    out = IVector(lhs)
+    out.extend(el for el in rhs if sig(el.labels) not in left)
+    return out
+
+
+def _vector_vector(
+    ev: Evaluator,
+    op: str,
+    lhs: IVector,
+    rhs: IVector,
+    matching: ast.VectorMatching,
+    return_bool: bool,
+) -> IVector:
+    card = matching.card
+    if card == "one-to-many":
+        lhs, rhs = rhs, lhs
+    sig = signature_fn(matching)
+    right: dict[Labels, El] = {}
+    for rs in rhs:
+        key = sig(rs.labels)
+        dup = right.get(key)
+        if dup is not None:
+            side = "left" if card == "one-to-many" else "right"
+            raise QueryError(
+                f"found duplicate series for the match group {labels_string(key)} on the "
+                f"{side} hand-side of the operation: [{labels_string(rs.labels)}, "
+                f"{labels_string(dup.labels)}];many-to-many matching not allowed: "
+                "matching labels must be unique on one side"
+            )
+        right[key] = rs
+    arith = ARITH.get(op)
+    cmp = COMPARE.get(op)
+    drops_name = arith is not None or return_bool
+    on_names = frozenset(matching.labels)
+    matched: dict[Labels, set[Labels] | None] = {}
+    out = IVector()
+    for ls in lhs:
+        key = sig(ls.labels)
+        rs = right.get(key)
+        if rs is None:
+            continue
+        fl, fr = (rs.v, ls.v) if card == "one-to-many" else (ls.v, rs.v)
+        if arith is not None:
+            value, keep = arith(fl, fr), True
+        else:
+            assert cmp is not None
+            keep = cmp(fl, fr)
+            value = fl
+            if return_bool:
+                value, keep = (1.0 if keep else 0.0), True
+        if not keep:
+            continue
+        lab = ls.labels
+        drop = ls.drop
+        if drops_name:
+            if ev.delayed:
+                drop = True
+            else:
+                lab = without_name(lab)
+        if card == "one-to-one":
+            if matching.on:
+                lab = tuple(p for p in lab if p[0] in on_names)
+            else:
+                lab = tuple(p for p in lab if p[0] not in on_names)
+        for name in matching.include:
+            lab = with_label(lab, name, get(rs.labels, name))
+        if card == "one-to-one":
+            if key in matched:
+                raise QueryError(
+                    "multiple matches for labels: many-to-one matching must be explicit "
+                    "(group_left/group_right)"
+                )
+            matched[key] = None
+        else:
+            seen = matched.get(key)
+            if seen is None:
+                seen = matched[key] = set()
+            elif lab in seen:
+                raise QueryError(
+                    "multiple matches for labels: grouping labels must ensure unique matches"
+                )
+            seen.add(lab)
+        out.append(El(lab, value, drop))
+    return ev.check_unique(out)

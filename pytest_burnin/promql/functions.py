@@ -1,0 +1,408 @@
+"""PromQL functions over scalars and instant vectors, and the call dispatcher.
+
+Range-vector functions (``rate``, ``*_over_time``, ...) live in
+``rangefuncs.py``. Functions that change a sample's value drop the metric
+name; ``sort*``, ``label_*`` and ``vector``/``scalar`` do not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from . import ast, gomath
+from .aggregations import valid_label_name
+from .evaltypes import El, EvalValue, IVector, RangeVec
+from .histograms import bucket_fraction, bucket_quantile
+from .labels import METRIC_NAME, Labels, get, labels_from, with_label, without_name
+from .rangefuncs import RANGE_FUNCS, eval_range_call
+from .storage import compile_regex
+from .values import NativeHistogramUnsupported, QueryError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .engine import Evaluator
+
+
+def _ceil(x: float) -> float:
+    return float(math.ceil(x)) if math.isfinite(x) else x
+
+
+def _floor(x: float) -> float:
+    return float(math.floor(x)) if math.isfinite(x) else x
+
+
+def _sgn(x: float) -> float:
+    if x > 0:
+        return 1.0
+    if x < 0:
+        return -1.0
+    return x  # 0 and NaN map to themselves
+
+
+def _trig(name: str) -> Callable[[float], float]:
+    return lambda x: gomath.guarded(name, x)
+
+
+MATH: dict[str, Callable[[float], float]] = {
+    "abs": abs,
+    "ceil": _ceil,
+    "floor": _floor,
+    "exp": gomath.exp,
+    "sqrt": gomath.sqrt,
+    "ln": lambda x: gomath.log(x, "ln"),
+    "log2": lambda x: gomath.log(x, "log2"),
+    "log10": lambda x: gomath.log(x, "log10"),
+    "sgn": _sgn,
+    "deg": lambda x: x * 180 / math.pi,
+    "rad": lambda x: x * math.pi / 180,
+    **{
+        n: _trig(n)
+        for n in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh")
+        + ("asinh", "acosh", "atanh")
+    },
+}
+
+_DATE_PARTS: dict[str, Callable[[datetime], int]] = {
+    "year": lambda d: d.year,
+    "month": lambda d: d.month,
+    "day_of_month": lambda d: d.day,
+    "day_of_week": lambda d: (d.weekday() + 1) % 7,  # Go: Sunday is 0
+    "day_of_year": lambda d: d.timetuple().tm_yday,
+    "hour": lambda d: d.hour,
+    "minute": lambda d: d.minute,
+    "days_in_month": lambda d: _days_in_month(d.year, d.month),
+}
+
+# Native-histogram-only functions: float series are ignored, so over our
+# float-only storage they select nothing (what Prometheus returns for floats).
+_NATIVE_ONLY = frozenset(
+    {
+        "histogram_count",
+        "histogram_sum",
+        "histogram_avg",
+        "histogram_stddev",
+        "histogram_stdvar",
+    }
+)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (datetime(year, month + 1, 1) - datetime(year, month, 1)).days
+
+
+def _go_min(a: float, b: float) -> float:
+    if a != a or b != b:
+        return math.nan
+    return a if a < b else b
+
+
+def _go_max(a: float, b: float) -> float:
+    if a != a or b != b:
+        return math.nan
+    return a if a > b else b
+
+
+def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
+    name = node.func
+    if name in RANGE_FUNCS:
+        return eval_range_call(ev, node, t)
+    if name == "timestamp":
+        return _timestamp(ev, node, t)
+    if name == "absent":
+        vec = ev.eval_vector(node.args[0], t)
+        if vec:
+            return IVector()
+        return IVector([El(absent_labels(node.args[0]), 1.0)])
+    if name == "time":
+        return t / 1000.0
+    if name == "pi":
+        return math.pi
+    args = [ev.eval(a, t) for a in node.args]
+    fn = MATH.get(name)
+    if fn is not None:
+        return _map(ev, _vec(args[0]), fn)
+    if name in _DATE_PARTS:
+        vec = _vec(args[0]) if args else IVector([El((), t / 1000.0)])
+        return _map(ev, vec, lambda x: _date_part(name, x))
+    handler = _HANDLERS.get(name)
+    if handler is not None:
+        return handler(ev, args)
+    if name in _NATIVE_ONLY:
+        return IVector()
+    if name == "info":
+        raise QueryError("info() is not supported by this engine")
+    raise QueryError(f"unknown function {name!r}")
+
+
+def _vec(v: EvalValue) -> IVector:
+    if not isinstance(v, IVector):
+        raise QueryError(f"expected instant vector argument, got {type(v).__name__}")
+    return v
+
+
+def _num(v: EvalValue) -> float:
+    if not isinstance(v, float):
+        raise QueryError(f"expected scalar argument, got {type(v).__name__}")
+    return v
+
+
+def _str(v: EvalValue) -> str:
+    if not isinstance(v, str):
+        raise QueryError(f"expected string argument, got {type(v).__name__}")
+    return v
+
+
+def _map(ev: Evaluator, vec: IVector, fn: Callable[[float], float]) -> IVector:
+    out = IVector()
+    for el in vec:
+        lab, drop = ev.drop_name(el.labels)
+        out.append(El(lab, fn(el.v), drop or el.drop))
+    return ev.check_unique(out)
+
+
+def _date_part(name: str, x: float) -> float:
+    if not math.isfinite(x):
+        return math.nan
+    d = datetime.fromtimestamp(int(x), tz=timezone.utc)
+    return float(_DATE_PARTS[name](d))
+
+
+def _timestamp(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
+    arg = node.args[0]
+    while isinstance(arg, ast.ParenExpr):
+        arg = arg.expr
+    # On a plain selector Prometheus returns each sample's own timestamp, not t.
+    if isinstance(arg, ast.VectorSelector):
+        return ev.check_unique(ev.sample_times(arg, t))
+    return _map(ev, ev.eval_vector(arg, t), lambda _v: t / 1000.0)
+
+
+def absent_labels(arg: ast.Expr) -> Labels:
+    """Labels ``absent()`` reports: the selector's equality matchers, if unambiguous."""
+    if isinstance(arg, ast.MatrixSelector):
+        arg = arg.vector
+    if not isinstance(arg, ast.VectorSelector):
+        return ()
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for m in arg.matchers:
+        if m.name == METRIC_NAME:
+            continue
+        if m.type is ast.MatchType.EQUAL and m.name not in seen:
+            out[m.name] = m.value
+            seen.add(m.name)
+        else:
+            out.pop(m.name, None)
+    return labels_from(out)
+
+
+def _vector(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    return IVector([El((), _num(args[0]))])
+
+
+def _scalar(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    vec = _vec(args[0])
+    return vec[0].v if len(vec) == 1 else math.nan
+
+
+def _round(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    to_nearest = _num(args[1]) if len(args) > 1 else 1.0
+    # Rounding to the inverse and back is what Prometheus does; it keeps
+    # results like round(x, 0.1) identical to its own.
+    inv = gomath.div(1.0, to_nearest)
+    return _map(ev, _vec(args[0]), lambda x: gomath.div(_floor(x * inv + 0.5), inv))
+
+
+def _clamp(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    lo, hi = _num(args[1]), _num(args[2])
+    if hi < lo:
+        return IVector()
+    return _map(ev, _vec(args[0]), lambda x: _go_max(lo, _go_min(hi, x)))
+
+
+def _clamp_min(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    lo = _num(args[1])
+    return _map(ev, _vec(args[0]), lambda x: _go_max(lo, x))
+
+
+def _clamp_max(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    hi = _num(args[1])
+    return _map(ev, _vec(args[0]), lambda x: _go_min(hi, x))
+
+
+def _value_key(el: El) -> tuple[bool, float]:
+    return (el.v != el.v, el.v if el.v == el.v else 0.0)
+
+
+def _sort(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    return IVector(sorted(_vec(args[0]), key=_value_key))
+
+
+def _sort_desc(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    return IVector(sorted(_vec(args[0]), key=lambda el: (el.v != el.v, -el.v if el.v == el.v else 0)))
+
+
+_CHUNK = re.compile(r"\d+|\D+")
+
+
+def _natural(value: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural sort key: "cpu10" after "cpu2", as Prometheus' sort_by_label orders."""
+    return tuple((0, int(c), "") if c.isdigit() else (1, 0, c) for c in _CHUNK.findall(value))
+
+
+def _sort_by_label(ev: Evaluator, args: list[EvalValue], desc: bool = False) -> EvalValue:
+    names = [_str(a) for a in args[1:]]
+    vec = _vec(args[0])
+    return IVector(
+        sorted(
+            vec,
+            key=lambda el: (tuple(_natural(get(el.labels, n)) for n in names), el.labels),
+            reverse=desc,
+        )
+    )
+
+
+def _sort_by_label_desc(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    return _sort_by_label(ev, args, desc=True)
+
+
+def _expand(template: str, m: re.Match[str]) -> str:
+    """Go's ``regexp.Expand``: $1, ${1}, $name, ${name}; unknown groups expand to ""."""
+    out: list[str] = []
+    i = 0
+    n = len(template)
+    while i < n:
+        ch = template[i]
+        if ch != "$" or i + 1 >= n:
+            out.append(ch)
+            i += 1
+            continue
+        nxt = template[i + 1]
+        if nxt == "$":
+            out.append("$")
+            i += 2
+            continue
+        if nxt == "{":
+            end = template.find("}", i + 2)
+            name = template[i + 2 : end] if end != -1 else ""
+            if end == -1 or not name or not all(c.isalnum() or c == "_" for c in name):
+                out.append(ch)
+                i += 1
+                continue
+            i = end + 1
+        else:
+            j = i + 1
+            while j < n and (template[j].isalnum() or template[j] == "_"):
+                j += 1
+            name = template[i + 1 : j]
+            if not name:
+                out.append(ch)
+                i += 1
+                continue
+            i = j
+        out.append(_group(m, name))
+    return "".join(out)
+
+
+def _group(m: re.Match[str], name: str) -> str:
+    try:
+        g = m.group(int(name)) if name.isdigit() else m.group(name)
+    except IndexError:
+        return ""
+    return g or ""
+
+
+def _label_replace(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    vec = _vec(args[0])
+    dst, repl, src, pattern = (_str(a) for a in args[1:5])
+    try:
+        regex = compile_regex(pattern) if ev.compat >= 3 else re.compile(f"(?:{pattern})\\Z")
+    except re.error as exc:
+        raise QueryError(f"invalid regular expression in label_replace(): {pattern}") from exc
+    if not valid_label_name(dst, ev.compat >= 3):
+        raise QueryError(f"invalid destination label name in label_replace(): {dst}")
+    out = IVector()
+    for el in vec:
+        m = regex.match(get(el.labels, src))
+        if m is None:
+            out.append(el)
+            continue
+        lab = with_label(el.labels, dst, _expand(repl, m))
+        # Writing __name__ explicitly keeps it, even if a function dropped it.
+        out.append(El(lab, el.v, el.drop and dst != METRIC_NAME))
+    return ev.check_unique(out)
+
+
+def _label_join(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    vec = _vec(args[0])
+    dst, sep = _str(args[1]), _str(args[2])
+    srcs = [_str(a) for a in args[3:]]
+    utf8 = ev.compat >= 3
+    for s in srcs:
+        if not valid_label_name(s, utf8):
+            raise QueryError(f"invalid source label name in label_join(): {s}")
+    if not valid_label_name(dst, utf8):
+        raise QueryError(f"invalid destination label name in label_join(): {dst}")
+    out = IVector()
+    for el in vec:
+        joined = sep.join(get(el.labels, s) for s in srcs)
+        lab = with_label(el.labels, dst, joined)
+        out.append(El(lab, el.v, el.drop and dst != METRIC_NAME))
+    return ev.check_unique(out)
+
+
+def _buckets_by_group(
+    ev: Evaluator, vec: IVector
+) -> dict[Labels, tuple[list[tuple[float, float]], bool]]:
+    groups: dict[Labels, tuple[list[tuple[float, float]], bool]] = {}
+    for el in vec:
+        try:
+            ub = gomath.parse_float(get(el.labels, "le"))
+        except ValueError:
+            continue  # no or malformed "le": not a bucket, skipped as Prometheus does
+        key = tuple(p for p in el.labels if p[0] not in ("le", METRIC_NAME))
+        entry = groups.get(key)
+        if entry is None:
+            entry = groups[key] = ([], False)
+        entry[0].append((ub, el.v))
+    return groups
+
+
+def _histogram_quantile(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    q = _num(args[0])
+    out = IVector()
+    for lab, (buckets, _) in _buckets_by_group(ev, _vec(args[1])).items():
+        out.append(El(lab, bucket_quantile(q, buckets, ev.compat)))
+    return out
+
+
+def _histogram_fraction(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    lo, hi = _num(args[0]), _num(args[1])
+    out = IVector()
+    for lab, (buckets, _) in _buckets_by_group(ev, _vec(args[2])).items():
+        out.append(El(lab, bucket_fraction(lo, hi, buckets)))
+    return out
+
+
+_HANDLERS: dict[str, Callable[[Evaluator, list[EvalValue]], EvalValue]] = {
+    "vector": _vector,
+    "scalar": _scalar,
+    "round": _round,
+    "clamp": _clamp,
+    "clamp_min": _clamp_min,
+    "clamp_max": _clamp_max,
+    "sort": _sort,
+    "sort_desc": _sort_desc,
+    "sort_by_label": _sort_by_label,
+    "sort_by_label_desc": _sort_by_label_desc,
+    "label_replace": _label_replace,
+    "label_join": _label_join,
+    "histogram_quantile": _histogram_quantile,
+    "histogram_fraction": _histogram_fraction,
+}

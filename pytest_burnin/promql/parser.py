@@ -1,0 +1,991 @@
+"""PromQL parser: recursive descent, with precedence climbing for binary operators.
+
+``parse(text)`` returns an ``ast.Expr`` that has passed Prometheus' static
+type checks, or raises ``ParseError`` worded and positioned as promtool words
+it. The grammar is Prometheus 3's, including its experimental parts (duration
+arithmetic in brackets, ``anchored``/``smoothed``, ``fill(...)``), which are
+accepted without feature flags: a release gate should not reject a rule that
+a flag-enabled Prometheus runs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import NoReturn
+
+from . import ast
+from .lexer import (
+    AGGR,
+    DURATION,
+    DURATION_WORDS,
+    EOF,
+    ERROR,
+    FILL_KEYWORDS,
+    IDENT,
+    KEYWORD,
+    METRIC_IDENT,
+    NUMBER,
+    OP,
+    PUNCT,
+    STRING,
+    ParseError,
+    Token,
+    go_quote,
+    go_rune_u,
+    parse_duration,
+    tokenize,
+)
+from .storage import matches
+
+__all__ = ["ParseError", "expr_type", "parse", "parse_duration", "unquote"]
+
+# Binary operator precedence, lowest first; "^" is the only right-associative one.
+_BINARY_PREC = {
+    "or": 1,
+    "and": 2,
+    "unless": 2,
+    "==": 3,
+    "!=": 3,
+    "<": 3,
+    "<=": 3,
+    ">": 3,
+    ">=": 3,
+    # Prometheus 3 native-histogram trim operators (parsed; the evaluator rejects them).
+    "</": 3,
+    ">/": 3,
+    "+": 4,
+    "-": 4,
+    "*": 5,
+    "/": 5,
+    "%": 5,
+    "atan2": 5,
+    "^": 6,
+}
+# Unary minus binds like "*" (so -a^2 is -(a^2)), as in Prometheus' grammar.
+_UNARY_OPERAND_PREC = 6
+_PARAM_AGGREGATORS = frozenset(
+    {"topk", "bottomk", "quantile", "count_values", "limitk", "limit_ratio"}
+)
+_OFFSET_EXPECTED = "number, duration, step(), or range()"
+
+
+def parse(text: str) -> ast.Expr:
+    """Parse and type-check one PromQL expression."""
+    expr = _Parser(text).parse_top()
+    _Checker(text).check(expr)
+    return expr
+
+
+def _go_round(x: float) -> int:
+    """Go's math.Round: halves away from zero (Python's round() is to even)."""
+    return math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
+
+
+def _seconds_to_ms(seconds: float) -> int:
+    return _go_round(seconds * 1000)
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = tokenize(text)
+        self.k = 0
+        self.bare_name: str | None = None
+
+    # -- token access ------------------------------------------------------
+
+    def peek(self) -> Token:
+        tok = self.toks[self.k]
+        if tok.kind == ERROR:
+            raise ParseError(tok.val, tok.pos, self.text)
+        return tok
+
+    def peek2(self) -> Token:
+        """The token after the next one (ERROR tokens are not raised here)."""
+        return self.toks[min(self.k + 1, len(self.toks) - 1)]
+
+    def advance(self) -> Token:
+        tok = self.peek()
+        if tok.kind != EOF:
+            self.k += 1
+        return tok
+
+    def at(self, kind: str, val: str | None = None) -> bool:
+        tok = self.peek()
+        return tok.kind == kind and (val is None or tok.val.lower() == val)
+
+    def at_punct(self, val: str) -> bool:
+        return self.at(PUNCT, val)
+
+    def expect_punct(self, val: str, context: str = "", expected: str = "") -> Token:
+        if not self.at_punct(val):
+            self.unexpected(context, expected)
+        return self.advance()
+
+    def error(self, msg: str, pos: int) -> NoReturn:
+        raise ParseError(msg, pos, self.text)
+
+    def unexpected(self, context: str = "", expected: str = "") -> NoReturn:
+        tok = self.peek()
+        msg = f"unexpected {tok.desc()}"
+        if context:
+            msg += f" in {context}"
+        if expected:
+            msg += f", expected {expected}"
+        self.error(msg, tok.pos)
+
+    @property
+    def last_end(self) -> int:
+        return self.toks[self.k - 1].end if self.k else 0
+
+    # -- expressions -------------------------------------------------------
+
+    def parse_top(self) -> ast.Expr:
+        if self.peek().kind == EOF:
+            self.error("no expression found in input", 0)
+        expr = self.parse_expr(0)
+        if not self.at(EOF):
+            self.unexpected()
+        return expr
+
+    def parse_expr(self, min_prec: int) -> ast.Expr:
+        lhs = self.parse_unary()
+        while True:
+            tok = self.peek()
+            op = tok.val.lower()
+            prec = _BINARY_PREC.get(op) if tok.kind == OP else None
+            if prec is None or prec < min_prec:
+                return lhs
+            self.advance()
+            return_bool, matching = self.parse_bin_modifiers()
+            rhs = self.parse_expr(prec if op == "^" else prec + 1)
+            lhs = ast.BinaryExpr(
+                op,
+                lhs,
+                rhs,
+                return_bool=return_bool,
+                matching=matching,
+                pos=(lhs.pos[0], rhs.pos[1]),
+            )
+
+    def parse_unary(self) -> ast.Expr:
+        tok = self.peek()
+        if tok.kind == OP and tok.val in ("+", "-"):
+            self.advance()
+            operand = self.parse_expr(_UNARY_OPERAND_PREC)
+            pos = (tok.pos, operand.pos[1])
+            # Prometheus folds a sign into a bare number literal (not a parenthesised one).
+            if isinstance(operand, ast.NumberLiteral):
+                value = -operand.value if tok.val == "-" else operand.value
+                return ast.NumberLiteral(value, pos=pos)
+            return ast.UnaryExpr(tok.val, operand, pos=pos)
+        return self.parse_postfix(self.parse_primary())
+
+    def parse_primary(self) -> ast.Expr:
+        tok = self.peek()
+        kind = tok.kind
+        if kind in (NUMBER, DURATION):
+            self.advance()
+            return ast.NumberLiteral(self.number_value(tok), pos=(tok.pos, tok.end))
+        if kind == STRING:
+            self.advance()
+            return ast.StringLiteral(self.unquote_token(tok), pos=(tok.pos, tok.end))
+        if kind == PUNCT and tok.val == "(":
+            self.advance()
+            inner = self.parse_expr(0)
+            close = self.expect_punct(")")
+            return ast.ParenExpr(inner, pos=(tok.pos, close.end))
+        if kind == PUNCT and tok.val == "{":
+            return self.parse_vector_selector(None, tok.pos)
+        if kind == AGGR and self.is_aggregation_start():
+            return self.parse_aggregation()
+        if kind == IDENT and self.peek2().kind == PUNCT and self.peek2().val == "(":
+            return self.parse_call()
+        if kind in (IDENT, METRIC_IDENT, AGGR) or (kind == KEYWORD and self.peek2().val == "{"):
+            self.advance()
+            return self.parse_vector_selector(tok.val, tok.pos)
+        self.unexpected()
+
+    def is_aggregation_start(self) -> bool:
+        nxt = self.peek2()
+        return (nxt.kind == PUNCT and nxt.val == "(") or (
+            nxt.kind == KEYWORD and nxt.val.lower() in ("by", "without")
+        )
+
+    def number_value(self, tok: Token) -> float:
+        if tok.kind == DURATION:
+            try:
+                return parse_duration(tok.val) / 1000
+            except ValueError as err:
+                self.error(str(err), tok.pos)
+        return parse_number(tok.val, tok.pos, self.text)
+
+    # -- postfix modifiers: [range], [range:step], offset, @, anchored, smoothed
+
+    def parse_postfix(self, expr: ast.Expr) -> ast.Expr:
+        while True:
+            tok = self.peek()
+            if tok.kind == PUNCT and tok.val == "[":
+                expr = self.parse_range_or_subquery(expr)
+            elif tok.kind == KEYWORD and tok.val.lower() == "offset":
+                self.advance()
+                self.apply_offset(expr, self.parse_offset_duration())
+            elif tok.kind == OP and tok.val == "@":
+                self.advance()
+                self.parse_at(expr)
+            elif tok.kind == KEYWORD and tok.val.lower() in ("anchored", "smoothed"):
+                self.advance()
+                self.apply_range_modifier(expr, tok.val.lower())
+            else:
+                return expr
+            expr.pos = (expr.pos[0], self.last_end)
+
+    def parse_range_or_subquery(self, expr: ast.Expr) -> ast.Expr:
+        open_tok = self.advance()
+        if self.at_punct("]") or self.at_punct(":"):
+            self.unexpected("subquery or range selector", _OFFSET_EXPECTED)
+        rng = self.parse_positive_duration("subquery or range selector")
+        if self.at_punct("]"):
+            close = self.advance()
+            return self.make_matrix(expr, rng, open_tok, close)
+        if not self.at_punct(":"):
+            self.unexpected("subquery or range", '":" or "]"')
+        self.advance()
+        step: ast.Duration | None = None
+        if not self.at_punct("]"):
+            step = self.parse_positive_duration("subquery selector")
+            if not self.at_punct("]"):
+                self.unexpected("subquery selector", '"]"')
+        close = self.advance()
+        return ast.SubqueryExpr(expr, rng, step, pos=(expr.pos[0], close.end))
+
+    def make_matrix(
+        self, expr: ast.Expr, rng: ast.Duration, open_tok: Token, close: Token
+    ) -> ast.MatrixSelector:
+        msg = ""
+        if not isinstance(expr, ast.VectorSelector):
+            msg = "ranges only allowed for vector selectors"
+        elif expr.offset != 0:
+            msg = "no offset modifiers allowed before range"
+        elif expr.at is not None or expr.at_modifier is not None:
+            msg = "no @ modifiers allowed before range"
+        if msg or not isinstance(expr, ast.VectorSelector):
+            self.error(msg, open_tok.pos)
+        return ast.MatrixSelector(expr, rng, pos=(expr.pos[0], close.end))
+
+    def modifier_target(self, expr: ast.Expr, what: str) -> ast.VectorSelector | ast.SubqueryExpr:
+        if isinstance(expr, ast.MatrixSelector):
+            return expr.vector
+        if isinstance(expr, (ast.VectorSelector, ast.SubqueryExpr)):
+            return expr
+        self.error(
+            f"{what} modifier must be preceded by an instant vector selector"
+            " or range vector selector or a subquery",
+            expr.pos[0],
+        )
+
+    def apply_offset(self, expr: ast.Expr, offset: ast.Duration) -> None:
+        target = self.modifier_target(expr, "offset")
+        if target.offset != 0:
+            self.error("offset may not be set multiple times", expr.pos[0])
+        target.offset = offset
+
+    def parse_at(self, expr: ast.Expr) -> None:
+        tok = self.peek()
+        target = self.modifier_target(expr, "@")
+        if target.at is not None or target.at_modifier is not None:
+            self.error("@ <timestamp> may not be set multiple times", expr.pos[0])
+        if tok.kind == IDENT and tok.val.lower() in ("start", "end"):
+            self.advance()
+            self.expect_punct("(", "@", "timestamp")
+            self.expect_punct(")", "@", "timestamp")
+            target.at_modifier = tok.val.lower()
+            return
+        sign = 1.0
+        if tok.kind == OP and tok.val in ("+", "-"):
+            sign = -1.0 if tok.val == "-" else 1.0
+            self.advance()
+        num = self.peek()
+        if num.kind not in (NUMBER, DURATION):
+            self.unexpected("@", "timestamp")
+        self.advance()
+        ts = sign * self.number_value(num)
+        if math.isinf(ts) or math.isnan(ts) or abs(ts) >= 2.0**63:
+            shown = "NaN" if math.isnan(ts) else ("+Inf" if ts > 0 else "-Inf")
+            if not math.isinf(ts) and not math.isnan(ts):
+                shown = f"{ts:f}"
+            self.error(f"timestamp out of bounds for @ modifier: {shown}", expr.pos[0])
+        target.at = _seconds_to_ms(ts)
+
+    def apply_range_modifier(self, expr: ast.Expr, modifier: str) -> None:
+        if isinstance(expr, ast.SubqueryExpr):
+            self.error(f"{modifier} modifier is not supported for subqueries", expr.pos[0])
+        target = self.modifier_target(expr, modifier)
+        assert isinstance(target, ast.VectorSelector)
+        if target.modifier is not None and target.modifier != modifier:
+            self.error("anchored and smoothed modifiers cannot be used together", expr.pos[0])
+        target.modifier = modifier
+
+    # -- duration expressions ---------------------------------------------
+
+    def parse_positive_duration(self, context: str) -> ast.Duration:
+        start = self.peek().pos
+        value = self.duration_expr(0, context)
+        if isinstance(value, ast.DurationExpr):
+            return value
+        if value <= 0:
+            self.error("duration must be greater than 0", start)
+        return self.to_ms(value, start)
+
+    def parse_offset_duration(self) -> ast.Duration:
+        """After ``offset``: a signed literal, step()/range()/min_of/max_of, or (expr).
+
+        Binary arithmetic is not taken here: ``foo offset 1h + 1`` adds 1 to the
+        offset selector, as in Prometheus.
+        """
+        start = self.peek().pos
+        tok = self.peek()
+        if tok.kind == OP and tok.val in ("+", "-"):
+            self.advance()
+            value = self.duration_atom(_OFFSET_EXPECTED, "offset")
+            if tok.val == "-":
+                value = _negate(value, tok.pos)
+        else:
+            value = self.duration_atom(_OFFSET_EXPECTED, "offset")
+        if isinstance(value, ast.DurationExpr):
+            return value
+        return self.to_ms(value, start)
+
+    def to_ms(self, seconds: float, pos: int) -> int:
+        if math.isnan(seconds) or abs(seconds) > (1 << 63) / 1e9:
+            self.error("duration out of range", pos)
+        return _seconds_to_ms(seconds)
+
+    def duration_expr(self, min_prec: int, context: str) -> float | ast.DurationExpr:
+        """Duration arithmetic; constants fold to seconds, step()/range() stay symbolic."""
+        tok = self.peek()
+        if tok.kind == OP and tok.val in ("+", "-"):
+            self.advance()
+            operand = self.duration_expr(_UNARY_OPERAND_PREC, context)
+            lhs = _negate(operand, tok.pos) if tok.val == "-" else operand
+        else:
+            lhs = self.duration_atom(_OFFSET_EXPECTED, context)
+        while True:
+            tok = self.peek()
+            prec = _BINARY_PREC.get(tok.val) if tok.kind == OP else None
+            if prec is None or prec < 4 or prec < min_prec:
+                return lhs
+            self.advance()
+            rhs = self.duration_expr(prec if tok.val == "^" else prec + 1, context)
+            lhs = self.duration_binary(tok, lhs, rhs)
+
+    def duration_binary(
+        self, tok: Token, lhs: float | ast.DurationExpr, rhs: float | ast.DurationExpr
+    ) -> float | ast.DurationExpr:
+        op = tok.val
+        if not isinstance(rhs, ast.DurationExpr) and rhs == 0 and op in ("/", "%"):
+            self.error("division by zero" if op == "/" else "modulo by zero", tok.pos)
+        if isinstance(lhs, ast.DurationExpr) or isinstance(rhs, ast.DurationExpr):
+            args = [_as_duration_expr(lhs), _as_duration_expr(rhs)]
+            return ast.DurationExpr(op, args, pos=(tok.pos, tok.end))
+        if op == "+":
+            return lhs + rhs
+        if op == "-":
+            return lhs - rhs
+        if op == "*":
+            return lhs * rhs
+        if op == "/":
+            return lhs / rhs
+        if op == "%":
+            return math.fmod(lhs, rhs)
+        try:
+            return math.pow(lhs, rhs)
+        except (OverflowError, ValueError):
+            return math.inf if lhs > 0 else math.nan
+
+    def duration_atom(self, expected: str, context: str) -> float | ast.DurationExpr:
+        tok = self.peek()
+        if tok.kind in (NUMBER, DURATION):
+            self.advance()
+            return self.number_value(tok)
+        if tok.kind == PUNCT and tok.val == "(":
+            self.advance()
+            inner = self.duration_expr(0, context)
+            self.expect_punct(")", context, '")"')
+            return inner
+        word = tok.val.lower() if tok.kind == IDENT else ""
+        if word in ("step", "range"):
+            self.advance()
+            self.expect_punct("(", context, '"("')
+            close = self.expect_punct(")", context, '")"')
+            return ast.DurationExpr(word, pos=(tok.pos, close.end))
+        if word in ("min_of", "max_of"):
+            self.advance()
+            self.expect_punct("(", context, '"("')
+            first = self.duration_expr(0, context)
+            self.expect_punct(",", context, '","')
+            second = self.duration_expr(0, context)
+            close = self.expect_punct(")", context, '")"')
+            args = [_as_duration_expr(first), _as_duration_expr(second)]
+            return ast.DurationExpr(word[:3], args, pos=(tok.pos, close.end))
+        self.unexpected(context, expected)
+
+    # -- binary operator modifiers -----------------------------------------
+
+    def parse_bin_modifiers(self) -> tuple[bool, ast.VectorMatching]:
+        matching = ast.VectorMatching()
+        return_bool = False
+        if self.at(KEYWORD, "bool"):
+            self.advance()
+            return_bool = True
+        if self.at(KEYWORD, "on") or self.at(KEYWORD, "ignoring"):
+            matching.on = self.advance().val.lower() == "on"
+            matching.labels = self.parse_grouping_labels()
+            if self.at(KEYWORD, "group_left") or self.at(KEYWORD, "group_right"):
+                side = self.advance().val.lower()
+                matching.card = "many-to-one" if side == "group_left" else "one-to-many"
+                if self.at_punct("("):
+                    matching.include = self.parse_grouping_labels()
+        self.parse_fill_modifiers(matching)
+        return return_bool, matching
+
+    def parse_fill_modifiers(self, matching: ast.VectorMatching) -> None:
+        seen: set[str] = set()
+        while self.at(IDENT) and self.peek().val.lower() in FILL_KEYWORDS:
+            if self.peek2().val != "(":
+                return
+            word = self.advance().val.lower()
+            if word in seen or (word == "fill" and seen) or "fill" in seen:
+                self.error(f"unexpected <{word}>", self.toks[self.k - 1].pos)
+            seen.add(word)
+            value = self.parse_fill_value()
+            if word in ("fill", "fill_left"):
+                matching.fill_left = value
+            if word in ("fill", "fill_right"):
+                matching.fill_right = value
+
+    def parse_fill_value(self) -> float:
+        self.expect_punct("(")
+        sign = 1.0
+        if self.at(OP, "-") or self.at(OP, "+"):
+            sign = -1.0 if self.advance().val == "-" else 1.0
+        tok = self.peek()
+        if tok.kind not in (NUMBER, DURATION):
+            self.unexpected()
+        self.advance()
+        self.expect_punct(")")
+        return sign * self.number_value(tok)
+
+    def parse_grouping_labels(self) -> list[str]:
+        if not self.at_punct("("):
+            self.unexpected("grouping opts", '"("')
+        self.advance()
+        labels: list[str] = []
+        while not self.at_punct(")"):
+            tok = self.peek()
+            if tok.kind == STRING:
+                labels.append(self.unquote_token(tok))
+            elif tok.kind in (IDENT, METRIC_IDENT, KEYWORD, AGGR) or (
+                tok.kind == OP and tok.val[0].isalpha()
+            ):
+                labels.append(tok.val)
+            else:
+                self.unexpected("grouping opts", "label")
+            self.advance()
+            if self.at_punct(","):
+                self.advance()
+            elif not self.at_punct(")"):
+                self.unexpected("grouping opts", '"," or ")"')
+        self.advance()
+        return labels
+
+    # -- aggregations and calls -------------------------------------------
+
+    def parse_aggregation(self) -> ast.AggregateExpr:
+        op_tok = self.advance()
+        op = op_tok.val.lower()
+        grouping: list[str] = []
+        without = False
+        has_modifier = self.at(KEYWORD, "by") or self.at(KEYWORD, "without")
+        if has_modifier:
+            without = self.advance().val.lower() == "without"
+            grouping = self.parse_grouping_labels()
+        if not self.at_punct("("):
+            self.unexpected("aggregation")
+        args = self.parse_call_args()
+        if not has_modifier and (self.at(KEYWORD, "by") or self.at(KEYWORD, "without")):
+            without = self.advance().val.lower() == "without"
+            grouping = self.parse_grouping_labels()
+        pos = (op_tok.pos, self.last_end)
+        if not args:
+            self.error("no arguments for aggregate expression provided", op_tok.pos)
+        wanted = 2 if op in _PARAM_AGGREGATORS else 1
+        if len(args) != wanted:
+            self.error(
+                "wrong number of arguments for aggregate expression provided, "
+                f"expected {wanted}, got {len(args)}",
+                op_tok.pos,
+            )
+        param = args[0] if wanted == 2 else None
+        return ast.AggregateExpr(op, args[-1], param, grouping, without, pos=pos)
+
+    def parse_call(self) -> ast.Call:
+        name_tok = self.advance()
+        name = name_tok.val
+        if name.lower() in DURATION_WORDS:
+            name = name.lower()  # lexed as case-insensitive keywords by Prometheus
+        if name not in FUNCTIONS:
+            self.error(f"unknown function with name {go_quote(name)}", name_tok.pos)
+        args = self.parse_call_args()
+        return ast.Call(name, args, pos=(name_tok.pos, self.last_end))
+
+    def parse_call_args(self) -> list[ast.Expr]:
+        self.expect_punct("(")
+        args: list[ast.Expr] = []
+        if self.at_punct(")"):
+            self.advance()
+            return args
+        while True:
+            args.append(self.parse_expr(0))
+            if self.at_punct(")"):
+                self.advance()
+                return args
+            if not self.at_punct(","):
+                self.unexpected()
+            comma = self.advance()
+            if self.at_punct(")"):
+                self.error("trailing commas not allowed in function call args", comma.pos)
+
+    # -- vector selectors --------------------------------------------------
+
+    def parse_vector_selector(self, name: str | None, start: int) -> ast.VectorSelector:
+        matchers: list[ast.Matcher] = []
+        end = self.last_end
+        self.bare_name = None
+        if self.at_punct("{"):
+            self.advance()
+            matchers = self.parse_matchers()
+            end = self.last_end
+        if name is None:
+            name = self.bare_name
+        else:
+            for m in matchers:
+                if m.name == "__name__":
+                    self.error(
+                        f"metric name must not be set twice: {go_quote(name)} or {go_quote(m.value)}",
+                        start,
+                    )
+            # The evaluator matches on ``matchers`` alone, so the name is one of them.
+            matchers.append(ast.Matcher("__name__", ast.MatchType.EQUAL, name))
+        return ast.VectorSelector(name, matchers, pos=(start, end))
+
+    def parse_matchers(self) -> list[ast.Matcher]:
+        matchers: list[ast.Matcher] = []
+        while not self.at_punct("}"):
+            matchers.append(self.parse_matcher())
+            if self.at_punct(","):
+                self.advance()
+            elif not self.at_punct("}"):
+                self.unexpected("label matching", '"," or "}"')
+        self.advance()
+        return matchers
+
+    def parse_matcher(self) -> ast.Matcher:
+        tok = self.peek()
+        if tok.kind not in (IDENT, STRING):
+            self.unexpected("label matching", 'identifier or "}"')
+        self.advance()
+        label = self.unquote_token(tok) if tok.kind == STRING else tok.val
+        op_tok = self.peek()
+        if tok.kind == STRING and op_tok.kind == PUNCT and op_tok.val in (",", "}"):
+            # Prometheus 3: a lone quoted string is the metric name.
+            self.bare_name = label
+            return ast.Matcher("__name__", ast.MatchType.EQUAL, label)
+        if not (op_tok.val in ("=", "!=", "=~", "!~") and op_tok.kind in (PUNCT, OP)):
+            self.unexpected("label matching", "label matching operator")
+        self.advance()
+        value_tok = self.peek()
+        if value_tok.kind != STRING:
+            self.unexpected("label matching", "string")
+        self.advance()
+        return ast.Matcher(label, ast.MatchType(op_tok.val), self.unquote_token(value_tok))
+
+    def unquote_token(self, tok: Token) -> str:
+        try:
+            return unquote(tok.val)
+        except ValueError as err:
+            self.error(str(err), tok.pos)
+
+
+def _negate(value: float | ast.DurationExpr, pos: int) -> float | ast.DurationExpr:
+    if isinstance(value, ast.DurationExpr):
+        return ast.DurationExpr("neg", [value], pos=(pos, value.pos[1]))
+    return -value
+
+
+def _as_duration_expr(value: float | ast.DurationExpr) -> ast.DurationExpr:
+    """A folded constant inside step() arithmetic: a "number" node, value in ms."""
+    if isinstance(value, ast.DurationExpr):
+        return value
+    return ast.DurationExpr("number", value=value * 1000)
+
+
+def parse_number(text: str, pos: int = 0, source: str = "") -> float:
+    """A PromQL number literal, following Go's ParseInt(base 0) then ParseFloat."""
+    clean = text.replace("_", "")
+    low = clean.lower()
+    try:
+        if low.startswith("0x") and "p" not in low:
+            return float(int(clean[2:], 16))
+        if len(clean) > 1 and clean[0] == "0" and clean.isdigit():
+            return float(int(clean, 8))  # Go reads a leading 0 as octal
+        if low.startswith("0x"):
+            return float.fromhex(clean)
+        return float(clean)
+    except ValueError:
+        raise ParseError(
+            f"error parsing number: strconv.ParseFloat: parsing {go_quote(text)}: invalid syntax",
+            pos,
+            source,
+        ) from None
+
+
+_SIMPLE_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+}
+_ESCAPE_WIDTH = {"x": (2, 16), "u": (4, 16), "U": (8, 16)}
+
+
+def unquote(token: str) -> str:
+    """The value of a PromQL string token ('..', "..", or `raw`), Go escapes resolved.
+
+    ``\\xNN`` and octal escapes are bytes, as in Go; a byte sequence that is not
+    UTF-8 is kept as surrogate escapes so that label-name validation rejects it
+    later, as Prometheus does.
+    """
+    quote, body = token[0], token[1:-1]
+    if quote == "`" or "\\" not in body:
+        return body
+    out = bytearray()
+    i, n = 0, len(body)
+    while i < n:
+        c = body[i]
+        i += 1
+        if c != "\\":
+            out += c.encode("utf-8", "surrogatepass")
+            continue
+        if i >= n:
+            raise ValueError("escape sequence not terminated")
+        e = body[i]
+        if e in _SIMPLE_ESCAPES or e == quote:
+            out += _SIMPLE_ESCAPES.get(e, e).encode()
+            i += 1
+            continue
+        if e not in "01234567xuU":
+            raise ValueError(f"unknown escape sequence {go_rune_u(e)}")
+        width, base = _ESCAPE_WIDTH.get(e, (3, 8))
+        if base == 16:
+            i += 1
+        code = _escape_code(body[i : i + width], width, base)
+        i += width
+        if e in "uU":
+            out += chr(code).encode("utf-8")
+        else:
+            out.append(code)
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _escape_code(digits: str, width: int, base: int) -> int:
+    valid = "01234567" if base == 8 else "0123456789abcdefABCDEF"
+    for d in digits:
+        if d not in valid:
+            raise ValueError(f"illegal character {go_rune_u(d)} in escape sequence")
+    if len(digits) < width:
+        raise ValueError("escape sequence not terminated")
+    code = int(digits, base)
+    if code > 0x10FFFF or 0xD800 <= code < 0xE000 or (base == 8 and code > 255):
+        raise ValueError("escape sequence is an invalid Unicode code point")
+    return code
+
+
+# -- functions and static type checking ----------------------------------------
+
+_S, _V, _M, _STR = (
+    ast.ValueType.SCALAR,
+    ast.ValueType.VECTOR,
+    ast.ValueType.MATRIX,
+    ast.ValueType.STRING,
+)
+FunctionSpec = tuple[tuple[ast.ValueType, ...], int, ast.ValueType]
+
+
+def _table() -> dict[str, FunctionSpec]:
+    """Every PromQL function: (argument types, variadic count, return type).
+
+    ``variadic`` follows Prometheus: 0 = exactly the listed arguments; n > 0 =
+    the last argument may be omitted or repeated, n arguments at most beyond
+    the others; -1 = repeated without limit.
+    """
+    table: dict[str, FunctionSpec] = {}
+    vector_funcs = (
+        "abs absent ceil exp floor ln log2 log10 sqrt sgn sort sort_desc timestamp deg rad"
+        " acos acosh asin asinh atan atanh cos cosh sin sinh tan tanh histogram_avg"
+        " histogram_count histogram_sum histogram_stddev histogram_stdvar start_timestamp"
+    )
+    for name in vector_funcs.split():
+        table[name] = ((_V,), 0, _V)
+    range_funcs = (
+        "absent_over_time avg_over_time changes count_over_time delta deriv first_over_time"
+        " idelta increase irate last_over_time mad_over_time max_over_time min_over_time"
+        " present_over_time rate resets stddev_over_time stdvar_over_time sum_over_time"
+        " ts_of_first_over_time ts_of_last_over_time ts_of_max_over_time ts_of_min_over_time"
+    )
+    for name in range_funcs.split():
+        table[name] = ((_M,), 0, _V)
+    for name in [
+        "day_of_month",
+        "day_of_week",
+        "day_of_year",
+        "days_in_month",
+        "hour",
+        "minute",
+        "month",
+        "year",
+    ]:
+        table[name] = ((_V,), 1, _V)
+    for name in ("pi", "time", "start", "end", "step", "range"):
+        table[name] = ((), 0, _S)
+    for name in ("min_of", "max_of"):
+        table[name] = ((_S, _S), 0, _S)
+    table.update(
+        {
+            "clamp": ((_V, _S, _S), 0, _V),
+            "clamp_max": ((_V, _S), 0, _V),
+            "clamp_min": ((_V, _S), 0, _V),
+            "histogram_fraction": ((_S, _S, _V), 0, _V),
+            "histogram_quantile": ((_S, _V), 0, _V),
+            "histogram_quantiles": ((_V, _STR, _S, _S), 9, _V),
+            "double_exponential_smoothing": ((_M, _S, _S), 0, _V),
+            # Removed in Prometheus 3 (renamed above) but still in 2.x rule files.
+            "holt_winters": ((_M, _S, _S), 0, _V),
+            "info": ((_V, _V), 1, _V),
+            "integral": ((_M, _S), 1, _V),
+            "label_replace": ((_V, _STR, _STR, _STR, _STR), 0, _V),
+            "label_join": ((_V, _STR, _STR, _STR), -1, _V),
+            "predict_linear": ((_M, _S), 0, _V),
+            "quantile_over_time": ((_S, _M), 0, _V),
+            "round": ((_V, _S), 1, _V),
+            "scalar": ((_V,), 0, _S),
+            "sort_by_label": ((_V, _STR), -1, _V),
+            "sort_by_label_desc": ((_V, _STR), -1, _V),
+            "vector": ((_S,), 0, _V),
+        }
+    )
+    return table
+
+
+FUNCTIONS: dict[str, FunctionSpec] = _table()
+
+_DOCUMENTED = {_S: "scalar", _V: "instant vector", _M: "range vector", _STR: "string"}
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_SET_OPS = frozenset({"and", "or", "unless"})
+
+
+def expr_type(expr: ast.Expr) -> ast.ValueType:
+    """The static type of an expression, as Prometheus' ``Expr.Type()``."""
+    if isinstance(expr, ast.NumberLiteral):
+        return _S
+    if isinstance(expr, ast.StringLiteral):
+        return _STR
+    if isinstance(expr, ast.VectorSelector | ast.AggregateExpr):
+        return _V
+    if isinstance(expr, ast.MatrixSelector | ast.SubqueryExpr):
+        return _M
+    if isinstance(expr, ast.ParenExpr | ast.UnaryExpr):
+        return expr_type(expr.expr)
+    if isinstance(expr, ast.BinaryExpr):
+        both_scalar = expr_type(expr.lhs) == _S and expr_type(expr.rhs) == _S
+        return _S if both_scalar else _V
+    if isinstance(expr, ast.Call):
+        spec = FUNCTIONS.get(expr.func)
+        return spec[2] if spec else _V
+    raise TypeError(f"not a PromQL expression: {expr!r}")
+
+
+class _Checker:
+    """Prometheus' checkAST: children first, then the node; the first error wins."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def fail(self, msg: str, pos: int) -> NoReturn:
+        raise ParseError(msg, pos, self.text)
+
+    def check(self, expr: ast.Expr) -> ast.ValueType:
+        if isinstance(expr, ast.AggregateExpr):
+            self.check_aggregate(expr)
+        elif isinstance(expr, ast.BinaryExpr):
+            self.check_binary(expr)
+        elif isinstance(expr, ast.Call):
+            self.check_call(expr)
+        elif isinstance(expr, ast.ParenExpr):
+            self.check(expr.expr)
+        elif isinstance(expr, ast.UnaryExpr):
+            operand = self.check(expr.expr)
+            if operand not in (_S, _V):
+                self.fail(
+                    "unary expression only allowed on expressions of type scalar or "
+                    f'instant vector, got "{_DOCUMENTED[operand]}"',
+                    expr.pos[0],
+                )
+        elif isinstance(expr, ast.SubqueryExpr):
+            inner = self.check(expr.expr)
+            if inner != _V:
+                self.fail(
+                    f"subquery is only allowed on instant vector, got {inner.value} instead",
+                    expr.pos[0],
+                )
+        elif isinstance(expr, ast.MatrixSelector):
+            self.check(expr.vector)
+        elif isinstance(expr, ast.VectorSelector):
+            self.check_selector(expr)
+        return expr_type(expr)
+
+    def expect(self, expr: ast.Expr, want: ast.ValueType, context: str) -> None:
+        got = self.check(expr)
+        if got != want:
+            self.fail(
+                f"expected type {_DOCUMENTED[want]} in {context}, got {_DOCUMENTED[got]}",
+                expr.pos[0],
+            )
+
+    def check_aggregate(self, expr: ast.AggregateExpr) -> None:
+        self.expect(expr.expr, _V, "aggregation expression")
+        if expr.param is not None:
+            want = _STR if expr.op == "count_values" else _S
+            self.expect(expr.param, want, "aggregation parameter")
+
+    def check_binary(self, expr: ast.BinaryExpr) -> None:
+        lt, rt = self.check(expr.lhs), self.check(expr.rhs)
+        op_pos = self.operator_pos(expr)
+        matching = expr.matching or ast.VectorMatching()
+        if expr.return_bool and expr.op not in _COMPARISONS:
+            self.fail("bool modifier can only be used on comparison operators", op_pos)
+        if expr.op in _COMPARISONS and not expr.return_bool and lt == rt == _S:
+            self.fail("comparisons between scalars must use BOOL modifier", op_pos)
+        if expr.op in _SET_OPS and matching.card == "one-to-one":
+            matching.card = "many-to-many"
+        if matching.on:
+            for label in matching.include:
+                if label in matching.labels:
+                    self.fail(
+                        f"label {go_quote(label)} must not occur in ON and GROUP clause at once",
+                        op_pos,
+                    )
+        for side, side_type in ((expr.lhs, lt), (expr.rhs, rt)):
+            if side_type not in (_S, _V):
+                self.fail(
+                    "binary expression must contain only scalar and instant vector types",
+                    side.pos[0],
+                )
+        self.check_matching(expr, matching, lt, rt)
+
+    def check_matching(
+        self,
+        expr: ast.BinaryExpr,
+        matching: ast.VectorMatching,
+        lt: ast.ValueType,
+        rt: ast.ValueType,
+    ) -> None:
+        filled = matching.fill_left is not None or matching.fill_right is not None
+        start = expr.pos[0]
+        if lt != _V or rt != _V:
+            if matching.labels:
+                self.fail("vector matching only allowed between instant vectors", start)
+            if filled:
+                self.fail("filling in missing series only allowed between instant vectors", start)
+            expr.matching = None  # the evaluator's signal for scalar arithmetic
+        elif expr.op in _SET_OPS:
+            if matching.card in ("one-to-many", "many-to-one"):
+                self.fail(f"no grouping allowed for {go_quote(expr.op)} operation", start)
+            if filled:
+                self.fail("filling in missing series not allowed for set operators", start)
+        if (lt == _S or rt == _S) and expr.op in _SET_OPS:
+            self.fail(
+                f"set operator {go_quote(expr.op)} not allowed in binary scalar expression", start
+            )
+
+    def operator_pos(self, expr: ast.BinaryExpr) -> int:
+        """Where the operator starts: the first non-space after the left operand."""
+        i = expr.lhs.pos[1]
+        while i < len(self.text) and self.text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def check_call(self, expr: ast.Call) -> None:
+        arg_types, variadic, _ = FUNCTIONS[expr.func]
+        self.check_arg_count(expr, len(arg_types), variadic)
+        name = go_quote(expr.func)
+        if expr.func == "info" and len(expr.args) > 1:
+            self.check_info_selector(expr)
+        for i, arg in enumerate(expr.args):
+            if i >= len(arg_types):
+                if variadic == 0:
+                    break
+                i = len(arg_types) - 1
+            if expr.func == "info" and i == 1:
+                continue
+            self.expect(arg, arg_types[i], f"call to function {name}")
+
+    def check_arg_count(self, expr: ast.Call, nargs: int, variadic: int) -> None:
+        name, given, start = go_quote(expr.func), len(expr.args), expr.pos[0]
+        if variadic == 0:
+            if nargs != given:
+                self.fail(f"expected {nargs} argument(s) in call to {name}, got {given}", start)
+        elif nargs - 1 > given:
+            self.fail(
+                f"expected at least {nargs - 1} argument(s) in call to {name}, got {given}", start
+            )
+        elif variadic > 0 and nargs - 1 + variadic < given:
+            self.fail(
+                f"expected at most {nargs - 1 + variadic} argument(s) in call to {name}, "
+                f"got {given}",
+                start,
+            )
+
+    def check_info_selector(self, expr: ast.Call) -> None:
+        """info()'s second argument is a bare label selector, exempt from the empty check."""
+        arg = expr.args[1]
+        if not isinstance(arg, ast.VectorSelector):
+            got = expr_type(arg)
+            if got != _V:
+                self.fail(
+                    f'expected type instant vector in call to function "info", '
+                    f"got {_DOCUMENTED[got]}",
+                    expr.pos[0],
+                )
+            self.fail("expected label selectors only", arg.pos[0])
+        if arg.name:
+            self.fail("expected label selectors only, got vector selector instead", arg.pos[0])
+
+    def check_selector(self, expr: ast.VectorSelector) -> None:
+        if expr.name is not None:
+            return  # a metric name is itself a non-empty matcher
+        if not any(_matches_non_empty(m) for m in expr.matchers):
+            self.fail("vector selector must contain at least one non-empty matcher", expr.pos[0])
+
+
+def _matches_non_empty(matcher: ast.Matcher) -> bool:
+    """True when the matcher rejects the empty string (so it narrows the selection)."""
+    try:
+        return not matches(matcher, "")
+    except re.error:  # RE2 syntax Python lacks: assume the regex is selective
+        return True

@@ -1,0 +1,133 @@
+"""The in-memory series store every metric source loads into and the engine reads.
+
+Samples are kept per series as two parallel Python lists (timestamps in integer
+milliseconds, float values) sorted by time, so the evaluator finds any window
+with ``bisect``. Staleness markers are the special NaN Prometheus uses
+(bit pattern 0x7ff0000000000002) and are told apart with ``is_stale``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .ast import Matcher, MatchType
+from .labels import METRIC_NAME, Labels, get
+
+_STALE_BITS = 0x7FF0000000000002
+STALE_NAN: float = struct.unpack(">d", _STALE_BITS.to_bytes(8, "big"))[0]
+_STALE_BYTES = struct.pack(">d", STALE_NAN)
+
+
+def is_stale(value: float) -> bool:
+    """True for Prometheus' staleness marker (and only for it, not any NaN)."""
+    return value != value and struct.pack(">d", value) == _STALE_BYTES
+
+
+@lru_cache(maxsize=4096)
+def compile_regex(pattern: str) -> re.Pattern[str]:
+    """Prometheus regexes are fully anchored RE2; ``(?s)`` makes ``.`` match newlines too."""
+    return re.compile(f"(?s:{pattern})\\Z")
+
+
+def matches(matcher: Matcher, value: str) -> bool:
+    t = matcher.type
+    if t is MatchType.EQUAL:
+        return value == matcher.value
+    if t is MatchType.NOT_EQUAL:
+        return value != matcher.value
+    hit = compile_regex(matcher.value).match(value) is not None
+    return hit if t is MatchType.REGEX else not hit
+
+
+@dataclass
+class Series:
+    labels: Labels
+    ts: list[int] = field(default_factory=list)
+    vs: list[float] = field(default_factory=list)
+
+    def append(self, t: int, v: float) -> None:
+        if not self.ts or t > self.ts[-1]:
+            self.ts.append(t)
+            self.vs.append(v)
+            return
+        i = bisect_left(self.ts, t)
+        if i < len(self.ts) and self.ts[i] == t:
+            self.vs[i] = v  # a later write for the same timestamp wins
+            return
+        insort(self.ts, t)
+        self.vs.insert(i, v)
+
+    def window(self, start_excl: int, end_incl: int) -> tuple[int, int]:
+        """Index range [lo, hi) of samples with start_excl < t <= end_incl."""
+        ts = self.ts
+        lo = bisect_left(ts, start_excl + 1)
+        hi = bisect_left(ts, end_incl + 1, lo)
+        return lo, hi
+
+
+class Storage:
+    """Series by label set, with a metric-name index for selection."""
+
+    def __init__(self) -> None:
+        self._series: dict[Labels, Series] = {}
+        self._by_name: dict[str, list[Series]] = {}
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+    def __iter__(self) -> Iterator[Series]:
+        return iter(self._series.values())
+
+    def get_or_create(self, labels: Labels) -> Series:
+        s = self._series.get(labels)
+        if s is None:
+            s = Series(labels)
+            self._series[labels] = s
+            self._by_name.setdefault(get(labels, METRIC_NAME), []).append(s)
+        return s
+
+    def append(self, labels: Labels, t: int, v: float) -> None:
+        self.get_or_create(labels).append(t, v)
+
+    def extend(self, labels: Labels, samples: Iterable[tuple[int, float]]) -> None:
+        s = self.get_or_create(labels)
+        for t, v in samples:
+            s.append(t, v)
+
+    def clear(self) -> None:
+        self._series.clear()
+        self._by_name.clear()
+
+    def select(self, matchers: list[Matcher]) -> list[Series]:
+        """Every series all matchers accept (a missing label matches as "")."""
+        candidates: Iterable[Series]
+        name_eq = next(
+            (m for m in matchers if m.name == METRIC_NAME and m.type is MatchType.EQUAL), None
+        )
+        if name_eq is not None:
+            candidates = self._by_name.get(name_eq.value, [])
+        else:
+            candidates = self._series.values()
+        out = []
+        for s in candidates:
+            lab = s.labels
+            if all(matches(m, get(lab, m.name)) for m in matchers):
+                out.append(s)
+        return out
+
+    def time_bounds(self) -> tuple[int, int] | None:
+        """(first, last) sample timestamp over all series, or None when empty."""
+        lo, hi = math.inf, -math.inf
+        for s in self._series.values():
+            if s.ts:
+                lo = min(lo, s.ts[0])
+                hi = max(hi, s.ts[-1])
+        if lo is math.inf:
+            return None
+        return int(lo), int(hi)

@@ -1,0 +1,413 @@
+"""Executor for Go ``text/template`` trees (see ``gotemplate_parse``).
+
+Go values map onto Python ones: string -> str, float64 -> float, int -> int,
+bool -> bool, nil -> None, maps -> dict, slices -> list, structs -> ``GoStruct``.
+A missing map key is Go's *invalid* value (``MISSING``), which prints as
+``<no value>`` — what Prometheus shows for ``{{ $labels.absent }}``.
+Functions receive evaluated arguments; a function raising ``FuncError`` becomes
+Go's ``error calling NAME: msg``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import gofmt
+from .gotemplate_parse import (
+    ActionNode,
+    ChainNode,
+    CommandNode,
+    ControlNode,
+    DotNode,
+    FieldNode,
+    IdentifierNode,
+    LiteralNode,
+    LoopJump,
+    NilNode,
+    Node,
+    Parsed,
+    PipeNode,
+    TemplateError,
+    TextNode,
+    VariableNode,
+)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return gofmt.MISSING_MARK
+
+    def __str__(self) -> str:
+        return gofmt.MISSING_MARK
+
+
+MISSING: Any = _Missing()
+
+
+class FuncError(Exception):
+    """Raised by a template function; reported as ``error calling NAME: msg``."""
+
+
+@dataclass
+class GoStruct:
+    type_name: str
+    fields: dict[str, Any]
+
+    def __str__(self) -> str:
+        return "{" + " ".join(gofmt.go_print(v) for v in self.fields.values()) + "}"
+
+
+# A function: (callable, parameter kinds). Kinds: "s" string, "f" float64, "i" int,
+# "a" anything; a trailing "*" makes the last kind variadic.
+Func = tuple[Callable[..., Any], str]
+
+
+class _Jump(Exception):
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+
+def truth(v: Any) -> bool:
+    if v is MISSING or v is None:
+        return False
+    if isinstance(v, (bool, int, float, str, dict, list)):
+        return bool(v)
+    return True
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, float):
+        return "float"
+    if isinstance(v, str):
+        return "string"
+    return "other"
+
+
+def _eq(a: Any, *bs: Any) -> bool:
+    if a is MISSING:
+        raise FuncError("invalid type for comparison")
+    for b in bs:
+        ka, kb = _kind(a), _kind(b)
+        if ka == "other" or kb == "other":
+            if a is None or b is None:
+                if a is b:
+                    return True
+                continue
+            raise FuncError("non-comparable types")
+        if ka != kb:
+            raise FuncError("incompatible types for comparison")
+        if a == b:
+            return True
+    return False
+
+
+def _lt(a: Any, b: Any) -> bool:
+    ka, kb = _kind(a), _kind(b)
+    if ka in ("bool", "other") or kb in ("bool", "other"):
+        raise FuncError("invalid type for comparison")
+    if ka != kb:
+        raise FuncError("incompatible types for comparison")
+    return bool(a < b)
+
+
+def _index(item: Any, *keys: Any) -> Any:
+    for k in keys:
+        if isinstance(item, dict):
+            item = item.get(k, "")
+        elif isinstance(item, (list, str)):
+            if not isinstance(k, int) or not 0 <= k < len(item):
+                raise FuncError(f"index out of range: {k}")
+            item = item[k]
+        else:
+            raise FuncError(f"can't index item of type {gofmt.type_name(item)}")
+    return item
+
+
+def _len(v: Any) -> int:
+    if isinstance(v, str):
+        return len(v.encode())
+    if isinstance(v, (dict, list)):
+        return len(v)
+    raise FuncError(f"len of type {gofmt.type_name(v)}")
+
+
+def _sprint(*args: Any) -> str:
+    # fmt.Sprint: a space between operands when neither side is a string.
+    out = ""
+    for i, a in enumerate(args):
+        if i and not isinstance(a, str) and not isinstance(args[i - 1], str):
+            out += " "
+        out += gofmt.go_print(a)
+    return out
+
+
+def _html(*args: Any) -> str:
+    s = args[0] if len(args) == 1 and isinstance(args[0], str) else _sprint(*args)
+    table = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&#34;", "'": "&#39;", "\0": "\ufffd"}
+    return "".join(table.get(c, c) for c in s)
+
+
+def _js(*args: Any) -> str:
+    s = args[0] if len(args) == 1 and isinstance(args[0], str) else _sprint(*args)
+    table = {"\\": "\\\\", "'": "\\'", '"': '\\"', "<": "\\u003C", ">": "\\u003E",
+             "&": "\\u0026", "=": "\\u003D", "\n": "\\u000A", "\r": "\\u000D"}  # fmt: skip
+    return "".join(table.get(c, c) for c in s)
+
+
+def _urlquery(*args: Any) -> str:
+    from urllib.parse import quote_plus
+
+    s = args[0] if len(args) == 1 and isinstance(args[0], str) else _sprint(*args)
+    return quote_plus(s, safe="")
+
+
+BUILTINS: dict[str, Func] = {
+    "eq": (_eq, "aa*"),
+    "ne": (lambda a, b: not _eq(a, b), "aa"),
+    "lt": (_lt, "aa"),
+    "le": (lambda a, b: _lt(a, b) or _eq(a, b), "aa"),
+    "gt": (lambda a, b: not (_lt(a, b) or _eq(a, b)), "aa"),
+    "ge": (lambda a, b: not _lt(a, b), "aa"),
+    "not": (lambda a: not truth(a), "a"),
+    "len": (_len, "a"),
+    "index": (_index, "aa*"),
+    "print": (_sprint, "a*"),
+    "println": (lambda *a: " ".join(gofmt.go_print(x) for x in a) + "\n", "a*"),
+    "printf": (lambda f, *a: gofmt.sprintf(f, list(a)), "sa*"),
+    "html": (_html, "a*"),
+    "js": (_js, "a*"),
+    "urlquery": (_urlquery, "a*"),
+    # and/or are special-cased in _call: they short-circuit on unevaluated nodes.
+    "and": (lambda *a: a[-1], "aa*"),
+    "or": (lambda *a: a[-1], "aa*"),
+}
+
+
+class Executor:
+    def __init__(self, tree: Parsed, funcs: Mapping[str, Func]) -> None:
+        self.tree = tree
+        self.funcs = funcs
+        self.out: list[str] = []
+        self.vars: list[tuple[str, Any]] = []
+
+    def run(self, data: Any, initial_vars: Mapping[str, Any] | None = None) -> str:
+        self.vars = [("$", data), *(initial_vars or {}).items()]
+        self.walk_list(self.tree.root, data)
+        return "".join(self.out)
+
+    # -- errors -------------------------------------------------------------
+
+    def fail(self, node: Node, msg: str) -> TemplateError:
+        text = self.tree.text[: node.pos]
+        nl = text.rfind("\n")
+        col = len(text[nl + 1 :].encode()) if nl >= 0 else len(text.encode())
+        line = text.count("\n") + 1
+        name = self.tree.name
+        ctx = str(node)
+        return TemplateError(f'template: {name}:{line}:{col}: executing "{name}" at <{ctx}>: {msg}')
+
+    # -- walking ------------------------------------------------------------
+
+    def walk_list(self, nodes: list[Node], dot: Any) -> None:
+        for n in nodes:
+            self.walk(n, dot)
+
+    def walk(self, node: Node, dot: Any) -> None:
+        if isinstance(node, TextNode):
+            self.out.append(node.text)
+        elif isinstance(node, ActionNode):
+            val = self.pipeline(dot, node.pipe)
+            if not node.pipe.decl:
+                self.out.append(self.printable(node, val))
+        elif isinstance(node, ControlNode):
+            mark = len(self.vars)
+            try:
+                self.control(node, dot)
+            finally:
+                del self.vars[mark:]
+        elif isinstance(node, LoopJump):
+            raise _Jump(node.kind)
+
+    def printable(self, node: Node, val: Any) -> str:
+        if callable(val):
+            raise self.fail(node, "can't print function value")
+        return gofmt.go_print(val)
+
+    def control(self, node: ControlNode, dot: Any) -> None:
+        val = self.pipeline(dot, node.pipe)
+        if node.kind == "range":
+            self.range_(node, dot, val)
+            return
+        if truth(val):
+            self.walk_list(node.body, val if node.kind == "with" else dot)
+        elif node.else_body is not None:
+            self.walk_list(node.else_body, dot)
+
+    def range_(self, node: ControlNode, dot: Any, val: Any) -> None:
+        items: list[tuple[Any, Any]]
+        if isinstance(val, dict):
+            items = [(k, val[k]) for k in sorted(val)]
+        elif isinstance(val, list):
+            items = list(enumerate(val))
+        elif isinstance(val, int) and not isinstance(val, bool):
+            items = [(i, i) for i in range(val)]
+        elif val is None or val is MISSING:
+            items = []
+        else:
+            raise self.fail(node, f"range can't iterate over {gofmt.go_print(val)}")
+        if not items:
+            if node.else_body is not None:
+                self.walk_list(node.else_body, dot)
+            return
+        mark = len(self.vars)
+        for key, elem in items:
+            decl = node.pipe.decl
+            if len(decl) == 1:
+                self.set_var(decl[0], elem)
+            elif len(decl) == 2:
+                self.set_var(decl[0], key)
+                self.set_var(decl[1], elem)
+            try:
+                self.walk_list(node.body, elem)
+            except _Jump as j:
+                if j.kind == "break":
+                    break
+            finally:
+                del self.vars[mark + len(decl) :]
+
+    def set_var(self, name: str, value: Any) -> None:
+        for i in range(len(self.vars) - 1, -1, -1):
+            if self.vars[i][0] == name:
+                self.vars[i] = (name, value)
+                return
+        self.vars.append((name, value))
+
+    def lookup(self, node: Node, name: str) -> Any:
+        for k, v in reversed(self.vars):
+            if k == name:
+                return v
+        raise self.fail(node, f"undefined variable: {name}")
+
+    # -- pipelines ----------------------------------------------------------
+
+    def pipeline(self, dot: Any, pipe: PipeNode) -> Any:
+        val: Any = _NO_FINAL
+        for cmd in pipe.cmds:
+            val = self.command(dot, cmd, val)
+        for name in pipe.decl:
+            if pipe.is_assign:
+                self.set_var(name, val)
+            else:
+                self.vars.append((name, val))
+        return val
+
+    def command(self, dot: Any, cmd: CommandNode, final: Any) -> Any:
+        first = cmd.args[0]
+        if isinstance(first, IdentifierNode):
+            return self.call(dot, first, cmd.args[1:], final)
+        if len(cmd.args) > 1 or final is not _NO_FINAL:
+            raise self.fail(first, f"can't give argument to non-function {first}")
+        return self.arg(dot, first)
+
+    def arg(self, dot: Any, node: Node) -> Any:
+        if isinstance(node, LiteralNode):
+            return node.value
+        if isinstance(node, NilNode):
+            return None
+        if isinstance(node, DotNode):
+            return dot
+        if isinstance(node, FieldNode):
+            return self.fields(node, dot, node.idents)
+        if isinstance(node, VariableNode):
+            return self.fields(node, self.lookup(node, node.idents[0]), node.idents[1:])
+        if isinstance(node, ChainNode):
+            return self.fields(node, self.arg(dot, node.node), node.fields)
+        if isinstance(node, PipeNode):
+            mark = len(self.vars)
+            try:
+                return self.pipeline(dot, node)
+            finally:
+                del self.vars[mark:]
+        if isinstance(node, IdentifierNode):
+            return self.call(dot, node, [], _NO_FINAL)
+        raise self.fail(node, "can't evaluate node")
+
+    def fields(self, node: Node, receiver: Any, names: list[str]) -> Any:
+        for name in names:
+            if isinstance(receiver, dict):
+                receiver = receiver.get(name, MISSING)
+            elif isinstance(receiver, GoStruct):
+                if name not in receiver.fields:
+                    raise self.fail(node, f"can't evaluate field {name} in type {receiver.type_name}")
+                receiver = receiver.fields[name]
+            elif receiver is None or receiver is MISSING:
+                raise self.fail(node, f"nil pointer evaluating interface {{}}.{name}")
+            else:
+                tn = gofmt.type_name(receiver)
+                raise self.fail(node, f"can't evaluate field {name} in type {tn}")
+        return receiver
+
+    def call(self, dot: Any, ident: IdentifierNode, args: list[Node], final: Any) -> Any:
+        name = ident.name
+        fn, kinds = self.funcs[name]
+        if name in ("and", "or"):
+            # Go 1.18+: arguments are evaluated lazily, left to right.
+            nodes: list[Any] = list(args)
+            if final is not _NO_FINAL:
+                nodes.append(_Value(final))
+            if not nodes:
+                raise self.fail(ident, f"wrong number of args for {name}: want at least 1 got 0")
+            val: Any = None
+            for n in nodes:
+                val = n.value if isinstance(n, _Value) else self.arg(dot, n)
+                if truth(val) == (name == "or"):
+                    return val
+            return val
+        values = [self.arg(dot, a) for a in args]
+        if final is not _NO_FINAL:
+            values.append(final)
+        variadic = kinds.endswith("*")
+        fixed = kinds.rstrip("*")
+        need = len(fixed) - (1 if variadic else 0)
+        if (not variadic and len(values) != len(fixed)) or (variadic and len(values) < need):
+            want = f"at least {need}" if variadic else str(len(fixed))
+            raise self.fail(ident, f"wrong number of args for {name}: want {want} got {len(values)}")
+        for i, v in enumerate(values):
+            kind = fixed[min(i, len(fixed) - 1)]
+            values[i] = self.convert(args[i] if i < len(args) else ident, v, kind)
+        try:
+            return fn(*values)
+        except FuncError as e:
+            raise self.fail(ident, f"error calling {name}: {e}") from None
+
+    def convert(self, node: Node, v: Any, kind: str) -> Any:
+        if kind == "a":
+            return v
+        want = {"s": "string", "f": "float64", "i": "int"}[kind]
+        if kind == "s" and isinstance(v, str):
+            return v
+        if kind == "f" and isinstance(v, (int, float)) and not isinstance(v, bool):
+            return float(v)
+        if kind == "i" and isinstance(v, int) and not isinstance(v, bool):
+            return v
+        if v is MISSING:
+            raise self.fail(node, f"invalid value; expected {want}")
+        raise self.fail(node, f"wrong type for value; expected {want}; got {gofmt.type_name(v)}")
+
+
+class _NoFinal:
+    pass
+
+
+_NO_FINAL: Any = _NoFinal()
+
+
+@dataclass
+class _Value:
+    value: Any

@@ -1,0 +1,568 @@
+"""Lexer and parser for the Go ``text/template`` language (the subset rule files use).
+
+Positions are kept per node so execution errors can say ``name:line:col`` the way
+Go does (column = bytes since the last newline, 0-based on every line), and parse
+errors say ``template: name:line: msg``. Variables are checked at parse time, as
+Go does, so ``{{ $nope }}`` is a load error rather than a runtime surprise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+
+class TemplateError(Exception):
+    """A parse or execution error, with Go's message text."""
+
+
+@dataclass
+class Tok:
+    kind: str  # TEXT LEFT RIGHT SPACE PIPE LPAREN RPAREN COMMA DECLARE ASSIGN STRING NUMBER
+    # CHAR BOOL NIL VARIABLE FIELD DOT IDENT KEYWORD EOF
+    val: str
+    pos: int
+    line: int
+
+
+KEYWORDS = {"if", "else", "end", "range", "with", "define", "template", "block", "break", "continue"}
+_NUMBER = re.compile(
+    r"[+-]?(?:0[xX][0-9a-fA-F_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)"
+)
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v", "0": "\0"}  # fmt: skip
+
+
+def unquote(body: str) -> str:
+    """Go's interpreted string literal escapes."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        nxt = body[i + 1 : i + 2]
+        if nxt in ("x", "u", "U"):
+            width = {"x": 2, "u": 4, "U": 8}[nxt]
+            out.append(chr(int(body[i + 2 : i + 2 + width], 16)))
+            i += 2 + width
+        else:
+            out.append(_ESCAPES.get(nxt, nxt))
+            i += 2
+    return "".join(out)
+
+
+def lex(text: str, name: str) -> list[Tok]:
+    toks: list[Tok] = []
+    pos = 0
+    n = len(text)
+
+    def line_at(p: int) -> int:
+        return text.count("\n", 0, p) + 1
+
+    def fail(p: int, msg: str) -> TemplateError:
+        return TemplateError(f"template: {name}:{line_at(p)}: {msg}")
+
+    trim_next = False
+    while True:
+        start = text.find("{{", pos)
+        chunk = text[pos:] if start < 0 else text[pos:start]
+        trim_left = start >= 0 and text[start + 2 : start + 3] == "-" and (
+            text[start + 3 : start + 4] in (" ", "\t", "\r", "\n")
+        )
+        if trim_next:
+            chunk = chunk.lstrip(" \t\r\n")
+        if trim_left:
+            chunk = chunk.rstrip(" \t\r\n")
+        if chunk:
+            toks.append(Tok("TEXT", chunk, pos, line_at(pos)))
+        if start < 0:
+            break
+        p = start + (4 if trim_left else 2)
+        trim_next = False
+        # Comments must follow the delimiter directly and close right before it.
+        q = p
+        while trim_left and q < n and text[q] in " \t\r\n":
+            q += 1
+        if text.startswith("/*", q):
+            end = text.find("*/", q + 2)
+            if end < 0:
+                raise fail(start, "unclosed comment")
+            after = end + 2
+            if text.startswith(" -}}", after):
+                trim_next, pos = True, after + 4
+            elif text.startswith("}}", after):
+                pos = after + 2
+            else:
+                raise fail(start, "comment ends before closing delimiter")
+            continue
+        toks.append(Tok("LEFT", "{{", start, line_at(start)))
+        pos = _lex_action(text, p, toks, fail)
+        if text.startswith(" -}}", pos) or text.startswith("-}}", pos):
+            trim_next = True
+            toks.append(Tok("RIGHT", "}}", pos, line_at(pos)))
+            pos += 4 if text[pos] == " " else 3
+        else:
+            toks.append(Tok("RIGHT", "}}", pos, line_at(pos)))
+            pos += 2
+    toks.append(Tok("EOF", "", n, line_at(n)))
+    return toks
+
+
+def _lex_action(text: str, p: int, toks: list[Tok], fail: object) -> int:  # noqa: C901
+    n = len(text)
+    parens = 0
+
+    def add(kind: str, val: str, at: int) -> None:
+        toks.append(Tok(kind, val, at, text.count("\n", 0, at) + 1))
+
+    while True:
+        if p >= n:
+            raise fail(p, "unclosed action")  # type: ignore[operator]
+        if text.startswith("}}", p) or text.startswith(" -}}", p):
+            if parens:
+                raise fail(p, "unclosed left paren")  # type: ignore[operator]
+            return p
+        ch = text[p]
+        if ch in " \t\r\n":
+            q = p
+            while q < n and text[q] in " \t\r\n" and not text.startswith(" -}}", q):
+                q += 1
+            add("SPACE", text[p:q], p)
+            p = q
+            continue
+        if text.startswith(":=", p):
+            add("DECLARE", ":=", p)
+            p += 2
+            continue
+        single = {"|": "PIPE", "(": "LPAREN", ")": "RPAREN", ",": "COMMA", "=": "ASSIGN"}
+        if ch in single:
+            parens += 1 if ch == "(" else -1 if ch == ")" else 0
+            if parens < 0:
+                raise fail(p, "unexpected right paren")  # type: ignore[operator]
+            add(single[ch], ch, p)
+            p += 1
+            continue
+        if ch == '"':
+            q = p + 1
+            while q < n and text[q] != '"':
+                if text[q] == "\\":
+                    q += 1
+                if q < n and text[q] == "\n":
+                    raise fail(p, "unterminated quoted string")  # type: ignore[operator]
+                q += 1
+            if q >= n:
+                raise fail(p, "unterminated quoted string")  # type: ignore[operator]
+            add("STRING", text[p : q + 1], p)
+            p = q + 1
+            continue
+        if ch == "`":
+            q = text.find("`", p + 1)
+            if q < 0:
+                raise fail(p, "unterminated raw quoted string")  # type: ignore[operator]
+            add("STRING", text[p : q + 1], p)
+            p = q + 1
+            continue
+        if ch == "'":
+            q = p + 1
+            while q < n and text[q] != "'":
+                q += 2 if text[q] == "\\" else 1
+            add("CHAR", text[p : q + 1], p)
+            p = q + 1
+            continue
+        m = _NUMBER.match(text, p)
+        if m and (ch.isdigit() or (len(m.group()) > 1 and ch in "+-.")):
+            add("NUMBER", m.group(), p)
+            p = m.end()
+            continue
+        if ch in ".$":
+            m = _IDENT.match(text, p + 1)
+            word = ch + (m.group() if m else "")
+            if ch == "." and not m:
+                add("DOT", ".", p)
+            else:
+                add("FIELD" if ch == "." else "VARIABLE", word, p)
+            p += len(word)
+            continue
+        m = _IDENT.match(text, p)
+        if m:
+            word = m.group()
+            kind = "IDENT"
+            if word in KEYWORDS:
+                kind = "KEYWORD"
+            elif word in ("true", "false"):
+                kind = "BOOL"
+            elif word == "nil":
+                kind = "NIL"
+            add(kind, word, p)
+            p = m.end()
+            continue
+        raise fail(p, f"unexpected bad character U+{ord(ch):04X} '{ch}' in command")  # type: ignore[operator]
+
+
+# ---- nodes ---------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    pos: int
+
+    def __str__(self) -> str:
+        return ""
+
+
+@dataclass
+class TextNode(Node):
+    text: str
+
+
+@dataclass
+class FieldNode(Node):
+    idents: list[str]
+
+    def __str__(self) -> str:
+        return "".join("." + i for i in self.idents)
+
+
+@dataclass
+class VariableNode(Node):
+    idents: list[str]  # idents[0] is "$name"
+
+    def __str__(self) -> str:
+        return ".".join(self.idents)
+
+
+@dataclass
+class DotNode(Node):
+    def __str__(self) -> str:
+        return "."
+
+
+@dataclass
+class NilNode(Node):
+    def __str__(self) -> str:
+        return "nil"
+
+
+@dataclass
+class IdentifierNode(Node):
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class LiteralNode(Node):
+    value: object
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class ChainNode(Node):
+    node: Node
+    fields: list[str]
+
+    def __str__(self) -> str:
+        inner = f"({self.node})" if isinstance(self.node, PipeNode) else str(self.node)
+        return inner + "".join("." + f for f in self.fields)
+
+
+@dataclass
+class CommandNode(Node):
+    args: list[Node]
+
+    def __str__(self) -> str:
+        return " ".join(f"({a})" if isinstance(a, PipeNode) else str(a) for a in self.args)
+
+
+@dataclass
+class PipeNode(Node):
+    decl: list[str]
+    is_assign: bool
+    cmds: list[CommandNode]
+
+    def __str__(self) -> str:
+        head = ""
+        if self.decl:
+            head = ", ".join(self.decl) + (" = " if self.is_assign else " := ")
+        return head + " | ".join(str(c) for c in self.cmds)
+
+
+@dataclass
+class ActionNode(Node):
+    pipe: PipeNode
+
+    def __str__(self) -> str:
+        return "{{" + str(self.pipe) + "}}"
+
+
+@dataclass
+class ControlNode(Node):
+    kind: str  # "if", "range", "with"
+    pipe: PipeNode
+    body: list[Node]
+    else_body: list[Node] | None = None
+
+
+@dataclass
+class LoopJump(Node):
+    kind: str  # "break" or "continue"
+
+
+@dataclass
+class Parsed:
+    name: str
+    text: str
+    root: list[Node] = field(default_factory=list)
+
+
+# ---- parser --------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, text: str, name: str, funcs: Collection[str]) -> None:
+        self.name = name
+        self.toks = lex(text, name)
+        self.i = 0
+        self.funcs = funcs
+        self.vars: list[str] = ["$"]
+        self.loops = 0
+
+    def fail(self, tok: Tok, msg: str) -> TemplateError:
+        return TemplateError(f"template: {self.name}:{tok.line}: {msg}")
+
+    def next(self) -> Tok:
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def peek(self) -> Tok:
+        return self.toks[self.i]
+
+    def next_non_space(self) -> Tok:
+        t = self.next()
+        while t.kind == "SPACE":
+            t = self.next()
+        return t
+
+    def peek_non_space(self) -> Tok:
+        save = self.i
+        t = self.next_non_space()
+        self.i = save
+        return t
+
+    def expect(self, kind: str, context: str) -> Tok:
+        t = self.next_non_space()
+        if t.kind != kind:
+            raise self.fail(t, f"unexpected {_describe(t)} in {context}")
+        return t
+
+    def item_list(self, top: bool = False) -> tuple[list[Node], str]:
+        """Nodes up to {{end}}/{{else}} (returned as the terminator) or EOF."""
+        nodes: list[Node] = []
+        while True:
+            t = self.next()
+            if t.kind == "EOF":
+                if not top:
+                    raise self.fail(t, "unexpected EOF")
+                return nodes, "eof"
+            if t.kind == "TEXT":
+                nodes.append(TextNode(t.pos, t.val))
+                continue
+            kw = self.peek_non_space()
+            if kw.kind == "KEYWORD":
+                self.next_non_space()
+                if kw.val in ("end", "else"):
+                    if top:
+                        raise self.fail(kw, f"unexpected {{{{{kw.val}}}}}")
+                    if kw.val == "end":
+                        self.expect("RIGHT", "end")
+                    return nodes, kw.val
+                nodes.append(self.keyword(kw))
+                continue
+            pipe = self.pipeline("command", "RIGHT")
+            nodes.append(ActionNode(t.pos, pipe))
+
+    def keyword(self, kw: Tok) -> Node:
+        if kw.val in ("if", "range", "with"):
+            return self.control(kw)
+        if kw.val in ("break", "continue"):
+            if not self.loops:
+                raise self.fail(kw, f"{{{{{kw.val}}}}} outside {{{{range}}}}")
+            self.expect("RIGHT", kw.val)
+            return LoopJump(kw.pos, kw.val)
+        raise self.fail(kw, f"{{{{{kw.val}}}}} is not supported in rule templates")
+
+    def control(self, kw: Tok) -> ControlNode:
+        mark = len(self.vars)
+        pipe = self.pipeline(kw.val, "RIGHT")
+        if kw.val == "range":
+            self.loops += 1
+        body, term = self.item_list()
+        if kw.val == "range":
+            self.loops -= 1
+        del self.vars[mark:]
+        else_body: list[Node] | None = None
+        if term == "else":
+            nxt = self.peek_non_space()
+            if nxt.kind == "KEYWORD" and nxt.val in ("if", "with") and kw.val != "range":
+                # "{{else if}}" chains share the single closing {{end}}.
+                self.next_non_space()
+                else_body = [self.control(nxt)]
+            else:
+                self.expect("RIGHT", "else")
+                else_body, term = self.item_list()
+                if term != "end":
+                    raise self.fail(self.peek(), "expected end; found {{else}}")
+            del self.vars[mark:]
+        return ControlNode(kw.pos, kw.val, pipe, body, else_body)
+
+    def pipeline(self, context: str, end: str) -> PipeNode:
+        start = self.peek_non_space()
+        decl: list[str] = []
+        is_assign = False
+        save = self.i
+        v = self.next_non_space()
+        if v.kind == "VARIABLE":
+            nxt = self.peek_non_space()
+            if nxt.kind in ("DECLARE", "ASSIGN"):
+                self.next_non_space()
+                is_assign = nxt.kind == "ASSIGN"
+                decl.append(v.val)
+            elif nxt.kind == "COMMA" and context == "range":
+                self.next_non_space()
+                v2 = self.expect("VARIABLE", "range")
+                self.expect("DECLARE", "range")
+                decl += [v.val, v2.val]
+            else:
+                self.i = save
+        else:
+            self.i = save
+        if is_assign and decl[0] not in self.vars:
+            raise self.fail(v, f'undefined variable "{decl[0]}"')
+        cmds: list[CommandNode] = []
+        while True:
+            t = self.peek_non_space()
+            if t.kind == end:
+                self.next_non_space()
+                break
+            if t.kind == "EOF" or (t.kind == "RIGHT" and end == "RPAREN"):
+                raise self.fail(t, "unclosed left paren" if end == "RPAREN" else "unclosed action")
+            cmds.append(self.command(end))
+        if not cmds:
+            raise self.fail(start, f"missing value for {context}")
+        for d in decl:
+            if not is_assign:
+                self.vars.append(d)
+        for k, c in enumerate(cmds[1:], 2):
+            if isinstance(c.args[0], (LiteralNode, NilNode, DotNode)):
+                raise self.fail(start, f"non executable command in pipeline stage {k}")
+        return PipeNode(start.pos, decl, is_assign, cmds)
+
+    def command(self, end: str) -> CommandNode:
+        args: list[Node] = []
+        first = self.peek_non_space()
+        while True:
+            self.peek_non_space()
+            while self.peek().kind == "SPACE":
+                self.next()
+            op = self.operand()
+            if op is not None:
+                args.append(op)
+            t = self.next()
+            if t.kind == "SPACE":
+                continue
+            if t.kind in ("RIGHT", "RPAREN"):
+                if t.kind != end:
+                    raise self.fail(t, f"unexpected {_describe(t)} in operand")
+                self.i -= 1
+                break
+            if t.kind == "PIPE":
+                break
+            raise self.fail(t, f"unexpected {_describe(t)} in operand")
+        if not args:
+            raise self.fail(first, "empty command")
+        return CommandNode(first.pos, args)
+
+    def operand(self) -> Node | None:
+        node = self.term()
+        if node is None:
+            return None
+        if self.peek().kind == "FIELD":
+            fields = []
+            while self.peek().kind == "FIELD":
+                fields.append(self.next().val[1:])
+            if isinstance(node, FieldNode):
+                return FieldNode(node.pos, node.idents + fields)
+            if isinstance(node, VariableNode):
+                return VariableNode(node.pos, node.idents + fields)
+            if isinstance(node, (LiteralNode, NilNode)):
+                raise self.fail(self.toks[self.i - 1], f"unexpected . after term {str(node)!r}")
+            return ChainNode(node.pos, node, fields)
+        return node
+
+    def term(self) -> Node | None:
+        t = self.next_non_space()
+        k = t.kind
+        if k == "IDENT":
+            if t.val not in self.funcs:
+                raise self.fail(t, f'function "{t.val}" not defined')
+            return IdentifierNode(t.pos, t.val)
+        if k == "DOT":
+            return DotNode(t.pos)
+        if k == "NIL":
+            return NilNode(t.pos)
+        if k == "VARIABLE":
+            if t.val not in self.vars:
+                raise self.fail(t, f'undefined variable "{t.val}"')
+            return VariableNode(t.pos, [t.val])
+        if k == "FIELD":
+            return FieldNode(t.pos, [t.val[1:]])
+        if k == "BOOL":
+            return LiteralNode(t.pos, t.val == "true", t.val)
+        if k == "NUMBER":
+            return LiteralNode(t.pos, _number(t.val, self.fail(t, f"bad number syntax: {t.val!r}")), t.val)
+        if k == "CHAR":
+            body = unquote(t.val[1:-1])
+            return LiteralNode(t.pos, ord(body[0]) if body else 0, t.val)
+        if k == "STRING":
+            val = t.val[1:-1] if t.val[0] == "`" else unquote(t.val[1:-1])
+            return LiteralNode(t.pos, val, t.val)
+        if k == "LPAREN":
+            return self.pipeline("parenthesized pipeline", "RPAREN")
+        self.i -= 1
+        return None
+
+
+def _number(text: str, err: TemplateError) -> int | float:
+    clean = text.replace("_", "")
+    try:
+        if clean.lower().lstrip("+-").startswith("0x"):
+            return int(clean, 16)
+        # Go's rule: a constant with '.', 'e' or 'p' is a float, otherwise an int.
+        if any(c in clean for c in ".eE"):
+            return float(clean)
+        return int(clean)
+    except ValueError:
+        raise err from None
+
+
+def _describe(t: Tok) -> str:
+    names = {"RIGHT": '"}}"', "RPAREN": '")"', "LPAREN": '"("', "PIPE": '"|"', "EOF": "EOF",
+             "COMMA": '","', "DECLARE": '":="', "ASSIGN": '"="'}  # fmt: skip
+    return names.get(t.kind, f"<{t.val}>")
+
+
+def parse(text: str, name: str, funcs: Collection[str], predeclared: Collection[str] = ()) -> Parsed:
+    p = _Parser(text, name, funcs)
+    p.vars.extend(predeclared)
+    root, _ = p.item_list(top=True)
+    return Parsed(name, text, root)

@@ -1,0 +1,104 @@
+"""Typed spec entries: what the loader found, before any evaluation."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import SpecError, display_path
+from .loader import Document, Path_, load_documents
+
+API_VERSION = "burnin/v1"
+
+
+@dataclass
+class Entry:
+    """One ``apiVersion: burnin/v1`` document: becomes one pytest item."""
+
+    kind: str
+    name: str
+    doc: Document
+
+    @property
+    def path(self) -> Path:
+        return self.doc.path
+
+    @property
+    def line(self) -> int:
+        return self.doc.line
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.doc.data.get("metadata", {})
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec = self.doc.data.get("spec", {})
+        return spec if isinstance(spec, dict) else {}
+
+    @property
+    def item_name(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+    def where(self, *path: str | int) -> str:
+        line, _ = self.doc.where(("spec", *path))
+        return f"{display_path(self.path)}:{line}"
+
+    def error(self, path: Path_, message: str, hint: str | None = None) -> SpecError:
+        return self.doc.error(("spec", *path), message, hint)
+
+
+def document_kind(doc: Document) -> str:
+    """What a YAML document is: a burnin kind, or a Prometheus file format.
+
+    Returns the burnin kind name, ``"PrometheusRules"`` for a rule file
+    (``groups:``) or ``"PromtoolTest"`` for a ``promtool test rules`` file.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        raise doc.error((), "a spec document must be a mapping with apiVersion and kind")
+    if "apiVersion" not in data:
+        if "tests" in data and "rule_files" in data:
+            return "PromtoolTest"
+        if "groups" in data:
+            return "PrometheusRules"
+        raise doc.error(
+            (),
+            "document has no apiVersion",
+            hint=f"start each document with 'apiVersion: {API_VERSION}' and a 'kind:'",
+        )
+    api = data["apiVersion"]
+    if api != API_VERSION:
+        raise doc.error(
+            ("apiVersion",),
+            f"unsupported apiVersion {api!r}",
+            hint=f"this version reads '{API_VERSION}'",
+        )
+    kind = data.get("kind")
+    if kind is None:
+        raise doc.error((), "document has no kind", hint="add e.g. 'kind: SLO'")
+    if not isinstance(kind, str):
+        raise doc.error(("kind",), f"kind must be a string, got {kind!r}")
+    return kind
+
+
+def unknown_kind(doc: Document, kind: str, known: list[str]) -> SpecError:
+    lowered = {k.lower(): k for k in known}
+    close = [lowered[c] for c in difflib.get_close_matches(kind.lower(), list(lowered), n=1)]
+    hint = f"did you mean {close[0]!r}?" if close else f"known kinds: {', '.join(sorted(known))}"
+    return doc.error(("kind",), f"unknown kind {kind!r}", hint=hint)
+
+
+def load_spec_file(path: Path) -> list[Document]:
+    docs = load_documents(path)
+    if not docs:
+        raise SpecError(
+            path,
+            "spec file is empty: no YAML document found",
+            line=1,
+            hint=f"add a document with 'apiVersion: {API_VERSION}' and a 'kind:', or delete the file",
+        )
+    return docs

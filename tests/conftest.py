@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PEER_SUITES = REPO.parent / "shared" / "peer-suites"
+
+# A tiny OpenMetrics file: 2 hours of 1-minute samples, 1% of records bad.
+SMALL_DATA = "".join(
+    [
+        "# TYPE checked counter\n",
+        *(f'checked_total{{job="x"}} {i * 100} {1_700_000_000 + i * 60}\n' for i in range(121)),
+        "# TYPE failed counter\n",
+        *(f'failed_total{{job="x"}} {i * 2} {1_700_000_000 + i * 60}\n' for i in range(121)),
+        "# EOF\n",
+    ]
+)
+
+SOURCE_SPEC = """\
+apiVersion: burnin/v1
+kind: Source
+metadata: {name: small}
+spec: {type: file, path: data.om}
+"""
+
+
+@pytest.fixture
+def spec_dir(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A pytester project with a slo_specs/ folder holding a Source over SMALL_DATA."""
+    specs = pytester.mkdir("slo_specs")
+    (specs / "data.om").write_text(SMALL_DATA)
+    (specs / "source.yaml").write_text(SOURCE_SPEC)
+    return pytester
+
+
+def slo_spec(name: str, objective: str, window: str = "1h", bad: str = "failed_total") -> str:
+    return f"""\
+apiVersion: burnin/v1
+kind: SLO
+metadata: {{name: {name}, owner: team-a, runbook: docs/rb.md}}
+spec:
+  indicator:
+    ratio:
+      bad: sum(increase({bad}[{{{{window}}}}]))
+      total: sum(increase(checked_total[{{{{window}}}}]))
+  objective: {objective}
+  window: {window}
+"""
