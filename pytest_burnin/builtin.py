@@ -51,8 +51,9 @@ class SourceKind:
 
         first, last = bounds
         days = (last - first) / 86_400_000
-        series = getattr(getattr(source, "storage", None), "__call__", None)
-        count = len(series()) if callable(series) else None
+        from .sources.engine_source import EngineSource
+
+        count = len(source.storage()) if isinstance(source, EngineSource) else None
         extent = f"{_iso(first)} .. {_iso(last)} ({days:.1f} days)"
         props = [("first_sample", _iso(first)), ("last_sample", _iso(last))]
         if count is not None:
@@ -91,7 +92,8 @@ class SLOKind:
                 parse(substitute(query, entry.spec["window"]))
             except ParseError as exc:
                 raise entry.error(
-                    path, f"invalid PromQL in {'.'.join(path)}: {exc}",
+                    path,
+                    f"invalid PromQL in {'.'.join(path)}: {exc}",
                     hint="check the query with `burnin validate` or promtool",
                 ) from None
 
@@ -117,7 +119,9 @@ def _optional_kinds() -> list[Any]:
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_burnin_make_source(config: pytest.Config, entry: Entry, ctx: RunContext) -> MetricSource | None:
+def pytest_burnin_make_source(
+    config: pytest.Config, entry: Entry, ctx: RunContext
+) -> MetricSource | None:
     """``type: file``: OpenMetrics/Prometheus text files, evaluated by the embedded engine."""
     if entry.spec.get("type") != "file":
         return None

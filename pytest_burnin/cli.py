@@ -16,13 +16,22 @@ from . import __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="burnin", description="pytest-burnin: release and SLO gate.")
+    parser = argparse.ArgumentParser(
+        prog="burnin", description="pytest-burnin: release and SLO gate."
+    )
     parser.add_argument("--version", action="version", version=f"pytest-burnin {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p_val = sub.add_parser("validate", help="check spec files without running them.")
-    p_val.add_argument("paths", nargs="*", default=["slo_specs"], help="spec files or folders (default: slo_specs).")
+    p_val.add_argument(
+        "paths",
+        nargs="*",
+        default=["slo_specs"],
+        help="spec files or folders (default: slo_specs).",
+    )
     p_sch = sub.add_parser("schemas", help="write the spec JSON Schemas (for editors) to a folder.")
-    p_sch.add_argument("-o", "--output", default="schemas", help="folder to write (default: schemas).")
+    p_sch.add_argument(
+        "-o", "--output", default="schemas", help="folder to write (default: schemas)."
+    )
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate(args.paths)
@@ -36,7 +45,9 @@ def _spec_files(paths: Sequence[str]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()))
+            files.extend(
+                sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
+            )
         else:
             files.append(p)
     return files

@@ -25,7 +25,9 @@ def entry_from_document(doc: Document, kind: str, handler: KindHandler) -> Entry
     meta = doc.data.get("metadata")
     name = meta.get("name") if isinstance(meta, dict) else None
     if not isinstance(name, str) or not name:
-        raise doc.error(("metadata",), "metadata.name is required", hint="name the entry: metadata: {name: ...}")
+        raise doc.error(
+            ("metadata",), "metadata.name is required", hint="name the entry: metadata: {name: ...}"
+        )
     return Entry(kind, name, doc)
 
 

@@ -77,5 +77,5 @@ class RunContext:
                         name = doc.data.get("metadata", {}).get("name")
                         if isinstance(name, str):
                             self.add_entry(Entry("Source", name, doc))
-            except Exception:  # noqa: BLE001 - that file reports its own error as an item
+            except Exception:
                 continue

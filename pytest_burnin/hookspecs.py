@@ -48,9 +48,7 @@ def pytest_burnin_make_source(
     raise NotImplementedError  # pragma: no cover - specification only
 
 
-def pytest_burnin_evaluated(
-    config: pytest.Config, entry: Entry, evaluation: Evaluation
-) -> None:
+def pytest_burnin_evaluated(config: pytest.Config, entry: Entry, evaluation: Evaluation) -> None:
     """Called after an entry was evaluated (pass or fail), before its verdict is reported.
 
     Use it to publish results elsewhere (a dashboard, a chat message). It may

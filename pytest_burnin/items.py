@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .errors import BurninError, EvaluationError, ObjectiveMissed, SpecError
+from .errors import BurninError, EvaluationError, ObjectiveMissed, SpecError, display_path
 from .plugin import KIND_MARKERS
 from .state import STATE_KEY
 
@@ -115,7 +115,7 @@ class BurnInItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         exc = excinfo.value
-        location = f"{self.entry.path}:{self.entry.line}"
+        location = f"{display_path(self.entry.path)}:{self.entry.line}"
         if isinstance(exc, ObjectiveMissed):
             return BurninFailureRepr(exc.headline, exc.details, location)
         if isinstance(exc, EvaluationError):

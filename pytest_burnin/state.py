@@ -44,7 +44,8 @@ class State:
                 f"burnin_promql_compat must be 2 or 3, got {compat_text!r} (set it in your ini file)"
             )
         named = any(
-            str(a).split("::", 1)[0].endswith((".yaml", ".yml")) for a in config.invocation_params.args
+            str(a).split("::", 1)[0].endswith((".yaml", ".yml"))
+            for a in config.invocation_params.args
         )
         return cls(
             enabled=bool(config.getoption("burnin", False)),
@@ -104,4 +105,3 @@ class State:
 
 
 STATE_KEY = pytest.StashKey[State]()
-

@@ -25,8 +25,12 @@ def write_summary(tr: pytest.TerminalReporter, config: pytest.Config, state: Sta
         parts = [f"{counts[o]} {o}" for o in ("passed", "failed", "error", "skipped") if counts[o]]
         tr.write_line(f"{kind:<14} {', '.join(parts)}")
     for r in sorted(results, key=lambda r: (_ORDER.get(r.outcome, 9), r.kind, r.name)):
-        mark = {"passed": "PASS ", "failed": "FAIL ", "error": "ERROR", "skipped": "SKIP "}[r.outcome]
-        colour = {"passed": {"green": True}, "failed": {"red": True}, "error": {"red": True}}.get(r.outcome, {})
+        mark = {"passed": "PASS ", "failed": "FAIL ", "error": "ERROR", "skipped": "SKIP "}[
+            r.outcome
+        ]
+        colour = {"passed": {"green": True}, "failed": {"red": True}, "error": {"red": True}}.get(
+            r.outcome, {}
+        )
         tr.write_line(f"{mark} {r.headline or r.nodeid}", **colour)
         if r.outcome in ("failed", "error"):
             tr.write_line(f"      at {r.location}")
@@ -34,6 +38,8 @@ def write_summary(tr: pytest.TerminalReporter, config: pytest.Config, state: Sta
         tr.write_line(f"SPEC ERROR {err}", red=True)
     bad = sum(1 for r in results if r.outcome in ("failed", "error")) + len(state.collect_errors)
     xml = config.getoption("xmlpath", None)
-    where = f"; JUnit report: {xml}" if xml else "; add --junitxml=FILE for the evidence as properties"
+    where = (
+        f"; JUnit report: {xml}" if xml else "; add --junitxml=FILE for the evidence as properties"
+    )
     verdict = "gate: BLOCKED" if bad else "gate: green"
     tr.write_line(f"{verdict} ({len(results)} items, {bad} not passing){where}", bold=True)

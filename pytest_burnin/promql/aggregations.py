@@ -34,6 +34,10 @@ def valid_label_name(name: str, utf8: bool) -> bool:
     if not name:
         return False
     if utf8:
+        try:
+            name.encode("utf-8")  # bytes that were not UTF-8 decode to lone surrogates
+        except UnicodeEncodeError:
+            return False
         return True
     return name[0] in _LABEL_NAME_FIRST and all(c in _LABEL_NAME_REST for c in name)
 

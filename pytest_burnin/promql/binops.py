@@ -88,9 +88,10 @@ def _vector_scalar(
     out = IVector()
     arith = ARITH.get(op)
     if arith is not None:
+        keep_name = op == "atan2" and ev.compat < 3  # 2.x forgot atan2 in its list
         for el in vec:
             v = arith(s, el.v) if swap else arith(el.v, s)
-            lab, drop = ev.drop_name(el.labels)
+            lab, drop = (el.labels, False) if keep_name else ev.drop_name(el.labels)
             out.append(El(lab, v, drop or el.drop))
         return ev.check_unique(out)
     cmp = COMPARE.get(op)
@@ -158,7 +159,7 @@ def _vector_vector(
         right[key] = rs
     arith = ARITH.get(op)
     cmp = COMPARE.get(op)
-    drops_name = arith is not None or return_bool
+    drops_name = (arith is not None and not (op == "atan2" and ev.compat < 3)) or return_bool
     on_names = frozenset(matching.labels)
     matched: dict[Labels, set[Labels] | None] = {}
     out = IVector()

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import ast
 from .evaltypes import El, EvalValue, IVector, RangeSeries, RangeVec
+from .re2 import compile_anchored
 from .labels import METRIC_NAME, Labels, get, without_name
 from .storage import Series, Storage, is_stale
 from .values import Matrix, QueryError, Sample, Scalar, SeriesPoints, String, Value, Vector
@@ -94,6 +95,8 @@ class Engine:
         self.default_subquery_step_ms = default_subquery_step_ms
         self._series_cache = _SeriesCache()
         self._parsed: OrderedDict[str, ast.Expr] = OrderedDict()
+        # (warnings, infos) of the last query, worded as Prometheus' annotations.
+        self.last_annotations: tuple[list[str], list[str]] = ([], [])
 
     # -- public API ---------------------------------------------------------
 
@@ -116,6 +119,7 @@ class Engine:
     def instant(self, query: str | ast.Expr, t_ms: int) -> Value:
         expr = self.parse(query)
         ev = Evaluator(self, t_ms, t_ms, 0)
+        self.last_annotations = (ev.warnings, ev.infos)
         val = ev.eval(expr, t_ms)
         return ev.to_public(val, t_ms)
 
@@ -126,6 +130,7 @@ class Engine:
         if end_ms < start_ms:
             raise QueryError("end timestamp must not be before start time")
         ev = Evaluator(self, start_ms, end_ms, step_ms)
+        self.last_annotations = (ev.warnings, ev.infos)
         acc: dict[Labels, SeriesPoints] = {}
         t = start_ms
         while t <= end_ms:
@@ -167,6 +172,8 @@ class Evaluator:
         self.interval = interval
         self.sub_step = engine.default_subquery_step_ms
         self._select_cache: dict[int, list[Series]] = {}
+        self.warnings: list[str] = []
+        self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
         self._dispatch: dict[type, Callable[[Any, int], EvalValue]] = {
             ast.NumberLiteral: self._number,
@@ -201,6 +208,14 @@ class Evaluator:
             raise QueryError(f"expected instant vector, got {type(v).__name__}")
         return v
 
+    def warn(self, msg: str) -> None:
+        if msg not in self.warnings:
+            self.warnings.append(msg)
+
+    def info(self, msg: str) -> None:
+        if msg not in self.infos:
+            self.infos.append(msg)
+
     def drop_name(self, labels: Labels) -> tuple[Labels, bool]:
         """Labels and drop flag after a value-changing operation."""
         if self.delayed:
@@ -229,6 +244,8 @@ class Evaluator:
             return d.value / 1000.0
         if op == "step":
             return self.interval / 1000.0
+        if op == "range":
+            return (self.end - self.start) / 1000.0
         args = [self._duration_seconds(a) for a in d.args]
         if op == "neg":
             return -args[0]
@@ -453,12 +470,6 @@ class Evaluator:
         return mat
 
 
-@lru_cache(maxsize=1024)
-def compile_regex_v2(pattern: str) -> re.Pattern[str]:
-    """Prometheus 2.x regexes: fully anchored, and ``.`` does not match a newline."""
-    return re.compile(f"(?:{pattern})\\Z")
-
-
 def _filter_no_dotall(series: list[Series], matchers: list[ast.Matcher]) -> list[Series]:
     """Re-check regex matchers without DOTALL: the storage matches the 3.x way."""
     out = []
@@ -466,7 +477,7 @@ def _filter_no_dotall(series: list[Series], matchers: list[ast.Matcher]) -> list
         ok = True
         for m in matchers:
             if m.type in (ast.MatchType.REGEX, ast.MatchType.NOT_REGEX):
-                hit = compile_regex_v2(m.value).match(get(s.labels, m.name)) is not None
+                hit = compile_anchored(m.value, dotall=False).match(get(s.labels, m.name)) is not None
                 if hit != (m.type is ast.MatchType.REGEX):
                     ok = False
                     break

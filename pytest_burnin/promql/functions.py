@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from . import ast, gomath
 from .aggregations import valid_label_name
-from .evaltypes import El, EvalValue, IVector, RangeVec
+from .evaltypes import El, EvalValue, IVector
 from .histograms import bucket_fraction, bucket_quantile
-from .labels import METRIC_NAME, Labels, get, labels_from, with_label, without_name
+from .labels import METRIC_NAME, Labels, get, labels_from, with_label
 from .rangefuncs import RANGE_FUNCS, eval_range_call
-from .storage import compile_regex
-from .values import NativeHistogramUnsupported, QueryError
+from .re2 import compile_anchored
+from .values import QueryError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -123,6 +123,16 @@ def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
         return t / 1000.0
     if name == "pi":
         return math.pi
+    # Prometheus 3 query-context functions, in seconds; an instant query has
+    # start == end and a zero step.
+    if name == "step":
+        return ev.interval / 1000.0
+    if name == "range":
+        return (ev.end - ev.start) / 1000.0
+    if name == "start":
+        return ev.start / 1000.0
+    if name == "end":
+        return ev.end / 1000.0
     args = [ev.eval(a, t) for a in node.args]
     fn = MATH.get(name)
     if fn is not None:
@@ -322,7 +332,7 @@ def _label_replace(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     vec = _vec(args[0])
     dst, repl, src, pattern = (_str(a) for a in args[1:5])
     try:
-        regex = compile_regex(pattern) if ev.compat >= 3 else re.compile(f"(?:{pattern})\\Z")
+        regex = compile_anchored(pattern, dotall=ev.compat >= 3)
     except re.error as exc:
         raise QueryError(f"invalid regular expression in label_replace(): {pattern}") from exc
     if not valid_label_name(dst, ev.compat >= 3):
@@ -366,7 +376,9 @@ def _buckets_by_group(
             ub = gomath.parse_float(get(el.labels, "le"))
         except ValueError:
             continue  # no or malformed "le": not a bucket, skipped as Prometheus does
-        key = tuple(p for p in el.labels if p[0] not in ("le", METRIC_NAME))
+        # The name stays in the key: two histograms that differ only by name
+        # collide after the name is dropped, which must be an error.
+        key = tuple(p for p in el.labels if p[0] != "le")
         entry = groups.get(key)
         if entry is None:
             entry = groups[key] = ([], False)
@@ -377,21 +389,38 @@ def _buckets_by_group(
 def _histogram_quantile(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     q = _num(args[0])
     out = IVector()
-    for lab, (buckets, _) in _buckets_by_group(ev, _vec(args[1])).items():
-        out.append(El(lab, bucket_quantile(q, buckets, ev.compat)))
-    return out
+    for key, (buckets, _) in _buckets_by_group(ev, _vec(args[1])).items():
+        lab, drop = ev.drop_name(key)
+        out.append(El(lab, bucket_quantile(q, buckets, ev.compat), drop))
+    return ev.check_unique(out)
+
+
+def _histogram_quantiles(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
+    """Prometheus 3's histogram_quantiles(v, "label", q1, q2, ...): one series per q."""
+    label = _str(args[1])
+    qs = [_num(a) for a in args[2:]]
+    out = IVector()
+    for key, (buckets, _) in _buckets_by_group(ev, _vec(args[0])).items():
+        lab, drop = ev.drop_name(key)
+        for q in qs:
+            value = bucket_quantile(q, list(buckets), ev.compat)
+            out.append(El(with_label(lab, label, gomath.format_float(q)), value, drop))
+    return ev.check_unique(out)
 
 
 def _histogram_fraction(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     lo, hi = _num(args[0]), _num(args[1])
     out = IVector()
-    for lab, (buckets, _) in _buckets_by_group(ev, _vec(args[2])).items():
-        out.append(El(lab, bucket_fraction(lo, hi, buckets)))
-    return out
+    for key, (buckets, _) in _buckets_by_group(ev, _vec(args[2])).items():
+        lab, drop = ev.drop_name(key)
+        out.append(El(lab, bucket_fraction(lo, hi, buckets), drop))
+    return ev.check_unique(out)
 
 
 _HANDLERS: dict[str, Callable[[Evaluator, list[EvalValue]], EvalValue]] = {
     "vector": _vector,
+    "min_of": lambda ev, args: _go_min(_num(args[0]), _num(args[1])),
+    "max_of": lambda ev, args: _go_max(_num(args[0]), _num(args[1])),
     "scalar": _scalar,
     "round": _round,
     "clamp": _clamp,
@@ -405,4 +434,5 @@ _HANDLERS: dict[str, Callable[[Evaluator, list[EvalValue]], EvalValue]] = {
     "label_join": _label_join,
     "histogram_quantile": _histogram_quantile,
     "histogram_fraction": _histogram_fraction,
+    "histogram_quantiles": _histogram_quantiles,
 }

@@ -214,3 +214,22 @@ def variance(vals: list[float]) -> float:
         m, c_m = kahan_inc(delta / count, m, c_m)
         aux, c_aux = kahan_inc(delta * (v - (m + c_m)), aux, c_aux)
     return (aux + c_aux) / count
+
+
+def format_g(v: float) -> str:
+    """Go's ``%g`` (shortest digits; exponent form below 1e-4 and from 1e6 on)."""
+    if v != v:
+        return "NaN"
+    if math.isinf(v):
+        return "+Inf" if v > 0 else "-Inf"
+    if v == 0:
+        return "-0" if math.copysign(1.0, v) < 0 else "0"
+    sign, digits, exp = Decimal(repr(v)).normalize().as_tuple()
+    assert isinstance(exp, int)
+    ds = "".join(map(str, digits))
+    point_exp = len(ds) + exp - 1  # exponent of the first digit
+    prefix = "-" if sign else ""
+    if point_exp < -4 or point_exp >= 21 or (point_exp >= 6 and True):
+        mant = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
+        return f"{prefix}{mant}e{'+' if point_exp >= 0 else '-'}{abs(point_exp):02d}"
+    return prefix + format(Decimal(repr(abs(v))).normalize(), "f")

@@ -155,6 +155,8 @@ class Lexer:
         self.bracket_open = False
         self.got_colon = False
         self.got_duration = False
+        # After the first number inside [...] Prometheus lexes in statement mode.
+        self.bracket_statement = False
         self.failed = False
 
     def run(self) -> list[Token]:
@@ -246,6 +248,7 @@ class Lexer:
             self.bracket_open = True
             self.got_colon = False
             self.got_duration = False
+            self.bracket_statement = False
         elif c == "]":
             return self._error("unexpected right bracket ']'", start)
         elif c == "@":
@@ -320,11 +323,18 @@ class Lexer:
             self.i += 1
         start = self.i
         if start >= self.n:
+            if self.bracket_statement:
+                return self._error("unclosed left bracket", start)
             return self._error("unexpected end of input in duration expression", start)
         c = self.text[start]
         self.i += 1
         if c == "]":
             self.bracket_open = False
+            self._emit(PUNCT, start)
+        elif c == ":" and self.bracket_statement:
+            if self.got_colon:
+                return self._error("unexpected colon ':'", start)
+            self.got_colon = True
             self._emit(PUNCT, start)
         elif c == ":":
             if not self.got_duration:
@@ -348,6 +358,9 @@ class Lexer:
             while self.i < self.n and is_alpha(self.text[self.i]):
                 self.i += 1
             if self.text[start : self.i].lower() not in DURATION_WORDS:
+                if self.bracket_statement:
+                    shown = go_quote_rune(c)
+                    return self._error(f"unexpected character: {shown}, expected ':'", start)
                 return self._error(
                     f"unexpected character in duration expression: {go_quote_rune(c)}", start
                 )
@@ -382,24 +395,42 @@ class Lexer:
     def _number_or_duration(self, start: int) -> bool:
         end, ok = scan_number(self.text, start, allow_hex=True)
         self.i = end
+        if self.bracket_open:
+            self.bracket_statement = True
         nxt = self._peek()
         if ok and not (nxt and is_alnum(nxt)):
             self._emit(NUMBER, start)
             return False
-        # A duration is digits and units ("1h30m"); parse_duration validates order later.
-        if nxt and nxt in _DURATION_UNITS:
-            while self.i < self.n and (
-                self.text[self.i] in _DIGITS or self.text[self.i] in "smhdwy."
-            ):
-                self.i += 1
-            nxt = self._peek()
-            if not (nxt and is_alnum(nxt)):
-                self._emit(DURATION, start)
-                return False
-        while self.i < self.n and is_alnum(self.text[self.i]):
-            self.i += 1
+        if ok and self._scan_duration_units():
+            self._emit(DURATION, start)
+            return False
         bad = go_quote(self.text[start : self.i])
         return self._error(f"bad number or duration syntax: {bad}", start)
+
+    def _scan_duration_units(self) -> bool:
+        """Consume units and further digit+unit groups (``5m``, ``1h30m``, ``500ms``).
+
+        Unit order is checked later by parse_duration; on failure the offending
+        character is consumed so the error quotes it, as promtool does.
+        """
+        text, n = self.text, self.n
+        if self.i >= n or text[self.i] not in _DURATION_UNITS:
+            return False
+        self.i += 1
+        if self.i < n and text[self.i] == "s":
+            self.i += 1
+        while self.i < n and text[self.i] in _DIGITS:
+            while self.i < n and text[self.i] in _DIGITS:
+                self.i += 1
+            if self.i >= n or text[self.i] not in "smhdw":
+                return False
+            self.i += 1
+            if self.i < n and text[self.i] == "s":
+                self.i += 1
+        if self.i < n and is_alnum(text[self.i]):
+            self.i += 1
+            return False
+        return True
 
     def _string(self, quote: str, start: int) -> bool:
         text, n = self.text, self.n
@@ -410,6 +441,9 @@ class Lexer:
                 return self._error("unterminated quoted string", start)
             c = text[i]
             if c == "\\":
+                if i + 1 >= n:
+                    self.i = n
+                    return self._error("escape sequence not terminated", start)
                 i += 2
                 continue
             i += 1
@@ -430,10 +464,11 @@ class Lexer:
 
 
 def scan_number(text: str, start: int, *, allow_hex: bool) -> tuple[int, bool]:
-    """Scan a number literal's characters; return (end, well_formed).
+    """Scan a number literal; return (end, well_formed).
 
     Accepts decimal, hex (0x..), floats, exponents and Go-style digit
-    underscores; a malformed literal is reported by the caller.
+    underscores. On a malformed literal ``end`` includes the offending
+    character, so the error quotes the same text as Prometheus does.
     """
     n = len(text)
     i = start
@@ -444,30 +479,31 @@ def scan_number(text: str, start: int, *, allow_hex: bool) -> tuple[int, bool]:
         if i < n and text[i] == "_":
             i += 1
     seen_dot = seen_exp = False
-    prev = ""
     while i < n:
         c = text[i]
         if c in digits:
-            pass
-        elif c == "." and not seen_dot and not seen_exp and digits is _DIGITS:
+            i += 1
+        elif c == ".":
+            if seen_dot or seen_exp or digits is _HEX_DIGITS:
+                return i + 1, False
             seen_dot = True
-        elif c in "eE" and digits is _DIGITS and not seen_exp and prev not in ("", "_", "."):
+            i += 1
+            if i < n and text[i] in "_.":
+                return i + 1, False
+        elif c in "eE" and not seen_exp:
             seen_exp = True
-            if i + 1 < n and text[i + 1] in "+-":
+            i += 1
+            if i < n and text[i] in "+-":
                 i += 1
-        elif c in "pP" and digits is _HEX_DIGITS and not seen_exp:
-            seen_exp = True
-            digits = _DIGITS
-            if i + 1 < n and text[i + 1] in "+-":
-                i += 1
-        elif c == "_" and prev not in ("", ".", "_"):
-            pass
+            if i >= n or text[i] in "._eE":
+                return min(i + 1, n), False
+        elif c == "_":
+            i += 1
+            if i >= n or text[i] in "._eE":
+                return min(i + 1, n), False
         else:
             break
-        prev = c
-        i += 1
-    ok = i > start and prev not in ("_", "e", "E", "p", "P", "+", "-", "x", "X")
-    return i, ok
+    return i, i > start
 
 
 def tokenize(text: str) -> list[Token]:

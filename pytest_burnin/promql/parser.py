@@ -68,6 +68,7 @@ _PARAM_AGGREGATORS = frozenset(
     {"topk", "bottomk", "quantile", "count_values", "limitk", "limit_ratio"}
 )
 _OFFSET_EXPECTED = "number, duration, step(), or range()"
+_STEP_EXPECTED = 'number, duration, step(), range(), or "]"'
 
 
 def parse(text: str) -> ast.Expr:
@@ -245,7 +246,7 @@ class _Parser:
         open_tok = self.advance()
         if self.at_punct("]") or self.at_punct(":"):
             self.unexpected("subquery or range selector", _OFFSET_EXPECTED)
-        rng = self.parse_positive_duration("subquery or range selector")
+        rng = self.parse_positive_duration("subquery or range selector", _OFFSET_EXPECTED)
         if self.at_punct("]"):
             close = self.advance()
             return self.make_matrix(expr, rng, open_tok, close)
@@ -254,7 +255,7 @@ class _Parser:
         self.advance()
         step: ast.Duration | None = None
         if not self.at_punct("]"):
-            step = self.parse_positive_duration("subquery selector")
+            step = self.parse_positive_duration("subquery selector", _STEP_EXPECTED)
             if not self.at_punct("]"):
                 self.unexpected("subquery selector", '"]"')
         close = self.advance()
@@ -329,12 +330,15 @@ class _Parser:
 
     # -- duration expressions ---------------------------------------------
 
-    def parse_positive_duration(self, context: str) -> ast.Duration:
-        start = self.peek().pos
-        value = self.duration_expr(0, context)
+    def parse_positive_duration(self, context: str, expected: str) -> ast.Duration:
+        start, first = self.peek().pos, self.k
+        value = self.duration_expr(0, context, expected)
         if isinstance(value, ast.DurationExpr):
             return value
-        if value <= 0:
+        # Like Prometheus, only a (signed) literal is checked here; arithmetic
+        # that comes out non-positive is left to evaluation.
+        literal = self.k - first == 1 or (self.k - first == 2 and self.toks[first].kind == OP)
+        if literal and value <= 0:
             self.error("duration must be greater than 0", start)
         return self.to_ms(value, start)
 
@@ -362,22 +366,24 @@ class _Parser:
             self.error("duration out of range", pos)
         return _seconds_to_ms(seconds)
 
-    def duration_expr(self, min_prec: int, context: str) -> float | ast.DurationExpr:
+    def duration_expr(
+        self, min_prec: int, context: str, expected: str = _OFFSET_EXPECTED
+    ) -> float | ast.DurationExpr:
         """Duration arithmetic; constants fold to seconds, step()/range() stay symbolic."""
         tok = self.peek()
         if tok.kind == OP and tok.val in ("+", "-"):
             self.advance()
-            operand = self.duration_expr(_UNARY_OPERAND_PREC, context)
+            operand = self.duration_expr(_UNARY_OPERAND_PREC, context, expected)
             lhs = _negate(operand, tok.pos) if tok.val == "-" else operand
         else:
-            lhs = self.duration_atom(_OFFSET_EXPECTED, context)
+            lhs = self.duration_atom(expected, context)
         while True:
             tok = self.peek()
             prec = _BINARY_PREC.get(tok.val) if tok.kind == OP else None
             if prec is None or prec < 4 or prec < min_prec:
                 return lhs
             self.advance()
-            rhs = self.duration_expr(prec if tok.val == "^" else prec + 1, context)
+            rhs = self.duration_expr(prec if tok.val == "^" else prec + 1, context, expected)
             lhs = self.duration_binary(tok, lhs, rhs)
 
     def duration_binary(
@@ -412,21 +418,23 @@ class _Parser:
         if tok.kind == PUNCT and tok.val == "(":
             self.advance()
             inner = self.duration_expr(0, context)
-            self.expect_punct(")", context, '")"')
+            self.expect_punct(")", context, expected)
             return inner
         word = tok.val.lower() if tok.kind == IDENT else ""
         if word in ("step", "range"):
             self.advance()
-            self.expect_punct("(", context, '"("')
-            close = self.expect_punct(")", context, '")"')
+            self.expect_punct("(", context, expected)
+            close = self.expect_punct(")", context, expected)
             return ast.DurationExpr(word, pos=(tok.pos, close.end))
         if word in ("min_of", "max_of"):
             self.advance()
-            self.expect_punct("(", context, '"("')
-            first = self.duration_expr(0, context)
-            self.expect_punct(",", context, '","')
-            second = self.duration_expr(0, context)
-            close = self.expect_punct(")", context, '")"')
+            self.expect_punct("(", context, expected)
+            first = self.duration_expr(0, context, expected)
+            self.expect_punct(",", context, expected)
+            second = self.duration_expr(0, context, expected)
+            close = self.expect_punct(")", context, expected)
+            if not isinstance(first, ast.DurationExpr) and not isinstance(second, ast.DurationExpr):
+                return min(first, second) if word == "min_of" else max(first, second)
             args = [_as_duration_expr(first), _as_duration_expr(second)]
             return ast.DurationExpr(word[:3], args, pos=(tok.pos, close.end))
         self.unexpected(context, expected)
@@ -642,13 +650,20 @@ def parse_number(text: str, pos: int = 0, source: str = "") -> float:
             return float(int(clean, 8))  # Go reads a leading 0 as octal
         if low.startswith("0x"):
             return float.fromhex(clean)
-        return float(clean)
+        value = float(clean)
     except ValueError:
         raise ParseError(
             f"error parsing number: strconv.ParseFloat: parsing {go_quote(text)}: invalid syntax",
             pos,
             source,
         ) from None
+    if math.isinf(value) and "inf" not in low:
+        raise ParseError(
+            f"error parsing number: strconv.ParseFloat: parsing {go_quote(text)}: value out of range",
+            pos,
+            source,
+        )
+    return value
 
 
 _SIMPLE_ESCAPES = {

@@ -190,7 +190,7 @@ class _Values:
         if self.i < len(text) and text[self.i] in "+-":
             step = self.value(allow_stale=False)
             if not self.at_times():
-                raise self.unexpected_here('"x"')
+                raise self.unexpected_here()
             count = self.repetitions()
             values: SeriesValues = []
             current = first
@@ -212,7 +212,7 @@ class _Values:
             self.i += 1
         digits = self.text[start : self.i]
         if not digits:
-            raise self.unexpected_here("number")
+            raise self.unexpected_here()
         if self.i < len(self.text) and self.text[self.i] not in _SPACE:
             _unexpected_value_char(self.text, self.i)
         return int(digits)
@@ -227,7 +227,9 @@ class _Values:
             self.i += 1
         body = self.i
         if self.i < n and is_alpha(text[self.i]):
-            return sign * self.word(start, body, allow_stale=allow_stale and sign > 0)
+            word = self.word(start, body, allow_stale=allow_stale and sign > 0)
+            # No arithmetic on the stale marker: it would quiet the signalling NaN.
+            return word if sign > 0 else -word
         end, ok = scan_number(text, body, allow_hex=False)
         if end == body:
             if self.i >= n:
@@ -267,14 +269,14 @@ class _Values:
         except ValueError as err:
             raise self.error(str(err), body) from None
 
-    def unexpected_here(self, expected: str) -> ParseError:
+    def unexpected_here(self) -> ParseError:
+        """promtool's generic error for a malformed item: names the next token."""
         if self.i >= len(self.text):
-            return self.error(
-                f"unexpected end of input in series values, expected {expected}", self.i
-            )
-        return self.error(
-            f"unexpected character in series sequence: {go_quote_rune(self.text[self.i])}", self.i
-        )
+            return self.error("unexpected end of input in series values", self.i)
+        char = self.text[self.i]
+        if char in _SPACE:
+            return self.error("unexpected <space> in series values", self.i)
+        return self.error(f"unexpected character in series sequence: {go_quote_rune(char)}", self.i)
 
 
 def _unexpected_value_char(text: str, pos: int) -> NoReturn:

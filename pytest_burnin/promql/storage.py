@@ -22,17 +22,26 @@ from .labels import METRIC_NAME, Labels, get
 _STALE_BITS = 0x7FF0000000000002
 STALE_NAN: float = struct.unpack(">d", _STALE_BITS.to_bytes(8, "big"))[0]
 _STALE_BYTES = struct.pack(">d", STALE_NAN)
+# The marker is a signalling NaN; any float arithmetic on it (even ``1 * x``)
+# sets the quiet bit, giving 0x7ff8000000000002. That payload is still only
+# ever the marker (arithmetic NaNs have payload 0), so both forms count.
+_QUIET_STALE_BYTES = struct.pack(">Q", _STALE_BITS | 0x0008000000000000)
 
 
 def is_stale(value: float) -> bool:
     """True for Prometheus' staleness marker (and only for it, not any NaN)."""
-    return value != value and struct.pack(">d", value) == _STALE_BYTES
+    if value == value:
+        return False
+    b = struct.pack(">d", value)
+    return b == _STALE_BYTES or b == _QUIET_STALE_BYTES
 
 
 @lru_cache(maxsize=4096)
 def compile_regex(pattern: str) -> re.Pattern[str]:
     """Prometheus regexes are fully anchored RE2; ``(?s)`` makes ``.`` match newlines too."""
-    return re.compile(f"(?s:{pattern})\\Z")
+    from .re2 import compile_anchored  # RE2 syntax Python lacks (mid-pattern flags, \\z)
+
+    return compile_anchored(pattern)
 
 
 def matches(matcher: Matcher, value: str) -> bool:

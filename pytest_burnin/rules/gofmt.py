@@ -100,6 +100,14 @@ def format_float_v(v: float) -> str:
     return f"{neg}{ds[:dp]}.{ds[dp:]}"
 
 
+def shortest_digits(v: float) -> tuple[str, int]:
+    """The shortest round-trip digits of abs(v) (non-zero, finite) and its decimal exponent."""
+    _, digits, exponent = Decimal(repr(abs(v))).as_tuple()
+    assert isinstance(exponent, int)
+    ds = "".join(map(str, digits)).rstrip("0") or "0"
+    return ds, len(digits) + exponent - 1
+
+
 def format_float(v: float, verb: str, prec: int | None, flags: str = "") -> str:
     """``%e %f %g`` (and upper-case forms) with Go's spelling of NaN and infinities."""
     s = _special(v)
@@ -241,7 +249,7 @@ def _format_one(arg: Any, verb: str, prec: int | None, flags: str) -> str:
         if verb == "q":
             return "'" + chr(arg) + "'"
         return _bad(verb, arg)
-    if isinstance(arg, str) or not isinstance(arg, (dict, list)) and arg is not None:
+    if isinstance(arg, str) or (not isinstance(arg, (dict, list)) and arg is not None):
         s = str(arg)
         if verb == "s":
             return s if prec is None else s[:prec]

@@ -113,7 +113,7 @@ def lex(text: str, name: str) -> list[Tok]:
     return toks
 
 
-def _lex_action(text: str, p: int, toks: list[Tok], fail: object) -> int:  # noqa: C901
+def _lex_action(text: str, p: int, toks: list[Tok], fail: object) -> int:
     n = len(text)
     parens = 0
 

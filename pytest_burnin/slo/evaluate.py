@@ -56,7 +56,9 @@ def substitute(query: str, window: str) -> str:
     return query.replace("{{window}}", window).replace("{{ window }}", window)
 
 
-def scalar_value(source: MetricSource, query: str, t_ms: int, entry: Entry, field: str) -> float | None:
+def scalar_value(
+    source: MetricSource, query: str, t_ms: int, entry: Entry, field: str
+) -> float | None:
     """The query's single number, None when it returned no series (no data)."""
     value = source.query(query, t_ms)
     if isinstance(value, Scalar):
@@ -82,7 +84,9 @@ class Measurement:
     bad_ratio: float | None  # ratio SLOs only
 
 
-def measure(entry: Entry, source: MetricSource, window: str, t_ms: int, *, required: bool) -> Measurement | None:
+def measure(
+    entry: Entry, source: MetricSource, window: str, t_ms: int, *, required: bool
+) -> Measurement | None:
     indicator = entry.spec["indicator"]
     if "ratio" in indicator:
         ratio = indicator["ratio"]
@@ -107,7 +111,9 @@ def measure(entry: Entry, source: MetricSource, window: str, t_ms: int, *, requi
         share = part / total
         bad = share if key == "bad" else 1.0 - share
         return Measurement(share, bad)
-    value = scalar_value(source, substitute(indicator["threshold"]["query"], window), t_ms, entry, "query")
+    value = scalar_value(
+        source, substitute(indicator["threshold"]["query"], window), t_ms, entry, "query"
+    )
     if value is None:
         if required:
             raise EvaluationError(
@@ -164,7 +170,11 @@ def evaluate_slo(entry: Entry, source: MetricSource, window_ms: int) -> Evaluati
             ("error_budget_remaining", repr(1.0 - consumed)),
         ]
         if budget > 0:
-            budget_text = f"budget left {_pct(1.0 - consumed)}" if consumed <= 1 else f"budget overspent by {_pct(consumed - 1.0)}"
+            budget_text = (
+                f"budget left {_pct(1.0 - consumed)}"
+                if consumed <= 1
+                else f"budget overspent by {_pct(consumed - 1.0)}"
+            )
         for w in BURN_RATE_WINDOWS if is_ratio and budget > 0 else ():
             short = measure(entry, source, w, t_ms, required=False)
             if short is not None and short.bad_ratio is not None:

@@ -96,7 +96,7 @@ class FileSource:
         found: dict[Path, None] = {}
         for pattern in self.patterns:
             full = Path(pattern) if Path(pattern).is_absolute() else self.base_dir / pattern
-            if glob.has_magic(str(full)):
+            if any(c in pattern for c in "*?["):
                 hits = sorted(glob.glob(str(full), recursive=True))
                 if not hits:
                     raise FileSourceError(f"file source: no file matches {str(full)!r}")

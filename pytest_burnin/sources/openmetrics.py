@@ -52,6 +52,7 @@ _TYPES_TEXT = frozenset({"counter", "gauge", "histogram", "summary", "untyped"})
 # Suffixes a sample name may add to its family's name (OpenMetrics section "Metric types").
 _SUFFIXES = ("_total", "_created", "_bucket", "_count", "_sum", "_gcount", "_gsum", "_info")
 _UNESCAPE = {"\\": "\\", '"': '"', "n": "\n"}
+_UNESCAPE_HELP_TEXT = {"\\": "\\", "n": "\n"}
 
 
 class OpenMetricsError(ValueError):
@@ -63,7 +64,7 @@ class OpenMetricsError(ValueError):
         self.col = col
         self.msg = msg
         self.text = text
-        super().__init__(str(self))
+        super().__init__(path, line, col, msg, text)  # args as given, so it pickles
 
     def __str__(self) -> str:
         head = f"{self.path}:{self.line}:{self.col}: {self.msg}"
@@ -129,7 +130,9 @@ def load_text(
     """Parse exposition text into ``storage``; raise OpenMetricsError on bad input.
 
     ``content_type`` (an HTTP Content-Type) settles the format; without it the
-    text is OpenMetrics exactly when it has a ``# EOF`` line.
+    text is OpenMetrics exactly when it has a ``# EOF`` line. After an error,
+    ``storage`` holds the samples read before the bad line: load into a fresh
+    Storage when that matters.
     """
     if content_type is not None:
         om = content_type.strip().lower().startswith("application/openmetrics-text")
@@ -289,7 +292,7 @@ class _Loader:
                 raise self.fail(1, f"second # TYPE for {name!r}")
             meta = Metadata(arg, meta.help, meta.unit)
         elif kind == "HELP":
-            meta = Metadata(meta.type, _unescape_help(arg), meta.unit)
+            meta = Metadata(meta.type, _unescape_help(arg, self.om), meta.unit)
         else:
             if arg and not name.endswith("_" + arg):
                 raise self.fail(1, f"metric name {name!r} must end with its unit '_{arg}'")
@@ -376,10 +379,12 @@ class _Loader:
             raise self.fail(i + 1, "expected ',' or '}' after a label value")
 
 
-def _unescape_help(text: str) -> str:
+def _unescape_help(text: str, om: bool) -> str:
+    """HELP escapes: backslash and newline; OpenMetrics adds the double quote."""
     if "\\" not in text:
         return text
-    return re.sub(r"\\(.)", lambda m: _UNESCAPE.get(m.group(1), m.group(0)), text)
+    table = _UNESCAPE if om else _UNESCAPE_HELP_TEXT
+    return re.sub(r"\\(.)", lambda m: table.get(m.group(1), m.group(0)), text)
 
 
 def _escape_label(value: str) -> str:

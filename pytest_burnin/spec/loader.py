@@ -52,6 +52,11 @@ class Document:
         return SpecError(self.path, message, line=line, col=col, hint=hint, source_text=self.text)
 
 
+# Node kinds are told apart by their ``id`` ("scalar", "sequence", "mapping"),
+# not isinstance: libyaml builds nodes from the classes of the yaml module it
+# was first imported with, which need not be the module object we see.
+
+
 class _Builder:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
@@ -84,17 +89,17 @@ class _Builder:
         if depth > 100:
             raise self.fail(node, "YAML nested more than 100 levels deep")
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.ScalarNode):
+        if _kind(node) == "scalar":
             return self.scalar(node)
-        if node.tag not in _COLLECTION_TAGS and not isinstance(node, yaml.ScalarNode):
+        if node.tag not in _COLLECTION_TAGS and not _kind(node) == "scalar":
             raise self.fail(node, f"YAML tag {node.tag!r} is not allowed in specs")
-        if isinstance(node, yaml.SequenceNode):
+        if _kind(node) == "sequence":
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
+        if _kind(node) == "mapping":
             return self.mapping(node, path, depth)
         raise self.fail(node, f"unsupported YAML node {type(node).__name__}")  # pragma: no cover
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
+    def scalar(self, node: Any) -> Any:
         if node.tag not in _STANDARD_TAGS:
             raise self.fail(
                 node,
@@ -107,12 +112,12 @@ class _Builder:
             return node.value
         return _resolve_plain(node)
 
-    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+    def mapping(self, node: Any, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise self.fail(key_node, "YAML merge keys (<<) are not supported in specs")
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
+            if _kind(key_node) != "scalar" or key_node.tag not in _STANDARD_TAGS:
                 raise self.fail(key_node, "mapping keys must be plain strings")
             key = key_node.value
             if key in out:
@@ -132,13 +137,20 @@ class _Builder:
 
 
 _PLAIN_LOADER = yaml.SafeLoader("")
+# libyaml composes ten times faster than the pure-Python scanner; both give
+# the same nodes and marks, so use it where PyYAML was built with it.
+_FastLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _COLLECTION_TAGS = frozenset(("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"))
 _STANDARD_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
 )
 
 
-def _resolve_plain(node: yaml.ScalarNode) -> Any:
+def _kind(node: yaml.Node) -> str:
+    return str(getattr(node, "id", ""))
+
+
+def _resolve_plain(node: Any) -> Any:
     tag = node.tag
     if tag == "tag:yaml.org,2002:null":
         return None
@@ -189,7 +201,7 @@ def load_documents(path: Path, text: str | None = None) -> list[Document]:
         text = text[1:]
     docs: list[Document] = []
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _FastLoader(text)
         try:
             index = 0
             while loader.check_node():
@@ -210,9 +222,7 @@ def load_documents(path: Path, text: str | None = None) -> list[Document]:
 
 def _is_empty(node: yaml.Node) -> bool:
     return (
-        isinstance(node, yaml.ScalarNode)
-        and node.tag.endswith(":null")
-        and node.value in ("", "~", "null")
+        _kind(node) == "scalar" and node.tag.endswith(":null") and node.value in ("", "~", "null")
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,13 @@ def test_prometheus_text_timestamps_are_milliseconds() -> None:
         L("up"): [(1_700_000_000_456, 0.0)],
     }
     assert st_.metadata["up"] == Metadata("gauge", "Whether the target is up.")
+
+
+def test_help_escapes_differ_between_formats() -> None:
+    _, om = load('# HELP a back\\\\slash \\"q\\" new\\nline\n# EOF\n')
+    _, text = load('# HELP a back\\\\slash \\"q\\" new\\nline\n')
+    assert om.metadata["a"].help == 'back\\slash "q" new\nline'
+    assert text.metadata["a"].help == 'back\\slash \\"q\\" new\nline'  # 0.0.4 has no \"
 
 
 def test_content_type_decides_the_format() -> None:
@@ -264,6 +272,8 @@ def test_error_text_shows_place_and_line() -> None:
     e = error('# TYPE a gauge\na{x="1"} oops 1\n# EOF\n')
     assert str(e) == (f"f.om:2:10: bad value 'oops'\n    a{{x=\"1\"}} oops 1\n    {' ' * 9}^")
     assert isinstance(e, ValueError)
+    again = pickle.loads(pickle.dumps(e))
+    assert (str(again), again.line, again.col) == (str(e), 2, 10)
 
 
 def test_load_file_reports_undecodable_bytes(tmp_path: Path) -> None:
@@ -365,3 +375,20 @@ def test_dump_then_load_round_trips(
         assert [t for t, _ in got[key]] == [t for t, _ in pts]
         assert all(same(a, b) for (_, a), (_, b) in zip(got[key], pts, strict=True))
     assert stats.samples == sum(len(p) for p in want.values())
+
+
+line_soup = st.lists(
+    st.text(st.sampled_from('ab_{}="\\ ,#\t\r019.e+-xTYPEHLUNcounter'), max_size=30)
+    | st.sampled_from(["# EOF", "# TYPE a counter", 'a{b="c"} 1 2', "a 1", "a NaN 1.5"]),
+    max_size=6,
+).map("\n".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(line_soup, st.sampled_from([None, 0]))
+def test_any_text_loads_or_raises_a_located_error(text: str, default: int | None) -> None:
+    try:
+        load_text(text, Storage(), default_timestamp_ms=default)
+    except OpenMetricsError as e:
+        assert 1 <= e.line <= text.count("\n") + 2
+        assert e.col >= 1

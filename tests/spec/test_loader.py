@@ -46,7 +46,10 @@ def test_positions_are_kept_for_every_node(tmp_path: Path) -> None:
     p = tmp_path / "s.yaml"
     p.write_text("a: 1\nspec:\n  objective: {below: 0.01}\n  list:\n    - x\n    - y\n")
     (doc,) = load_documents(p)
-    assert doc.where(("spec", "objective", "below")) == (3, 15)  # the key: where an editor should jump
+    assert doc.where(("spec", "objective", "below")) == (
+        3,
+        15,
+    )  # the key: where an editor should jump
     assert doc.where(("spec", "list", 1)) == (6, 7)
     assert doc.where(("spec", "missing", "deeper")) == (2, 1)  # nearest ancestor
 
@@ -93,7 +96,7 @@ def test_oversized_file_is_refused_without_reading(tmp_path: Path) -> None:
     big = b"a: '" + b"x" * (10 * 1024 * 1024) + b"'\n"
     err = error(tmp_path, big)
     assert "10.5 MB, over the" in str(err)
-    assert MAX_SPEC_BYTES < len(big)
+    assert len(big) > MAX_SPEC_BYTES
 
 
 def test_python_tags_are_refused(tmp_path: Path) -> None:
@@ -108,7 +111,9 @@ def test_document_without_kind(tmp_path: Path) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=200))
-def test_any_text_gives_data_or_a_spec_error(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+def test_any_text_gives_data_or_a_spec_error(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
     p = tmp_path_factory.mktemp("h") / "s.yaml"
     p.write_text(text, encoding="utf-8")
     try:

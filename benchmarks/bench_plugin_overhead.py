@@ -1,0 +1,60 @@
+"""What a plain ``pytest`` run pays for having pytest-burnin installed.
+
+Generates a 500-test suite in a temporary folder and times ``pytest -q`` with
+the plugin loaded and with ``-p no:burnin``, interleaved, several rounds each;
+prints the medians and their ratio (target <= 1.03). Run:
+``python benchmarks/bench_plugin_overhead.py [--rounds N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def make_suite(root: Path, tests: int = 500, per_file: int = 25) -> None:
+    for f in range(tests // per_file):
+        body = "\n".join(
+            f"def test_{f}_{i}():\n    assert {i} + 1 == {i + 1}\n" for i in range(per_file)
+        )
+        (root / f"test_gen_{f:03d}.py").write_text(body)
+    (root / "pytest.ini").write_text("[pytest]\n")
+
+
+def run_once(root: Path, extra: list[str]) -> float:
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0 or "500 passed" not in proc.stdout:
+        raise SystemExit(f"suite did not pass:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rounds", type=int, default=9)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        make_suite(root)
+        run_once(root, [])  # warm the file cache and bytecode
+        with_plugin: list[float] = []
+        without: list[float] = []
+        for _ in range(args.rounds):
+            with_plugin.append(run_once(root, []))
+            without.append(run_once(root, ["-p", "no:burnin"]))
+    a, b = statistics.median(with_plugin), statistics.median(without)
+    print("plain pytest, 500 generated tests, median of", args.rounds, "rounds")
+    print(f"  with pytest-burnin installed : {a:.3f} s")
+    print(f"  with -p no:burnin            : {b:.3f} s")
+    print(f"  ratio                        : {a / b:.3f} (target <= 1.03)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+"""Run ``promtool test rules`` files unchanged: one ``GroupResult`` per test group.
+
+Semantics follow promtool's ``unittest.go``: input series are loaded step by
+step (a rule at time t sees samples up to t), every needed rule group is
+evaluated at each ``evaluation_interval`` from ``start_timestamp`` up to the
+largest ``eval_time``; an alert assertion at ``eval_time`` is checked against the
+state after the evaluation at the last step not after it; ``promql_expr_test``
+queries run at the end. Failure messages are promtool's, byte for byte where
+possible, plus a unified diff of expected vs got.
+
+Where we differ, on purpose:
+
+* Only the rules an assertion depends on are evaluated (alerting rules by
+  name, recording rules followed by metric name, everything when a selector
+  has no fixed name or a template calls ``query``). promtool evaluates every
+  rule of every file; so an evaluation error in a rule no assertion uses is
+  not reported here (``evaluate_all_rules=True`` restores promtool's behaviour;
+  a group without assertions evaluates every rule once, as promtool does).
+* A ``rule_files`` entry matching no file fails the group (promtool passes
+  silently: prometheus/prometheus#12499).
+* Groups using native histograms are skipped with a reason, never passed.
+
+Compatibility: ``compat=3`` (default) is promtool 3: a test group without
+``interval`` uses ``evaluation_interval``. ``compat=2`` is promtool 2.42: such a
+group loads all its samples at the start time (``load 0s``); the engine runs in
+its 2.x mode (closed windows).
+
+Extensions (opt in per alert test with a ``burnin:`` mapping; real promtool
+rejects the key, so a file that uses one is a pytest-burnin file):
+
+.. code-block:: yaml
+
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: HighErrorRate
+        burnin:
+          match: subset   # exp_labels/exp_annotations need only be a subset (default: exact)
+          regex: true     # expected values are fully anchored regexes (default: false)
+          state: pending  # assert pending alerts; "any" = pending or firing (default: firing)
+        exp_alerts:
+          - exp_labels: {severity: page}
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..promql.engine import Engine
+from ..promql.labels import Labels, labels_from
+from ..promql.storage import Storage, compile_regex
+from ..promql.values import NativeHistogramUnsupported, QueryError
+from .gofmt import go_duration, go_quote, shortest_digits
+from .group import Alert, Evaluator, query_vector, referenced_metrics, rules_needed
+from .rulefile import RuleFileError, RuleGroup, load_rule_file
+from .testfile import AlertTest, ExpAlert, ExprTest, TestFile, TestGroup, load_test_file
+
+__all__ = ["GroupResult", "RunOptions", "load_test_file", "run_file", "run_group"]
+
+
+@dataclass
+class RunOptions:
+    compat: int = 3
+    evaluate_all_rules: bool = False
+    ignore_unknown_fields: bool = False
+
+
+@dataclass
+class GroupResult:
+    """The outcome of one test group; ``str()`` is the whole story."""
+
+    file: Path
+    index: int  # 0-based position in ``tests``
+    name: str
+    line: int  # 1-based line of the group in the test file
+    status: str = "passed"  # "passed", "failed" or "skipped"
+    failures: list[str] = field(default_factory=list)  # promtool's messages
+    diffs: list[str] = field(default_factory=list)  # unified diffs, expected vs got
+    skip_reason: str = ""
+    assertions: int = 0
+    duration_s: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    @property
+    def title(self) -> str:
+        return self.name or f"tests[{self.index}]"
+
+    def summary(self) -> str:
+        if self.status == "skipped":
+            return f"{self.title}: skipped: {self.skip_reason}"
+        if self.passed:
+            return f"{self.title}: passed ({self.assertions} assertions)"
+        return f"{self.title}: {len(self.failures)} failure(s), first: {self.failures[0].strip().splitlines()[0]}"
+
+    def __str__(self) -> str:
+        parts = [self.summary(), *self.failures]
+        if self.diffs:
+            parts.append("\n".join(self.diffs))
+        return "\n".join(parts)
+
+    def fail(self, message: str, diff: str = "") -> None:
+        self.status = "failed"
+        self.failures.append(message)
+        if diff:
+            self.diffs.append(diff)
+
+
+# -- formatting ---------------------------------------------------------------
+
+
+def labels_string(labels: Labels) -> str:
+    """Prometheus' labels.Labels.String(): ``{__name__="x", a="b"}``."""
+    return "{" + ", ".join(f"{k}={go_quote(v)}" for k, v in labels) + "}"
+
+
+def format_float_e(v: float) -> str:
+    """strconv.FormatFloat(v, 'E', -1, 64): shortest digits, exponent of two or more digits."""
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "+Inf" if v > 0 else "-Inf"
+    sign = "-" if math.copysign(1.0, v) < 0 else ""
+    if v == 0:
+        return sign + "0E+00"
+    ds, exp = shortest_digits(v)
+    body = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
+    return f"{sign}{body}E{'-' if exp < 0 else '+'}{abs(exp):02d}"
+
+
+def _indent(text: str, prefix: str) -> str:
+    lines = text.split("\n")
+    return "\n".join([lines[0], *(prefix + ln for ln in lines[1:])])
+
+
+def alerts_string(alerts: list[tuple[Labels, Labels]]) -> str:
+    if not alerts:
+        return "[]"
+    items = [
+        f"{i}:" + _indent(f"\nLabels:{labels_string(lab)}\nAnnotations:{labels_string(ann)}", "  ")
+        for i, (lab, ann) in enumerate(alerts)
+    ]
+    return "[\n" + ",\n".join(items) + "\n]"
+
+
+def samples_string(samples: list[tuple[Labels, float]]) -> str:
+    if not samples:
+        return "nil"
+    return ", ".join(f"{labels_string(lab)} {format_float_e(v)}" for lab, v in samples)
+
+
+def _diff(exp: list[str], got: list[str]) -> str:
+    return "\n".join(difflib.unified_diff(exp, got, "expected", "got", lineterm="", n=2))
+
+
+# -- rules --------------------------------------------------------------------
+
+
+def _load_rules(tf: TestFile, opts: RunOptions) -> tuple[list[RuleGroup], list[str]]:
+    key = f"rules:{opts.ignore_unknown_fields}"
+    if key not in tf.cache:
+        files, missing = tf.rule_files()
+        errors = [
+            f"rule file {go_quote(m)} matches no file (promtool would silently pass: "
+            "prometheus/prometheus#12499)"
+            for m in missing
+        ]
+        groups: list[RuleGroup] = []
+        for f in files:
+            try:
+                groups += load_rule_file(f, ignore_unknown_fields=opts.ignore_unknown_fields).groups
+            except RuleFileError as e:
+                rel = _relative(f, tf.path.parent)
+                errors += [f"{rel}:{x.line}:{x.col}: {x.message}" if x.line else f"{rel}: {x.message}" for x in e.errors]
+        order = {name: i for i, name in enumerate(tf.group_eval_order)}
+        groups.sort(key=lambda g: order.get(g.name, 0))
+        tf.cache[key] = (groups, errors)
+    cached: tuple[list[RuleGroup], list[str]] = tf.cache[key]
+    return cached
+
+
+def _relative(p: Path, base: Path) -> str:
+    try:
+        return str(p.relative_to(base))
+    except ValueError:
+        return str(p)
+
+
+# -- running ------------------------------------------------------------------
+
+
+def run_file(path: str | Path, opts: RunOptions | None = None) -> list[GroupResult]:
+    tf = load_test_file(path)
+    return [run_group(tf, g, opts) for g in tf.groups]
+
+
+def run_group(tf: TestFile, g: TestGroup, opts: RunOptions | None = None) -> GroupResult:
+    opts = opts or RunOptions()
+    started = time.perf_counter()
+    res = GroupResult(tf.path, g.index, g.name, g.mark[0])
+    res.assertions = sum(len(t.exp_alerts) or 1 for t in g.alert_tests) + len(g.expr_tests)
+    try:
+        _run(tf, g, opts, res)
+    except NativeHistogramUnsupported as e:
+        res.status, res.skip_reason = "skipped", f"native histograms are not supported: {e}"
+    res.duration_s = time.perf_counter() - started
+    return res
+
+
+def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None:
+    from ..promql.parser import ParseError, parse
+    from ..promql.series_notation import parse_metric, parse_series
+
+    if g.uses_native_histograms():
+        raise NativeHistogramUnsupported("the group uses native histogram samples")
+    for t in g.alert_tests:
+        if not t.alertname:
+            where = f" (in TestGroup {g.name})" if g.name else ""
+            res.fail(f"an item under alert_rule_test misses required attribute alertname at eval_time {t.eval_time.text}{where}")
+            return
+    groups, errors = _load_rules(tf, opts)
+    if errors:
+        for e in errors:
+            res.fail(e)
+        return
+
+    eval_ms = tf.evaluation_interval.ms
+    interval = g.interval.ms if g.interval else (eval_ms if opts.compat >= 3 else 0)
+    samples: list[tuple[int, Labels, float]] = []
+    for s in g.input_series:
+        try:
+            labels, values = parse_series(f"{s.series} {s.values}")
+        except ParseError as e:
+            res.fail(str(e))
+            return
+        samples += [(g.start_ms + i * interval, labels, v) for i, v in enumerate(values) if v is not None]
+    samples.sort(key=lambda x: x[0])
+
+    # What the assertions need: alerting rules by name, recording rules by metric.
+    metrics: set[str] | None = set()
+    for et in g.expr_tests:
+        try:
+            refs = referenced_metrics(parse(et.expr))
+        except ParseError:
+            continue  # reported when the query runs
+        metrics = None if refs is None or metrics is None else metrics | refs
+    if not g.alert_tests and not g.expr_tests or opts.evaluate_all_rules:
+        only = None
+    else:
+        only = rules_needed(groups, metrics, [t.alertname for t in g.alert_tests])
+
+    storage = Storage()
+    engine = Engine(storage, compat=opts.compat, default_subquery_step_ms=eval_ms)
+    ev = Evaluator(groups, storage, engine, external_labels=g.external_labels,
+                   external_url=g.external_url, only=only)  # fmt: skip
+    mint = g.start_ms
+    maxt = max([t.eval_time.ms for t in g.alert_tests] + [t.eval_time.ms for t in g.expr_tests] + [0])
+    by_time: dict[int, list[AlertTest]] = {}
+    for t in g.alert_tests:
+        by_time.setdefault(t.eval_time.ms, []).append(t)
+    alert_times = sorted(by_time)
+    curr = next_sample = 0
+    ts = mint
+    while ts <= mint + maxt:
+        while next_sample < len(samples) and samples[next_sample][0] <= ts:
+            _, lab, v = samples[next_sample]
+            storage.append(lab, samples[next_sample][0], v)
+            next_sample += 1
+        if not ev.states and curr >= len(alert_times):
+            # Nothing left to evaluate: jump to the last step and load what it sees.
+            last = mint + (maxt // eval_ms) * eval_ms if eval_ms else mint
+            while next_sample < len(samples) and samples[next_sample][0] <= last:
+                storage.append(samples[next_sample][1], samples[next_sample][0], samples[next_sample][2])
+                next_sample += 1
+            break
+        errs = ev.eval_at(ts)
+        if errs:
+            for e in errs:
+                res.fail(f"    rule: {e.rule.name}, time: {go_duration(ts * 1_000_000)}, err: {e.message}")
+            return
+        while curr < len(alert_times) and ts - mint <= alert_times[curr] < ts + eval_ms - mint:
+            for t in by_time[alert_times[curr]]:
+                _check_alerts(g, t, list(ev.alerts(t.alertname)), res)
+            curr += 1
+        if eval_ms <= 0:
+            break
+        ts += eval_ms
+
+    for et in g.expr_tests:
+        _check_expr(tf, et, engine, mint, res, parse_metric, opts.compat)
+
+
+def _check_alerts(g: TestGroup, t: AlertTest, active: list[Alert], res: GroupResult) -> None:
+    states = ("pending", "firing") if t.state == "any" else (t.state,)
+    got = sorted((a.labels, a.annotations) for a in active if a.state in states)
+    exp_raw = [(dict(e.labels, alertname=t.alertname), e.annotations) for e in t.exp_alerts]
+    exp = sorted((labels_from(lab), labels_from(ann)) for lab, ann in exp_raw)
+    if t.match == "exact" and not t.regex:
+        ok = exp == got
+    else:
+        ok = _match_loose(t, exp_raw, got)
+    if ok:
+        return
+    name = f"    name: {g.name},\n" if g.name else ""
+    exp_s = _indent(alerts_string(exp), "            ")
+    got_s = _indent(alerts_string(got), "            ")
+    msg = f"{name}    alertname: {t.alertname}, time: {t.eval_time.text}, \n        exp:{exp_s}, \n        got:{got_s}"
+    res.fail(msg, _diff(alerts_string(exp).splitlines(), alerts_string(got).splitlines()))
+
+
+def _match_loose(t: AlertTest, exp: list[tuple[dict[str, str], ExpAlert | dict[str, str]]], got: list[tuple[Labels, Labels]]) -> bool:
+    """Subset and/or regex matching: a one-to-one pairing of expected and got alerts."""
+    if len(exp) != len(got):
+        return False
+
+    def value_ok(want: str, have: str | None) -> bool:
+        if have is None:
+            return False
+        return compile_regex(want).match(have) is not None if t.regex else want == have
+
+    def fits(e: tuple[dict[str, str], object], gl: tuple[Labels, Labels]) -> bool:
+        for want, have_pairs in ((e[0], gl[0]), (e[1], gl[1])):
+            have = dict(have_pairs)
+            assert isinstance(want, dict)
+            if t.match == "exact" and set(want) - {k for k, v in want.items() if v == ""} != set(have):
+                return False
+            if not all(value_ok(v, have.get(k)) for k, v in want.items() if v != ""):
+                return False
+        return True
+
+    owner: dict[int, int] = {}
+
+    def assign(i: int, seen: set[int]) -> bool:
+        for j in range(len(got)):
+            if j not in seen and fits(exp[i], got[j]):
+                seen.add(j)
+                if j not in owner or assign(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    return all(assign(i, set()) for i in range(len(exp)))
+
+
+def _check_expr(tf: TestFile, et: ExprTest, engine: Engine, mint: int, res: GroupResult,
+                parse_metric: object, compat: int) -> None:  # fmt: skip
+    from ..promql.parser import ParseError
+
+    head = f"    expr: {go_quote(et.expr)}, time: {et.eval_time.text}"
+    try:
+        got = sorted(query_vector(engine, et.expr, mint + et.eval_time.ms))
+    except (QueryError, ParseError) as e:
+        res.fail(f"{head}, err: {e}")
+        return
+    exp: list[tuple[Labels, float]] = []
+    for s in et.exp_samples:
+        try:
+            lab = parse_metric(s.labels) if s.labels.strip() else ()  # type: ignore[operator]
+        except ParseError as e:
+            res.fail(f"{head}, err: labels {go_quote(s.labels)}: {e}")
+            return
+        exp.append((lab, s.value))
+    exp.sort(key=lambda x: x[0])
+    if len(exp) == len(got) and all(
+        el == gl and _float_eq(ev, gv, tf.fuzzy_compare, compat) for (el, ev), (gl, gv) in zip(exp, got)
+    ):
+        return
+    msg = f"{head},\n        exp: {samples_string(exp)}\n        got: {samples_string(got)}"
+    exp_lines = [f"{labels_string(lab)} {format_float_e(v)}" for lab, v in exp]
+    got_lines = [f"{labels_string(lab)} {format_float_e(v)}" for lab, v in got]
+    res.fail(msg, _diff(exp_lines, got_lines))
+
+
+def _float_eq(a: float, b: float, fuzzy: bool, compat: int) -> bool:
+    if a == b:
+        return True
+    if math.isnan(a) and math.isnan(b):
+        return compat >= 3
+    # fuzzy_compare tolerates one unit in the last place, the float rounding
+    # noise that differs between machines and Go versions.
+    return fuzzy and math.nextafter(a, b) == b
