@@ -129,3 +129,11 @@ class BurnInItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return Path(self.path), self.entry.line - 1, self.entry.item_name
+
+
+def make_report(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """pytest's own report, with our errors shown as their story instead of a traceback."""
+    report = pytest.TestReport.from_item_and_call(item, call)
+    if isinstance(item, BurnInItem) and call.excinfo is not None and report.failed:
+        report.longrepr = item.repr_failure(call.excinfo)
+    return report

@@ -71,7 +71,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     state = State.from_config(config)
     config.stash[STATE_KEY] = state
-    config.pluginmanager.register(state, "burnin-state")
+    if state.enabled or state.named_spec_files or state.promtool_globs:
+        # Only then can burn-in items exist: a plain run does not pay for the hooks.
+        config.pluginmanager.register(state, "burnin-state")
     if not config.pluginmanager.has_plugin("burnin-builtin"):
         from . import builtin
 
@@ -116,15 +118,18 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SpecFile |
     return spec_file
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """Show our own errors (could not evaluate) as their message, not a traceback."""
-    report = yield
-    from .items import BurnInItem
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport | None:
+    """Show our own errors (could not evaluate) as their message, not a traceback.
 
-    if isinstance(item, BurnInItem) and call.excinfo is not None and report.failed:
-        report.longrepr = item.repr_failure(call.excinfo)
-    return report
+    A plain ``tryfirst`` implementation, not a wrapper: wrappers cost every
+    test of every run, and this only concerns burn-in items.
+    """
+    if type(item).__name__ != "BurnInItem":
+        return None
+    from .items import make_report
+
+    return make_report(item, call)
 
 
 def pytest_terminal_summary(
@@ -132,10 +137,11 @@ def pytest_terminal_summary(
 ) -> None:
     """Print the compact burn-in section: what was evaluated, what failed, where to look."""
     from .state import STATE_KEY
-    from .summary import write_summary
 
     state = config.stash.get(STATE_KEY, None)
     if state is not None and (state.results or state.enabled):
+        from .summary import write_summary
+
         write_summary(terminalreporter, config, state)
 
 

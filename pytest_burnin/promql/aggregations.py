@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import ast
 from .evaltypes import El, EvalValue, IVector
-from .gomath import format_float, kahan_inc, mean, variance
+from .gomath import format_float, format_g, go_quote, kahan_inc, mean, variance
 from .histograms import quantile
 from .labels import METRIC_NAME, Labels, with_label
 from .limit_hash import labels_hash
@@ -75,6 +75,10 @@ def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
         if op == "quantile":
             assert isinstance(param, float)
             value = quantile(param, vals)
+            if not 0 <= param <= 1:
+                ev.warn(
+                    f"quantile value should be between 0 and 1, got {format_g(param)}", node.param
+                )
         else:
             value = _reduce(op, vals, ev.compat)
         out.append(El(lab, value, drop))
@@ -119,9 +123,7 @@ def _k_param(op: str, param: float | str | None) -> float:
     if not isinstance(param, float):
         raise QueryError(f"{op}: parameter must be a number")
     if param != param:
-        raise QueryError(
-            "Ratio value is NaN" if op == "limit_ratio" else "Parameter value is NaN"
-        )
+        raise QueryError("Ratio value is NaN" if op == "limit_ratio" else "Parameter value is NaN")
     return param
 
 
@@ -136,7 +138,13 @@ def _select_k(
     p = _k_param(op, param)
     if op == "limit_ratio":
         if p < -1.0 or p > 1.0:
-            p = max(-1.0, min(1.0, p))
+            capped = max(-1.0, min(1.0, p))
+            ev.warn(
+                f"ratio value should be between -1 and 1, got {format_g(p)}, "
+                f"capping to {format_g(capped)}",
+                node.param,
+            )
+            p = capped
         return IVector(el for el in vec if _ratio_keeps(el.labels, p))
     if p >= 2**63:
         k = 2**63 - 1
@@ -180,24 +188,9 @@ def _count_values(
     if not isinstance(param, str):
         raise QueryError("count_values: parameter must be a string")
     if not valid_label_name(param, ev.compat >= 3):
-        raise QueryError(f"invalid label name {_go_quote(param)}")
+        raise QueryError(f"invalid label name {go_quote(param)}")
     counts: dict[Labels, float] = {}
     for el in vec:
         lab = with_label(key(el.labels), param, format_float(el.v))
         counts[lab] = counts.get(lab, 0.0) + 1.0
     return IVector(El(lab, n) for lab, n in counts.items())
-
-
-def _go_quote(s: str) -> str:
-    """Go's %q for the strings that reach error messages (invalid bytes as \\x..)."""
-    out = []
-    for ch in s:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte that was not valid UTF-8
-            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
-        elif ch.isprintable():
-            out.append(ch)
-        else:
-            out.append(ch.encode("unicode_escape").decode())
-    return '"' + "".join(out) + '"'

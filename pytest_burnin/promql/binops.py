@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import ast, gomath
 from .evaltypes import El, EvalValue, IVector
-from .labels import METRIC_NAME, Labels, get, with_label, without_name
+from .labels import METRIC_NAME, Labels, get, with_label
 from .values import QueryError
 
 if TYPE_CHECKING:
@@ -141,6 +141,7 @@ def _vector_vector(
     return_bool: bool,
 ) -> IVector:
     card = matching.card
+    fill_left, fill_right = matching.fill_left, matching.fill_right
     if card == "one-to-many":
         lhs, rhs = rhs, lhs
     sig = signature_fn(matching)
@@ -150,42 +151,37 @@ def _vector_vector(
         dup = right.get(key)
         if dup is not None:
             side = "left" if card == "one-to-many" else "right"
+            pair = sorted((labels_string(rs.labels), labels_string(dup.labels)))
+            if ev.compat < 3:
+                pair = [labels_string(rs.labels), labels_string(dup.labels)]
             raise QueryError(
                 f"found duplicate series for the match group {labels_string(key)} on the "
-                f"{side} hand-side of the operation: [{labels_string(rs.labels)}, "
-                f"{labels_string(dup.labels)}];many-to-many matching not allowed: "
-                "matching labels must be unique on one side"
+                f"{side} hand-side of the operation: [{pair[0]}, {pair[1]}];many-to-many "
+                "matching not allowed: matching labels must be unique on one side"
             )
         right[key] = rs
     arith = ARITH.get(op)
     cmp = COMPARE.get(op)
-    drops_name = (arith is not None and not (op == "atan2" and ev.compat < 3)) or return_bool
+    # 2.x forgot atan2 in its list of name-dropping operators.
+    changes_schema = arith is not None and not (op == "atan2" and ev.compat < 3)
     on_names = frozenset(matching.labels)
-    matched: dict[Labels, set[Labels] | None] = {}
+    matched: dict[Labels, set[Labels]] = {}
     out = IVector()
-    for ls in lhs:
-        key = sig(ls.labels)
-        rs = right.get(key)
-        if rs is None:
-            continue
+
+    def apply(ls: El, rs: El, key: Labels) -> None:
         fl, fr = (rs.v, ls.v) if card == "one-to-many" else (ls.v, rs.v)
         if arith is not None:
             value, keep = arith(fl, fr), True
         else:
             assert cmp is not None
-            keep = cmp(fl, fr)
-            value = fl
-            if return_bool:
-                value, keep = (1.0 if keep else 0.0), True
-        if not keep:
-            continue
+            value, keep = fl, cmp(fl, fr)
+        if return_bool:
+            value = 1.0 if keep else 0.0
+        elif not keep and ev.compat < 3:
+            return  # 2.x filters before the uniqueness checks below, 3.x after
         lab = ls.labels
-        drop = ls.drop
-        if drops_name:
-            if ev.delayed:
-                drop = True
-            else:
-                lab = without_name(lab)
+        if changes_schema or (return_bool and not ev.delayed):
+            lab = ev.strip(lab)
         if card == "one-to-one":
             if matching.on:
                 lab = tuple(p for p in lab if p[0] in on_names)
@@ -193,15 +189,15 @@ def _vector_vector(
                 lab = tuple(p for p in lab if p[0] not in on_names)
         for name in matching.include:
             lab = with_label(lab, name, get(rs.labels, name))
+        seen = matched.get(key)
         if card == "one-to-one":
-            if key in matched:
+            if seen is not None:
                 raise QueryError(
                     "multiple matches for labels: many-to-one matching must be explicit "
                     "(group_left/group_right)"
                 )
-            matched[key] = None
+            matched[key] = set()
         else:
-            seen = matched.get(key)
             if seen is None:
                 seen = matched[key] = set()
             elif lab in seen:
@@ -209,5 +205,33 @@ def _vector_vector(
                     "multiple matches for labels: grouping labels must ensure unique matches"
                 )
             seen.add(lab)
-        out.append(El(lab, value, drop))
+        if keep or return_bool:
+            # Prometheus keeps the lhs' pending name drop only through "bool".
+            drop = return_bool and ev.delayed
+            if ev.compat < 3 or not ev.delayed:
+                drop = False
+            out.append(El(lab, value, drop))
+
+    for ls in lhs:
+        key = sig(ls.labels)
+        match = right.get(key)
+        if match is None:
+            if fill_right is None:
+                continue
+            match = El(_match_labels(ls.labels, matching), fill_right)
+        apply(ls, match, key)
+    if fill_left is not None:
+        for rs in rhs:
+            key = sig(rs.labels)
+            if key in matched and (card == "one-to-one" or matched[key]):
+                continue
+            apply(El(_match_labels(rs.labels, matching), fill_left), rs, key)
     return ev.check_unique(out)
+
+
+def _match_labels(labels: Labels, matching: ast.VectorMatching) -> Labels:
+    """The labels a fill value stands in with: the matching labels of the other side."""
+    names = frozenset(matching.labels)
+    if matching.on:
+        return tuple(p for p in labels if p[0] in names)
+    return tuple(p for p in labels if p[0] not in names and p[0] != METRIC_NAME)

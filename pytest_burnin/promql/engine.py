@@ -25,16 +25,15 @@ staleness handling, ``@``/offset semantics.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import ast
-from .evaltypes import El, EvalValue, IVector, RangeSeries, RangeVec
-from .re2 import compile_anchored
+from .evaltypes import El, EvalValue, IVector, RangeSeries, RangeVec, drop_metadata
+from .extended import extend_points, smoothed_value
 from .labels import METRIC_NAME, Labels, get, without_name
+from .re2 import compile_anchored
 from .storage import Series, Storage, is_stale
 from .values import Matrix, QueryError, Sample, Scalar, SeriesPoints, String, Value, Vector
 
@@ -86,6 +85,7 @@ class Engine:
         lookback_delta_ms: int = 300_000,
         compat: int = 3,
         default_subquery_step_ms: int = 60_000,
+        delayed_name_removal: bool = False,
     ) -> None:
         if compat not in (2, 3):
             raise ValueError(f"compat must be 2 or 3, not {compat!r}")
@@ -93,6 +93,9 @@ class Engine:
         self.lookback_delta_ms = lookback_delta_ms
         self.compat = compat
         self.default_subquery_step_ms = default_subquery_step_ms
+        # Prometheus 3's --enable-feature=promql-delayed-name-removal (off by
+        # default there and in promtool; on in its own PromQL test scripts).
+        self.delayed_name_removal = delayed_name_removal and compat >= 3
         self._series_cache = _SeriesCache()
         self._parsed: OrderedDict[str, ast.Expr] = OrderedDict()
         # (warnings, infos) of the last query, worded as Prometheus' annotations.
@@ -118,7 +121,7 @@ class Engine:
 
     def instant(self, query: str | ast.Expr, t_ms: int) -> Value:
         expr = self.parse(query)
-        ev = Evaluator(self, t_ms, t_ms, 0)
+        ev = Evaluator(self, t_ms, t_ms, 0, query if isinstance(query, str) else "")
         self.last_annotations = (ev.warnings, ev.infos)
         val = ev.eval(expr, t_ms)
         return ev.to_public(val, t_ms)
@@ -129,7 +132,7 @@ class Engine:
             raise QueryError("zero or negative query resolution step widths are not accepted")
         if end_ms < start_ms:
             raise QueryError("end timestamp must not be before start time")
-        ev = Evaluator(self, start_ms, end_ms, step_ms)
+        ev = Evaluator(self, start_ms, end_ms, step_ms, query if isinstance(query, str) else "")
         self.last_annotations = (ev.warnings, ev.infos)
         acc: dict[Labels, SeriesPoints] = {}
         t = start_ms
@@ -142,7 +145,7 @@ class Engine:
                 sp.points.append((t, val))
             elif isinstance(val, IVector):
                 for el in val:
-                    lab = without_name(el.labels) if el.drop else el.labels
+                    lab = ev.strip(el.labels) if el.drop else el.labels
                     sp = acc.get(lab)
                     if sp is None:
                         sp = acc[lab] = SeriesPoints(lab)
@@ -161,17 +164,19 @@ class Engine:
 class Evaluator:
     """State of one query execution: its range, caches and the evaluation dispatch."""
 
-    def __init__(self, engine: Engine, start: int, end: int, interval: int) -> None:
+    def __init__(self, engine: Engine, start: int, end: int, interval: int, text: str = "") -> None:
         self.engine = engine
+        self.text = text
         self.storage = engine.storage
         self.compat = engine.compat
-        self.delayed = engine.compat >= 3
+        self.delayed = engine.delayed_name_removal
         self.lookback = engine.lookback_delta_ms
         self.start = start
         self.end = end
         self.interval = interval
         self.sub_step = engine.default_subquery_step_ms
         self._select_cache: dict[int, list[Series]] = {}
+        self.call_node: ast.Call | None = None
         self.warnings: list[str] = []
         self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
@@ -208,19 +213,37 @@ class Evaluator:
             raise QueryError(f"expected instant vector, got {type(v).__name__}")
         return v
 
-    def warn(self, msg: str) -> None:
-        if msg not in self.warnings:
-            self.warnings.append(msg)
+    def _position(self, node: ast.Expr | None) -> str:
+        if node is None:
+            return ""
+        start = node.pos[0]
+        before = self.text[:start]
+        line = before.count("\n") + 1
+        col = start - before.rfind("\n")
+        return f" ({line}:{col})"
 
-    def info(self, msg: str) -> None:
-        if msg not in self.infos:
-            self.infos.append(msg)
+    def warn(self, msg: str, node: ast.Expr | None = None) -> None:
+        """Record a Prometheus-worded warning annotation, positioned like Prometheus'."""
+        full = f"PromQL warning: {msg}{self._position(node)}"
+        if full not in self.warnings:
+            self.warnings.append(full)
+
+    def info(self, msg: str, node: ast.Expr | None = None) -> None:
+        full = f"PromQL info: {msg}{self._position(node)}"
+        if full not in self.infos:
+            self.infos.append(full)
+
+    def strip(self, labels: Labels) -> Labels:
+        """Labels without the metric name (and, in 3.x, the __type__/__unit__ metadata)."""
+        if self.compat >= 3:
+            return drop_metadata(labels)
+        return without_name(labels)
 
     def drop_name(self, labels: Labels) -> tuple[Labels, bool]:
         """Labels and drop flag after a value-changing operation."""
         if self.delayed:
             return labels, True
-        return without_name(labels), False
+        return self.strip(labels), False
 
     def check_unique(self, vec: IVector) -> IVector:
         if len(vec) > 1:
@@ -323,7 +346,7 @@ class Evaluator:
 
     def _vector_selector(self, node: ast.VectorSelector, t: int) -> EvalValue:
         if node.modifier is not None:
-            raise QueryError(f"the {node.modifier!r} modifier is not supported")
+            return self._smoothed_selector(node, t)
         ref = self.ref_time(node.at, node.at_modifier, node.offset, t)
         low = ref - self.lookback
         left_open = self.compat >= 3
@@ -340,6 +363,21 @@ class Evaluator:
             if v != v and is_stale(v):
                 continue
             out.append(El(s.labels, v))
+        return out
+
+    def _smoothed_selector(self, node: ast.VectorSelector, t: int) -> EvalValue:
+        if node.modifier != "smoothed":
+            raise QueryError(f"the {node.modifier} modifier needs a range selector")
+        ref = self.ref_time(node.at, node.at_modifier, node.offset, t)
+        out = IVector()
+        cache = self.engine._series_cache
+        for s in self.select(node):
+            ts, vals = cache.clean(s)
+            lo = bisect_right(ts, ref - self.lookback)
+            hi = bisect_right(ts, ref + self.lookback, lo)
+            v = smoothed_value(ts, vals, lo, hi, ref)
+            if v is not None:
+                out.append(El(s.labels, v))
         return out
 
     def sample_times(self, node: ast.VectorSelector, t: int) -> IVector:
@@ -364,19 +402,21 @@ class Evaluator:
 
     def _matrix_selector(self, node: ast.MatrixSelector, t: int) -> EvalValue:
         vs_node = node.vector
-        if vs_node.modifier is not None:
-            raise QueryError(f"the {vs_node.modifier!r} range modifier is not supported")
+        mode = vs_node.modifier
         ref = self.ref_time(vs_node.at, vs_node.at_modifier, vs_node.offset, t)
         start = ref - self.duration(node.range)
         left_open = self.compat >= 3
+        # anchored/smoothed windows reach one lookback delta beyond the range.
+        fetch_start = start - self.lookback if mode is not None else start
+        fetch_end = ref + self.lookback if mode == "smoothed" else ref
         out = RangeVec()
         cache = self.engine._series_cache
         for s in self.select(vs_node):
             ts, vals = cache.clean(s)
-            lo = bisect_right(ts, start) if left_open else bisect_left(ts, start)
-            hi = bisect_right(ts, ref, lo)
+            lo = bisect_right(ts, fetch_start) if left_open else bisect_left(ts, fetch_start)
+            hi = bisect_right(ts, fetch_end, lo)
             if hi > lo:
-                out.append(RangeSeries(s.labels, ts, vals, lo, hi, start, ref))
+                out.append(RangeSeries(s.labels, ts, vals, lo, hi, start, ref, mode=mode))
         return out
 
     def _subquery(self, node: ast.SubqueryExpr, t: int) -> EvalValue:
@@ -450,7 +490,7 @@ class Evaluator:
             out = Vector()
             seen: set[Labels] = set()
             for el in val:
-                lab = without_name(el.labels) if el.drop else el.labels
+                lab = self.strip(el.labels) if el.drop else el.labels
                 if lab in seen:
                     raise QueryError("vector cannot contain metrics with the same labelset")
                 seen.add(lab)
@@ -459,8 +499,15 @@ class Evaluator:
         mat = Matrix()
         by_labels: dict[Labels, SeriesPoints] = {}
         for rs in val:
-            lab = without_name(rs.labels) if rs.drop else rs.labels
-            pts = list(zip(rs.times(), rs.values()))
+            lab = self.strip(rs.labels) if rs.drop else rs.labels
+            if rs.mode is not None:
+                pts = extend_points(
+                    rs.ts, rs.vs, rs.lo, rs.hi, rs.start, rs.end, rs.mode == "smoothed"
+                )
+                if not pts:
+                    continue
+            else:
+                pts = list(zip(rs.times(), rs.values(), strict=True))
             sp = by_labels.get(lab)
             if sp is None:
                 sp = by_labels[lab] = SeriesPoints(lab, pts)
@@ -477,7 +524,9 @@ def _filter_no_dotall(series: list[Series], matchers: list[ast.Matcher]) -> list
         ok = True
         for m in matchers:
             if m.type in (ast.MatchType.REGEX, ast.MatchType.NOT_REGEX):
-                hit = compile_anchored(m.value, dotall=False).match(get(s.labels, m.name)) is not None
+                hit = (
+                    compile_anchored(m.value, dotall=False).match(get(s.labels, m.name)) is not None
+                )
                 if hit != (m.type is ast.MatchType.REGEX):
                     ok = False
                     break

@@ -18,6 +18,14 @@ from __future__ import annotations
 from .labels import Labels
 
 
+# Labels Prometheus 3 treats as metric metadata: removed with the metric name.
+METADATA_LABELS = frozenset({"__name__", "__type__", "__unit__"})
+
+
+def drop_metadata(labels: Labels) -> Labels:
+    return tuple(p for p in labels if p[0] not in METADATA_LABELS)
+
+
 class El:
     """One instant-vector element."""
 
@@ -43,7 +51,7 @@ class RangeSeries:
     time after offset and ``@``), which rate() extrapolates towards.
     """
 
-    __slots__ = ("drop", "end", "hi", "labels", "lo", "start", "ts", "vs")
+    __slots__ = ("drop", "end", "hi", "labels", "lo", "mode", "start", "ts", "vs")
 
     def __init__(
         self,
@@ -55,8 +63,11 @@ class RangeSeries:
         start: int,
         end: int,
         drop: bool = False,
+        mode: str | None = None,
     ) -> None:
         self.labels = labels
+        # "anchored"/"smoothed": [lo, hi) is the extended fetch range (see extended.py).
+        self.mode = mode
         self.ts = ts
         self.vs = vs
         self.lo = lo

@@ -61,8 +61,20 @@ MATH: dict[str, Callable[[float], float]] = {
     "rad": lambda x: x * math.pi / 180,
     **{
         n: _trig(n)
-        for n in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh")
-        + ("asinh", "acosh", "atanh")
+        for n in (
+            "sin",
+            "cos",
+            "tan",
+            "asin",
+            "acos",
+            "atan",
+            "sinh",
+            "cosh",
+            "tanh",
+            "asinh",
+            "acosh",
+            "atanh",
+        )
     },
 }
 
@@ -142,6 +154,12 @@ def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
         return _map(ev, vec, lambda x: _date_part(name, x))
     handler = _HANDLERS.get(name)
     if handler is not None:
+        ev.call_node = node  # for annotation positions
+        if name.startswith("sort") and ev.interval:
+            ev.warn(
+                "sort is ineffective for range queries since results are always ordered by labels",
+                node,
+            )
         return handler(ev, args)
     if name in _NATIVE_ONLY:
         return IVector()
@@ -255,7 +273,9 @@ def _sort(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
 
 
 def _sort_desc(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
-    return IVector(sorted(_vec(args[0]), key=lambda el: (el.v != el.v, -el.v if el.v == el.v else 0)))
+    return IVector(
+        sorted(_vec(args[0]), key=lambda el: (el.v != el.v, -el.v if el.v == el.v else 0))
+    )
 
 
 _CHUNK = re.compile(r"\d+|\D+")
@@ -367,15 +387,40 @@ def _label_join(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     return ev.check_unique(out)
 
 
+def _arg_node(ev: Evaluator, i: int) -> ast.Expr | None:
+    node = ev.call_node
+    return node.args[i] if node is not None and len(node.args) > i else None
+
+
+def _metric_suffix(labels: Labels) -> str:
+    name = get(labels, METRIC_NAME)
+    return f" for metric name {gomath.go_quote(name)}" if name else ""
+
+
+def _check_quantile(ev: Evaluator, q: float, arg: int) -> None:
+    if not 0 <= q <= 1:
+        ev.warn(
+            f"quantile value should be between 0 and 1, got {gomath.format_g(q)}",
+            _arg_node(ev, arg),
+        )
+
+
 def _buckets_by_group(
-    ev: Evaluator, vec: IVector
+    ev: Evaluator, vec: IVector, arg: int
 ) -> dict[Labels, tuple[list[tuple[float, float]], bool]]:
     groups: dict[Labels, tuple[list[tuple[float, float]], bool]] = {}
     for el in vec:
+        le = get(el.labels, "le")
         try:
-            ub = gomath.parse_float(get(el.labels, "le"))
+            ub = gomath.parse_float(le)
         except ValueError:
-            continue  # no or malformed "le": not a bucket, skipped as Prometheus does
+            # No or malformed "le": not a bucket, skipped with a warning as Prometheus does.
+            ev.warn(
+                f'bucket label "le" is missing or has a malformed value of '
+                f"{gomath.go_quote(le)}{_metric_suffix(el.labels)}",
+                _arg_node(ev, arg),
+            )
+            continue
         # The name stays in the key: two histograms that differ only by name
         # collide after the name is dropped, which must be an error.
         key = tuple(p for p in el.labels if p[0] != "le")
@@ -388,10 +433,19 @@ def _buckets_by_group(
 
 def _histogram_quantile(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     q = _num(args[0])
+    _check_quantile(ev, q, 0)
     out = IVector()
-    for key, (buckets, _) in _buckets_by_group(ev, _vec(args[1])).items():
+    for key, (buckets, _) in _buckets_by_group(ev, _vec(args[1]), 1).items():
         lab, drop = ev.drop_name(key)
-        out.append(El(lab, bucket_quantile(q, buckets, ev.compat), drop))
+        value, forced = bucket_quantile(q, buckets, ev.compat)
+        if forced and ev.compat >= 3:
+            ev.info(
+                "input to histogram_quantile needed to be fixed for monotonicity (see "
+                "https://prometheus.io/docs/prometheus/latest/querying/functions/"
+                f"#histogram_quantile){_metric_suffix(key)}",
+                _arg_node(ev, 1),
+            )
+        out.append(El(lab, value, drop))
     return ev.check_unique(out)
 
 
@@ -400,10 +454,12 @@ def _histogram_quantiles(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     label = _str(args[1])
     qs = [_num(a) for a in args[2:]]
     out = IVector()
-    for key, (buckets, _) in _buckets_by_group(ev, _vec(args[0])).items():
+    for q_arg, q in enumerate(qs, 2):
+        _check_quantile(ev, q, q_arg)
+    for key, (buckets, _) in _buckets_by_group(ev, _vec(args[0]), 0).items():
         lab, drop = ev.drop_name(key)
         for q in qs:
-            value = bucket_quantile(q, list(buckets), ev.compat)
+            value, _forced = bucket_quantile(q, list(buckets), ev.compat)
             out.append(El(with_label(lab, label, gomath.format_float(q)), value, drop))
     return ev.check_unique(out)
 
@@ -411,7 +467,7 @@ def _histogram_quantiles(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
 def _histogram_fraction(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     lo, hi = _num(args[0]), _num(args[1])
     out = IVector()
-    for key, (buckets, _) in _buckets_by_group(ev, _vec(args[2])).items():
+    for key, (buckets, _) in _buckets_by_group(ev, _vec(args[2]), 2).items():
         lab, drop = ev.drop_name(key)
         out.append(El(lab, bucket_fraction(lo, hi, buckets), drop))
     return ev.check_unique(out)

@@ -229,7 +229,22 @@ def format_g(v: float) -> str:
     ds = "".join(map(str, digits))
     point_exp = len(ds) + exp - 1  # exponent of the first digit
     prefix = "-" if sign else ""
-    if point_exp < -4 or point_exp >= 21 or (point_exp >= 6 and True):
+    if point_exp < -4 or point_exp >= 6:
         mant = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
         return f"{prefix}{mant}e{'+' if point_exp >= 0 else '-'}{abs(point_exp):02d}"
     return prefix + format(Decimal(repr(abs(v))).normalize(), "f")
+
+
+def go_quote(s: str) -> str:
+    """Go's %q for the strings that reach error messages (invalid bytes as \\x..)."""
+    out = []
+    for ch in s:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte that was not valid UTF-8
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode())
+    return '"' + "".join(out) + '"'

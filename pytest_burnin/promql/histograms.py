@@ -24,7 +24,8 @@ def quantile(q: float, values: list[float]) -> float:
         return -math.inf
     if q > 1:
         return math.inf
-    vals = sorted(values)
+    # NaN sorts first, as in Prometheus' value heap.
+    vals = sorted(values, key=lambda v: (v == v, v))
     n = len(vals)
     rank = q * (n - 1)
     lower = max(0, math.floor(rank))
@@ -44,8 +45,9 @@ def _coalesce(buckets: list[tuple[float, float]]) -> list[list[float]]:
     return out
 
 
-def _make_monotonic(buckets: list[list[float]], compat: int) -> None:
-    """Bucket counts must not decrease; scrapes that are not atomic can break that."""
+def _make_monotonic(buckets: list[list[float]], compat: int) -> bool:
+    """Bucket counts must not decrease (non-atomic scrapes break that); True if fixed."""
+    forced = False
     if compat < 3:
         top = -math.inf
         for b in buckets:
@@ -53,31 +55,43 @@ def _make_monotonic(buckets: list[list[float]], compat: int) -> None:
                 top = b[1]
             elif b[1] < top:
                 b[1] = top
-        return
+                forced = True
+        return forced
     prev = buckets[0][1]
     for b in buckets[1:]:
         cur = b[1]
         if cur == prev:
             continue
-        if almost_equal(prev, cur, _SMALL_DELTA) or cur < prev:
+        if almost_equal(prev, cur, _SMALL_DELTA):
+            b[1] = prev  # float noise, silently evened out
+            continue
+        if cur < prev:
             b[1] = prev
+            forced = True
             continue
         prev = cur
+    return forced
 
 
-def bucket_quantile(q: float, raw: list[tuple[float, float]], compat: int) -> float:
+def bucket_quantile(q: float, raw: list[tuple[float, float]], compat: int) -> tuple[float, bool]:
+    """The q-quantile of classic buckets (upper bound, count), and whether counts were
+    forced monotonic (Prometheus reports that as an info annotation)."""
     if q != q:
-        return math.nan
+        return math.nan, False
     if q < 0:
-        return -math.inf
+        return -math.inf, False
     if q > 1:
-        return math.inf
+        return math.inf, False
     if not raw:
-        return math.nan
+        return math.nan, False
     buckets = _coalesce(raw)
     if not math.isinf(buckets[-1][0]) or buckets[-1][0] < 0:
-        return math.nan
-    _make_monotonic(buckets, compat)
+        return math.nan, False
+    forced = _make_monotonic(buckets, compat)
+    return _interpolate(q, buckets), forced
+
+
+def _interpolate(q: float, buckets: list[list[float]]) -> float:
     if len(buckets) < 2:
         return math.nan
     observations = buckets[-1][1]
@@ -103,6 +117,13 @@ def bucket_quantile(q: float, raw: list[tuple[float, float]], compat: int) -> fl
     return bucket_start + (bucket_end - bucket_start) * (rank / count)
 
 
+def _within(v: float, lb: float, ub: float, rank: float, count: float) -> float:
+    """Rank of v inside bucket (lb, ub], interpolated linearly; no interpolation to Inf."""
+    if math.isinf(lb) or math.isinf(ub):
+        return rank if math.isinf(ub) else count
+    return rank + (count - rank) * (v - lb) / (ub - lb)
+
+
 def bucket_fraction(lower: float, upper: float, raw: list[tuple[float, float]]) -> float:
     """Estimated share of observations in [lower, upper] of a classic histogram."""
     if not raw:
@@ -123,11 +144,6 @@ def bucket_fraction(lower: float, upper: float, raw: list[tuple[float, float]]) 
         if i == 0 and ub > 0:
             lb = 0.0  # the first bucket is assumed to start at zero when its bound is positive
 
-        def interpolate(v: float, lb: float = lb, ub: float = ub, count: float = count) -> float:
-            if math.isinf(lb) or math.isinf(ub):
-                return rank if math.isinf(ub) else count
-            return rank + (count - rank) * (v - lb) / (ub - lb)
-
         if not lower_set and lb >= lower:
             lower_rank, lower_set = rank, True
         if not upper_set and lb >= upper:
@@ -135,9 +151,9 @@ def bucket_fraction(lower: float, upper: float, raw: list[tuple[float, float]]) 
         if lower_set and upper_set:
             break
         if not lower_set and lb < lower < ub:
-            lower_rank, lower_set = interpolate(lower), True
+            lower_rank, lower_set = _within(lower, lb, ub, rank, count), True
         if not upper_set and lb < upper < ub:
-            upper_rank, upper_set = interpolate(upper), True
+            upper_rank, upper_set = _within(upper, lb, ub, rank, count), True
         if lower_set and upper_set:
             break
         rank = count

@@ -523,7 +523,8 @@ class ParseError(Exception):
         before = text[: self.pos]
         self.line = line_offset + before.count("\n") + 1
         self.col = self.pos - before.rfind("\n")
-        super().__init__(str(self))
+        # All constructor arguments in ``args``, so the error pickles (pytest-xdist).
+        super().__init__(msg, pos, text, line_offset)
 
     def __str__(self) -> str:
         return f"{self.line}:{self.col}: parse error: {self.msg}"

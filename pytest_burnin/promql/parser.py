@@ -38,7 +38,15 @@ from .lexer import (
 )
 from .storage import matches
 
-__all__ = ["ParseError", "expr_type", "parse", "parse_duration", "unquote"]
+__all__ = [
+    "FUNCTIONS",
+    "ParseError",
+    "expr_type",
+    "parse",
+    "parse_duration",
+    "parse_number",
+    "unquote",
+]
 
 # Binary operator precedence, lowest first; "^" is the only right-associative one.
 _BINARY_PREC = {
@@ -88,6 +96,8 @@ def _seconds_to_ms(seconds: float) -> int:
 
 
 class _Parser:
+    """One parse: a token list, a cursor, and one method per grammar rule."""
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.toks = tokenize(text)

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from . import ast, gomath
 from .evaltypes import El, EvalValue, IVector, RangeSeries, RangeVec
+from .extended import anchored_values, check_function, extended_rate
 from .histograms import quantile
+from .labels import METRIC_NAME, get
 from .values import QueryError
 
 if TYPE_CHECKING:
@@ -118,7 +120,7 @@ def linear_regression(ts: list[int], vs: list[float], intercept_t: int) -> tuple
     init_y = vs[0]
     const_y = True
     kahan = gomath.kahan_inc
-    for t, y in zip(ts, vs):
+    for t, y in zip(ts, vs, strict=False):
         if const_y and y != init_y:
             const_y = False
         x = (t - intercept_t) / 1000.0
@@ -235,6 +237,29 @@ _SIMPLE: dict[str, Callable[[RangeSeries, int], float | None]] = {
         linear_regression(rs.times(), rs.values(), rs.ts[rs.lo])[0] if len(rs) >= 2 else None
     ),
 }
+def _anchored_count(rs: RangeSeries, counter: Callable[[list[float]], float]) -> float | None:
+    vals = anchored_values(rs.ts, rs.vs, rs.lo, rs.hi, rs.start)
+    return None if vals is None else counter(vals)
+
+
+def _ext(counter: bool, is_rate: bool) -> Callable[[RangeSeries, int], float | None]:
+    def fn(rs: RangeSeries, c: int) -> float | None:
+        smoothed = rs.mode == "smoothed"
+        return extended_rate(
+            rs.ts, rs.vs, rs.lo, rs.hi, rs.start, rs.end, smoothed, counter, is_rate
+        )
+
+    return fn
+
+
+# rate & co. over anchored/smoothed windows (extended.py says which are allowed).
+_EXTENDED: dict[str, Callable[[RangeSeries, int], float | None]] = {
+    "rate": _ext(True, True),
+    "increase": _ext(True, False),
+    "delta": _ext(False, False),
+    "changes": lambda rs, c: _anchored_count(rs, _changes),
+    "resets": lambda rs, c: _anchored_count(rs, _resets),
+}
 _KEEP_NAME = frozenset({"last_over_time", "first_over_time"})
 RANGE_FUNCS = frozenset(
     {
@@ -265,10 +290,20 @@ def eval_range_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
         return IVector() if rv else IVector([El(absent_labels(node.args[0]), 1.0)])
     compat = ev.compat
     fn: Callable[[RangeSeries, int], float | None]
-    if name in _SIMPLE:
+    arg0 = node.args[0] if node.args else None
+    mode = arg0.vector.modifier if isinstance(arg0, ast.MatrixSelector) else None
+    if mode is not None:
+        check_function(mode, name)
+        fn = _EXTENDED[name]
+    elif name in _SIMPLE:
         fn = _SIMPLE[name]
     elif name == "quantile_over_time":
         q = _scalar(args[0])
+        if not 0 <= q <= 1:
+            ev.warn(
+                f"quantile value should be between 0 and 1, got {gomath.format_g(q)}",
+                node.args[0],
+            )
         fn = lambda rs, c: quantile(q, rs.values())  # noqa: E731
     elif name == "predict_linear":
         dur = _scalar(args[1])
@@ -287,11 +322,21 @@ def eval_range_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
             raise QueryError(f"invalid trend factor. Expected: 0 < tf < 1, got: {tf:f}")
         fn = lambda rs, c: _smoothing(rs.values(), sf, tf)  # noqa: E731
     keep = name in _KEEP_NAME
+    # Prometheus hints that rate() over a gauge is a mistake, by the name alone.
+    counter_hint = name in ("rate", "increase") and isinstance(node.args[0], ast.MatrixSelector)
     out = IVector()
     for rs in rv:
         v = fn(rs, compat)
         if v is None:
             continue
+        if counter_hint:
+            metric = get(rs.labels, METRIC_NAME)
+            if metric and not metric.endswith(("_total", "_sum", "_count", "_bucket")):
+                ev.info(
+                    "metric might not be a counter, name does not end in "
+                    f"_total/_sum/_count/_bucket: {gomath.go_quote(metric)}",
+                    node.args[0],
+                )
         if keep:
             out.append(El(rs.labels, v, rs.drop))
         else:

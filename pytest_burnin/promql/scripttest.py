@@ -35,12 +35,15 @@ from .storage import Storage
 from .values import Matrix, NativeHistogramUnsupported, QueryError, Scalar, String, Vector
 
 EPSILON = 1e-6
-_EVAL_INSTANT = re.compile(r"^eval(?:_(fail|warn|ordered|info))?\s+instant\s+(?:at\s+(.+?))?\s+(.+)$")
+_EVAL_INSTANT = re.compile(
+    r"^eval(?:_(fail|warn|ordered|info))?\s+instant\s+(?:at\s+(.+?))?\s+(.+)$"
+)
 _EVAL_RANGE = re.compile(
     r"^eval(?:_(fail|warn|info))?\s+range\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+?)\s+(.+)$"
 )
 _EXPECT = re.compile(r"^expect\s+(ordered|fail|warn|no_warn|info|no_info)(?:\s+(regex|msg):(.+))?$")
 _EXPECT_RANGE = re.compile(r"^expect range vector\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+)$")
+_QUERY_CONTEXT_FUNCS = re.compile(r"(start|end|range|step)\(\)")
 _LOAD = re.compile(r"^load(?:_(with_nhcb))?\s+(.+?)$")
 
 
@@ -107,6 +110,11 @@ def _load(storage: Storage, native: Storage, step: int, body: list[str], nhcb: b
     from .series_notation import parse_series
 
     for text in body:
+        first = text.split(None, 1)[0] if text.split() else ""
+        if first.endswith("@st"):
+            # Start-timestamp lines (an experimental 3.x storage feature) are not
+            # modelled: the samples load without them, dependent cases fail.
+            continue
         if "{{" in text:
             native.append(_metric_of(text), 0, 0.0)
             continue
@@ -179,7 +187,11 @@ def _parse_eval(line_no: int, head: str, body: list[str]) -> _Eval:
             break
         rv = _EXPECT_RANGE.match(text)
         if rv:
-            cmd.range_vector = (_duration(rv.group(1)), _duration(rv.group(2)), _duration(rv.group(3)))
+            cmd.range_vector = (
+                _duration(rv.group(1)),
+                _duration(rv.group(2)),
+                _duration(rv.group(3)),
+            )
             continue
         if text.startswith("expect string"):
             from .parser import unquote
@@ -193,7 +205,9 @@ def _parse_eval(line_no: int, head: str, body: list[str]) -> _Eval:
             kind, how, what = e.group(1), e.group(2), e.group(3)
             what = what.strip() if what is not None else None
             cmd.expects.append(
-                _Expect(kind, msg=what if how == "msg" else None, regex=what if how == "regex" else None)
+                _Expect(
+                    kind, msg=what if how == "msg" else None, regex=what if how == "regex" else None
+                )
             )
             continue
         if "{{" in text:
@@ -254,14 +268,14 @@ def run_script(text: str, compat: int = 3) -> list[CaseResult]:
     """Run one script; every eval command gives one CaseResult."""
     storage = Storage()
     native = Storage()
-    engine = Engine(storage, compat=compat)
+    engine = Engine(storage, compat=compat, delayed_name_removal=compat >= 3)
     results: list[CaseResult] = []
     for line_no, head, body in _split_blocks(text):
         word = head.split()[0].lower()
         if word == "clear":
             storage.clear()
             native.clear()
-            engine = Engine(storage, compat=compat)
+            engine = Engine(storage, compat=compat, delayed_name_removal=compat >= 3)
             continue
         if word.startswith("load"):
             m = _LOAD.match(head)
@@ -318,7 +332,14 @@ def _check(engine: Engine, native: Storage, cmd: _Eval) -> None:
         raise _Mismatch("expected an error, got none")
     _check_annotations(cmd, engine.last_annotations)
     _compare(cmd, result)
-    if not cmd.is_range and not cmd.ordered and cmd.range_vector is None and cmd.expect_string is None:
+    if (
+        not cmd.is_range
+        and not cmd.ordered
+        and cmd.range_vector is None
+        and cmd.expect_string is None
+        # Query-context functions resolve differently in a range query.
+        and not _QUERY_CONTEXT_FUNCS.search(cmd.expr)
+    ):
         _check_range_mode(engine, expr, cmd)
 
 
@@ -390,7 +411,7 @@ def _compare(cmd: _Eval, result: object) -> None:
         got = series.points
         if len(want) != len(got):
             raise _Mismatch(f"{_fmt(series.labels)}: expected {want}, got {got}")
-        for (wt, wv), (gt, gv) in zip(want, got):
+        for (wt, wv), (gt, gv) in zip(want, got, strict=False):
             if wt != gt or not almost_equal(wv, gv, EPSILON):
                 raise _Mismatch(f"{_fmt(series.labels)}: expected {want}, got {got}")
     missing = [lab for lab in cmd.expected if lab not in seen]

@@ -33,7 +33,7 @@ def is_stale(value: float) -> bool:
     if value == value:
         return False
     b = struct.pack(">d", value)
-    return b == _STALE_BYTES or b == _QUIET_STALE_BYTES
+    return b in (_STALE_BYTES, _QUIET_STALE_BYTES)
 
 
 @lru_cache(maxsize=4096)

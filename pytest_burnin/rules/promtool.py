@@ -76,7 +76,7 @@ class GroupResult:
     index: int  # 0-based position in ``tests``
     name: str
     line: int  # 1-based line of the group in the test file
-    status: str = "passed"  # "passed", "failed" or "skipped"
+    status: str = "passed"  # "passed", "failed", "skipped" or "error" (could not evaluate)
     failures: list[str] = field(default_factory=list)  # promtool's messages
     diffs: list[str] = field(default_factory=list)  # unified diffs, expected vs got
     skip_reason: str = ""
@@ -208,6 +208,12 @@ def run_group(tf: TestFile, g: TestGroup, opts: RunOptions | None = None) -> Gro
         _run(tf, g, opts, res)
     except NativeHistogramUnsupported as e:
         res.status, res.skip_reason = "skipped", f"native histograms are not supported: {e}"
+    except Exception as e:  # an engine bug must surface as an error, never a pass
+        import traceback
+
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        res.fail(f"internal error: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})")
+        res.status = "error"
     res.duration_s = time.perf_counter() - started
     return res
 

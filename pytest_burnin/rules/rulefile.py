@@ -101,13 +101,10 @@ class _Loader:
     def string_map(self, node: Any, mark: Mark, what: str) -> dict[str, str]:
         if node is None:
             return {}
-        if not isinstance(node, dict):
+        if not isinstance(node, MarkedDict):
             self.err(mark, f"{what} must be a mapping of strings")
             return {}
-        out = {}
-        for k, v in node.items():
-            out[str(k)] = "" if v is None else _scalar_text(v)
-        return out
+        return {str(k): node.text(k) for k in node}
 
     def load(self, doc: Any) -> RuleFile:
         if doc is None:
@@ -139,7 +136,7 @@ class _Loader:
 
     def group(self, node: MarkedDict) -> RuleGroup:
         self.check_fields(node, GROUP_FIELDS, "rulefmt.RuleGroup")
-        name = _scalar_text(node.get("name") or "")
+        name = node.text("name")
         g = RuleGroup(name=name, file=self.path, rules=[], mark=node.mark)
         for key in ("interval", "query_offset"):
             if node.get(key) is not None:
@@ -177,8 +174,8 @@ class _Loader:
 
     def rule(self, node: MarkedDict, group: str, index: int) -> Rule | None:
         self.check_fields(node, RULE_FIELDS, "rulefmt.RuleNode")
-        record = _scalar_text(node.get("record") or "")
-        alert = _scalar_text(node.get("alert") or "")
+        record = node.text("record")
+        alert = node.text("alert")
         name = record or alert
         start = len(self.errors)
 
@@ -190,7 +187,7 @@ class _Loader:
             rerr(node.value_mark("record"), "only one of 'record' and 'alert' must be set")
         if not record and not alert:
             rerr(node.mark, "one of 'record' or 'alert' must be set")
-        expr = _scalar_text(node.get("expr") or "")
+        expr = node.text("expr")
         rule = Rule(name=name, expr=expr, is_alert=bool(alert), index=index, mark=node.mark)
         rule.expr_mark = node.value_mark("expr")
         if not expr:
@@ -235,16 +232,6 @@ class _Loader:
                     except template.TemplateError as e:
                         rerr(None, f'{what} "{k}": {e}')
         return rule if len(self.errors) == start else None
-
-
-def _scalar_text(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        from .gofmt import format_float_v
-
-        return format_float_v(v)
-    return str(v)
 
 
 def parse_rule_file(text: str, path: str, *, ignore_unknown_fields: bool = False) -> RuleFile:

@@ -190,9 +190,9 @@ class _Reader:
         v = node.get(key)
         if v is None:
             return {}
-        if not isinstance(v, dict):
+        if not isinstance(v, MarkedDict):
             raise self.fail(node.value_mark(key), f"{key} must be a mapping of strings")
-        return {str(k): "" if x is None else str(x) for k, x in v.items()}
+        return {str(k): v.text(k) for k in v}
 
     def start(self, node: MarkedDict) -> int:
         v = node.get("start_timestamp")
@@ -218,7 +218,7 @@ class _Reader:
         series = []
         for s, m in self.items(g, "input_series"):
             s = self.mapping(s, m, SERIES_FIELDS, "main.series")
-            series.append(InputSeries(str(s.get("series") or ""), _text(s.get("values")), m))
+            series.append(InputSeries(s.text("series"), s.text("values"), m))
         alerts = [self.alert_test(a, m) for a, m in self.items(g, "alert_rule_test")]
         exprs = [self.expr_test(e, m) for e, m in self.items(g, "promql_expr_test")]
         return TestGroup(
@@ -258,18 +258,8 @@ class _Reader:
         samples = []
         for s, m in self.items(e, "exp_samples"):
             s = self.mapping(s, m, SAMPLE_FIELDS, "main.sample")
-            samples.append(ExpSample(_text(s.get("labels")), _float(s.get("value")), _text(s.get("histogram"))))
-        return ExprTest(str(e.get("expr") or ""), self.duration(e, "eval_time", 0), samples, mark)  # type: ignore[arg-type]
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        from .gofmt import format_float_v
-
-        return format_float_v(v)
-    return str(v)
+            samples.append(ExpSample(s.text("labels"), _float(s.get("value")), s.text("histogram")))
+        return ExprTest(e.text("expr"), self.duration(e, "eval_time", 0), samples, mark)  # type: ignore[arg-type]
 
 
 def _float(v: Any) -> float:

@@ -21,6 +21,16 @@ class MarkedDict(dict[str, Any]):
     mark: Mark = (0, 0)
     key_marks: dict[str, Mark]
     value_marks: dict[str, Mark]
+    raw: dict[str, str]  # source text of scalar values: Go reads `true` into a string as "true"
+
+    def text(self, key: str) -> str:
+        """A value as Go's YAML decoder puts it into a string field ("" for null)."""
+        v = self.get(key)
+        if v is None:
+            return ""
+        if isinstance(v, str):
+            return v
+        return self.raw.get(key, str(v))
 
     def key_mark(self, key: str) -> Mark:
         return self.key_marks.get(key, self.mark)
@@ -54,7 +64,7 @@ class MarkedLoader(yaml.SafeLoader):
         first_own = len(node.value) - own
         out = MarkedDict()
         out.mark = _mark(node)
-        out.key_marks, out.value_marks = {}, {}
+        out.key_marks, out.value_marks, out.raw = {}, {}, {}
         own_keys: set[str] = set()
         for i, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=True)
@@ -70,6 +80,8 @@ class MarkedLoader(yaml.SafeLoader):
             out[key] = self.construct_object(value_node, deep=True)
             out.key_marks[key] = _mark(key_node)
             out.value_marks[key] = _mark(value_node)
+            if isinstance(value_node, yaml.ScalarNode):
+                out.raw[key] = value_node.value
         return out
 
     def construct_marked_sequence(self, node: yaml.SequenceNode) -> MarkedList:

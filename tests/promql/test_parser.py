@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import pickle
 import re
 from pathlib import Path
 
@@ -504,6 +505,14 @@ def test_error_attributes() -> None:
         parse("sum(rate(x[5m])) +")
     err = info.value
     assert (err.line, err.col, err.pos, err.msg) == (1, 19, 18, "unexpected end of input")
+
+
+def test_parse_error_pickles_and_shifts_lines() -> None:
+    err = ParseError("unexpected end of input", 6, "test +")
+    clone = pickle.loads(pickle.dumps(err))
+    assert (str(clone), clone.pos, clone.col) == ("1:7: parse error: unexpected end of input", 6, 7)
+    shifted = ParseError("boom", 1, "a\nb", line_offset=10)
+    assert str(shifted) == "11:2: parse error: boom"
 
 
 def test_multi_line_expressions_report_the_right_line() -> None:

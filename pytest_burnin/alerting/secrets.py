@@ -1,0 +1,117 @@
+"""``${ENV_VAR}`` references in channel specs, and keeping their values out of output.
+
+A channel keeps the *template* (``https://hooks.slack.com/services/${SLACK_PATH}``)
+and expands it at each attempt, so neither the spec model nor the spool ever
+holds a credential. Every expanded value is registered with a ``Redactor``; any
+text the alerting code emits (results, logs, exceptions) goes through it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote, urlsplit, urlunsplit
+
+REDACTED = "***"
+
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Hooks whose path *is* the credential: keep the recognisable prefix only.
+_SECRET_PATH_PREFIXES = ("/services/", "/api/webhooks/", "/webhookb2/", "/workflows/")
+
+
+class MissingSecretError(Exception):
+    """A ``${VAR}`` the environment does not define. Names the variable, never a value."""
+
+    def __init__(self, variable: str, where: str = "") -> None:
+        self.variable = variable
+        self.where = where
+        place = f" (referenced by {where})" if where else ""
+        super().__init__(f"environment variable {variable} is not set{place}")
+
+
+def references(template: str) -> list[str]:
+    """The variable names a template refers to, in order of appearance."""
+    return _REFERENCE.findall(template)
+
+
+def expand(
+    template: str,
+    env: Mapping[str, str],
+    redactor: Redactor | None = None,
+    *,
+    where: str = "",
+) -> str:
+    """Replace every ``${VAR}`` with its value; register values with ``redactor``.
+
+    ``$$`` is not special and a lone ``$`` stays as it is: only the braced form
+    is a reference, so URLs and passwords containing ``$`` survive untouched.
+    """
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        value = env.get(name)
+        if value is None:
+            raise MissingSecretError(name, where)
+        if redactor is not None:
+            redactor.add(value)
+        return value
+
+    return _REFERENCE.sub(substitute, template)
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for a message: no userinfo, no query, no secret hook path.
+
+    ``https://user:pw@example.com/hook?token=x`` -> ``https://***@example.com/hook?***``;
+    ``https://hooks.slack.com/services/T0/B0/XYZ`` -> ``https://hooks.slack.com/services/***``.
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return REDACTED
+    if not parts.scheme or not host:
+        return REDACTED
+    netloc = host if ":" not in host else f"[{host}]"
+    if port is not None:
+        netloc += f":{port}"
+    if parts.username is not None or parts.password is not None:
+        netloc = f"{REDACTED}@{netloc}"
+    path = parts.path
+    for prefix in _SECRET_PATH_PREFIXES:
+        at = path.find(prefix)
+        if at >= 0 and len(path) > at + len(prefix):
+            path = path[: at + len(prefix)] + REDACTED
+            break
+    query = REDACTED if parts.query else ""
+    return urlunsplit((parts.scheme, netloc, path, query, ""))
+
+
+class Redactor:
+    """Replaces known secret values (and their URL-encoded forms) with ``***``.
+
+    Longest values first, so a secret that contains another is hidden whole.
+    Safe to share between threads: ``add`` only ever grows an immutable tuple.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: tuple[str, ...] = ()
+        for s in secrets:
+            self.add(s)
+
+    def add(self, secret: str) -> None:
+        if not secret or secret in self._secrets:
+            return
+        forms = {secret, quote(secret, safe=""), quote(secret, safe="/:")}
+        merged = set(self._secrets) | {f for f in forms if f}
+        self._secrets = tuple(sorted(merged, key=len, reverse=True))
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    def __repr__(self) -> str:
+        return f"Redactor({len(self._secrets)} values)"

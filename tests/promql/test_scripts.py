@@ -1,0 +1,65 @@
+"""Conformance: Prometheus' own PromQL test scripts, run through ``scripttest``.
+
+The corpus lives outside the repository (``../shared/peer-suites``); without
+it these tests skip. Targets: every float-sample eval command of the v2.42
+scripts passes in compat=2, and at least 95% of the current scripts pass in
+the default (Prometheus 3) mode. Native-histogram commands are skipped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_burnin.promql.scripttest import CaseResult, run_file, share
+
+PEER = Path(__file__).resolve().parents[2].parent / "shared" / "peer-suites"
+V2_DIR = PEER / "promql-testdata-v2.42.0"
+HEAD_DIR = PEER / "promql-testdata"
+HEAD_TARGET = 0.95
+
+needs_corpus = pytest.mark.skipif(not PEER.is_dir(), reason=f"peer suites not found at {PEER}")
+
+
+def _scripts(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.test")) if folder.is_dir() else []
+
+
+def _failures(results: list[CaseResult], limit: int = 40) -> str:
+    bad = [r for r in results if r.status == "failed"]
+    lines = [f"  line {r.line}: {r.expr} -- {r.reason}" for r in bad[:limit]]
+    if len(bad) > limit:
+        lines.append(f"  ... and {len(bad) - limit} more")
+    return "\n".join(lines)
+
+
+@needs_corpus
+@pytest.mark.parametrize("script", _scripts(V2_DIR), ids=lambda p: p.name)
+def test_v2_42_scripts_pass_in_compat_2(script: Path) -> None:
+    results = run_file(script, compat=2)
+    failed = [r for r in results if r.status == "failed"]
+    assert not failed, f"{len(failed)} of {len(results)} commands failed:\n{_failures(results)}"
+
+
+@needs_corpus
+@pytest.mark.parametrize("script", _scripts(HEAD_DIR), ids=lambda p: p.name)
+def test_head_script_runs(script: Path) -> None:
+    """Every current script runs to the end (failures are counted globally below)."""
+    results = run_file(script, compat=3)
+    assert results, "no eval commands found"
+
+
+@needs_corpus
+def test_head_scripts_share() -> None:
+    results: list[CaseResult] = []
+    for script in _scripts(HEAD_DIR):
+        for r in run_file(script, compat=3):
+            results.append(
+                CaseResult(r.line, f"{script.name}:{r.line} {r.expr}", r.status, r.reason)
+            )
+    got = share(results)
+    assert got >= HEAD_TARGET, (
+        f"PromQL conformance {got:.1%} < {HEAD_TARGET:.0%} (Prometheus 3 scripts):\n"
+        + _failures(results)
+    )
