@@ -24,19 +24,24 @@ SourceFactory = Callable[["Entry", "RunContext"], "MetricSource"]
 class RunContext:
     rootdir: Path
     compat: int = 3
-    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    require_coverage: bool = False
+    entries: list[Entry] = field(default_factory=list)
     make_source: SourceFactory | None = None
     _sources: dict[tuple[str, str], MetricSource] = field(default_factory=dict)
 
     def add_entry(self, entry: Entry) -> None:
-        self.entries.setdefault((entry.kind, entry.name), entry)
+        if not any(e.path == entry.path and e.item_name == entry.item_name for e in self.entries):
+            self.entries.append(entry)
+
+    def of_kind(self, kind: str) -> list[Entry]:
+        return [e for e in self.entries if e.kind == kind]
 
     def source_entry(self, name: str | None, near: Entry) -> Entry:
         """The Source entry an entry refers to; without a name, the only one there is."""
-        sources = {n: e for (k, n), e in self.entries.items() if k == "Source"}
+        sources = {e.name: e for e in self.of_kind("Source")}
         if not sources or (name is not None and name not in sources):
             self._discover_sources(near.path.parent)
-            sources = {n: e for (k, n), e in self.entries.items() if k == "Source"}
+            sources = {e.name: e for e in self.of_kind("Source")}
         if name is None:
             if len(sources) == 1:
                 return next(iter(sources.values()))

@@ -28,6 +28,7 @@ class Evaluation:
     headline: str
     details: list[str] = field(default_factory=list)
     properties: list[tuple[str, str]] = field(default_factory=list)
+    skipped: str | None = None  # a reason: the entry cannot apply here (never a pass)
 
 
 class KindHandler(Protocol):

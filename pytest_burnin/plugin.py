@@ -22,7 +22,7 @@ KIND_MARKERS = {
     "Source": "burnin_source",
     "Simulation": "burnin_simulation",
     "PromtoolTest": "burnin_promtool",
-    "PrometheusRules": "burnin_rules",
+    "Rule": "burnin_rule",
 }
 
 
@@ -35,6 +35,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="burnin",
         default=False,
         help="collect every spec under the burnin_specs paths and run it as a test.",
+    )
+    group.addoption(
+        "--burnin-require-coverage",
+        action="store_true",
+        dest="burnin_require_coverage",
+        default=False,
+        help="fail each alerting rule that no promtool test or simulation exercises.",
     )
     parser.addini(
         "burnin_specs",

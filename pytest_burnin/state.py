@@ -53,7 +53,11 @@ class State:
             spec_paths=spec_paths,
             promtool_globs=list(config.getini("burnin_promtool_files")),
             named_spec_files=named,
-            ctx=RunContext(rootdir=root, compat=int(compat_text)),
+            ctx=RunContext(
+                rootdir=root,
+                compat=int(compat_text),
+                require_coverage=bool(config.getoption("burnin_require_coverage", False)),
+            ),
         )
 
     def wants(self, path: Path) -> bool:

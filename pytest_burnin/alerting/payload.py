@@ -182,7 +182,9 @@ def _slack_alert_blocks(alert: Alert) -> list[dict[str, Any]]:
         head = head[: _SLACK_HEADER_MAX - 1] + "…"
     runbook = alert.annotations.get("runbook_url", "")
     remediation = alert.annotations.get("remediation", "")
-    steps = f"*Remediation*\n{_mrkdwn(remediation)}" if remediation else "*Remediation*\n_none given_"
+    steps = (
+        f"*Remediation*\n{_mrkdwn(remediation)}" if remediation else "*Remediation*\n_none given_"
+    )
     if runbook and not is_http_url(runbook):
         # Slack refuses a button whose URL is not absolute; name the path instead.
         steps += f"\n*Runbook:* `{_mrkdwn(runbook)}`"
@@ -248,10 +250,12 @@ def _html_body(notification: Notification) -> str:
     e = html.escape
     parts = []
     for alert in notification.alerts:
-        rows = "".join(f"<tr><th align='left'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts(alert))
+        rows = "".join(
+            f"<tr><th align='left'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts(alert)
+        )
         runbook = alert.annotations.get("runbook_url", "")
         if is_http_url(runbook):
-            link = f"<p><a href=\"{e(runbook)}\">Runbook</a></p>"
+            link = f'<p><a href="{e(runbook)}">Runbook</a></p>'
         else:
             link = f"<p>Runbook: <code>{e(runbook)}</code></p>" if runbook else ""
         remediation = alert.annotations.get("remediation", "")

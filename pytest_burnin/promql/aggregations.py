@@ -23,7 +23,7 @@ from .values import QueryError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .engine import Evaluator
+    from .evaluator import Evaluator
 
 _LABEL_NAME_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _LABEL_NAME_REST = _LABEL_NAME_FIRST | frozenset("0123456789")

@@ -20,7 +20,7 @@ from .values import QueryError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .engine import Evaluator
+    from .evaluator import Evaluator
 
 ARITH: dict[str, Callable[[float, float], float]] = {
     "+": operator.add,

@@ -15,7 +15,13 @@ speed and semantics:
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from .labels import Labels
+
+
+class CorrectionSource(Protocol):
+    def corrections(self, vs: list[float]) -> list[float]: ...
 
 
 # Labels Prometheus 3 treats as metric metadata: removed with the metric name.
@@ -51,7 +57,7 @@ class RangeSeries:
     time after offset and ``@``), which rate() extrapolates towards.
     """
 
-    __slots__ = ("drop", "end", "hi", "labels", "lo", "mode", "start", "ts", "vs")
+    __slots__ = ("cache", "drop", "end", "hi", "labels", "lo", "mode", "start", "ts", "vs")
 
     def __init__(
         self,
@@ -64,10 +70,14 @@ class RangeSeries:
         end: int,
         drop: bool = False,
         mode: str | None = None,
+        cache: CorrectionSource | None = None,
     ) -> None:
         self.labels = labels
         # "anchored"/"smoothed": [lo, hi) is the extended fetch range (see extended.py).
         self.mode = mode
+        # Where stored series get their reset-correction prefix arrays from
+        # (None for subquery results, which are read once).
+        self.cache = cache
         self.ts = ts
         self.vs = vs
         self.lo = lo

@@ -24,7 +24,7 @@ from .values import QueryError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .engine import Evaluator
+    from .evaluator import Evaluator
 
 
 def _ceil(x: float) -> float:
@@ -126,6 +126,10 @@ def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
         return eval_range_call(ev, node, t)
     if name == "timestamp":
         return _timestamp(ev, node, t)
+    if name == "info":
+        from .info import eval_info
+
+        return eval_info(ev, node, t)
     if name == "absent":
         vec = ev.eval_vector(node.args[0], t)
         if vec:
@@ -163,8 +167,6 @@ def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
         return handler(ev, args)
     if name in _NATIVE_ONLY:
         return IVector()
-    if name == "info":
-        raise QueryError("info() is not supported by this engine")
     raise QueryError(f"unknown function {name!r}")
 
 
@@ -437,16 +439,25 @@ def _histogram_quantile(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     out = IVector()
     for key, (buckets, _) in _buckets_by_group(ev, _vec(args[1]), 1).items():
         lab, drop = ev.drop_name(key)
-        value, forced = bucket_quantile(q, buckets, ev.compat)
-        if forced and ev.compat >= 3:
-            ev.info(
-                "input to histogram_quantile needed to be fixed for monotonicity (see "
-                "https://prometheus.io/docs/prometheus/latest/querying/functions/"
-                f"#histogram_quantile){_metric_suffix(key)}",
-                _arg_node(ev, 1),
-            )
+        value, fix = bucket_quantile(q, buckets, ev.compat)
+        if fix is not None and ev.compat >= 3:
+            _monotonicity_info(ev, key, _arg_node(ev, 1), fix)
         out.append(El(lab, value, drop))
     return ev.check_unique(out)
+
+
+def _monotonicity_info(
+    ev: Evaluator, key: Labels, node: ast.Expr | None, fix: tuple[float, float, float]
+) -> None:
+    # The metric name is only known here when its removal is delayed.
+    suffix = _metric_suffix(key) if ev.delayed else ""
+    ev.monotonicity_info(
+        "input to histogram_quantile needed to be fixed for monotonicity (see "
+        "https://prometheus.io/docs/prometheus/latest/querying/functions/"
+        f"#histogram_quantile){suffix}",
+        node,
+        fix,
+    )
 
 
 def _histogram_quantiles(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
@@ -459,8 +470,10 @@ def _histogram_quantiles(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     for key, (buckets, _) in _buckets_by_group(ev, _vec(args[0]), 0).items():
         lab, drop = ev.drop_name(key)
         for q in qs:
-            value, _forced = bucket_quantile(q, list(buckets), ev.compat)
-            out.append(El(with_label(lab, label, gomath.format_float(q)), value, drop))
+            value, fix = bucket_quantile(q, list(buckets), ev.compat)
+            if fix is not None:
+                _monotonicity_info(ev, key, _arg_node(ev, 0), fix)
+            out.append(El(with_label(lab, label, gomath.format_openmetrics(q)), value, drop))
     return ev.check_unique(out)
 
 

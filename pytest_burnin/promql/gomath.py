@@ -248,3 +248,11 @@ def go_quote(s: str) -> str:
         else:
             out.append(ch.encode("unicode_escape").decode())
     return '"' + "".join(out) + '"'
+
+
+def format_openmetrics(v: float) -> str:
+    """Prometheus 3's normalised ``le``/``quantile`` label value: "1.0", "0.25", "+Inf"."""
+    text = format_g(v)
+    if any(c in text for c in "e.") or text in ("NaN", "+Inf", "-Inf"):
+        return text
+    return text + ".0"

@@ -45,8 +45,13 @@ def _coalesce(buckets: list[tuple[float, float]]) -> list[list[float]]:
     return out
 
 
-def _make_monotonic(buckets: list[list[float]], compat: int) -> bool:
-    """Bucket counts must not decrease (non-atomic scrapes break that); True if fixed."""
+# (lowest, highest upper bound whose count was raised, largest decrease fixed)
+MonotonicityFix = tuple[float, float, float]
+
+
+def _make_monotonic(buckets: list[list[float]], compat: int) -> MonotonicityFix | None:
+    """Bucket counts must not decrease (non-atomic scrapes break that); returns what was fixed."""
+    lo_b, hi_b, max_diff = math.inf, -math.inf, 0.0
     forced = False
     if compat < 3:
         top = -math.inf
@@ -56,7 +61,7 @@ def _make_monotonic(buckets: list[list[float]], compat: int) -> bool:
             elif b[1] < top:
                 b[1] = top
                 forced = True
-        return forced
+        return (lo_b, hi_b, max_diff) if forced else None
     prev = buckets[0][1]
     for b in buckets[1:]:
         cur = b[1]
@@ -68,25 +73,29 @@ def _make_monotonic(buckets: list[list[float]], compat: int) -> bool:
         if cur < prev:
             b[1] = prev
             forced = True
+            lo_b, hi_b = min(lo_b, b[0]), max(hi_b, b[0])
+            max_diff = max(max_diff, prev - cur)
             continue
         prev = cur
-    return forced
+    return (lo_b, hi_b, max_diff) if forced else None
 
 
-def bucket_quantile(q: float, raw: list[tuple[float, float]], compat: int) -> tuple[float, bool]:
-    """The q-quantile of classic buckets (upper bound, count), and whether counts were
-    forced monotonic (Prometheus reports that as an info annotation)."""
+def bucket_quantile(
+    q: float, raw: list[tuple[float, float]], compat: int
+) -> tuple[float, MonotonicityFix | None]:
+    """The q-quantile of classic buckets (upper bound, count), and what had to be
+    forced monotonic, if anything (Prometheus reports that as an info annotation)."""
     if q != q:
-        return math.nan, False
+        return math.nan, None
     if q < 0:
-        return -math.inf, False
+        return -math.inf, None
     if q > 1:
-        return math.inf, False
+        return math.inf, None
     if not raw:
-        return math.nan, False
+        return math.nan, None
     buckets = _coalesce(raw)
     if not math.isinf(buckets[-1][0]) or buckets[-1][0] < 0:
-        return math.nan, False
+        return math.nan, None
     forced = _make_monotonic(buckets, compat)
     return _interpolate(q, buckets), forced
 

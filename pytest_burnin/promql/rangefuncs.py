@@ -23,7 +23,7 @@ from .values import QueryError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .engine import Evaluator
+    from .evaluator import Evaluator
 
 # Windows at least this long use the prefix arrays; shorter ones are scanned,
 # which is as fast and keeps the exact float behaviour of a direct sum.
@@ -39,7 +39,7 @@ def _extrapolated(rs: RangeSeries, counter: bool, is_rate: bool, compat: int) ->
     first_t, last_t = ts[lo], ts[hi - 1]
     result = last_v - first_v
     if counter:
-        result += _reset_correction(vs, lo, hi)
+        result += _reset_correction(rs)
     duration_to_start = (first_t - rs.start) / 1000.0
     duration_to_end = (rs.end - last_t) / 1000.0
     sampled = (last_t - first_t) / 1000.0
@@ -68,28 +68,11 @@ def _extrapolated(rs: RangeSeries, counter: bool, is_rate: bool, compat: int) ->
     return result * factor
 
 
-_PREFIX: dict[int, tuple[list[float], list[float]]] = {}
-
-
-def _reset_correction(vs: list[float], lo: int, hi: int) -> float:
-    """Sum of the values before each counter reset in vs[lo:hi]."""
-    # Subquery windows are fresh lists read once: a prefix array would not pay off.
-    if hi - lo >= _PREFIX_MIN and not (lo == 0 and hi == len(vs)):
-        hit = _PREFIX.get(id(vs))
-        if hit is None or hit[0] is not vs or len(hit[1]) != len(vs):
-            corr = [0.0] * len(vs)
-            acc = 0.0
-            prev = vs[0] if vs else 0.0
-            for i in range(1, len(vs)):
-                cur = vs[i]
-                if cur < prev:
-                    acc += prev
-                corr[i] = acc
-                prev = cur
-            if len(_PREFIX) > 4096:
-                _PREFIX.clear()
-            _PREFIX[id(vs)] = hit = (vs, corr)
-        corr = hit[1]
+def _reset_correction(rs: RangeSeries) -> float:
+    """Sum of the values before each counter reset in the window."""
+    vs, lo, hi = rs.vs, rs.lo, rs.hi
+    if hi - lo >= _PREFIX_MIN and rs.cache is not None:
+        corr = rs.cache.corrections(vs)
         return corr[hi - 1] - corr[lo]
     acc = 0.0
     prev = vs[lo]
@@ -205,6 +188,8 @@ def _ts_of(rs: RangeSeries, pick: Callable[[list[float]], float]) -> float:
 
 
 def _mad(vs: list[float]) -> float:
+    if any(v != v for v in vs):
+        return math.nan  # a NaN makes the median, and so the deviation, undefined
     med = quantile(0.5, vs)
     return quantile(0.5, [abs(v - med) for v in vs])
 
@@ -237,6 +222,8 @@ _SIMPLE: dict[str, Callable[[RangeSeries, int], float | None]] = {
         linear_regression(rs.times(), rs.values(), rs.ts[rs.lo])[0] if len(rs) >= 2 else None
     ),
 }
+
+
 def _anchored_count(rs: RangeSeries, counter: Callable[[list[float]], float]) -> float | None:
     vals = anchored_values(rs.ts, rs.vs, rs.lo, rs.hi, rs.start)
     return None if vals is None else counter(vals)
@@ -314,7 +301,10 @@ def eval_range_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
             slope, intercept = linear_regression(rs.times(), rs.values(), t)
             return slope * dur + intercept
 
-    else:  # holt_winters / double_exponential_smoothing
+    else:  # holt_winters (2.x) / double_exponential_smoothing (its 3.x name)
+        if (name == "holt_winters") != (compat < 3):
+            other = "double_exponential_smoothing" if compat >= 3 else "holt_winters"
+            raise QueryError(f"unknown function {name!r} in compat={compat} mode: use {other}")
         sf, tf = _scalar(args[1]), _scalar(args[2])
         if not 0 < sf < 1:
             raise QueryError(f"invalid smoothing factor. Expected: 0 < sf < 1, got: {sf:f}")

@@ -71,6 +71,7 @@ class RuleState:
     active: dict[Labels, Alert] = field(default_factory=dict)
     previous_series: set[Labels] = field(default_factory=set)
     last_error: str | None = None
+    last_eval_ms: int | None = None
 
 
 class Evaluator:
@@ -95,9 +96,23 @@ class Evaluator:
             RuleState(r, g) for g in groups for r in g.rules if only is None or id(r) in only
         ]
 
-    def eval_at(self, ts_ms: int) -> list[RuleEvalError]:
+    def eval_at(
+        self, ts_ms: int, wanted: set[int] | None = None, interval_ms: int = 0
+    ) -> list[RuleEvalError]:
+        """Evaluate every rule (or those whose id is in ``wanted``) at ``ts_ms``.
+
+        A rule evaluated after a gap (its previous evaluation more than
+        ``interval_ms`` ago) starts from a clean state: alert continuity across
+        steps that were not evaluated is unknown, so it is not assumed.
+        """
         errors = []
         for st in self.states:
+            if wanted is not None and id(st.rule) not in wanted:
+                continue
+            if st.last_eval_ms is not None and interval_ms and ts_ms - st.last_eval_ms > interval_ms:
+                st.active.clear()
+                st.previous_series = set()
+            st.last_eval_ms = ts_ms
             offset = st.group.query_offset_ms or 0
             try:
                 if st.rule.is_alert:
@@ -262,46 +277,41 @@ def referenced_metrics(expr: ast.Expr) -> set[str] | None:
 
 def rules_needed(
     groups: Iterable[RuleGroup], metrics: set[str] | None, alertnames: Iterable[str]
-) -> set[int]:
-    """Ids of the rules needed to produce ``metrics`` and the alerts ``alertnames``.
+) -> tuple[set[int], bool]:
+    """Ids of the rules needed to produce ``metrics`` and the alerts ``alertnames``,
+    and whether anything needed reads ``ALERTS``/``ALERTS_FOR_STATE``.
 
     Recording-rule dependencies are followed by metric name; reading ALERTS or
     ALERTS_FOR_STATE needs every alerting rule; a template calling ``query`` or a
     selector without a fixed name could read anything, so it needs every rule.
     """
     all_rules = [r for g in groups for r in g.rules]
+    everything = ({id(r) for r in all_rules}, True)
     by_name: dict[str, list[Rule]] = {}
     for r in all_rules:
         by_name.setdefault(r.name, []).append(r)
     if metrics is None:
-        return {id(r) for r in all_rules}
+        return everything
     needed: dict[int, Rule] = {}
     todo: list[Rule] = [r for name in alertnames for r in by_name.get(name, []) if r.is_alert]
-    wanted_metrics = set(metrics)
-    while True:
-        for m in list(wanted_metrics):
+    wanted = set(metrics)
+    reads_alerts = False
+    while todo or wanted:
+        for m in wanted:
             if m in (ALERTS, ALERTS_FOR_STATE):
+                reads_alerts = True
                 todo += [r for r in all_rules if r.is_alert]
             else:
                 todo += [r for r in by_name.get(m, []) if not r.is_alert]
-        wanted_metrics.clear()
-        if not todo:
-            break
-        r = todo.pop()
-        while r is not None and id(r) in needed:
-            r = todo.pop() if todo else None
-        if r is None:
-            break
-        needed[id(r)] = r
-        if r.parsed is None:
-            return {id(x) for x in all_rules}
-        refs = referenced_metrics(r.parsed)
-        templated = [*r.labels.values(), *r.annotations.values()]
-        if refs is None or any("query" in t for t in templated):
-            return {id(x) for x in all_rules}
-        wanted_metrics |= refs
-    return set(needed)
-
-
-def is_nan_equal(a: float, b: float) -> bool:
-    return a == b or (math.isnan(a) and math.isnan(b))
+        wanted = set()
+        while todo:
+            r = todo.pop()
+            if id(r) in needed:
+                continue
+            needed[id(r)] = r
+            refs = referenced_metrics(r.parsed) if r.parsed is not None else None
+            templated = [*r.labels.values(), *r.annotations.values()]
+            if refs is None or any("query" in t for t in templated):
+                return everything
+            wanted |= refs
+    return set(needed), reads_alerts

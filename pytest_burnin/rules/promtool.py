@@ -255,11 +255,10 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
         except ParseError:
             continue  # reported when the query runs
         metrics = None if refs is None or metrics is None else metrics | refs
-    if not g.alert_tests and not g.expr_tests or opts.evaluate_all_rules:
-        only = None
-    else:
-        only = rules_needed(groups, metrics, [t.alertname for t in g.alert_tests])
-
+    eval_all = not g.alert_tests and not g.expr_tests or opts.evaluate_all_rules
+    only, reads_alerts = (None, True) if eval_all else rules_needed(
+        groups, metrics, [t.alertname for t in g.alert_tests]
+    )
     storage = Storage()
     engine = Engine(storage, compat=opts.compat, default_subquery_step_ms=eval_ms)
     ev = Evaluator(groups, storage, engine, external_labels=g.external_labels,
@@ -270,6 +269,8 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
     for t in g.alert_tests:
         by_time.setdefault(t.eval_time.ms, []).append(t)
     alert_times = sorted(by_time)
+    full, windows = _plan(ev, g, eval_ms, mint, reads_alerts or eval_all)
+
     curr = next_sample = 0
     ts = mint
     while ts <= mint + maxt:
@@ -277,14 +278,8 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
             _, lab, v = samples[next_sample]
             storage.append(lab, samples[next_sample][0], v)
             next_sample += 1
-        if not ev.states and curr >= len(alert_times):
-            # Nothing left to evaluate: jump to the last step and load what it sees.
-            last = mint + (maxt // eval_ms) * eval_ms if eval_ms else mint
-            while next_sample < len(samples) and samples[next_sample][0] <= last:
-                storage.append(samples[next_sample][1], samples[next_sample][0], samples[next_sample][2])
-                next_sample += 1
-            break
-        errs = ev.eval_at(ts)
+        wanted = full | {rid for rid, spans in windows.items() if any(lo <= ts <= hi for lo, hi in spans)}
+        errs = ev.eval_at(ts, wanted, eval_ms) if wanted else []
         if errs:
             for e in errs:
                 res.fail(f"    rule: {e.rule.name}, time: {go_duration(ts * 1_000_000)}, err: {e.message}")
@@ -299,6 +294,33 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
 
     for et in g.expr_tests:
         _check_expr(tf, et, engine, mint, res, parse_metric, opts.compat)
+
+
+def _plan(
+    ev: Evaluator, g: TestGroup, eval_ms: int, mint: int, everything_each_step: bool
+) -> tuple[set[int], dict[int, list[tuple[int, int]]]]:
+    """Which rules run at every step, and which only in windows before alert checks.
+
+    An alerting rule nobody reads through ALERTS only matters at the steps where
+    its alerts are checked; whether an alert fires there depends on the steps
+    since ``for`` + ``keep_firing_for`` (plus one step) before, nothing earlier.
+    Recording rules, rules whose ALERTS are read and groups with a ``limit``
+    (an error at any step fails the group) run at every step.
+    """
+    full: set[int] = set()
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for st in ev.states:
+        rid = id(st.rule)
+        if not st.rule.is_alert or everything_each_step or st.group.limit > 0 or eval_ms <= 0:
+            full.add(rid)
+            continue
+        for t in g.alert_tests:
+            if t.alertname != st.rule.name:
+                continue
+            check = mint + (t.eval_time.ms // eval_ms) * eval_ms
+            span = st.rule.for_ms + st.rule.keep_firing_for_ms + eval_ms
+            windows.setdefault(rid, []).append((check - span, check))
+    return full, windows
 
 
 def _check_alerts(g: TestGroup, t: AlertTest, active: list[Alert], res: GroupResult) -> None:

@@ -137,7 +137,7 @@ def evaluate_slo(entry: Entry, source: MetricSource, window_ms: int) -> Evaluati
     window = spec["window"]
     objective = Objective.from_spec(spec["objective"])
     t_ms = source.default_time()
-    coverage = _coverage(source, t_ms, window_ms)
+    coverage = _coverage(source, t_ms, window_ms, entry)
     min_cov = float(spec.get("min_coverage", DEFAULT_MIN_COVERAGE))
     if coverage < min_cov:
         raise EvaluationError(
@@ -198,8 +198,15 @@ def _describe_measure(entry: Entry, m: Measurement, fmt: object) -> str:
     return f"{_pct(m.value)} {'bad' if 'bad' in ratio else 'good'}"
 
 
-def _coverage(source: MetricSource, t_ms: int, window_ms: int) -> float:
+def _coverage(source: MetricSource, t_ms: int, window_ms: int, entry: Entry) -> float:
     bounds = source.time_bounds()
+    window_bounds = getattr(source, "window_bounds", None)
+    if bounds is None and window_bounds is not None and window_ms > 0:
+        # A remote source does not know its extent: ask where the series the
+        # indicator reads (its total, or its query) have samples in the window.
+        body = entry.spec["indicator"].get("ratio") or entry.spec["indicator"]["threshold"]
+        query = substitute(body.get("total") or body["query"], entry.spec["window"])
+        bounds = window_bounds(query, t_ms, window_ms)
     if bounds is None or window_ms <= 0:
         return 0.0
     first, last = bounds

@@ -20,6 +20,11 @@ class Entry:
     kind: str
     name: str
     doc: Document
+    # Where in the document the entry lives: () for a burnin/v1 document, or
+    # e.g. ("groups", 0, "rules", 2) for one rule of a Prometheus rule file.
+    anchor: Path_ = ()
+    label: str | None = None  # the pytest item name, when not "<kind>:<name>"
+    payload: Any = None  # what the kind's loader made of it (a rule, a test group)
 
     @property
     def path(self) -> Path:
@@ -27,7 +32,7 @@ class Entry:
 
     @property
     def line(self) -> int:
-        return self.doc.line
+        return self.doc.where(self.anchor)[0] if self.anchor else self.doc.line
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -36,19 +41,24 @@ class Entry:
 
     @property
     def spec(self) -> dict[str, Any]:
-        spec = self.doc.data.get("spec", {})
-        return spec if isinstance(spec, dict) else {}
+        node: Any = self.doc.data
+        for key in self.anchor or ("spec",):
+            node = node[key] if isinstance(node, (dict, list)) else {}
+        return node if isinstance(node, dict) else {}
 
     @property
     def item_name(self) -> str:
-        return f"{self.kind}:{self.name}"
+        return self.label or f"{self.kind}:{self.name}"
+
+    def _spec_path(self, path: tuple[str | int, ...]) -> Path_:
+        return (*self.anchor, *path) if self.anchor else ("spec", *path)
 
     def where(self, *path: str | int) -> str:
-        line, _ = self.doc.where(("spec", *path))
+        line, _ = self.doc.where(self._spec_path(path))
         return f"{display_path(self.path)}:{line}"
 
     def error(self, path: Path_, message: str, hint: str | None = None) -> SpecError:
-        return self.doc.error(("spec", *path), message, hint)
+        return self.doc.error(self._spec_path(tuple(path)), message, hint)
 
 
 def document_kind(doc: Document) -> str:

@@ -1,0 +1,308 @@
+"""Channels: where a notification goes. One attempt each; retrying is delivery.py's job.
+
+Every channel keeps its spec's *templates* and expands ``${VAR}`` references at
+each attempt (secrets.py), so a channel object, its repr and the spool never
+hold a credential. An attempt never raises for a delivery problem: it returns
+an ``Attempt`` whose ``error`` is already redacted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Literal, Protocol
+from urllib.parse import urlsplit
+
+import requests
+
+from . import payload
+from .model import Notification
+from .secrets import MissingSecretError, Redactor, expand, redact_url, references
+
+# ok: delivered. retry: may succeed later (5xx, 408, 429, network, timeout).
+# rejected: the receiver refused this notification for good (other 4xx, SMTP 5xx).
+# config: our side is wrong (a missing variable, TLS setup); fixable, so never dropped.
+Outcome = Literal["ok", "retry", "rejected", "config"]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Per-channel delivery bounds, all in seconds."""
+
+    timeout: float = 10.0
+    retries: int = 3
+    backoff: float = 1.0
+    max_backoff: float = 30.0
+    retry_after_cap: float = 60.0
+    # No retry starts after this many seconds: an alert is owed within 2 minutes of
+    # the breach, and a waiting notification is safe in the spool for the next flush.
+    deadline: float = 90.0
+
+
+DEFAULT_POLICY = Policy()
+
+
+@dataclass(frozen=True)
+class Attempt:
+    outcome: Outcome
+    status: int | None = None
+    retry_after: float | None = None
+    error: str = ""
+
+
+class Channel(Protocol):
+    """What delivery needs of a channel. Implement it to add a channel type."""
+
+    name: str
+    type: str
+    policy: Policy
+    redactor: Redactor
+
+    def attempt(self, notification: Notification, timeout: float) -> Attempt:
+        """Send once, within ``timeout`` seconds; classify the result."""
+        ...
+
+    def check(self) -> None:
+        """Raise ``MissingSecretError`` if a referenced variable is not set."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def classify_status(status: int) -> Outcome:
+    if 200 <= status < 300:
+        return "ok"
+    if status in (408, 429) or status >= 500:
+        return "retry"
+    return "rejected"
+
+
+def _network_reason(exc: BaseException, timeout: float) -> str:
+    """Why a request failed, from the exception's *type* only: requests' messages
+    quote the URL path and query, which may be the secret."""
+    if isinstance(exc, requests.Timeout):
+        return f"timed out after {timeout:g}s"
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(e, TimeoutError):
+            return f"timed out after {timeout:g}s"
+        todo += [x for x in (e.__cause__, e.__context__, getattr(e, "reason", None)) if x]
+        todo += [a for a in e.args if isinstance(a, BaseException)]
+    return f"connection error ({type(exc).__name__})"
+
+
+class _Base:
+    type = "base"
+
+    def __init__(self, name: str, policy: Policy, env: Mapping[str, str] | None) -> None:
+        self.name = name
+        self.policy = policy
+        self.redactor = Redactor()
+        self._env = env  # None: read os.environ at each attempt, so a fixed env is seen
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+    def _expand(self, template: str, where: str) -> str:
+        env = os.environ if self._env is None else self._env
+        return expand(template, env, self.redactor, where=f"channel {self.name!r} {where}")
+
+    def _templates(self) -> dict[str, str]:
+        return {}
+
+    def check(self) -> None:
+        env = os.environ if self._env is None else self._env
+        for where, template in self._templates().items():
+            for var in references(template):
+                if var not in env:
+                    raise MissingSecretError(var, f"channel {self.name!r} {where}")
+
+    def close(self) -> None:
+        pass
+
+    def _fail(self, outcome: Outcome, what: str, status: int | None = None) -> Attempt:
+        return Attempt(outcome, status=status, error=self.redactor(f"{self.name}: {what}"))
+
+
+class HttpChannel(_Base):
+    """POST a rendered body to a URL; subclasses choose the body (and the path)."""
+
+    type = "webhook"
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        *,
+        policy: Policy = DEFAULT_POLICY,
+        headers: Mapping[str, str] | None = None,
+        runbook_base_url: str = "",
+        external_url: str = "",
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(name, policy, env)
+        self._url = url
+        self._headers = dict(headers or {})
+        self.runbook_base_url = runbook_base_url
+        self.external_url = external_url
+        # One session per channel: keep-alive saves a TCP (and TLS) handshake per alert.
+        self._session = requests.Session()
+
+    def _templates(self) -> dict[str, str]:
+        return {"url": self._url, **{f"header {k}": v for k, v in self._headers.items()}}
+
+    def prepare(self, notification: Notification) -> Notification:
+        """Absolute runbook links and the channel's external URL, before rendering."""
+        n = payload.with_runbook_links(notification, self.runbook_base_url)
+        if not n.external_url and self.external_url:
+            n = replace(n, external_url=self.external_url)
+        return n
+
+    def endpoint(self, url: str) -> str:
+        return url
+
+    def render(self, notification: Notification) -> bytes:
+        return payload.render_webhook(self.prepare(notification), receiver=self.name)
+
+    def _resolve_url(self) -> str:
+        url = self._expand(self._url, "url")
+        if references(self._url):
+            # The whole URL may be one variable; requests and servers quote its parts
+            # (path, query, password) on their own, so hide those too.
+            parts = urlsplit(url)
+            for part in (parts.path, parts.query, parts.password or ""):
+                if len(part) > 1:
+                    self.redactor.add(part)
+        return self.endpoint(url)
+
+    def attempt(self, notification: Notification, timeout: float) -> Attempt:
+        try:
+            url = self._resolve_url()
+            headers = {k: self._expand(v, f"header {k}") for k, v in self._headers.items()}
+        except MissingSecretError as exc:
+            return self._fail("config", str(exc))
+        body = self.render(notification)
+        shown = redact_url(url)
+        try:
+            resp = self._session.post(
+                url,
+                data=body,
+                headers=payload.headers_for(notification, headers),
+                timeout=timeout,
+                allow_redirects=False,  # a redirect would turn the POST into a GET
+            )
+        except requests.RequestException as exc:
+            return self._fail("retry", f"POST {shown}: {_network_reason(exc, timeout)}")
+        with resp:
+            outcome = classify_status(resp.status_code)
+            if outcome == "ok":
+                return Attempt("ok", status=resp.status_code)
+            detail = resp.text[:200].strip().replace("\n", " ") if outcome == "rejected" else ""
+            what = f"POST {shown}: HTTP {resp.status_code}" + (f": {detail}" if detail else "")
+            failed = self._fail(outcome, what, resp.status_code)
+            return replace(failed, retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+
+    def close(self) -> None:
+        self._session.close()
+
+
+class WebhookChannel(HttpChannel):
+    """Alertmanager's webhook JSON (version 4): existing webhook receivers read it."""
+
+    type = "webhook"
+
+
+class SlackChannel(HttpChannel):
+    """A Slack incoming webhook: Block Kit with a Runbook button."""
+
+    type = "slack"
+
+    def render(self, notification: Notification) -> bytes:
+        return payload.render_slack(self.prepare(notification))
+
+
+class AlertmanagerChannel(HttpChannel):
+    """Alertmanager's own API: it then groups, silences and routes as configured there."""
+
+    type = "alertmanager"
+
+    def endpoint(self, url: str) -> str:
+        base = url.rstrip("/")
+        return base if base.endswith("/api/v2/alerts") else base + "/api/v2/alerts"
+
+    def render(self, notification: Notification) -> bytes:
+        return payload.render_alertmanager(self.prepare(notification))
+
+
+class FileChannel(_Base):
+    """JSON lines appended to a file and fsynced: local runs and CI artefacts."""
+
+    type = "file"
+
+    def __init__(
+        self,
+        name: str,
+        path: str,
+        *,
+        policy: Policy = DEFAULT_POLICY,
+        runbook_base_url: str = "",
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(name, policy, env)
+        self.path = path
+        self.runbook_base_url = runbook_base_url
+
+    def _templates(self) -> dict[str, str]:
+        return {"path": self.path}
+
+    def render(self, notification: Notification) -> bytes:
+        n = payload.with_runbook_links(notification, self.runbook_base_url)
+        return payload.render_file_line(n, receiver=self.name)
+
+    def attempt(self, notification: Notification, timeout: float) -> Attempt:
+        try:
+            path = Path(self._expand(self.path, "path"))
+        except MissingSecretError as exc:
+            return self._fail("config", str(exc))
+        line = self.render(notification)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                # One write of the whole line: O_APPEND keeps concurrent writers' lines whole.
+                os.write(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            return self._fail(
+                "retry", f"append to {path.name}: {exc.strerror or type(exc).__name__}"
+            )
+        return Attempt("ok")

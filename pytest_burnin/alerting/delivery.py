@@ -1,0 +1,194 @@
+"""Delivery: spool first, attempt with timeouts, back off, and account for every try.
+
+At least once: a notification is on disk before the first attempt and leaves
+it only after a 2xx, so a receiver may see a repeat (after a kill or a lost
+response) but always with the same dedup key (``Idempotency-Key`` header and
+``dedupKey`` in the body), which lets it drop the repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import spool
+from .channels import Attempt, Channel, Policy
+from .model import Notification
+
+log = logging.getLogger("pytest_burnin.alerting")
+
+Sleep = Callable[[float], None]
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What happened to one notification on one channel. Holds no secret: errors are redacted."""
+
+    channel: str
+    dedup_key: str
+    delivered: bool
+    attempts: int
+    latency: float | None = None  # seconds from hand-off to the 2xx; None unless delivered
+    last_error: str | None = None
+    status: int | None = None
+    spooled: bool = False  # still pending on disk: the next flush sends it
+    dead_lettered: bool = False  # rejected for good (4xx): moved to <spool>/dead/
+
+
+def backoff_delay(
+    failures: int, policy: Policy, retry_after: float | None, rng: Callable[[], float]
+) -> float:
+    """Exponential backoff with equal jitter, or the server's Retry-After if longer (capped).
+
+    Jitter keeps many gates that failed together from retrying together; half
+    of the step is kept fixed so the wait still grows with each failure.
+    """
+    step = min(policy.max_backoff, policy.backoff * 2.0 ** (failures - 1))
+    delay = step / 2 + rng() * step / 2
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, policy.retry_after_cap))
+    return delay
+
+
+def _attempts(
+    notification: Notification,
+    channel: Channel,
+    *,
+    entry: Path | None,
+    handed_off_at: float,
+    sleep: Sleep,
+    clock: Clock,
+    rng: Callable[[], float],
+) -> DeliveryResult:
+    policy = channel.policy
+    key = notification.dedup_key
+    started = clock()
+    last = Attempt("retry", error="not attempted")
+    tries = 0
+    for tries in range(1, policy.retries + 2):
+        last = channel.attempt(notification, policy.timeout)
+        if last.outcome == "ok":
+            latency = max(0.0, clock() - handed_off_at)
+            if entry is not None:
+                spool.remove(entry)
+            log.debug("%s: delivered %s in %.3fs (%d attempts)", channel.name, key, latency, tries)
+            return DeliveryResult(channel.name, key, True, tries, latency, None, last.status)
+        log.warning("%s: attempt %d for %s failed: %s", channel.name, tries, key, last.error)
+        if last.outcome != "retry" or tries > policy.retries:
+            break
+        delay = backoff_delay(tries, policy, last.retry_after, rng)
+        # Past the deadline the alert is late anyway: leave it to the spool and the next
+        # flush instead of holding the run (and the other alerts) hostage.
+        if clock() - started + delay + policy.timeout > policy.deadline:
+            break
+        sleep(delay)
+    dead = False
+    if last.outcome == "rejected" and entry is not None:
+        spool.dead_letter(entry)
+        dead = True
+    return DeliveryResult(
+        channel.name,
+        key,
+        delivered=False,
+        attempts=tries,
+        last_error=last.error,
+        status=last.status,
+        spooled=entry is not None and not dead,
+        dead_lettered=dead,
+    )
+
+
+def deliver(
+    notification: Notification,
+    channel: Channel,
+    *,
+    spool_dir: Path | None = None,
+    handed_off_at: float | None = None,
+    sleep: Sleep = time.sleep,
+    clock: Clock = time.time,
+    rng: Callable[[], float] = random.random,
+) -> DeliveryResult:
+    """Deliver one notification to one channel, spooling it first when ``spool_dir`` is set.
+
+    ``handed_off_at`` (Unix seconds, default now) is when the alert was handed to
+    delivery; ``latency`` is measured from it. Never raises for delivery problems.
+    """
+    t0 = clock() if handed_off_at is None else handed_off_at
+    if spool_dir is None:
+        return _attempts(
+            notification, channel, entry=None, handed_off_at=t0, sleep=sleep, clock=clock, rng=rng
+        )
+    path = spool.write(Path(spool_dir), channel.name, notification, t0)
+    with spool.claimed(path) as ours:
+        if not ours:
+            # Another process is delivering this very entry, or just did: not lost, not ours.
+            return DeliveryResult(
+                channel.name,
+                notification.dedup_key,
+                False,
+                0,
+                last_error=f"{channel.name}: being delivered by another process",
+                spooled=True,
+            )
+        return _attempts(
+            notification, channel, entry=path, handed_off_at=t0, sleep=sleep, clock=clock, rng=rng
+        )
+
+
+def flush(
+    spool_dir: Path,
+    channels: Mapping[str, Channel] | Iterable[Channel],
+    *,
+    sleep: Sleep = time.sleep,
+    clock: Clock = time.time,
+    rng: Callable[[], float] = random.random,
+    limit: int | None = None,
+) -> list[DeliveryResult]:
+    """Retry every pending notification in ``spool_dir``, oldest first.
+
+    Entries for a channel not in ``channels`` stay pending (the spec may come
+    back); entries another process holds are skipped; unreadable files are
+    moved to ``dead/``. At most ``limit`` entries are tried when given.
+    """
+    by_name = dict(channels) if isinstance(channels, Mapping) else {c.name: c for c in channels}
+    results: list[DeliveryResult] = []
+    for path in spool.pending(Path(spool_dir))[:limit]:
+        with spool.claimed(path) as ours:
+            if not ours:
+                continue
+            try:
+                entry = spool.read(path)
+            except spool.SpoolError as exc:
+                log.error("spool: %s; moved to %s/", exc, spool.DEAD)
+                spool.dead_letter(path)
+                continue
+            channel = by_name.get(entry.channel)
+            if channel is None:
+                results.append(
+                    DeliveryResult(
+                        entry.channel,
+                        entry.dedup_key,
+                        False,
+                        0,
+                        last_error=f"no channel named {entry.channel!r}; left in the spool",
+                        spooled=True,
+                    )
+                )
+                continue
+            results.append(
+                _attempts(
+                    entry.notification,
+                    channel,
+                    entry=path,
+                    handed_off_at=entry.handed_off_at,
+                    sleep=sleep,
+                    clock=clock,
+                    rng=rng,
+                )
+            )
+    return results

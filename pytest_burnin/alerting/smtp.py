@@ -1,0 +1,104 @@
+"""The email channel: SMTP with STARTTLS, credentials from the environment."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+
+from . import payload
+from .channels import DEFAULT_POLICY, Attempt, Outcome, Policy, _Base
+from .model import Notification
+from .secrets import MissingSecretError
+
+
+def _smtp_outcome(code: int) -> Outcome:
+    # 4yz is "try again later", 5yz "this will not work": RFC 5321's own split.
+    return "retry" if 400 <= code < 500 else "rejected"
+
+
+class EmailChannel(_Base):
+    """Sends a plain-text + HTML message. Never logs in over an unencrypted link."""
+
+    type = "email"
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        host: str,
+        port: int = 587,
+        sender: str,
+        to: Sequence[str],
+        starttls: bool = True,
+        username: str = "",
+        password: str = "",
+        ca_file: str = "",
+        subject_prefix: str = "",
+        runbook_base_url: str = "",
+        policy: Policy = DEFAULT_POLICY,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(name, policy, env)
+        if username and not starttls:
+            raise ValueError(f"channel {name!r}: username given without starttls: true")
+        if not to:
+            raise ValueError(f"channel {name!r}: 'to' names no recipient")
+        self.host, self.port, self.sender, self.to = host, port, sender, list(to)
+        self.starttls = starttls
+        self._username, self._password = username, password
+        self.ca_file = ca_file
+        self.subject_prefix = subject_prefix
+        self.runbook_base_url = runbook_base_url
+
+    def _templates(self) -> dict[str, str]:
+        return {"host": self.host, "username": self._username, "password": self._password}
+
+    def render(self, notification: Notification) -> bytes:
+        n = payload.with_runbook_links(notification, self.runbook_base_url)
+        msg = payload.email_message(
+            n, sender=self.sender, recipients=self.to, subject_prefix=self.subject_prefix
+        )
+        return msg.as_bytes()
+
+    def attempt(self, notification: Notification, timeout: float) -> Attempt:
+        try:
+            host = self._expand(self.host, "host")
+            user = self._expand(self._username, "username")
+            password = self._expand(self._password, "password")
+        except MissingSecretError as exc:
+            return self._fail("config", str(exc))
+        message = self.render(notification)
+        where = f"SMTP {host}:{self.port}"
+        try:
+            with smtplib.SMTP(host, self.port, timeout=timeout) as smtp:
+                smtp.ehlo()
+                if self.starttls:
+                    context = ssl.create_default_context(cafile=self.ca_file or None)
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
+                if user:
+                    smtp.login(user, password)
+                smtp.sendmail(self.sender, self.to, message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            outcome: Outcome = "retry" if all(400 <= c < 500 for c in codes) else "rejected"
+            return self._fail(outcome, f"{where}: recipients refused ({codes})")
+        except smtplib.SMTPNotSupportedError:
+            return self._fail("config", f"{where}: server does not offer STARTTLS")
+        except smtplib.SMTPResponseException as exc:
+            text = (
+                exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else ""
+            )
+            return self._fail(_smtp_outcome(exc.smtp_code), f"{where}: {exc.smtp_code} {text}")
+        except ssl.SSLCertVerificationError as exc:
+            return self._fail(
+                "config", f"{where}: TLS certificate not trusted ({exc.verify_message})"
+            )
+        except (OSError, smtplib.SMTPException) as exc:
+            # Timeouts, refusals, resets, a dropped link: all worth another try.
+            reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
+            if isinstance(exc, ConnectionRefusedError):
+                reason = "connection refused"
+            return self._fail("retry", f"{where}: {reason}")
+        return Attempt("ok", status=250)

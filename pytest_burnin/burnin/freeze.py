@@ -1,0 +1,175 @@
+"""Frozen files: the scoring formula and its config may not change during burn-in.
+
+The first ``record_baseline`` for a burn-in stores the sha256 of every file its
+globs match. A change is allowed only while an incident is open, and only with
+a change record (``record_change``) that names the incident; the verdict
+(``check_frozen``) compares today's files with the last recorded hash of each.
+A removed file is recorded with the hash ``REMOVED``.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import BurninError
+from .incidents import Incident, get_incident, list_incidents
+from .store import Store, iso, parse_iso, utc_now
+
+if TYPE_CHECKING:
+    import sqlite3
+
+REMOVED = "-"
+
+
+def fingerprints(root: Path, globs: Sequence[str]) -> dict[str, str]:
+    """sha256 of every file the globs match under ``root``, keyed by POSIX path relative to it."""
+    out: dict[str, str] = {}
+    for pattern in globs:
+        for hit in sorted(glob.glob(str(root / pattern), recursive=True)):
+            p = Path(hit)
+            if p.is_file():
+                rel = p.resolve().relative_to(root.resolve()).as_posix()
+                out[rel] = _sha256(p)
+    return dict(sorted(out.items()))
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class FrozenRow:
+    path: str
+    sha256: str
+    recorded_at: datetime
+    incident_id: int | None
+    note: str | None
+
+
+def recorded(store: Store, burnin: str) -> list[FrozenRow]:
+    rows = store.query(
+        "SELECT path, sha256, recorded_at, incident_id, change_note FROM frozen_files"
+        " WHERE burnin = ? ORDER BY id",
+        (burnin,),
+    )
+    return [
+        FrozenRow(str(r[0]), str(r[1]), parse_iso(r[2]), r[3], r[4]) for r in rows
+    ]
+
+
+def record_baseline(
+    store: Store, burnin: str, root: Path, globs: Sequence[str], *, at: datetime | None = None
+) -> int:
+    """Store the frozen files' hashes once; later calls change nothing. Returns files stored."""
+    current = fingerprints(root, globs)
+    stamp = iso(at or utc_now())
+
+    def write(conn: sqlite3.Connection) -> int:
+        if conn.execute("SELECT 1 FROM frozen_files WHERE burnin = ? LIMIT 1", (burnin,)).fetchone():
+            return 0
+        conn.executemany(
+            "INSERT INTO frozen_files (burnin, path, sha256, recorded_at, change_note)"
+            " VALUES (?, ?, ?, ?, 'baseline')",
+            [(burnin, p, h, stamp) for p, h in current.items()],
+        )
+        return len(current)
+
+    return store.write(write)
+
+
+def record_change(
+    store: Store,
+    burnin: str,
+    root: Path,
+    globs: Sequence[str],
+    *,
+    incident_id: int,
+    note: str,
+    at: datetime | None = None,
+) -> list[str]:
+    """Record the frozen files that differ from their last record, under an open incident.
+
+    Refused when the incident is not open now: a frozen file may only change
+    while one is. Returns the paths recorded.
+    """
+    when = at or utc_now()
+    incident = get_incident(store, incident_id)
+    if incident is None:
+        raise BurninError(f"no incident #{incident_id}")
+    if not incident.open_at(when):
+        raise BurninError(
+            f"incident #{incident_id} is not open; frozen files of {burnin!r} may change "
+            "only while an incident is open: open one with 'burnin incident open'"
+        )
+    if not note.strip():
+        raise BurninError("a change record needs a note saying what changed and why")
+    changes = diff(recorded(store, burnin), fingerprints(root, globs))
+    stamp = iso(when)
+
+    def write(conn: sqlite3.Connection) -> None:
+        conn.executemany(
+            "INSERT INTO frozen_files (burnin, path, sha256, recorded_at, incident_id,"
+            " change_note) VALUES (?, ?, ?, ?, ?, ?)",
+            [(burnin, path, new, stamp, incident_id, note) for path, _, new in changes],
+        )
+
+    store.write(write)
+    return [path for path, _, _ in changes]
+
+
+def diff(rows: Sequence[FrozenRow], current: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(path, last recorded hash, current hash) for every file that differs."""
+    last: dict[str, str] = {}
+    for r in rows:
+        last[r.path] = r.sha256
+    out = []
+    for path in sorted(set(last) | set(current)):
+        old = last.get(path, REMOVED)
+        new = current.get(path, REMOVED)
+        if old != new:
+            out.append((path, old, new))
+    return out
+
+
+@dataclass(frozen=True)
+class FrozenReport:
+    baseline: bool  # a baseline exists
+    files: int
+    unrecorded: list[tuple[str, str, str]]  # changed with no change record
+    bad_records: list[str]  # change records whose incident was not open
+    changes: list[FrozenRow]  # the accepted change records
+
+    @property
+    def passed(self) -> bool:
+        return self.baseline and not self.unrecorded and not self.bad_records
+
+
+def check_files(store: Store, burnin: str, root: Path, globs: Sequence[str]) -> FrozenReport:
+    rows = recorded(store, burnin)
+    incidents = {i.id: i for i in list_incidents(store)}
+    bad: list[str] = []
+    changes: list[FrozenRow] = []
+    for r in rows:
+        if r.incident_id is None:
+            continue
+        inc: Incident | None = incidents.get(r.incident_id)
+        if inc is None or not inc.open_at(r.recorded_at):
+            bad.append(
+                f"{r.path}: changed {iso(r.recorded_at)} under incident #{r.incident_id}, "
+                "which was not open then"
+            )
+        else:
+            changes.append(r)
+    current = fingerprints(root, globs)
+    latest_paths = {r.path for r in rows if r.sha256 != REMOVED}
+    return FrozenReport(bool(rows), len(latest_paths), diff(rows, current), bad, changes)
