@@ -82,7 +82,7 @@ class PromtoolTestKind:
             raise EvaluationError("\n".join([*res.failures, *res.diffs]) or res.summary())
         if res.passed:
             return Evaluation(True, f"{title}: {res.assertions} assertions passed", properties=props)
-        first = res.failures[0].strip().splitlines()[0] if res.failures else "failed"
+        first = _first_fact(res.failures[0]) if res.failures else "failed"
         count = len(res.failures)
         headline = f"{title}: {count} failure{'s' if count > 1 else ''}: {first.strip().rstrip(',')}"
         details: list[str] = []
@@ -197,6 +197,15 @@ def alert_tests(ctx: RunContext) -> dict[str, list[str]]:
             if isinstance(exp, dict) and isinstance(exp.get("alert"), str):
                 out.setdefault(exp["alert"], []).append(f"{entry.path.name}::{entry.item_name}")
     return out
+
+
+def _first_fact(message: str) -> str:
+    """The informative line of a promtool failure (its first line repeats the group name)."""
+    lines = [ln.strip().rstrip(",").strip() for ln in message.strip().splitlines() if ln.strip()]
+    for ln in lines:
+        if not ln.startswith("name:"):
+            return ln
+    return lines[0] if lines else "failed"
 
 
 def _spec_error(doc: Document, exc: Any) -> SpecError:

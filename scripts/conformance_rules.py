@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pytest_burnin.rules.promtool import GroupResult, RunOptions, run_group  # noqa: E402
-from pytest_burnin.rules.testfile import TestFileError, load_test_file  # noqa: E402
+from pytest_burnin.rules.promtool import GroupResult, RunOptions, run_group
+from pytest_burnin.rules.testfile import TestFileError, load_test_file
 
 COMPAT2 = {
     "prometheus-promtool-testdata-v2.42.0",
@@ -43,7 +43,10 @@ EXPECTED_FAIL = {
     ("bad-input-series.yml", "*"): "unexpected character inside braces",
     ("bad-promql.yml", "*"): "found duplicate series for the match group",
     ("bad-rules-error-test.yml", "*"): "found duplicate series for the match group",
-    ("bad-rules-syntax-test.yml", "*"): "could not parse expression: 1:7: parse error: unexpected end of input",
+    (
+        "bad-rules-syntax-test.yml",
+        "*",
+    ): "could not parse expression: 1:7: parse error: unexpected end of input",
     ("failing.yml", "*"): "exp:",
     ("rules_run.yml", "wrong test"): "exp:",
     ("rules_run_fuzzy.yml", "wrong fuzzy match"): "exp:",
@@ -76,7 +79,9 @@ def main() -> int:
     ap.add_argument("root", nargs="?", type=Path, default=default)
     ap.add_argument("--folder", action="append", help="only these folders")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every group")
-    ap.add_argument("--all-rules", action="store_true", help="evaluate every rule, as promtool does")
+    ap.add_argument(
+        "--all-rules", action="store_true", help="evaluate every rule, as promtool does"
+    )
     args = ap.parse_args()
     if not args.root.is_dir():
         print(f"peer suites not found at {args.root}", file=sys.stderr)
@@ -116,12 +121,16 @@ def main() -> int:
                 elif cause is not None:
                     if r.passed:
                         counts["passed"] += 1
-                        problems.append(f"[{folder}] {rel} :: {r.title}: expected to fail ({cause!r}) but passed")
+                        problems.append(
+                            f"[{folder}] {rel} :: {r.title}: expected to fail ({cause!r}) but passed"
+                        )
                     elif cause in str(r):
                         counts["xfailed"] += 1
                     else:
                         counts["failed"] += 1
-                        problems.append(f"[{folder}] {rel} :: {r.title}: failed without naming {cause!r}:\n{r}")
+                        problems.append(
+                            f"[{folder}] {rel} :: {r.title}: failed without naming {cause!r}:\n{r}"
+                        )
                 elif r.passed:
                     counts["passed"] += 1
                 else:
@@ -131,7 +140,9 @@ def main() -> int:
         secs = time.perf_counter() - started
         rows.append((folder, compat, counts, secs, sorted(slow, reverse=True)[:3]))
 
-    print(f"{'folder':40} {'compat':>6} {'groups':>6} {'passed':>6} {'failed':>6} {'xfail':>6} {'skip':>5} {'seconds':>8}")
+    print(
+        f"{'folder':40} {'compat':>6} {'groups':>6} {'passed':>6} {'failed':>6} {'xfail':>6} {'skip':>5} {'seconds':>8}"
+    )
     tot = {"groups": 0, "passed": 0, "failed": 0, "xfailed": 0, "skipped": 0}
     for folder, compat, c, secs, _ in rows:
         for k in tot:
@@ -142,7 +153,7 @@ def main() -> int:
     print(f"{'total':40} {'':>6} {tot['groups']:>6} {tot['passed']:>6} {tot['failed']:>6} "
           f"{tot['xfailed']:>6} {tot['skipped']:>5} {elapsed:>8.1f}")  # fmt: skip
     print("\nslowest files:")
-    for folder, _, _, _, slow in rows:
+    for _folder, _, _, _, slow in rows:
         for secs, rel in slow:
             print(f"  {secs:6.2f}s {rel}")
     if problems:

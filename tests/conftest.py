@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml  # noqa: F401 - keep one yaml module across pytester's in-process runs
 
 REPO = Path(__file__).resolve().parents[1]
 PEER_SUITES = REPO.parent / "shared" / "peer-suites"

@@ -259,14 +259,13 @@ def _html_body(notification: Notification) -> str:
         else:
             link = f"<p>Runbook: <code>{e(runbook)}</code></p>" if runbook else ""
         remediation = alert.annotations.get("remediation", "")
-        parts.append(
-            f"<h2>{e(headline(alert))}</h2><p>{e(summary(alert))}</p>"
-            + (f"<p><b>Remediation:</b> {e(remediation)}</p>" if remediation else "")
-            + link
-            + f"<table>{rows}</table>"
-        )
+        lines = [f"<h2>{e(headline(alert))}</h2>", f"<p>{e(summary(alert))}</p>"]
+        if remediation:
+            lines.append(f"<p><b>Remediation:</b> {e(remediation)}</p>")
+        lines += [link, f"<table>{rows}</table>"]
+        parts.append("\n".join(line for line in lines if line))
     dedup = f"<p><small>Dedup key: {e(notification.dedup_key)}</small></p>"
-    return "<html><body>" + "<hr>".join(parts) + dedup + "</body></html>\n"
+    return "<html><body>\n" + "\n<hr>\n".join(parts) + "\n" + dedup + "\n</body></html>\n"
 
 
 def email_message(

@@ -62,9 +62,7 @@ def recorded(store: Store, burnin: str) -> list[FrozenRow]:
         " WHERE burnin = ? ORDER BY id",
         (burnin,),
     )
-    return [
-        FrozenRow(str(r[0]), str(r[1]), parse_iso(r[2]), r[3], r[4]) for r in rows
-    ]
+    return [FrozenRow(str(r[0]), str(r[1]), parse_iso(r[2]), r[3], r[4]) for r in rows]
 
 
 def record_baseline(
@@ -75,7 +73,9 @@ def record_baseline(
     stamp = iso(at or utc_now())
 
     def write(conn: sqlite3.Connection) -> int:
-        if conn.execute("SELECT 1 FROM frozen_files WHERE burnin = ? LIMIT 1", (burnin,)).fetchone():
+        if conn.execute(
+            "SELECT 1 FROM frozen_files WHERE burnin = ? LIMIT 1", (burnin,)
+        ).fetchone():
             return 0
         conn.executemany(
             "INSERT INTO frozen_files (burnin, path, sha256, recorded_at, change_note)"

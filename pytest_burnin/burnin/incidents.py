@@ -84,7 +84,9 @@ def resolve_incident(
             raise BurninError(f"no incident #{incident_id}")
         inc = _incident(row)
         if inc.resolved_at is not None:
-            raise BurninError(f"incident #{incident_id} was already resolved at {iso(inc.resolved_at)}")
+            raise BurninError(
+                f"incident #{incident_id} was already resolved at {iso(inc.resolved_at)}"
+            )
         if when < inc.opened_at:
             raise BurninError(f"incident #{incident_id} cannot be resolved before it was opened")
         joined = "\n".join(n for n in (inc.note, note) if n) or None
@@ -111,14 +113,12 @@ def get_incident(store: Store, incident_id: int) -> Incident | None:
 
 def mttr_seconds(incidents: Sequence[Incident]) -> float | None:
     """Mean time to resolve over the resolved incidents (None when none is resolved)."""
-    spans = [
-        (i.resolved_at - i.opened_at).total_seconds() for i in incidents if i.resolved_at
-    ]
+    spans = [(i.resolved_at - i.opened_at).total_seconds() for i in incidents if i.resolved_at]
     return sum(spans) / len(spans) if spans else None
 
 
 def human_duration(seconds: float) -> str:
-    s = int(round(seconds))
+    s = round(seconds)
     days, s = divmod(s, 86_400)
     hours, s = divmod(s, 3_600)
     minutes = s // 60

@@ -136,9 +136,7 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: the module must not open transactions behind our
         # back; every transaction here is explicit.
-        conn = sqlite3.connect(
-            self.path, timeout=min(self.timeout_s, 5.0), isolation_level=None
-        )
+        conn = sqlite3.connect(self.path, timeout=min(self.timeout_s, 5.0), isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA busy_timeout = 5000")

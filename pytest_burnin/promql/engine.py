@@ -59,6 +59,10 @@ __all__ = ["Engine"]
 _PARSE_CACHE_SIZE = 2048
 
 
+def _same(a: tuple[int, float], b: tuple[int, float]) -> bool:
+    return a[0] == b[0] and (a[1] == b[1] or (a[1] != a[1] and b[1] != b[1]))
+
+
 class _SeriesCache:
     """Derived per-series arrays, rebuilt when a series changes (length or last sample).
 
@@ -73,15 +77,25 @@ class _SeriesCache:
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
-        self._data: dict[int, tuple[Series, int, int, list[int], list[float]]] = {}
+        self._data: dict[int, tuple[Series, int, tuple[int, float], list[int], list[float]]] = {}
         self._corr: dict[int, tuple[list[float], list[float]]] = {}
 
     def clean(self, s: Series) -> tuple[list[int], list[float]]:
         n = len(s.ts)
-        last = s.ts[-1] if n else -1
-        hit = self._data.get(id(s))
-        if hit is not None and hit[0] is s and hit[1] == n and hit[2] == last:
-            return hit[3], hit[4]
+        # A rewrite of the last sample (same timestamp, new value) must be seen too.
+        last = (s.ts[-1], s.vs[-1]) if n else (-1, 0.0)
+        key = id(s)
+        hit = self._data.get(key)
+        if hit is not None and hit[0] is s:
+            _, old_n, old_last, ts, vs = hit
+            if old_n == n and _same(old_last, last):
+                return ts, vs
+            # The common change is an append (the rule engine writing its
+            # results): extend the derived arrays instead of rebuilding them.
+            if 0 < old_n < n and _same((s.ts[old_n - 1], s.vs[old_n - 1]), old_last):
+                ts, vs = self._extend(s, old_n, ts, vs)
+                self._data[key] = (s, n, last, ts, vs)
+                return ts, vs
         if len(self._data) > 2 * len(self._storage) + 1024:
             self._data.clear()
             self._corr.clear()
@@ -91,7 +105,24 @@ class _SeriesCache:
             if len(keep) != n:
                 ts = [ts[i] for i in keep]
                 vs = [vs[i] for i in keep]
-        self._data[id(s)] = (s, n, last, ts, vs)
+        self._data[key] = (s, n, last, ts, vs)
+        return ts, vs
+
+    @staticmethod
+    def _extend(
+        s: Series, old_n: int, ts: list[int], vs: list[float]
+    ) -> tuple[list[int], list[float]]:
+        new_v = s.vs[old_n:]
+        stale_at = [i for i, v in enumerate(new_v) if v != v and is_stale(v)]
+        if ts is s.ts:
+            if not stale_at:
+                return ts, vs  # the series' own lists: already extended
+            ts, vs = s.ts[:old_n], s.vs[:old_n]  # first marker: stop sharing
+        skip = set(stale_at)
+        for i, v in enumerate(new_v):
+            if i not in skip:
+                ts.append(s.ts[old_n + i])
+                vs.append(v)
         return ts, vs
 
     def corrections(self, vs: list[float]) -> list[float]:
@@ -99,14 +130,18 @@ class _SeriesCache:
         hit = self._corr.get(id(vs))
         if hit is not None and hit[0] is vs and len(hit[1]) == len(vs):
             return hit[1]
-        corr = [0.0] * len(vs)
-        acc = 0.0
-        prev = vs[0] if vs else 0.0
-        for i in range(1, len(vs)):
+        corr = hit[1] if hit is not None and hit[0] is vs and len(hit[1]) < len(vs) else []
+        start = len(corr)
+        if start == 0:
+            corr.append(0.0)
+            start = 1
+        acc = corr[-1]
+        prev = vs[start - 1] if vs else 0.0
+        for i in range(start, len(vs)):
             cur = vs[i]
             if cur < prev:
                 acc += prev
-            corr[i] = acc
+            corr.append(acc)
             prev = cur
         self._corr[id(vs)] = (vs, corr)
         return corr

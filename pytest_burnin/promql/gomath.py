@@ -41,12 +41,12 @@ def pow_(a: float, b: float) -> float:
         return 1.0
     if a != a or b != b:
         return NAN
+    if a == 0.0 and b < 0:
+        # 0 ** negative: +-Inf, signed only for odd integer exponents.
+        odd = math.isfinite(b) and b == math.floor(b) and math.fmod(b, 2.0) != 0.0
+        return math.copysign(INF, a) if odd else INF
     try:
         return math.pow(a, b)
-    except ZeroDivisionError:
-        # 0 ** negative: +-Inf, signed only for odd integer exponents.
-        odd = b == math.floor(b) and math.fmod(b, 2.0) != 0.0
-        return math.copysign(INF, a) if odd else INF
     except OverflowError:
         odd = b == math.floor(b) and math.fmod(b, 2.0) != 0.0
         return -INF if a < 0 and odd else INF

@@ -344,7 +344,9 @@ class Executor:
                 receiver = receiver.get(name, MISSING)
             elif isinstance(receiver, GoStruct):
                 if name not in receiver.fields:
-                    raise self.fail(node, f"can't evaluate field {name} in type {receiver.type_name}")
+                    raise self.fail(
+                        node, f"can't evaluate field {name} in type {receiver.type_name}"
+                    )
                 receiver = receiver.fields[name]
             elif receiver is None or receiver is MISSING:
                 raise self.fail(node, f"nil pointer evaluating interface {{}}.{name}")
@@ -377,7 +379,9 @@ class Executor:
         need = len(fixed) - (1 if variadic else 0)
         if (not variadic and len(values) != len(fixed)) or (variadic and len(values) < need):
             want = f"at least {need}" if variadic else str(len(fixed))
-            raise self.fail(ident, f"wrong number of args for {name}: want {want} got {len(values)}")
+            raise self.fail(
+                ident, f"wrong number of args for {name}: want {want} got {len(values)}"
+            )
         for i, v in enumerate(values):
             kind = fixed[min(i, len(fixed) - 1)]
             values[i] = self.convert(args[i] if i < len(args) else ident, v, kind)

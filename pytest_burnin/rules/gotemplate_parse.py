@@ -9,7 +9,7 @@ Go does, so ``{{ $nope }}`` is a load error rather than a runtime surprise.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 
@@ -26,7 +26,18 @@ class Tok:
     line: int
 
 
-KEYWORDS = {"if", "else", "end", "range", "with", "define", "template", "block", "break", "continue"}
+KEYWORDS = {
+    "if",
+    "else",
+    "end",
+    "range",
+    "with",
+    "define",
+    "template",
+    "block",
+    "break",
+    "continue",
+}
 _NUMBER = re.compile(
     r"[+-]?(?:0[xX][0-9a-fA-F_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)"
 )
@@ -71,8 +82,10 @@ def lex(text: str, name: str) -> list[Tok]:
     while True:
         start = text.find("{{", pos)
         chunk = text[pos:] if start < 0 else text[pos:start]
-        trim_left = start >= 0 and text[start + 2 : start + 3] == "-" and (
-            text[start + 3 : start + 4] in (" ", "\t", "\r", "\n")
+        trim_left = (
+            start >= 0
+            and text[start + 2 : start + 3] == "-"
+            and (text[start + 3 : start + 4] in (" ", "\t", "\r", "\n"))
         )
         if trim_next:
             chunk = chunk.lstrip(" \t\r\n")
@@ -113,7 +126,9 @@ def lex(text: str, name: str) -> list[Tok]:
     return toks
 
 
-def _lex_action(text: str, p: int, toks: list[Tok], fail: object) -> int:
+def _lex_action(
+    text: str, p: int, toks: list[Tok], fail: Callable[[int, str], TemplateError]
+) -> int:
     n = len(text)
     parens = 0
 
@@ -122,10 +137,10 @@ def _lex_action(text: str, p: int, toks: list[Tok], fail: object) -> int:
 
     while True:
         if p >= n:
-            raise fail(p, "unclosed action")  # type: ignore[operator]
+            raise fail(p, "unclosed action")
         if text.startswith("}}", p) or text.startswith(" -}}", p):
             if parens:
-                raise fail(p, "unclosed left paren")  # type: ignore[operator]
+                raise fail(p, "unclosed left paren")
             return p
         ch = text[p]
         if ch in " \t\r\n":
@@ -143,7 +158,7 @@ def _lex_action(text: str, p: int, toks: list[Tok], fail: object) -> int:
         if ch in single:
             parens += 1 if ch == "(" else -1 if ch == ")" else 0
             if parens < 0:
-                raise fail(p, "unexpected right paren")  # type: ignore[operator]
+                raise fail(p, "unexpected right paren")
             add(single[ch], ch, p)
             p += 1
             continue
@@ -153,17 +168,17 @@ def _lex_action(text: str, p: int, toks: list[Tok], fail: object) -> int:
                 if text[q] == "\\":
                     q += 1
                 if q < n and text[q] == "\n":
-                    raise fail(p, "unterminated quoted string")  # type: ignore[operator]
+                    raise fail(p, "unterminated quoted string")
                 q += 1
             if q >= n:
-                raise fail(p, "unterminated quoted string")  # type: ignore[operator]
+                raise fail(p, "unterminated quoted string")
             add("STRING", text[p : q + 1], p)
             p = q + 1
             continue
         if ch == "`":
             q = text.find("`", p + 1)
             if q < 0:
-                raise fail(p, "unterminated raw quoted string")  # type: ignore[operator]
+                raise fail(p, "unterminated raw quoted string")
             add("STRING", text[p : q + 1], p)
             p = q + 1
             continue
@@ -201,7 +216,7 @@ def _lex_action(text: str, p: int, toks: list[Tok], fail: object) -> int:
             add(kind, word, p)
             p = m.end()
             continue
-        raise fail(p, f"unexpected bad character U+{ord(ch):04X} '{ch}' in command")  # type: ignore[operator]
+        raise fail(p, f"unexpected bad character U+{ord(ch):04X} '{ch}' in command")
 
 
 # ---- nodes ---------------------------------------------------------------
@@ -529,7 +544,9 @@ class _Parser:
         if k == "BOOL":
             return LiteralNode(t.pos, t.val == "true", t.val)
         if k == "NUMBER":
-            return LiteralNode(t.pos, _number(t.val, self.fail(t, f"bad number syntax: {t.val!r}")), t.val)
+            return LiteralNode(
+                t.pos, _number(t.val, self.fail(t, f"bad number syntax: {t.val!r}")), t.val
+            )
         if k == "CHAR":
             body = unquote(t.val[1:-1])
             return LiteralNode(t.pos, ord(body[0]) if body else 0, t.val)
@@ -561,7 +578,9 @@ def _describe(t: Tok) -> str:
     return names.get(t.kind, f"<{t.val}>")
 
 
-def parse(text: str, name: str, funcs: Collection[str], predeclared: Collection[str] = ()) -> Parsed:
+def parse(
+    text: str, name: str, funcs: Collection[str], predeclared: Collection[str] = ()
+) -> Parsed:
     p = _Parser(text, name, funcs)
     p.vars.extend(predeclared)
     root, _ = p.item_list(top=True)

@@ -15,7 +15,6 @@ the pending series goes stale).
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -109,7 +108,11 @@ class Evaluator:
         for st in self.states:
             if wanted is not None and id(st.rule) not in wanted:
                 continue
-            if st.last_eval_ms is not None and interval_ms and ts_ms - st.last_eval_ms > interval_ms:
+            if (
+                st.last_eval_ms is not None
+                and interval_ms
+                and ts_ms - st.last_eval_ms > interval_ms
+            ):
                 st.active.clear()
                 st.previous_series = set()
             st.last_eval_ms = ts_ms
@@ -227,7 +230,9 @@ class Evaluator:
             if a.state == "pending" and ts - a.active_at_ms >= rule.for_ms:
                 a.state, a.fired_at_ms = "firing", ts
             out.append((labels_from([*lab, (METRIC_NAME, ALERTS), ("alertstate", a.state)]), 1.0))
-            out.append((with_label(lab, METRIC_NAME, ALERTS_FOR_STATE), float(a.active_at_ms // 1000)))
+            out.append(
+                (with_label(lab, METRIC_NAME, ALERTS_FOR_STATE), float(a.active_at_ms // 1000))
+            )
 
         limit = st.group.limit
         if limit > 0 and n_active > limit:
@@ -268,7 +273,11 @@ def referenced_metrics(expr: ast.Expr) -> set[str] | None:
             if node.name:
                 names.add(node.name)
                 continue
-            eq = [m.value for m in node.matchers if m.name == METRIC_NAME and m.type is ast.MatchType.EQUAL]
+            eq = [
+                m.value
+                for m in node.matchers
+                if m.name == METRIC_NAME and m.type is ast.MatchType.EQUAL
+            ]
             if not eq:
                 return None
             names.add(eq[0])

@@ -56,7 +56,7 @@ from ..promql.values import NativeHistogramUnsupported, QueryError
 from .gofmt import go_duration, go_quote, shortest_digits
 from .group import Alert, Evaluator, query_vector, referenced_metrics, rules_needed
 from .rulefile import RuleFileError, RuleGroup, load_rule_file
-from .testfile import AlertTest, ExpAlert, ExprTest, TestFile, TestGroup, load_test_file
+from .testfile import AlertTest, ExprTest, TestFile, TestGroup, load_test_file
 
 __all__ = ["GroupResult", "RunOptions", "load_test_file", "run_file", "run_group"]
 
@@ -176,7 +176,10 @@ def _load_rules(tf: TestFile, opts: RunOptions) -> tuple[list[RuleGroup], list[s
                 groups += load_rule_file(f, ignore_unknown_fields=opts.ignore_unknown_fields).groups
             except RuleFileError as e:
                 rel = _relative(f, tf.path.parent)
-                errors += [f"{rel}:{x.line}:{x.col}: {x.message}" if x.line else f"{rel}: {x.message}" for x in e.errors]
+                errors += [
+                    f"{rel}:{x.line}:{x.col}: {x.message}" if x.line else f"{rel}: {x.message}"
+                    for x in e.errors
+                ]
         order = {name: i for i, name in enumerate(tf.group_eval_order)}
         groups.sort(key=lambda g: order.get(g.name, 0))
         tf.cache[key] = (groups, errors)
@@ -212,7 +215,9 @@ def run_group(tf: TestFile, g: TestGroup, opts: RunOptions | None = None) -> Gro
         import traceback
 
         where = traceback.extract_tb(e.__traceback__)[-1]
-        res.fail(f"internal error: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})")
+        res.fail(
+            f"internal error: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})"
+        )
         res.status = "error"
     res.duration_s = time.perf_counter() - started
     return res
@@ -227,7 +232,9 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
     for t in g.alert_tests:
         if not t.alertname:
             where = f" (in TestGroup {g.name})" if g.name else ""
-            res.fail(f"an item under alert_rule_test misses required attribute alertname at eval_time {t.eval_time.text}{where}")
+            res.fail(
+                f"an item under alert_rule_test misses required attribute alertname at eval_time {t.eval_time.text}{where}"
+            )
             return
     groups, errors = _load_rules(tf, opts)
     if errors:
@@ -244,7 +251,9 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
         except ParseError as e:
             res.fail(str(e))
             return
-        samples += [(g.start_ms + i * interval, labels, v) for i, v in enumerate(values) if v is not None]
+        samples += [
+            (g.start_ms + i * interval, labels, v) for i, v in enumerate(values) if v is not None
+        ]
     samples.sort(key=lambda x: x[0])
 
     # What the assertions need: alerting rules by name, recording rules by metric.
@@ -255,16 +264,20 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
         except ParseError:
             continue  # reported when the query runs
         metrics = None if refs is None or metrics is None else metrics | refs
-    eval_all = not g.alert_tests and not g.expr_tests or opts.evaluate_all_rules
-    only, reads_alerts = (None, True) if eval_all else rules_needed(
-        groups, metrics, [t.alertname for t in g.alert_tests]
+    eval_all = (not g.alert_tests and not g.expr_tests) or opts.evaluate_all_rules
+    only, reads_alerts = (
+        (None, True)
+        if eval_all
+        else rules_needed(groups, metrics, [t.alertname for t in g.alert_tests])
     )
     storage = Storage()
     engine = Engine(storage, compat=opts.compat, default_subquery_step_ms=eval_ms)
     ev = Evaluator(groups, storage, engine, external_labels=g.external_labels,
                    external_url=g.external_url, only=only)  # fmt: skip
     mint = g.start_ms
-    maxt = max([t.eval_time.ms for t in g.alert_tests] + [t.eval_time.ms for t in g.expr_tests] + [0])
+    maxt = max(
+        [t.eval_time.ms for t in g.alert_tests] + [t.eval_time.ms for t in g.expr_tests] + [0]
+    )
     by_time: dict[int, list[AlertTest]] = {}
     for t in g.alert_tests:
         by_time.setdefault(t.eval_time.ms, []).append(t)
@@ -278,11 +291,15 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
             _, lab, v = samples[next_sample]
             storage.append(lab, samples[next_sample][0], v)
             next_sample += 1
-        wanted = full | {rid for rid, spans in windows.items() if any(lo <= ts <= hi for lo, hi in spans)}
+        wanted = full | {
+            rid for rid, spans in windows.items() if any(lo <= ts <= hi for lo, hi in spans)
+        }
         errs = ev.eval_at(ts, wanted, eval_ms) if wanted else []
         if errs:
-            for e in errs:
-                res.fail(f"    rule: {e.rule.name}, time: {go_duration(ts * 1_000_000)}, err: {e.message}")
+            for err in errs:
+                res.fail(
+                    f"    rule: {err.rule.name}, time: {go_duration(ts * 1_000_000)}, err: {err.message}"
+                )
             return
         while curr < len(alert_times) and ts - mint <= alert_times[curr] < ts + eval_ms - mint:
             for t in by_time[alert_times[curr]]:
@@ -341,7 +358,9 @@ def _check_alerts(g: TestGroup, t: AlertTest, active: list[Alert], res: GroupRes
     res.fail(msg, _diff(alerts_string(exp).splitlines(), alerts_string(got).splitlines()))
 
 
-def _match_loose(t: AlertTest, exp: list[tuple[dict[str, str], ExpAlert | dict[str, str]]], got: list[tuple[Labels, Labels]]) -> bool:
+def _match_loose(
+    t: AlertTest, exp: list[tuple[dict[str, str], dict[str, str]]], got: list[tuple[Labels, Labels]]
+) -> bool:
     """Subset and/or regex matching: a one-to-one pairing of expected and got alerts."""
     if len(exp) != len(got):
         return False
@@ -351,11 +370,11 @@ def _match_loose(t: AlertTest, exp: list[tuple[dict[str, str], ExpAlert | dict[s
             return False
         return compile_regex(want).match(have) is not None if t.regex else want == have
 
-    def fits(e: tuple[dict[str, str], object], gl: tuple[Labels, Labels]) -> bool:
+    def fits(e: tuple[dict[str, str], dict[str, str]], gl: tuple[Labels, Labels]) -> bool:
         for want, have_pairs in ((e[0], gl[0]), (e[1], gl[1])):
             have = dict(have_pairs)
-            assert isinstance(want, dict)
-            if t.match == "exact" and set(want) - {k for k, v in want.items() if v == ""} != set(have):
+            want_keys = {k for k, v in want.items() if v != ""}
+            if t.match == "exact" and want_keys != set(have):
                 return False
             if not all(value_ok(v, have.get(k)) for k, v in want.items() if v != ""):
                 return False
@@ -395,7 +414,8 @@ def _check_expr(tf: TestFile, et: ExprTest, engine: Engine, mint: int, res: Grou
         exp.append((lab, s.value))
     exp.sort(key=lambda x: x[0])
     if len(exp) == len(got) and all(
-        el == gl and _float_eq(ev, gv, tf.fuzzy_compare, compat) for (el, ev), (gl, gv) in zip(exp, got)
+        el == gl and _float_eq(ev, gv, tf.fuzzy_compare, compat)
+        for (el, ev), (gl, gv) in zip(exp, got, strict=True)
     ):
         return
     msg = f"{head},\n        exp: {samples_string(exp)}\n        got: {samples_string(got)}"

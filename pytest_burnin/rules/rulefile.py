@@ -129,7 +129,9 @@ class _Loader:
             if not g.name:
                 self.err(gnode.mark, "groupname must not be empty")
             elif g.name in seen:
-                self.err(gnode.value_mark("name"), f'groupname: "{g.name}" is repeated in the same file')
+                self.err(
+                    gnode.value_mark("name"), f'groupname: "{g.name}" is repeated in the same file'
+                )
             seen.setdefault(g.name, gnode.mark)
             groups.append(g)
         return RuleFile(self.path, groups)
@@ -163,7 +165,9 @@ class _Loader:
             return g
         for i, rnode in enumerate(rules, 1):
             if not isinstance(rnode, MarkedDict):
-                self.err(rules.item_marks[i - 1], f'group "{name}", rule {i}: a rule must be a mapping')
+                self.err(
+                    rules.item_marks[i - 1], f'group "{name}", rule {i}: a rule must be a mapping'
+                )
                 continue
             rule = self.rule(rnode, name, i)
             if rule is not None:
@@ -191,7 +195,10 @@ class _Loader:
         rule = Rule(name=name, expr=expr, is_alert=bool(alert), index=index, mark=node.mark)
         rule.expr_mark = node.value_mark("expr")
         if not expr:
-            rerr(node.mark if "expr" not in node else rule.expr_mark, "field 'expr' must be set in rule")
+            rerr(
+                node.mark if "expr" not in node else rule.expr_mark,
+                "field 'expr' must be set in rule",
+            )
         else:
             from ..promql.parser import ParseError, parse
 

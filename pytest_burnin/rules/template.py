@@ -122,7 +122,9 @@ def _float_to_time(v: float) -> gofmt.GoTime:
     if math.isnan(v) or math.isinf(v):
         raise FuncError("value is NaN or Inf")
     if abs(v * 1e9) > 2**63:
-        raise FuncError(f"{gofmt.format_float_v(v)} cannot be represented as a nanoseconds timestamp since it overflows int64")
+        raise FuncError(
+            f"{gofmt.format_float_v(v)} cannot be represented as a nanoseconds timestamp since it overflows int64"
+        )
     # model.TimeFromUnixNano keeps milliseconds only.
     ms = int(v * 1e9) // 1_000_000 if v >= 0 else -(int(-v * 1e9) // 1_000_000)
     return gofmt.GoTime(ms / 1000)
@@ -217,7 +219,9 @@ def _sample(labels: Mapping[str, str], value: float) -> GoStruct:
 
 def _check_sample(s: Any) -> GoStruct:
     if not isinstance(s, GoStruct):
-        raise FuncError(f"wrong type for value; expected *template.sample; got {gofmt.type_name(s)}")
+        raise FuncError(
+            f"wrong type for value; expected *template.sample; got {gofmt.type_name(s)}"
+        )
     return s
 
 
@@ -229,7 +233,9 @@ def _sort_by_label(label: str, v: Any) -> list[Any]:
 
 def _first(v: Any) -> Any:
     if not isinstance(v, list):
-        raise FuncError(f"wrong type for value; expected template.queryResult; got {gofmt.type_name(v)}")
+        raise FuncError(
+            f"wrong type for value; expected template.queryResult; got {gofmt.type_name(v)}"
+        )
     if not v:
         raise FuncError("first() called on vector with no elements")
     return v[0]
@@ -244,9 +250,7 @@ def _parse_duration(d: str) -> float:
         raise FuncError(str(e)) from None
 
 
-def make_funcs(
-    query: QueryFunc | None, external_url: str, timestamp_s: float
-) -> dict[str, Func]:
+def make_funcs(query: QueryFunc | None, external_url: str, timestamp_s: float) -> dict[str, Func]:
     def do_query(q: str) -> list[Any]:
         if query is None:
             raise FuncError("query function not available")
@@ -344,4 +348,3 @@ def expand_for_alert(text: str, name: str, **kw: Any) -> str:
         return expand(text, name, **kw)
     except TemplateError as e:
         return f"<error expanding template: {e}>"
-

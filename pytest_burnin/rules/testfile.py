@@ -128,7 +128,11 @@ class TestFile:
         missing: list[str] = []
         for pat in self.rule_file_patterns:
             full = pat if Path(pat).is_absolute() else str(base / pat)
-            hits = sorted(glob.glob(full)) if glob.has_magic(full) else ([full] if Path(full).exists() else [])
+            hits = (
+                sorted(glob.glob(full))
+                if glob.has_magic(full)
+                else ([full] if Path(full).exists() else [])
+            )
             if not hits:
                 missing.append(pat)
             out += [Path(h) for h in hits]
@@ -172,7 +176,7 @@ class _Reader:
             return []
         if not isinstance(v, MarkedList):
             raise self.fail(node.value_mark(key), f"{key} must be a list")
-        return list(zip(v, v.item_marks))
+        return list(zip(v, v.item_marks, strict=True))
 
     def duration(self, node: MarkedDict, key: str, default: int | None) -> Duration | None:
         from ..promql.parser import parse_duration
@@ -250,7 +254,9 @@ class _Reader:
             if t.match not in ("exact", "subset"):
                 raise self.fail(ext.value_mark("match"), "burnin.match must be exact or subset")
             if t.state not in ("firing", "pending", "any"):
-                raise self.fail(ext.value_mark("state"), "burnin.state must be firing, pending or any")
+                raise self.fail(
+                    ext.value_mark("state"), "burnin.state must be firing, pending or any"
+                )
         return t
 
     def expr_test(self, node: Any, mark: Mark) -> ExprTest:
@@ -286,7 +292,10 @@ def parse_test_file(text: str, path: str | Path) -> TestFile:
     seen: set[str] = set()
     for name in order:
         if name in seen:
-            raise r.fail(top.value_mark("group_eval_order"), f"group name repeated in evaluation order: {name}")
+            raise r.fail(
+                top.value_mark("group_eval_order"),
+                f"group name repeated in evaluation order: {name}",
+            )
         seen.add(name)
     try:
         groups = [r.group(i, g, m) for i, (g, m) in enumerate(r.items(top, "tests"))]

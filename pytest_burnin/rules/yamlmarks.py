@@ -93,11 +93,11 @@ class MarkedLoader(yaml.SafeLoader):
 
 MarkedLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    MarkedLoader.construct_marked_mapping,  # type: ignore[arg-type]
+    MarkedLoader.construct_marked_mapping,
 )
 MarkedLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
-    MarkedLoader.construct_marked_sequence,  # type: ignore[arg-type]
+    MarkedLoader.construct_marked_sequence,
 )
 
 

@@ -131,9 +131,8 @@ class PrometheusSource:
         self.evaluation_time = evaluation_time
         self._auth = auth
         self._secrets = [s for s in (auth.secrets() if auth else []) if s]
-        self._session = requests.Session()
-        self._session.verify = verify
-        self._session.cert = cert
+        self._verify = verify
+        self._cert = cert
         self._insecure = verify is False
         self.backoff_s = backoff_s
         self.retry_after_cap_s = retry_after_cap_s
@@ -288,11 +287,18 @@ class PrometheusSource:
         for attempt in range(self.retries + 1):
             delay = self.backoff_s * 2**attempt
             try:
-                with warnings.catch_warnings():
+                # A session per request: nothing stays open between queries, so no
+                # socket outlives the run (a few ms a query against a local server).
+                with warnings.catch_warnings(), requests.Session() as session:
                     if self._insecure:  # the user chose it; one warning per request is noise
                         warnings.simplefilter("ignore")
-                    resp = self._session.get(
-                        url, params=params, timeout=self.timeout_s, auth=self._auth
+                    resp = session.get(
+                        url,
+                        params=params,
+                        timeout=self.timeout_s,
+                        auth=self._auth,
+                        verify=self._verify,
+                        cert=self._cert,
                     )
             except requests.RequestException as exc:
                 if _is_read_timeout(exc):

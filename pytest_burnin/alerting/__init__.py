@@ -1,0 +1,31 @@
+"""Alert delivery: channels, payloads, retries and the spool. Imports nothing from pytest.
+
+The plugin builds channels from ``kind: Channel`` specs (``build_channel``),
+hands each notification to ``deliver`` and calls ``flush`` at the start of a
+run (and ``burnin flush``) to send what an earlier run could not.
+"""
+
+from __future__ import annotations
+
+from .channels import Attempt, Channel, Policy
+from .config import ChannelSpecError, build_channel, channel_from_document
+from .delivery import DeliveryResult, deliver, flush
+from .model import Alert, Notification, label_fingerprint
+from .secrets import MissingSecretError, redact_url
+
+__all__ = [
+    "Alert",
+    "Attempt",
+    "Channel",
+    "ChannelSpecError",
+    "DeliveryResult",
+    "MissingSecretError",
+    "Notification",
+    "Policy",
+    "build_channel",
+    "channel_from_document",
+    "deliver",
+    "flush",
+    "label_fingerprint",
+    "redact_url",
+]
