@@ -8,7 +8,7 @@ that has the plugin installed pays for two hook calls per file and no more.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 

@@ -122,6 +122,15 @@ def _margin(value: float, objective: Objective) -> str:
     return f"misses {_objective(objective)} by {shown}{unit}"
 
 
+def _budget_used(value: float, objective: Objective) -> float:
+    """How much of the room the objective allows is used (1.0: at the bound), to rank days."""
+    bound = objective.value
+    if objective.op in ("above", "at_least"):
+        room = 1.0 - bound if 0 < bound < 1 else -bound
+        return (1.0 - value) / room if room else (0.0 if value >= bound else math.inf)
+    return value / bound if bound else (0.0 if value <= 0 else math.inf)
+
+
 def _base_props(state: BurnInState) -> list[tuple[str, str]]:
     spec = state.spec
     props = [
@@ -171,10 +180,8 @@ def objectives_verdict(state: BurnInState) -> Evaluation:
         for check, rec in state.records[d].items():
             if rec.verdict != "pass":
                 misses.append((d, check, rec))
-            elif rec.value is not None and rec.objective is not None and rec.objective.value:
-                use = rec.value / rec.objective.value  # share of the bound used
-                if rec.objective.op in ("above", "at_least"):
-                    use = rec.objective.value / rec.value if rec.value else math.inf
+            elif rec.value is not None and rec.objective is not None:
+                use = _budget_used(rec.value, rec.objective)
                 if worst is None or use > worst[0]:
                     worst = (use, d, check, rec)
     window = state.spec.window or "rolling"
