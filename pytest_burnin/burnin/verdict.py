@@ -126,8 +126,9 @@ def _budget_used(value: float, objective: Objective) -> float:
     """How much of the room the objective allows is used (1.0: at the bound), to rank days."""
     bound = objective.value
     if objective.op in ("above", "at_least"):
-        room = 1.0 - bound if 0 < bound < 1 else -bound
-        return (1.0 - value) / room if room else (0.0 if value >= bound else math.inf)
+        if 0 < bound < 1:  # a good-ratio: the room is the bad share it allows
+            return (1.0 - value) / (1.0 - bound)
+        return bound / value if value > 0 else math.inf
     return value / bound if bound else (0.0 if value <= 0 else math.inf)
 
 

@@ -43,7 +43,12 @@ class Entry:
     def spec(self) -> dict[str, Any]:
         node: Any = self.doc.data
         for key in self.anchor or ("spec",):
-            node = node[key] if isinstance(node, (dict, list)) else {}
+            if isinstance(node, dict):
+                node = node.get(key, {})
+            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+                node = node[key]
+            else:
+                node = {}
         return node if isinstance(node, dict) else {}
 
     @property
