@@ -25,6 +25,7 @@ class RunContext:
     rootdir: Path
     compat: int = 3
     require_coverage: bool = False
+    engine: str = "embedded"  # or "promtool": promtool test groups run through the real promtool
     entries: list[Entry] = field(default_factory=list)
     make_source: SourceFactory | None = None
     _sources: dict[tuple[str, str], MetricSource] = field(default_factory=dict)

@@ -43,6 +43,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="fail each alerting rule that no promtool test or simulation exercises.",
     )
+    group.addoption(
+        "--burnin-engine",
+        choices=("embedded", "promtool"),
+        default="embedded",
+        dest="burnin_engine",
+        help="run promtool test files with the embedded engine (default) or a real promtool.",
+    )
     parser.addini(
         "burnin_specs",
         type="args",

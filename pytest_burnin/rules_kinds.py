@@ -73,6 +73,8 @@ class PromtoolTestKind:
         from .rules.promtool import RunOptions, run_group
 
         tf, g = entry.payload
+        if ctx.engine == "promtool":
+            return _evaluate_with_promtool(entry)
         res = run_group(tf, g, RunOptions(compat=ctx.compat))
         props = [("assertions", str(res.assertions)), ("duration_s", f"{res.duration_s:.3f}")]
         title = f"promtool test {entry.name}"
@@ -89,6 +91,21 @@ class PromtoolTestKind:
         for text in [*res.failures, *res.diffs]:
             details.extend(text.rstrip("\n").splitlines())
         return Evaluation(False, headline, details=details, properties=props)
+
+
+def _evaluate_with_promtool(entry: Entry) -> Evaluation:
+    from .promtool_engine import run_group_with_promtool
+
+    tf, g = entry.payload
+    res = run_group_with_promtool(tf.path, g.index)
+    title = f"promtool test {entry.name}"
+    props = [("engine", res.version)]
+    if res.passed:
+        return Evaluation(True, f"{title}: passed under {res.version}", properties=props)
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    facts = [ln.strip() for ln in lines if not ln.strip().startswith(("Unit Testing", "FAILED", "name:"))]
+    first = facts[0].rstrip(",") if facts else "failed"
+    return Evaluation(False, f"{title}: failed under promtool: {first}", details=lines, properties=props)
 
 
 class RuleLintKind:

@@ -57,6 +57,7 @@ class State:
                 rootdir=root,
                 compat=int(compat_text),
                 require_coverage=bool(config.getoption("burnin_require_coverage", False)),
+                engine=str(config.getoption("burnin_engine", "embedded")),
             ),
         )
 

@@ -154,8 +154,8 @@ def main() -> int:
           f"{tot['xfailed']:>6} {tot['skipped']:>5} {elapsed:>8.1f}")  # fmt: skip
     print("\nslowest files:")
     for _folder, _, _, _, slow in rows:
-        for secs, rel in slow:
-            print(f"  {secs:6.2f}s {rel}")
+        for secs, name in slow:
+            print(f"  {secs:6.2f}s {name}")
     if problems:
         print(f"\n{len(problems)} unexpected outcome(s):")
         for p in problems:

@@ -21,11 +21,21 @@ import requests
 
 from . import payload
 from .model import Notification
-from .secrets import MissingSecretError, Redactor, expand, redact_url, references
+from .secrets import (
+    PROCESS,
+    MissingSecretError,
+    Redactor,
+    expand,
+    install_log_redaction,
+    redact_url,
+    references,
+    secret_path_parts,
+)
 
 # ok: delivered. retry: may succeed later (5xx, 408, 429, network, timeout).
 # rejected: the receiver refused this notification for good (other 4xx, SMTP 5xx).
-# config: our side is wrong (a missing variable, TLS setup); fixable, so never dropped.
+# config: our side is wrong (a missing variable, credentials, TLS); not retried now,
+# but kept in the spool so the first flush after the fix delivers it.
 Outcome = Literal["ok", "retry", "rejected", "config"]
 
 
@@ -90,10 +100,14 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 def classify_status(status: int) -> Outcome:
+    """2xx delivered; 408, 429 and 5xx worth retrying; 401/403/407 mean *our* credentials
+    are wrong (kept in the spool for after the fix); any other code rejects the request."""
     if 200 <= status < 300:
         return "ok"
     if status in (408, 429) or status >= 500:
         return "retry"
+    if status in (401, 403, 407):
+        return "config"
     return "rejected"
 
 
@@ -124,7 +138,8 @@ class _Base:
     def __init__(self, name: str, policy: Policy, env: Mapping[str, str] | None) -> None:
         self.name = name
         self.policy = policy
-        self.redactor = Redactor()
+        self.redactor = Redactor(parent=PROCESS)
+        install_log_redaction()
         self._env = env  # None: read os.environ at each attempt, so a fixed env is seen
 
     def __repr__(self) -> str:
@@ -197,9 +212,8 @@ class HttpChannel(_Base):
             # The whole URL may be one variable; requests and servers quote its parts
             # (path, query, password) on their own, so hide those too.
             parts = urlsplit(url)
-            for part in (parts.path, parts.query, parts.password or ""):
-                if len(part) > 1:
-                    self.redactor.add(part)
+            for part in (parts.query, parts.password or "", *secret_path_parts(parts.path)):
+                self.redactor.add(part)
         return self.endpoint(url)
 
     def attempt(self, notification: Notification, timeout: float) -> Attempt:
@@ -224,7 +238,7 @@ class HttpChannel(_Base):
             outcome = classify_status(resp.status_code)
             if outcome == "ok":
                 return Attempt("ok", status=resp.status_code)
-            detail = resp.text[:200].strip().replace("\n", " ") if outcome == "rejected" else ""
+            detail = resp.text[:200].strip().replace("\n", " ") if outcome != "retry" else ""
             what = f"POST {shown}: HTTP {resp.status_code}" + (f": {detail}" if detail else "")
             failed = self._fail(outcome, what, resp.status_code)
             return replace(failed, retry_after=parse_retry_after(resp.headers.get("Retry-After")))

@@ -8,6 +8,7 @@ text the alerting code emits (results, logs, exceptions) goes through it.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -88,6 +89,17 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, path, query, ""))
 
 
+def secret_path_parts(path: str) -> list[str]:
+    """The parts of a URL path that may be a credential: what follows a known hook
+    prefix, and any segment long enough to be a token (16+ characters)."""
+    parts = [seg for seg in path.split("/") if len(seg) >= 16]
+    for prefix in _SECRET_PATH_PREFIXES:
+        at = path.find(prefix)
+        if at >= 0 and len(path) > at + len(prefix):
+            parts.append(path[at + len(prefix) :])
+    return parts
+
+
 class Redactor:
     """Replaces known secret values (and their URL-encoded forms) with ``***``.
 
@@ -95,14 +107,17 @@ class Redactor:
     Safe to share between threads: ``add`` only ever grows an immutable tuple.
     """
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), *, parent: Redactor | None = None) -> None:
         self._secrets: tuple[str, ...] = ()
+        self._parent = parent
         for s in secrets:
             self.add(s)
 
     def add(self, secret: str) -> None:
         if not secret or secret in self._secrets:
             return
+        if self._parent is not None:
+            self._parent.add(secret)
         forms = {secret, quote(secret, safe=""), quote(secret, safe="/:")}
         merged = set(self._secrets) | {f for f in forms if f}
         self._secrets = tuple(sorted(merged, key=len, reverse=True))
@@ -115,3 +130,34 @@ class Redactor:
 
     def __repr__(self) -> str:
         return f"Redactor({len(self._secrets)} values)"
+
+
+# Every value any channel expanded, for output we do not write ourselves: urllib3
+# logs the request line (path and query: a Slack hook's secret) at DEBUG.
+PROCESS = Redactor()
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message with secrets hidden, before any handler sees it."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        hidden = self.redactor(message)
+        if hidden != message:
+            record.msg, record.args = hidden, ()
+        return True
+
+
+_FILTERED_LOGGERS = ("urllib3.connectionpool", "pytest_burnin.alerting")
+
+
+def install_log_redaction() -> None:
+    """Attach the process-wide filter to the loggers that may quote a URL (idempotent)."""
+    for name in _FILTERED_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter(PROCESS))

@@ -84,6 +84,8 @@ class EmailChannel(_Base):
             codes = [code for code, _ in exc.recipients.values()]
             outcome: Outcome = "retry" if all(400 <= c < 500 for c in codes) else "rejected"
             return self._fail(outcome, f"{where}: recipients refused ({codes})")
+        except smtplib.SMTPAuthenticationError as exc:
+            return self._fail("config", f"{where}: login refused ({exc.smtp_code})")
         except smtplib.SMTPNotSupportedError:
             return self._fail("config", f"{where}: server does not offer STARTTLS")
         except smtplib.SMTPResponseException as exc:

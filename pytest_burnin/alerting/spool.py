@@ -117,9 +117,17 @@ def pending(spool_dir: Path) -> list[Path]:
     return sorted(paths, key=lambda p: (p.stat().st_mtime, p.name))
 
 
+def dead_letters(spool_dir: Path) -> list[Path]:
+    """Entries a receiver rejected (kept for a person: fix and move back to retry)."""
+    folder = Path(spool_dir) / DEAD
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
 def remove(path: Path) -> None:
+    # No directory fsync here: should a crash undo the unlink, the entry is sent
+    # again with the same dedup key, which at-least-once allows; it saves an fsync
+    # per alert.
     Path(path).unlink(missing_ok=True)
-    _fsync_dir(Path(path).parent)
 
 
 def dead_letter(path: Path) -> Path:

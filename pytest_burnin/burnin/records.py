@@ -40,7 +40,8 @@ class CheckOutcome:
 
 
 class Check(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def evaluate(self, source: MetricSource | None, t_ms: int) -> CheckOutcome: ...
 

@@ -28,6 +28,23 @@ def whole_days(text: str, what: str) -> int:
     return ms // DAY_MS
 
 
+def _seconds(text: str, what: str) -> float:
+    from ..promql.lexer import parse_duration
+
+    try:
+        return parse_duration(text) / 1000
+    except ValueError as exc:
+        raise BurninError(f"{what}: invalid duration {text!r}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class RemediationSpec:
+    command: tuple[str, ...]
+    timeout_s: float = 300.0
+    checks: tuple[str, ...] = ()  # empty: every listed SLO
+    mode: str = "auto"
+
+
 @dataclass(frozen=True)
 class BurnInSpec:
     name: str
@@ -38,6 +55,8 @@ class BurnInSpec:
     alerts: tuple[str, ...] = ()
     frozen: tuple[str, ...] = ()
     root: Path = Path()  # frozen globs are relative to it (the spec file's folder)
+    store: str | None = None
+    remediation: RemediationSpec | None = None
 
     @property
     def last_day(self) -> date:
@@ -56,6 +75,16 @@ class BurnInSpec:
         window = spec.get("window")
         if window is not None:
             whole_days(str(window), "window")
+        rem = spec.get("remediation")
+        remediation = None
+        if isinstance(rem, dict):
+            timeout = str(rem.get("timeout", "5m"))
+            remediation = RemediationSpec(
+                command=tuple(str(a) for a in rem["command"]),
+                timeout_s=_seconds(timeout, "remediation"),
+                checks=tuple(rem.get("checks", ())),
+                mode=str(rem.get("mode", "auto")),
+            )
         return cls(
             name=name,
             start=start,
@@ -65,6 +94,8 @@ class BurnInSpec:
             alerts=tuple(spec.get("alerts", ())),
             frozen=tuple(spec.get("frozen", ())),
             root=root,
+            store=spec.get("store"),
+            remediation=remediation,
         )
 
     @classmethod

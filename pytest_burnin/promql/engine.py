@@ -169,9 +169,30 @@ class Engine:
         # default there and in promtool; on in its own PromQL test scripts).
         self.delayed_name_removal = delayed_name_removal and compat >= 3
         self._series_cache = _SeriesCache(storage)
+        self._selections: dict[tuple[ast.Matcher, ...], tuple[int, list[Series]]] = {}
         self._parsed: OrderedDict[str, ast.Expr] = OrderedDict()
         # (warnings, infos) of the last query, worded as Prometheus' annotations.
         self.last_annotations: tuple[list[str], list[str]] = ([], [])
+
+    def cached_select(self, matchers: list[ast.Matcher]) -> list[Series]:
+        """Storage selection, reused while the storage's set of series is unchanged.
+
+        Rule groups run the same selectors at every step; regex matchers over
+        many series are the expensive part, and samples appended to existing
+        series do not change which series match.
+        """
+        generation = getattr(self.storage, "generation", None)
+        if generation is None:
+            return self.storage.select(matchers)
+        key = tuple(matchers)
+        hit = self._selections.get(key)
+        if hit is not None and hit[0] == generation:
+            return hit[1]
+        if len(self._selections) > 4096:
+            self._selections.clear()
+        found = self.storage.select(matchers)
+        self._selections[key] = (generation, found)
+        return found
 
     # -- public API ---------------------------------------------------------
 

@@ -218,7 +218,7 @@ class Evaluator:
             matchers = list(node.matchers)
             if node.name is not None and not any(m.name == METRIC_NAME for m in matchers):
                 matchers.append(ast.Matcher(METRIC_NAME, ast.MatchType.EQUAL, node.name))
-            hit = self.storage.select(matchers)
+            hit = self.engine.cached_select(matchers)
             if self.compat < 3 and any(
                 m.type in (ast.MatchType.REGEX, ast.MatchType.NOT_REGEX) for m in matchers
             ):

@@ -18,11 +18,14 @@ family as native, so queries on them are skipped too.
 
 Annotations (``expect warn``/``info``) are checked against the subset of
 Prometheus' warnings and infos this engine emits (see ``Engine.last_annotations``).
+
+The current scripts run with ``delayed_name_removal=True``, as upstream's test
+engine does. Start-timestamp lines (``metric@st ...``, an experimental 3.x
+storage feature) are ignored, so the cases that depend on them fail.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +33,17 @@ from pathlib import Path
 from . import ast
 from .engine import Engine
 from .gomath import almost_equal
-from .labels import METRIC_NAME, Labels, labels_from
+from .labels import METRIC_NAME, Labels, format_labels, labels_from
 from .storage import Storage
-from .values import Matrix, NativeHistogramUnsupported, QueryError, Scalar, String, Vector
+from .values import (
+    Matrix,
+    NativeHistogramUnsupported,
+    QueryError,
+    Sample,
+    Scalar,
+    String,
+    Vector,
+)
 
 EPSILON = 1e-6
 _EVAL_INSTANT = re.compile(
@@ -444,8 +455,6 @@ def _check_range_mode(engine: Engine, expr: ast.Expr, cmd: _Eval) -> None:
     except QueryError as exc:
         raise _Mismatch(f"range-mode evaluation failed: {exc}") from exc
     vec = Vector()
-    from .values import Sample
-
     for series in mat:
         for pt, pv in series.points:
             if pt == t:
@@ -464,8 +473,6 @@ def _check_range_mode(engine: Engine, expr: ast.Expr, cmd: _Eval) -> None:
 
 
 def _fmt(labels: Labels) -> str:
-    from .labels import format_labels
-
     return format_labels(labels) or "{}"
 
 
@@ -480,4 +487,3 @@ def share(results: list[CaseResult]) -> float:
 
 
 __all__ = ["CaseResult", "run_file", "run_script", "share"]
-_ = math

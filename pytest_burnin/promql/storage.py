@@ -86,6 +86,8 @@ class Storage:
     def __init__(self) -> None:
         self._series: dict[Labels, Series] = {}
         self._by_name: dict[str, list[Series]] = {}
+        # Bumped whenever the set of series changes, so selections can be cached.
+        self.generation = 0
 
     def __len__(self) -> int:
         return len(self._series)
@@ -97,6 +99,7 @@ class Storage:
         s = self._series.get(labels)
         if s is None:
             s = Series(labels)
+            self.generation += 1
             self._series[labels] = s
             self._by_name.setdefault(get(labels, METRIC_NAME), []).append(s)
         return s
@@ -110,6 +113,7 @@ class Storage:
             s.append(t, v)
 
     def clear(self) -> None:
+        self.generation += 1
         self._series.clear()
         self._by_name.clear()
 

@@ -56,7 +56,9 @@ class GoStruct:
     fields: dict[str, Any]
 
     def __str__(self) -> str:
-        return "{" + " ".join(gofmt.go_print(v) for v in self.fields.values()) + "}"
+        # fmt prints a pointer to a struct as &{field field}.
+        amp = "&" if self.type_name.startswith("*") else ""
+        return amp + "{" + " ".join(gofmt.go_print(v) for v in self.fields.values()) + "}"
 
 
 # A function: (callable, parameter kinds). Kinds: "s" string, "f" float64, "i" int,

@@ -79,6 +79,8 @@ class GroupResult:
     status: str = "passed"  # "passed", "failed", "skipped" or "error" (could not evaluate)
     failures: list[str] = field(default_factory=list)  # promtool's messages
     diffs: list[str] = field(default_factory=list)  # unified diffs, expected vs got
+    headlines: list[str] = field(default_factory=list)  # one line per failure
+    failure_lines: list[int] = field(default_factory=list)  # 1-based test-file line per failure
     skip_reason: str = ""
     assertions: int = 0
     duration_s: float = 0.0
@@ -91,22 +93,32 @@ class GroupResult:
     def title(self) -> str:
         return self.name or f"tests[{self.index}]"
 
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
     def summary(self) -> str:
+        """One line that tells the whole story (the pytest short summary / JUnit message)."""
         if self.status == "skipped":
             return f"{self.title}: skipped: {self.skip_reason}"
         if self.passed:
             return f"{self.title}: passed ({self.assertions} assertions)"
-        return f"{self.title}: {len(self.failures)} failure(s), first: {self.failures[0].strip().splitlines()[0]}"
+        n = len(self.failures)
+        return f"{self.title}: {n} failure{'s' if n > 1 else ''}: {self.headlines[0]}"
 
     def __str__(self) -> str:
         parts = [self.summary(), *self.failures]
         if self.diffs:
             parts.append("\n".join(self.diffs))
+        parts.append(self.location)
         return "\n".join(parts)
 
-    def fail(self, message: str, diff: str = "") -> None:
+    def fail(self, message: str, diff: str = "", headline: str = "", line: int = 0) -> None:
+        """Record one failure: promtool's text, a diff, a one-line story, its test-file line."""
         self.status = "failed"
         self.failures.append(message)
+        self.headlines.append(headline or message.strip().splitlines()[0])
+        self.failure_lines.append(line or self.line)
         if diff:
             self.diffs.append(diff)
 
@@ -243,7 +255,16 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
         return
 
     eval_ms = tf.evaluation_interval.ms
-    interval = g.interval.ms if g.interval else (eval_ms if opts.compat >= 3 else 0)
+    # promtool 3 treats a missing (or zero) interval as evaluation_interval; 2.42 as 0.
+    if g.interval is not None and g.interval.ms > 0:
+        interval = g.interval.ms
+    else:
+        interval = eval_ms if opts.compat >= 3 else 0
+    maxt = max(
+        [t.eval_time.ms for t in g.alert_tests] + [t.eval_time.ms for t in g.expr_tests] + [0]
+    )
+    # promtool loads samples up to the last evaluation step; nothing later is seen.
+    last_step = g.start_ms + (maxt // eval_ms) * eval_ms if eval_ms > 0 else g.start_ms
     samples: list[tuple[int, Labels, float]] = []
     for s in g.input_series:
         try:
@@ -251,6 +272,13 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
         except ParseError as e:
             res.fail(str(e))
             return
+        if interval == 0:
+            # promtool 2.42's "load 0s": every value lands on the start time and the
+            # TSDB keeps the first one (later ones are out of order and dropped).
+            first = next((v for v in values if v is not None), None)
+            values = [] if first is None else [first]
+        else:
+            values = values[: (last_step - g.start_ms) // interval + 1]
         samples += [
             (g.start_ms + i * interval, labels, v) for i, v in enumerate(values) if v is not None
         ]
@@ -275,9 +303,6 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
     ev = Evaluator(groups, storage, engine, external_labels=g.external_labels,
                    external_url=g.external_url, only=only)  # fmt: skip
     mint = g.start_ms
-    maxt = max(
-        [t.eval_time.ms for t in g.alert_tests] + [t.eval_time.ms for t in g.expr_tests] + [0]
-    )
     by_time: dict[int, list[AlertTest]] = {}
     for t in g.alert_tests:
         by_time.setdefault(t.eval_time.ms, []).append(t)
@@ -355,7 +380,12 @@ def _check_alerts(g: TestGroup, t: AlertTest, active: list[Alert], res: GroupRes
     exp_s = _indent(alerts_string(exp), "            ")
     got_s = _indent(alerts_string(got), "            ")
     msg = f"{name}    alertname: {t.alertname}, time: {t.eval_time.text}, \n        exp:{exp_s}, \n        got:{got_s}"
-    res.fail(msg, _diff(alerts_string(exp).splitlines(), alerts_string(got).splitlines()))
+    head = (
+        f"alert {t.alertname} at {t.eval_time.text}: expected {len(exp)} {t.state} alert(s), "
+        f"got {len(got)}" + ("" if len(exp) != len(got) else " with other labels/annotations")
+    )
+    diff = _diff(alerts_string(exp).splitlines(), alerts_string(got).splitlines())
+    res.fail(msg, diff, head, t.mark[0])
 
 
 def _match_loose(
@@ -402,7 +432,9 @@ def _check_expr(tf: TestFile, et: ExprTest, engine: Engine, mint: int, res: Grou
     try:
         got = sorted(query_vector(engine, et.expr, mint + et.eval_time.ms))
     except (QueryError, ParseError) as e:
-        res.fail(f"{head}, err: {e}")
+        res.fail(
+            f"{head}, err: {e}", "", f"expr {et.expr!r} at {et.eval_time.text}: {e}", et.mark[0]
+        )
         return
     exp: list[tuple[Labels, float]] = []
     for s in et.exp_samples:
@@ -421,7 +453,15 @@ def _check_expr(tf: TestFile, et: ExprTest, engine: Engine, mint: int, res: Grou
     msg = f"{head},\n        exp: {samples_string(exp)}\n        got: {samples_string(got)}"
     exp_lines = [f"{labels_string(lab)} {format_float_e(v)}" for lab, v in exp]
     got_lines = [f"{labels_string(lab)} {format_float_e(v)}" for lab, v in got]
-    res.fail(msg, _diff(exp_lines, got_lines))
+    if len(exp) != len(got):
+        what = f"expected {len(exp)} sample(s), got {len(got)}"
+    else:
+        i = next(
+            (i for i, (e, g) in enumerate(zip(exp_lines, got_lines, strict=True)) if e != g), 0
+        )
+        what = f"expected {exp_lines[i]}, got {got_lines[i]}"
+    headline = f"expr {et.expr!r} at {et.eval_time.text}: {what}"
+    res.fail(msg, _diff(exp_lines, got_lines), headline, et.mark[0])
 
 
 def _float_eq(a: float, b: float, fuzzy: bool, compat: int) -> bool:

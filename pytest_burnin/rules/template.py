@@ -15,12 +15,13 @@ import ipaddress
 import math
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
 from . import gofmt
 from .gotemplate import BUILTINS, Executor, Func, FuncError, GoStruct
-from .gotemplate_parse import TemplateError, parse
+from .gotemplate_parse import Parsed, TemplateError, parse
 
 __all__ = ["TemplateError", "check", "expand", "expand_for_alert"]
 
@@ -301,6 +302,13 @@ def make_funcs(query: QueryFunc | None, external_url: str, timestamp_s: float) -
 _FUNC_NAMES = frozenset(make_funcs(None, "", 0.0))
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str, name: str) -> Parsed:
+    # Trees are never mutated by execution, so an alert re-rendered at every
+    # step of a test reuses one parse.
+    return parse(DEFS + text, name, _FUNC_NAMES)
+
+
 def check(text: str, name: str) -> None:
     """Parse only, as ``promtool check rules`` does; raises TemplateError."""
     parse(DEFS + text, name, _FUNC_NAMES)
@@ -320,9 +328,8 @@ def expand(
     """Render one template; raises TemplateError with Prometheus' wording."""
     if "{{" not in text:
         return text  # the common case: plain text needs no parse
-    full = DEFS + text
     try:
-        tree = parse(full, name, _FUNC_NAMES)
+        tree = _parsed(text, name)
     except TemplateError as e:
         raise TemplateError(f"error parsing template {name}: {e}") from None
     data = GoStruct(

@@ -31,11 +31,14 @@ is refused: the API has no generic way to tell the data's last sample.
 Coverage. ``time_bounds()`` is None: a server's extent is not knowable in
 general (retention, federation, tenants). Instead ``window_bounds(expr, t,
 window)`` answers for one SLO: where the series its indicator reads (the
-selectors of its ``total`` or ``query``) have samples inside the window, by
-``min_over_time``/``max_over_time`` of ``timestamp(...)`` over a subquery
-with a step of 1/1000 of the window. ``slo/evaluate.py`` uses it when a source
-has no time bounds, so an SLO over 30d against a server that keeps 15d is an
-error (too little data), as it is for a file.
+selectors of its ``total`` or ``query``, offsets dropped) have samples inside
+the window. ``timestamp(...)`` at the window's start and at its end settles the
+usual case in two cheap queries; a series absent at either end is looked for
+with ``min_over_time``/``max_over_time`` over a subquery stepping 1/1000 of the
+window. ``slo/evaluate.py`` uses it when a source has no time bounds, so an
+SLO over 30d against a server that keeps 15d is an error (too little data),
+as it is for a file. A gap in the middle of the window is not seen, as for a
+file.
 """
 
 from __future__ import annotations
@@ -86,9 +89,10 @@ def redact_url(url: str) -> str:
 class _EnvAuth(AuthBase):
     """Adds the auth headers to each request; its repr names variables, not values."""
 
-    def __init__(self, headers: dict[str, str], origin: str) -> None:
+    def __init__(self, headers: dict[str, str], origin: str, secrets: list[str]) -> None:
         self._headers = headers
         self._origin = origin
+        self._secrets = secrets
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         r.headers.update(self._headers)
@@ -98,12 +102,13 @@ class _EnvAuth(AuthBase):
         return f"<auth from {self._origin}>"
 
     def secrets(self) -> list[str]:
-        out = []
-        for value in self._headers.values():
-            out.append(value)
-            if value.startswith(("Bearer ", "Basic ")):
-                out.append(value.split(" ", 1)[1])
-        return out
+        """Every value to scrub from messages: headers as sent and the variables' values."""
+        values = [*self._headers.values(), *self._secrets]
+        values += [v.split(" ", 1)[1] for v in self._headers.values() if " " in v]
+        # Longest first, so a token is replaced whole before any part of it. Values
+        # under 4 characters (a tenant "1") are left: replacing them would garble
+        # every message, and they cannot be meaningful secrets.
+        return sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
 
 
 class PrometheusSource:
@@ -130,7 +135,6 @@ class PrometheusSource:
         self.retries = retries
         self.evaluation_time = evaluation_time
         self._auth = auth
-        self._secrets = [s for s in (auth.secrets() if auth else []) if s]
         self._verify = verify
         self._cert = cert
         self._insecure = verify is False
@@ -167,6 +171,7 @@ class PrometheusSource:
                     f"{at}source {name!r}: environment variable {var} ({field}) is not set "
                     "or is empty"
                 )
+            raw.extend([value, value.strip()])
             return value.strip()  # a trailing newline from `$(cat file)` is not part of it
 
         if "bearer_token_env" in spec and "basic_auth" in spec:
@@ -176,6 +181,7 @@ class PrometheusSource:
             )
         headers: dict[str, str] = {}
         origins: list[str] = []
+        raw: list[str] = []
         if "bearer_token_env" in spec:
             var = spec["bearer_token_env"]
             headers["Authorization"] = "Bearer " + env(var, "bearer_token_env")
@@ -190,7 +196,7 @@ class PrometheusSource:
         for header, var in dict(spec.get("headers_env", {})).items():
             headers[str(header)] = env(var, "headers_env")
             origins.append(f"{header}=${var}")
-        auth = _EnvAuth(headers, ", ".join(origins)) if headers else None
+        auth = _EnvAuth(headers, ", ".join(origins), raw) if headers else None
 
         tls = dict(spec.get("tls", {}))
         verify: bool | str = True
@@ -269,14 +275,25 @@ class PrometheusSource:
         if not selectors or window_ms <= 0:
             return None
         inner = " or ".join(f"timestamp({s})" for s in selectors)
+        # Cheap instant queries first: a series seen at the window's start and at its
+        # end covers it. Only when one is missing, a subquery finds the first or last
+        # sample inside (to 1/1000 of the window); it costs ~0.7 s on 28d of 1m data.
         sub = f"({inner})[{_duration(window_ms)}:{_duration(max(1000, window_ms // 1000))}]"
-        bounds = []
-        for agg in ("min", "max"):
-            value = self.query(f"{agg}({agg}_over_time({sub}))", t_ms)
-            if not isinstance(value, Vector) or not value or math.isnan(value[0].v):
-                return None
-            bounds.append(round(value[0].v * 1000))
-        return max(bounds[0], t_ms - window_ms), min(bounds[1], t_ms)
+        first = self._number(f"min({inner})", t_ms - window_ms)
+        if first is None:
+            first = self._number(f"min(min_over_time({sub}))", t_ms)
+        last = self._number(f"max({inner})", t_ms)
+        if last is None:
+            last = self._number(f"max(max_over_time({sub}))", t_ms)
+        if first is None or last is None:
+            return None
+        return max(round(first * 1000), t_ms - window_ms), min(round(last * 1000), t_ms)
+
+    def _number(self, expr: str, t_ms: int) -> float | None:
+        value = self.query(expr, t_ms)
+        if not isinstance(value, Vector) or not value or math.isnan(value[0].v):
+            return None
+        return value[0].v
 
     # -- HTTP ----------------------------------------------------------------
 
@@ -348,7 +365,8 @@ class PrometheusSource:
 
     def _error(self, message: str) -> EvaluationError:
         text = f"source {self.name!r} ({self.describe()}): {message}"
-        for secret in getattr(self, "_secrets", ()):
+        auth: _EnvAuth | None = getattr(self, "_auth", None)
+        for secret in auth.secrets() if auth else ():
             text = text.replace(secret, "***")
         return EvaluationError(text)
 

@@ -160,3 +160,14 @@ def test_shipped_test_file_passes_under_real_promtool() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
+def test_promtool_engine_gives_the_same_items_and_outcomes(promtool_dir: pytest.Pytester) -> None:
+    promtool_dir.makefile(".yaml", rules_test=TEST_FILE.replace('summary: "errors at 10"', 'summary: "errors at 11"'))
+    embedded = promtool_dir.runpytest("rules_test.yaml", "-v")
+    real = promtool_dir.runpytest("rules_test.yaml", "-v", "--burnin-engine=promtool")
+    for result in (embedded, real):
+        result.assert_outcomes(passed=1, failed=1)
+        result.stdout.fnmatch_lines(["*rules_test.yaml::fires FAILED*", "*rules_test.yaml::1 PASSED*"])
+    real.stdout.fnmatch_lines(["*promtool test fires: failed under promtool: alertname: HighErrors, time: 5m*"])

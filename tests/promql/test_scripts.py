@@ -63,3 +63,47 @@ def test_head_scripts_share() -> None:
         f"PromQL conformance {got:.1%} < {HEAD_TARGET:.0%} (Prometheus 3 scripts):\n"
         + _failures(results)
     )
+
+
+INLINE = """
+load 1m
+  metric{a="1"} 0+1x5
+  hist {{schema:0 sum:1 count:1}}x5
+clear
+load 1m
+  metric{a="1"} 0+1x5
+  hist {{schema:0 sum:1 count:1}}x5
+
+eval instant at 2m metric
+  metric{a="1"} 2
+
+eval instant at 2m metric
+  metric{a="1"} 3
+
+eval range from 0 to 2m step 1m metric * 2
+  {a="1"} 0 2 4
+
+eval_fail instant at 0m label_replace(metric, "a", "x", "a", "(")
+
+eval instant at 2m hist
+
+eval instant at 1m sum(metric)
+  expect no_warn
+  {} 1
+"""
+
+
+def test_script_runner_classifies_each_eval_command() -> None:
+    from pytest_burnin.promql.scripttest import run_script
+
+    results = run_script(INLINE, compat=3)
+    assert [r.status for r in results] == [
+        "passed",
+        "failed",
+        "passed",
+        "passed",
+        "skipped",
+        "passed",
+    ]
+    assert "expected 3" in results[1].reason
+    assert results[4].reason == "native histogram"

@@ -39,14 +39,19 @@ groups:
 
 
 def test_pending_then_firing_after_for() -> None:
-    ev, storage = setup(ALERT, {"up": [0, 0, 0, 0, 1]})
+    ev, _storage = setup(ALERT, {"up": [0, 0, 0, 0, 1]})
     seen = []
     for step in range(5):
         assert ev.eval_at(step * MIN) == []
         seen.append(states(ev, "Down"))
     assert seen == [["pending"], ["pending"], ["firing"], ["firing"], []]
     alert = next(iter(ev.states[0].active.values()))
-    assert dict(alert.labels) == {"alertname": "Down", "job": "api", "severity": "page", "where": "x"}
+    assert dict(alert.labels) == {
+        "alertname": "Down",
+        "job": "api",
+        "severity": "page",
+        "where": "x",
+    }
     assert dict(alert.annotations) == {"summary": "api down, value 0"}
     assert alert.active_at_ms == 0
     assert alert.fired_at_ms == 2 * MIN
@@ -58,16 +63,14 @@ def test_alerts_series_and_stale_markers() -> None:
     for step in range(4):
         ev.eval_at(step * MIN)
     by_state = {
-        dict(s.labels)["alertstate"]: s
-        for s in storage
-        if dict(s.labels).get("__name__") == ALERTS
+        dict(s.labels)["alertstate"]: s for s in storage if dict(s.labels).get("__name__") == ALERTS
     }
     pending, firing = by_state["pending"], by_state["firing"]
     assert pending.ts[:2] == [0, MIN] and pending.vs[:2] == [1.0, 1.0]
     # pending -> firing changes alertstate: the pending series goes stale.
     assert pending.ts[2] == 2 * MIN and is_stale(pending.vs[2])
     assert firing.ts[0] == 2 * MIN and is_stale(firing.vs[-1]) and firing.ts[-1] == 3 * MIN
-    for_state = [s for s in storage if dict(s.labels).get("__name__") == "ALERTS_FOR_STATE"][0]
+    for_state = next(s for s in storage if dict(s.labels).get("__name__") == "ALERTS_FOR_STATE")
     assert for_state.vs[0] == 0.0  # ActiveAt in seconds
 
 
@@ -118,7 +121,7 @@ groups:
 """
     ev, storage = setup(rules, {"up": [1]})
     assert ev.eval_at(0) == []
-    rec = [s for s in storage if dict(s.labels).get("__name__") == "job:up:sum"][0]
+    rec = next(s for s in storage if dict(s.labels).get("__name__") == "job:up:sum")
     assert dict(rec.labels) == {"__name__": "job:up:sum", "job": "api", "source": "rule"}
     assert states(ev, "Low") == ["firing"]
 
@@ -134,7 +137,7 @@ groups:
     ev, storage = setup(rules, {"up": [1, None, None, None, None, None, None]})
     for step in range(7):
         ev.eval_at(step * MIN)
-    rec = [s for s in storage if dict(s.labels).get("__name__") == "up:copy"][0]
+    rec = next(s for s in storage if dict(s.labels).get("__name__") == "up:copy")
     # Visible through the (left-open, Prometheus 3) 5m lookback, then a stale
     # marker at the first evaluation that no longer returns it.
     assert rec.ts[-2:] == [4 * MIN, 5 * MIN] and is_stale(rec.vs[-1])
@@ -153,7 +156,9 @@ groups:
     storage.append(labels_from({"__name__": "up", "job": "a"}), 0, 1)
     storage.append(labels_from({"__name__": "up", "job": "b"}), 0, 1)
     [err] = ev.eval_at(0)
-    assert err.message == "vector contains metrics with the same labelset after applying rule labels"
+    assert (
+        err.message == "vector contains metrics with the same labelset after applying rule labels"
+    )
 
 
 def test_dependencies_follow_recording_rules_by_name() -> None:

@@ -127,7 +127,14 @@ def test_failure_messages_are_promtools(tmp_path: Path) -> None:
         '        exp: {__name__="test"} 4E-01\n'
         '        got: {__name__="test"} 0E+00'
     ]
-    assert str(expr).splitlines()[0].startswith("tests[1]: 1 failure(s)")
+    assert str(expr).splitlines()[0] == (
+        "tests[1]: 1 failure: expr 'test' at 0s: "
+        'expected {__name__="test"} 4E-01, got {__name__="test"} 0E+00'
+    )
+    assert str(alert).splitlines()[0] == (
+        "wrong alert: 1 failure: alert InstanceDown at 5m: expected 0 firing alert(s), got 1"
+    )
+    assert str(alert).endswith(f"test.yml:{alert.line}") and alert.failure_lines == [9]
 
 
 def test_rule_evaluation_error_and_query_error(tmp_path: Path) -> None:
@@ -148,7 +155,9 @@ def test_rule_evaluation_error_and_query_error(tmp_path: Path) -> None:
         rules,
     )
     rule_err, parse_err = run_file(path)
-    assert rule_err.failures[0].startswith("    rule: joined, time: 0s, err: found duplicate series")
+    assert rule_err.failures[0].startswith(
+        "    rule: joined, time: 0s, err: found duplicate series"
+    )
     assert parse_err.failures[0].startswith('    expr: "sum(", time: 0s, err: 1:5: parse error')
 
 
@@ -296,7 +305,10 @@ corpus = pytest.mark.skipif(not PEER.is_dir(), reason=f"peer suites not found at
         ("thanos-mixin/tests.yaml", 2),
         ("kubernetes-mixin/tests/absent_alert-test.yaml", 3),
         ("wikimedia-operations-alerts/team-sre/mw-on-k8s_test.yaml", 2),
-        ("wikimedia-operations-alerts/team-search-platform/cirrus_streaming_updater_cloudelastic_test.yaml", 2),
+        (
+            "wikimedia-operations-alerts/team-search-platform/cirrus_streaming_updater_cloudelastic_test.yaml",
+            2,
+        ),
     ],
 )
 def test_corpus_files_pass(rel: str, compat: int) -> None:
@@ -309,9 +321,18 @@ def test_corpus_files_pass(rel: str, compat: int) -> None:
     ("rel", "cause"),
     [
         ("bad-input-series.yml", "1:48: parse error: unexpected character inside braces: '0'"),
-        ("bad-rules-syntax-test.yml", 'bad-rules-syntax.yml:7:15: group "bad-syntax", rule 1, "x": could not parse expression'),
-        ("bad-rules-error-test.yml", "    rule: joined, time: 0s, err: found duplicate series for the match group"),
-        ("bad-promql.yml", '    expr: "join_1 + on(a) join_2", time: 0s, err: found duplicate series'),
+        (
+            "bad-rules-syntax-test.yml",
+            'bad-rules-syntax.yml:7:15: group "bad-syntax", rule 1, "x": could not parse expression',
+        ),
+        (
+            "bad-rules-error-test.yml",
+            "    rule: joined, time: 0s, err: found duplicate series for the match group",
+        ),
+        (
+            "bad-promql.yml",
+            '    expr: "join_1 + on(a) join_2", time: 0s, err: found duplicate series',
+        ),
         ("failing.yml", "    name: Failing test,\n    alertname: Test, time: 0s, \n        exp:["),
     ],
 )
@@ -319,3 +340,32 @@ def test_corpus_files_failing_by_design(rel: str, cause: str) -> None:
     results = run_file(PEER / "prometheus-promtool-testdata" / rel)
     assert all(r.status == "failed" for r in results)
     assert cause in "\n".join(str(r) for r in results)
+
+
+def test_windowed_alert_evaluation_matches_every_step(tmp_path: Path) -> None:
+    rules = """
+groups:
+  - name: g
+    rules:
+      - alert: Flap
+        expr: up == 0
+        for: 2m
+        keep_firing_for: 3m
+"""
+    tests = """
+    rule_files: [rules.yml]
+    tests:
+      - input_series:
+          - {series: 'up{job="a"}', values: "1 1 0 0 0 0 1 1 1 1 1 1"}
+        alert_rule_test:
+          - {eval_time: 3m, alertname: Flap, exp_alerts: []}
+          - {eval_time: 4m, alertname: Flap, exp_alerts: [{exp_labels: {job: a}}]}
+          - {eval_time: 8m30s, alertname: Flap, exp_alerts: [{exp_labels: {job: a}}]}
+          - {eval_time: 9m, alertname: Flap, exp_alerts: []}
+          - {eval_time: 3m, alertname: Flap, burnin: {state: pending}, exp_alerts: [{exp_labels: {job: a}}]}
+    """
+    path = write(tmp_path, tests, rules)
+    (windowed,) = run_file(path)
+    (every_step,) = run_file(path, RunOptions(evaluate_all_rules=True))
+    assert windowed.passed, str(windowed)
+    assert every_step.passed, str(every_step)

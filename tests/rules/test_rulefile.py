@@ -80,8 +80,8 @@ groups:
         "r.yml:5:17: group \"g\", rule 1, \"a\": only one of 'record' and 'alert' must be set",
         "r.yml:8:9: group \"g\", rule 2, \"\": one of 'record' or 'alert' must be set",
         'r.yml:9:17: group "g", rule 3, "bad name": invalid recording rule name: bad name',
-        "r.yml:11:17: group \"g\", rule 4, \"r\": invalid field 'annotations' in recording rule",
-        "r.yml:11:17: group \"g\", rule 4, \"r\": invalid field 'for' in recording rule",
+        'r.yml:11:17: group "g", rule 4, "r": invalid field \'annotations\' in recording rule',
+        'r.yml:11:17: group "g", rule 4, "r": invalid field \'for\' in recording rule',
         'r.yml: group "g", rule 5, "T": invalid label name: bad-label',
         'r.yml: group "g", rule 5, "T": annotation "summary": '
         'template: __alert_T:1: function "nofunc" not defined',
@@ -99,7 +99,7 @@ def test_unknown_fields_are_errors_unless_ignored() -> None:
 
 
 def test_yaml_errors_and_duplicate_keys() -> None:
-    assert errors("groups:\n  - name: g\n    rules: [\n") [0].startswith("r.yml:4:1: yaml: ")
+    assert errors("groups:\n  - name: g\n    rules: [\n")[0].startswith("r.yml:4:1: yaml: ")
     dup = "groups:\n  - name: g\n    rules:\n      - record: r\n        expr: a\n        expr: b\n"
     assert errors(dup) == ['r.yml:6:9: mapping key "expr" already defined at line 5']
 
@@ -121,6 +121,8 @@ groups:
 
 def test_bad_durations_and_missing_file(tmp_path: Path) -> None:
     bad = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        for: 5 minutes\n"
-    assert errors(bad) == ['r.yml:6:14: group "g", rule 1, "A": not a valid duration string: "5 minutes"']
+    assert errors(bad) == [
+        'r.yml:6:14: group "g", rule 1, "A": not a valid duration string: "5 minutes"'
+    ]
     with pytest.raises(RuleFileError, match="cannot read rule file"):
         load_rule_file(tmp_path / "missing.yml")

@@ -125,11 +125,13 @@ def test_functions_used_by_real_rules() -> None:
         "9104@db1001.eqiad.wmnet"
     )
     assert render('{{ "a b&c" | urlquery }}') == "a+b%26c"
-    assert render('{{ title "hello world" }} {{ toUpper "x" }} {{ toLower "Y" }}') == "Hello World X y"
+    assert (
+        render('{{ title "hello world" }} {{ toUpper "x" }} {{ toLower "Y" }}') == "Hello World X y"
+    )
     assert render('{{ printf "%.1f%%" $value }}', value=12.345) == "12.3%"
     assert render('{{ if match "^db" $labels.instance }}db{{ end }}', labels=labels) == "db"
     assert render('{{ graphLink "up == 0" }}') == "/graph?g0.expr=up+%3D%3D+0&g0.tab=0"
-    assert render("{{ len $labels }} {{ index $labels \"instance\" }}", labels=labels) == (
+    assert render('{{ len $labels }} {{ index $labels "instance" }}', labels=labels) == (
         "1 db1001.eqiad.wmnet:9104"
     )
     assert render('{{ (args 1 "x").arg1 }}') == "x"

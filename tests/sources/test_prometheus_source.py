@@ -57,9 +57,9 @@ def healthy(req: Request) -> Reply:
     q = req.params.get("query", "")
     if q == "time()":
         return ok("scalar", [T_S, str(T_S)])
-    if q.startswith("min(min_over_time("):
-        return vector(T_S - 40 * 86_400)
-    if q.startswith("max(max_over_time("):
+    if q.startswith("min(timestamp("):  # asked at the window's start
+        return vector(T_S - 14 * 86_400 - 30)
+    if q.startswith("max(timestamp("):  # asked at the window's end
         return vector(T_S - 7)
     if "failed_total" in q:
         return vector(2.0)
@@ -214,11 +214,10 @@ def test_healthy_server_passes_and_sends_credentials(
     for req in fake_prom.requests:
         assert req.headers["Authorization"] == f"Bearer {CANARY}"
         assert req.headers["X-Scope-OrgID"] == "tenant-a"
-        assert req.params["time"] == f"{T_S}.000"
-    window_queries = [q for q in fake_prom.queries() if "timestamp(" in q]
-    assert window_queries == [
-        'min(min_over_time((timestamp({__name__="checked_total",job="x"}))[1209600s:1209s]))',
-        'max(max_over_time((timestamp({__name__="checked_total",job="x"}))[1209600s:1209s]))',
+    window_queries = [(r.params["query"], r.params["time"]) for r in fake_prom.requests]
+    assert window_queries[1:3] == [  # after the Source item's time(): the SLO's coverage
+        ('min(timestamp({job="x",__name__="checked_total"}))', f"{T_S - 14 * 86_400}.000"),
+        ('max(timestamp({job="x",__name__="checked_total"}))', f"{T_S}.000"),
     ]
 
 
@@ -299,7 +298,9 @@ def test_empty_result_is_no_data(pytester: pytest.Pytester, fake_prom: FakeProm)
 
 
 def test_no_series_at_all_is_zero_coverage(pytester: pytest.Pytester, fake_prom: FakeProm) -> None:
-    fake_prom.handler = lambda req: healthy(req) if req.params["query"] == "time()" else vector(None)
+    fake_prom.handler = lambda req: (
+        healthy(req) if req.params["query"] == "time()" else vector(None)
+    )
     r = run(pytester, fake_prom.url)
     r.result.assert_outcomes(passed=1, errors=1)
     assert "data covers 0% of the 14d window" in r.messages["SLO:integrity"]
@@ -307,7 +308,11 @@ def test_no_series_at_all_is_zero_coverage(pytester: pytest.Pytester, fake_prom:
 
 def test_too_little_data_in_the_window(pytester: pytest.Pytester, fake_prom: FakeProm) -> None:
     def short(req: Request) -> Reply:  # a server that keeps 7 days: half the window
-        if req.params["query"].startswith("min(min_over_time("):
+        q = req.params["query"]
+        if q.startswith("min(timestamp("):
+            return vector(None)  # nothing at the window's start
+        if q.startswith("min(min_over_time("):
+            assert q.endswith("[1209600s:1209600ms]))")
             return vector(T_S - 7 * 86_400)
         return healthy(req)
 
@@ -346,8 +351,8 @@ def test_credentials_in_url_are_refused_and_never_shown(
 ) -> None:
     url = fake_prom.url.replace("http://", f"http://admin:{CANARY}@")
     r = run(pytester, url)
-    r.result.assert_outcomes(errors=3)  # the spec error is a collection error; items error
-    assert "url" in r.text
+    assert_errors(r, "credentials in url are not accepted", "http://***@127.0.0.1:")
+    assert fake_prom.requests == []
 
 
 def test_unknown_key_is_a_spec_error(pytester: pytest.Pytester, fake_prom: FakeProm) -> None:
