@@ -116,10 +116,37 @@ def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
     return kinds
 
 
+class ChannelKind:
+    """``kind: Channel``: the item checks the channel is usable (its secrets are set)."""
+
+    kind = "Channel"
+    schema: str | None = "channel.schema.yaml"
+
+    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
+        return [("channel_type", str(entry.spec.get("type")))]
+
+    def check(self, entry: Entry) -> None:
+        from .alerting.config import ChannelSpecError, build_channel
+
+        try:
+            build_channel(entry.name, entry.spec, env={})
+        except ChannelSpecError as exc:
+            raise entry.error(exc.path, str(exc)) from None
+
+    def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        channel = ctx.channel(entry.name, entry)
+        try:
+            channel.check()
+        except ValueError as exc:
+            raise EvaluationError(str(exc)) from None
+        return Evaluation(True, f"Channel {entry.name}: {entry.spec.get('type')} channel ready")
+
+
 def _optional_kinds() -> list[Any]:
     from .rules_kinds import rule_kinds
+    from .simulation.kind import SimulationKind
 
-    return rule_kinds()
+    return [*rule_kinds(), SimulationKind(), ChannelKind()]
 
 
 @pytest.hookimpl(trylast=True)

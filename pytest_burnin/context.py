@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import EvaluationError
 
@@ -26,6 +26,9 @@ class RunContext:
     compat: int = 3
     require_coverage: bool = False
     engine: str = "embedded"  # or "promtool": promtool test groups run through the real promtool
+    deliver: str = "local"  # or "real": simulations deliver to their configured channel
+    _receiver: Any = None
+    _channels: dict[str, Any] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
     make_source: SourceFactory | None = None
     _sources: dict[tuple[str, str], MetricSource] = field(default_factory=dict)
@@ -85,3 +88,57 @@ class RunContext:
                             self.add_entry(Entry("Source", name, doc))
             except Exception:
                 continue
+
+    def simulation_channel(self, entry: Entry) -> tuple[Any, Any, str]:
+        """Where a simulation delivers: (channel, local receiver or None, request path).
+
+        Local mode starts one HTTP receiver on 127.0.0.1 per run, lazily; real
+        mode uses the simulation's ``channel`` entry, as a staging drill would.
+        """
+        from .alerting.channels import Policy, WebhookChannel
+
+        if self.deliver == "real":
+            name = entry.spec.get("channel")
+            if not isinstance(name, str):
+                raise EvaluationError(
+                    f"{entry.where()}: --burnin-deliver=real needs 'channel:' naming a Channel entry"
+                )
+            return self.channel(name, entry), None, ""
+        if self._receiver is None:
+            from .simulation.receiver import Receiver
+
+            self._receiver = Receiver().start()
+        path = f"/simulations/{entry.name}"
+        key = f"local:{path}"
+        if key not in self._channels:
+            self._channels[key] = WebhookChannel(
+                "local-receiver", self._receiver.url + path, policy=Policy(timeout=5.0, retries=2)
+            )
+        return self._channels[key], self._receiver, path
+
+    def channel(self, name: str, near: Entry) -> Any:
+        from .alerting.config import ChannelSpecError, build_channel
+
+        entries = {e.name: e for e in self.of_kind("Channel")}
+        if name not in entries:
+            raise EvaluationError(
+                f"{near.where('channel')}: unknown channel {name!r}; defined: "
+                f"{', '.join(sorted(entries)) or 'none'}"
+            )
+        if name not in self._channels:
+            try:
+                self._channels[name] = build_channel(name, entries[name].spec)
+            except ChannelSpecError as exc:
+                raise EvaluationError(f"{entries[name].where(*exc.path)}: {exc}") from None
+        return self._channels[name]
+
+    def close(self) -> None:
+        """Stop what the run started (the local receiver, channel sessions)."""
+        for ch in self._channels.values():
+            close = getattr(ch, "close", None)
+            if close is not None:
+                close()
+        self._channels.clear()
+        if self._receiver is not None:
+            self._receiver.stop()
+            self._receiver = None

@@ -23,6 +23,7 @@ KIND_MARKERS = {
     "Simulation": "burnin_simulation",
     "PromtoolTest": "burnin_promtool",
     "Rule": "burnin_rule",
+    "Channel": "burnin_channel",
 }
 
 
@@ -49,6 +50,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="embedded",
         dest="burnin_engine",
         help="run promtool test files with the embedded engine (default) or a real promtool.",
+    )
+    group.addoption(
+        "--burnin-deliver",
+        choices=("local", "real"),
+        default="local",
+        dest="burnin_deliver",
+        help="where simulations deliver alerts: a receiver on 127.0.0.1 (default) or their channel.",
+    )
+    group.addoption(
+        "--burnin-allow-real-delivery-in-ci",
+        action="store_true",
+        default=False,
+        dest="burnin_allow_real_in_ci",
+        help="let --burnin-deliver=real send to real channels when CI is set.",
     )
     parser.addini(
         "burnin_specs",
@@ -97,6 +112,14 @@ def pytest_configure(config: pytest.Config) -> None:
     state.ctx.make_source = make_source_factory(config)
     if state.enabled:
         _add_spec_paths(config, state)
+    if state.ctx.deliver == "real" and not config.getoption("burnin_allow_real_in_ci"):
+        from .simulation.kind import running_in_ci
+
+        if running_in_ci():
+            raise pytest.UsageError(
+                "--burnin-deliver=real would page real people from CI; "
+                "add --burnin-allow-real-delivery-in-ci if this drill is intended"
+            )
     if state.enabled or state.named_spec_files:
         # One bad spec file must not hide the verdicts of the others: it is
         # reported as a collection error and the run still fails.
@@ -144,6 +167,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     from .items import make_report
 
     return make_report(item, call)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop what the run started: the simulations' receiver, channel sessions."""
+    from .state import STATE_KEY
+
+    state = config.stash.get(STATE_KEY, None)
+    if state is not None:
+        state.ctx.close()
 
 
 def pytest_terminal_summary(

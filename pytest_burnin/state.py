@@ -58,6 +58,7 @@ class State:
                 compat=int(compat_text),
                 require_coverage=bool(config.getoption("burnin_require_coverage", False)),
                 engine=str(config.getoption("burnin_engine", "embedded")),
+                deliver=str(config.getoption("burnin_deliver", "local")),
             ),
         )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..promql.labels import Labels
-from ..promql.storage import Series, Storage
+from ..promql.storage import Storage
 
 if TYPE_CHECKING:
     import sqlite3
@@ -109,23 +109,21 @@ def load_storage(
 
     def read(conn: sqlite3.Connection) -> Storage:
         storage = Storage()
-        names = {int(r[0]): labels_of(r[1]) for r in conn.execute("SELECT id, labels FROM series")}
-        current: Series | None = None
-        current_id = -1
-        rows = conn.execute(
-            "SELECT series_id, ts, value, nan_bits FROM samples"
-            " WHERE ts BETWEEN ? AND ? ORDER BY series_id, ts",
-            (lo, hi),
-        )
-        for sid, ts, value, bits in rows:
-            if sid != current_id:
-                current = storage.get_or_create(names[sid])
-                current_id = sid
-            assert current is not None
-            # Rows arrive sorted by time per series: append to the lists directly
-            # (Series.append would bisect for each sample).
-            current.ts.append(ts)
-            current.vs.append(_from_bits(bits) if value is None else float(value))
+        cur = conn.cursor()
+        cur.row_factory = None  # plain tuples: several times faster than sqlite3.Row here
+        for sid, text in cur.execute("SELECT id, labels FROM series ORDER BY id").fetchall():
+            rows = cur.execute(
+                "SELECT ts, value, nan_bits FROM samples"
+                " WHERE series_id = ? AND ts BETWEEN ? AND ? ORDER BY ts",
+                (sid, lo, hi),
+            ).fetchall()
+            if not rows:
+                continue
+            series = storage.get_or_create(labels_of(text))
+            # Rows arrive sorted by time: fill the lists directly (Series.append
+            # would bisect for every sample).
+            series.ts = [r[0] for r in rows]
+            series.vs = [_from_bits(r[2]) if r[1] is None else r[1] for r in rows]
         return storage
 
     return store.read(read)

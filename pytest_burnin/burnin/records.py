@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..errors import BurninError, EvaluationError
@@ -51,7 +52,9 @@ def objective_text(objective: Objective | None) -> str | None:
     return None if objective is None else f"{objective.op} {objective.value!r}"
 
 
+@lru_cache(maxsize=256)
 def parse_objective(text: str | None) -> Objective | None:
+    """Cached: a year of records repeats a handful of objectives (treat results as read-only)."""
     if not text:
         return None
     op, value = text.split(" ", 1)

@@ -63,9 +63,9 @@ class BurnInState:
                 f" WHERE day BETWEEN ? AND ? AND check_name IN ({marks})",
                 (day_text(days[0]), day_text(days[-1]), *spec.slos),
             )
+            by_text = {day_text(d): records[d] for d in days}
             for r in rows:
-                rec = DayRecord(r[2], parse_objective(r[3]), str(r[4]))
-                records[date.fromisoformat(r[0])][str(r[1])] = rec
+                by_text[r[0]][r[1]] = DayRecord(r[2], parse_objective(r[3]), r[4])
         period_end = datetime.combine(last + timedelta(days=1), datetime.min.time(), timezone.utc)
         period_start = datetime.combine(spec.start, datetime.min.time(), timezone.utc)
         fired = _alerts_fired(store, spec.alerts, period_start, period_end) if days else []
@@ -301,9 +301,10 @@ VERDICTS = {
 }
 
 
-def exit_verdict(state: BurnInState) -> Evaluation:
+def exit_verdict(state: BurnInState, parts: dict[str, Evaluation] | None = None) -> Evaluation:
     """The exit criteria: every verdict passes and the burn-in has run its length."""
-    parts = {k: f(state) for k, f in VERDICTS.items()}
+    if parts is None:
+        parts = {k: f(state) for k, f in VERDICTS.items()}
     missing = [e.headline.split(": ", 1)[1] for e in parts.values() if not e.passed]
     n, length = state.day_number, state.spec.length_days
     if n < length:
@@ -324,7 +325,7 @@ def exit_verdict(state: BurnInState) -> Evaluation:
 
 def evaluate_all(state: BurnInState) -> dict[str, Evaluation]:
     out = {k: f(state) for k, f in VERDICTS.items()}
-    out["exit"] = exit_verdict(state)
+    out["exit"] = exit_verdict(state, dict(out))
     return out
 
 

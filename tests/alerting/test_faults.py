@@ -12,12 +12,15 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_burnin.alerting import Notification, build_channel, deliver, flush
+from pytest_burnin.alerting.channels import parse_retry_after
 from pytest_burnin.alerting.spool import DEAD, pending
 
 from .receiver import Receiver, RefusingPort, Reply
@@ -194,3 +197,21 @@ def test_credential_errors_are_not_retried_but_stay_spooled(
     assert result.last_error is not None and result.last_error.endswith("invalid token")
     (flushed,) = flush(tmp_path, [channel])  # credentials fixed: the next flush delivers
     assert flushed.delivered
+
+
+def test_retry_after_as_http_date(receiver: Receiver, notification: Notification) -> None:
+    when = format_datetime(datetime.now(timezone.utc) + timedelta(hours=1), usegmt=True)
+    receiver.script.append(Reply(503, {"Retry-After": when}))
+    waits: list[float] = []
+    channel = webhook(receiver.url, retries=1, retry_after_cap=0.2)
+    assert deliver(notification, channel, sleep=waits.append).delivered
+    assert waits == [pytest.approx(0.2)]
+
+
+def test_parse_retry_after() -> None:
+    now = datetime(2026, 11, 28, 10, 0, 0, tzinfo=timezone.utc)
+    assert parse_retry_after("120", now) == 120
+    assert parse_retry_after("Sat, 28 Nov 2026 10:00:30 GMT", now) == 30
+    assert parse_retry_after("Sat, 28 Nov 2026 09:00:00 GMT", now) == 0  # in the past
+    assert parse_retry_after("soon", now) is None
+    assert parse_retry_after(None, now) is None

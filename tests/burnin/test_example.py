@@ -47,8 +47,10 @@ def test_thirty_shipped_days_pass(store: Store) -> None:
     checks = [SloCheck(e, window="14d") for e in slo_entries()]
     for day in DAYS:
         assert record_day(store, day, checks, source, now=NOW).passed
-    integrity = {r[0]: r[1] for r in store.query(
-        "SELECT day, value FROM daily_records WHERE check_name = 'integrity'")}
+    integrity = {
+        r[0]: r[1]
+        for r in store.query("SELECT day, value FROM daily_records WHERE check_name = 'integrity'")
+    }
     # The 2026-11-12 incident lifts the 14-day share, and it stays under 1%.
     assert integrity["2026-11-12"] > integrity["2026-11-11"]
     assert max(integrity.values()) < 0.01
@@ -78,8 +80,16 @@ def test_local_source_gives_the_same_records_as_the_file(tmp_path: Path) -> None
 def test_a_sustained_breach_fails_the_days_it_covers(tmp_path: Path) -> None:
     data = tmp_path / "breach.om"
     subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "generate_example_data.py"), "--breach", "-o", str(data)],
-        check=True, capture_output=True, timeout=60,
+        [
+            sys.executable,
+            str(REPO / "scripts" / "generate_example_data.py"),
+            "--breach",
+            "-o",
+            str(data),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     source = file_source(data)
     checks = [SloCheck(e, window="14d") for e in slo_entries() if e.name == "integrity"]
@@ -100,7 +110,9 @@ def run(*argv: str) -> int:
     return code
 
 
-def test_commands_end_to_end(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_commands_end_to_end(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = str(tmp_path / "h.sqlite")
     days = [a for d in DAYS[:29] for a in ("--day", d.isoformat())]
     assert run("record", "--store", store, str(project), *days) == 0
@@ -110,14 +122,13 @@ def test_commands_end_to_end(project: Path, tmp_path: Path, capsys: pytest.Captu
     assert run("status", "--store", store, "--as-of", "2026-11-24", str(project)) == 1
     out = capsys.readouterr().out
     assert "FAIL  BurnIn ga: day 30 of 30, 1 day(s) missing: 2026-11-24" in out
-    assert out.rstrip().endswith(
-        "not GA-ready:\n  - 1 day(s) missing: 2026-11-24\n  - 1 more day(s) to run (day 29 of 30)"
-    ) is False  # day 30 is counted: the period reaches 2026-11-24
-    assert "  - day 30 of 30, 1 day(s) missing: 2026-11-24" in out
+    assert out.endswith("not GA-ready:\n  - day 30 of 30, 1 day(s) missing: 2026-11-24\n")
     assert run("record", "--store", store, str(project), "--day", "2026-11-24") == 0
     assert run("incident", "--store", store, "open", "scoring drift", "--severity", "sev2") == 0
     (project / "scoring" / "formula.py").write_text("WEIGHT = 0.8\n")
-    assert run("freeze", "--store", store, str(project), "--incident", "1", "--note", "reweight") == 0
+    assert (
+        run("freeze", "--store", store, str(project), "--incident", "1", "--note", "reweight") == 0
+    )
     assert run("incident", "--store", store, "resolve", "1", "--note", "done") == 0
     assert run("incident", "--store", store, "list") == 0
     capsys.readouterr()
@@ -127,14 +138,50 @@ def test_commands_end_to_end(project: Path, tmp_path: Path, capsys: pytest.Captu
     assert out.rstrip().endswith("GA-ready")
 
 
-def test_command_errors_are_one_line_exit_2(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_errors_are_one_line_exit_2(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = str(tmp_path / "h.sqlite")
     assert run("record", "--store", store, str(project), "--day", "2099-01-01") == 2
-    assert "burnin record: cannot record 2099-01-01: the day has not begun" in capsys.readouterr().err
+    assert (
+        "burnin record: cannot record 2099-01-01: the day has not begun" in capsys.readouterr().err
+    )
     assert run("incident", "--store", store, "resolve", "7") == 2
     assert capsys.readouterr().err == "burnin incident: no incident #7\n"
     assert run("freeze", "--store", store, str(project), "--incident", "7", "--note", "x") == 2
-    (project / "burnin.yaml").write_text("apiVersion: burnin/v1\nkind: BurnIn\nmetadata: {name: ga}\nspec: {start: tomorrow, slos: [integrity]}\n")
+    (project / "burnin.yaml").write_text(
+        "apiVersion: burnin/v1\nkind: BurnIn\nmetadata: {name: ga}\nspec: {start: tomorrow, slos: [integrity]}\n"
+    )
     assert run("status", "--store", store, str(project)) == 2
     err = capsys.readouterr().err
-    assert "burnin.yaml:4" in err and "does not match" in err
+    assert "burnin.yaml:4:8: spec.start: 'tomorrow' is not valid" in err
+
+
+def test_burnin_kind_handler(project: Path, tmp_path: Path) -> None:
+    from pytest_burnin.burnin.kind import BurnInKind
+    from pytest_burnin.context import RunContext
+    from pytest_burnin.errors import EvaluationError
+
+    docs = load_spec_file(project / "burnin.yaml")
+    entry = Entry("BurnIn", "ga", docs[0])
+    kind = BurnInKind(now=NOW)
+    kind.check(entry)
+    assert ("burnin.start", "2026-10-26") in kind.static_properties(entry)
+    ctx = RunContext(rootdir=tmp_path)
+    with pytest.raises(EvaluationError, match="no history store at"):
+        kind.evaluate(entry, ctx)
+    days = [a for d in DAYS for a in ("--day", d.isoformat())]
+    store = str(tmp_path / ".burnin" / "history.sqlite")
+    assert run("record", "--store", store, str(project), *days) == 0
+    ev = kind.evaluate(entry, ctx)
+    assert ev.passed and ev.headline == "BurnIn ga: exit criteria met after 30 of 30 days: GA-ready"
+    assert ev.details[0] == "PASS BurnIn ga: day 30 of 30, no missing day"
+    props = dict(ev.properties)
+    assert props["burnin.objectives"] == "true" and props["missing_days"] == ""
+    (project / "scoring" / "formula.py").write_text("WEIGHT = 0.9\n")
+    ev = kind.evaluate(entry, ctx)
+    assert not ev.passed
+    assert ev.headline == (
+        "BurnIn ga: exit criteria not met: 1 frozen file(s) changed outside an open incident:"
+        " scoring/formula.py"
+    )

@@ -42,9 +42,13 @@ def test_ingest_round_trip_and_reingest_is_idempotent(store: Store) -> None:
     storage = load_storage(store)
     (checked,) = [s for s in storage if ("__name__", "checked_total") in s.labels]
     assert checked.ts == [1_700_000_000_000 + i * 60_000 for i in range(4)]
-    assert checked.vs[:2] == [10.0, 20.0] and math.isnan(checked.vs[2]) and checked.vs[3] == math.inf
+    assert (
+        checked.vs[:2] == [10.0, 20.0] and math.isnan(checked.vs[2]) and checked.vs[3] == math.inf
+    )
     assert ("path", 'a"b') in checked.labels
-    assert load_storage(store, start_ms=1_700_000_060_000, end_ms=1_700_000_120_000).time_bounds() == (
+    assert load_storage(
+        store, start_ms=1_700_000_060_000, end_ms=1_700_000_120_000
+    ).time_bounds() == (
         1_700_000_060_000,
         1_700_000_120_000,
     )
@@ -64,7 +68,7 @@ def test_staleness_marker_survives(store: Store) -> None:
 
 def test_bad_text_stores_nothing(store: Store) -> None:
     with pytest.raises(OpenMetricsError):
-        ingest_text(store, 'ok_total 1 1700000000\nbad{ 1 1700000000\n# EOF\n')
+        ingest_text(store, "ok_total 1 1700000000\nbad{ 1 1700000000\n# EOF\n")
     assert store.query("SELECT count(*) FROM samples")[0][0] == 0
 
 

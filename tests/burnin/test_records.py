@@ -83,12 +83,18 @@ def test_remediation_runs_for_failing_checks_only_and_is_stored(store: Store) ->
         return RemediationResult("auto", f"fix {o.name}", 0, "fixed")
 
     result = record_day(
-        store, START, [const("ok", 0.001), const("bad", 0.5)], remediate=remediate, now=NOW,
+        store,
+        START,
+        [const("ok", 0.001), const("bad", 0.5)],
+        remediate=remediate,
+        now=NOW,
         run=RunInfo(("burnin", "record"), "abc123", "host1"),
     )
     assert called == ["bad"]
     assert result.remediations == [("bad", RemediationResult("auto", "fix bad", 0, "fixed"))]
-    got = store.query("SELECT day, check_name, mode, command, exit_code, output FROM remediation_actions")
+    got = store.query(
+        "SELECT day, check_name, mode, command, exit_code, output FROM remediation_actions"
+    )
     assert [tuple(r) for r in got] == [("2026-11-01", "bad", "auto", "fix bad", 0, "fixed")]
     run = store.query("SELECT git_commit, host, argv, status FROM runs")[0]
     assert tuple(run) == ("abc123", "host1", "burnin record", "fail")
@@ -118,11 +124,16 @@ def test_auto_run_share(store: Store) -> None:
 def test_command_remediation_no_shell_captures_output_and_times_out() -> None:
     outcome = CheckOutcome("integrity", 0.02, Objective("below", 0.01), "fail")
     day = START
-    ok = CommandRemediation([sys.executable, "-c", "import sys; print(sys.argv[1:])", "{check}", "$(id);{day}"])
+    ok = CommandRemediation(
+        [sys.executable, "-c", "import sys; print(sys.argv[1:])", "{check}", "$(id);{day}"]
+    )
     r = ok(day, outcome)
     assert r is not None and r.exit_code == 0 and r.mode == "auto"
     assert r.output.strip() == "['integrity', '$(id);2026-11-01']"
-    slow = CommandRemediation([sys.executable, "-c", "import time; print('started', flush=True); time.sleep(30)"], timeout_s=1.0)
+    slow = CommandRemediation(
+        [sys.executable, "-c", "import time; print('started', flush=True); time.sleep(30)"],
+        timeout_s=1.0,
+    )
     t = slow(day, outcome)
     assert t is not None and t.exit_code is None and "timed out after 1 s" in t.output
     missing = CommandRemediation(["/nonexistent/fixer"])

@@ -36,7 +36,9 @@ def test_github_workflow() -> None:
 
 def test_systemd_units() -> None:
     text = emit("systemd", Job(at="01:05", workdir="/srv/ingest", burnin="/srv/venv/bin/burnin"))
-    assert "ExecStart=/srv/venv/bin/burnin record --store .burnin/history.sqlite slo_specs\n" in text
+    assert (
+        "ExecStart=/srv/venv/bin/burnin record --store .burnin/history.sqlite slo_specs\n" in text
+    )
     assert "ExecStart=pytest --burnin --junitxml=.burnin/burnin.xml\n" in text
     assert "OnCalendar=*-*-* 01:05:00 UTC\nPersistent=true\n" in text
     assert "Type=oneshot" in text and "WorkingDirectory=/srv/ingest" in text

@@ -73,8 +73,12 @@ def test_busy_store_raises_store_busy_not_locked(tmp_path: Path) -> None:
         with Store(path, timeout_s=0.3) as s:
             s._conn.execute("PRAGMA busy_timeout = 50")
             with pytest.raises(StoreBusy) as err:
-                s.write(lambda c: c.execute("INSERT INTO incidents (title, severity, opened_at)"
-                                            " VALUES ('t', 'sev3', 'x')"))
+                s.write(
+                    lambda c: c.execute(
+                        "INSERT INTO incidents (title, severity, opened_at)"
+                        " VALUES ('t', 'sev3', 'x')"
+                    )
+                )
             assert "database is locked" not in str(err.value)
             assert "stayed busy" in str(err.value)
     finally:

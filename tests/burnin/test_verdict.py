@@ -30,20 +30,31 @@ UTC = timezone.utc
 
 def at(day: int, hour: int = 12) -> datetime:
     """Noon (or ``hour``) of burn-in day ``day`` (1-based)."""
-    return datetime.combine(START + timedelta(days=day - 1), datetime.min.time(), UTC) + timedelta(hours=hour)
+    return datetime.combine(START + timedelta(days=day - 1), datetime.min.time(), UTC) + timedelta(
+        hours=hour
+    )
 
 
 def spec(root: Path = Path(), frozen: tuple[str, ...] = ()) -> BurnInSpec:
-    return BurnInSpec("ga", START, 30, "14d", ("integrity", "success"), ("IntegrityRateHigh",), frozen, root)
+    return BurnInSpec(
+        "ga", START, 30, "14d", ("integrity", "success"), ("IntegrityRateHigh",), frozen, root
+    )
 
 
 def fill(store: Store, days: range, integrity: dict[int, float] | None = None) -> None:
     for n in days:
         value = (integrity or {}).get(n, 0.004)
-        record_day(store, START + timedelta(days=n - 1), [const("integrity", value), const("success", 0.001)], now=at(n + 1, 1))
+        record_day(
+            store,
+            START + timedelta(days=n - 1),
+            [const("integrity", value), const("success", 0.001)],
+            now=at(n + 1, 1),
+        )
 
 
-def verdicts(store: Store, s: BurnInSpec | None = None, as_of: date = AS_OF, now: datetime | None = None) -> dict[str, object]:
+def verdicts(
+    store: Store, s: BurnInSpec | None = None, as_of: date = AS_OF, now: datetime | None = None
+) -> dict[str, object]:
     state = BurnInState.load(store, s or spec(), as_of=as_of, now=now or at(31))
     return {"state": state, **evaluate_all(state)}
 
@@ -81,7 +92,10 @@ def test_a_missing_day_is_named(store: Store) -> None:
     days = ev["days"]
     assert not days.passed
     assert days.headline == "BurnIn ga: day 30 of 30, 2 day(s) missing: 2026-11-02, 2026-11-03"
-    assert days.details[0] == "2026-11-02: no record for success; fill it with 'burnin record --day 2026-11-02'"
+    assert (
+        days.details[0]
+        == "2026-11-02: no record for success; fill it with 'burnin record --day 2026-11-02'"
+    )
     assert ("missing_days", "2026-11-02,2026-11-03") in days.properties
     assert not ev["exit"].passed
 
@@ -96,7 +110,9 @@ def test_a_day_over_objective_is_named_with_the_margin(store: Store) -> None:
         "first: integrity: 1.25%, misses < 1% by 0.25 points"
     )
     assert obj.details[1] == "2026-11-13 integrity: 1.1%, misses < 1% by 0.1 points"
-    assert "missed the 14d objective" in status(BurnInState.load(store, spec(), as_of=AS_OF, now=at(31)))
+    assert "missed the 14d objective" in status(
+        BurnInState.load(store, spec(), as_of=AS_OF, now=at(31))
+    )
 
 
 def test_closest_day_is_reported_when_all_hold(store: Store) -> None:
@@ -113,8 +129,12 @@ def test_an_integrity_alert_inside_the_window_fails(store: Store) -> None:
     record_alert_event(store, "IntegrityRateHigh", "resolved", at(-2), fingerprint="f1")
     record_alert_event(store, "IngestionFailures", "fired", at(5), fingerprint="f2")
     assert evaluate_all(BurnInState.load(store, spec(), as_of=AS_OF, now=at(31)))["alerts"].passed
-    assert record_alert_event(store, "IntegrityRateHigh", "fired", at(18, 10), fingerprint="f1", dedup_key="k1")
-    assert not record_alert_event(store, "IntegrityRateHigh", "fired", at(18, 10), fingerprint="f1", dedup_key="k1")
+    assert record_alert_event(
+        store, "IntegrityRateHigh", "fired", at(18, 10), fingerprint="f1", dedup_key="k1"
+    )
+    assert not record_alert_event(
+        store, "IntegrityRateHigh", "fired", at(18, 10), fingerprint="f1", dedup_key="k1"
+    )
     alerts = evaluate_all(BurnInState.load(store, spec(), as_of=AS_OF, now=at(31)))["alerts"]
     assert not alerts.passed
     assert alerts.headline == (
@@ -145,7 +165,9 @@ def test_an_unresolved_incident_fails_and_mttr_is_computed(store: Store) -> None
     resolve_incident(store, second, at=at(30, 6))
     assert mttr_seconds(list_incidents(store)) == pytest.approx((4 * 3600 + 86400) / 2)
     inc = evaluate_all(BurnInState.load(store, spec(), as_of=AS_OF, now=at(31)))["incidents"]
-    assert inc.passed and inc.headline == "BurnIn ga: no unresolved incident (2 in total, MTTR 14h 0m)"
+    assert (
+        inc.passed and inc.headline == "BurnIn ga: no unresolved incident (2 in total, MTTR 14h 0m)"
+    )
     with pytest.raises(BurninError, match="already resolved"):
         resolve_incident(store, second)
 
@@ -160,7 +182,9 @@ def _frozen(tmp_path: Path) -> tuple[Path, BurnInSpec]:
 def test_frozen_file_changed_without_an_incident_fails(store: Store, tmp_path: Path) -> None:
     formula, s = _frozen(tmp_path)
     fill(store, range(1, 31))
-    assert not evaluate_all(BurnInState.load(store, s, as_of=AS_OF, now=at(31)))["frozen"].passed  # no baseline
+    assert not evaluate_all(BurnInState.load(store, s, as_of=AS_OF, now=at(31)))[
+        "frozen"
+    ].passed  # no baseline
     assert record_baseline(store, "ga", tmp_path, s.frozen, at=at(1, 0)) == 2
     assert record_baseline(store, "ga", tmp_path, s.frozen) == 0  # once only
     ok = evaluate_all(BurnInState.load(store, s, as_of=AS_OF, now=at(31)))["frozen"]
@@ -168,14 +192,20 @@ def test_frozen_file_changed_without_an_incident_fails(store: Store, tmp_path: P
     formula.write_text("WEIGHT = 0.8\n")
     bad = evaluate_all(BurnInState.load(store, s, as_of=AS_OF, now=at(31)))["frozen"]
     assert not bad.passed
-    assert bad.headline == "BurnIn ga: 1 frozen file(s) changed outside an open incident: scoring/formula.py"
+    assert (
+        bad.headline
+        == "BurnIn ga: 1 frozen file(s) changed outside an open incident: scoring/formula.py"
+    )
     # With no open incident the change cannot be recorded at all.
     closed = open_incident(store, "old", at=at(2))
     resolve_incident(store, closed, at=at(3))
     with pytest.raises(BurninError, match="is not open"):
         record_change(store, "ga", tmp_path, s.frozen, incident_id=closed, note="tweak", at=at(20))
     (tmp_path / "scoring" / "new.py").write_text("")
-    assert "scoring/new.py" in evaluate_all(BurnInState.load(store, s, as_of=AS_OF, now=at(31)))["frozen"].headline
+    assert (
+        "scoring/new.py"
+        in evaluate_all(BurnInState.load(store, s, as_of=AS_OF, now=at(31)))["frozen"].headline
+    )
 
 
 def test_frozen_file_changed_under_an_open_incident_passes(store: Store, tmp_path: Path) -> None:
@@ -184,14 +214,24 @@ def test_frozen_file_changed_under_an_open_incident_passes(store: Store, tmp_pat
     record_baseline(store, "ga", tmp_path, s.frozen, at=at(1, 0))
     n = open_incident(store, "formula overweights GPS gaps", severity="sev2", at=at(18, 9))
     formula.write_text("WEIGHT = 0.8\n")
-    assert record_change(store, "ga", tmp_path, s.frozen, incident_id=n, note="lower weight", at=at(18, 10)) == ["scoring/formula.py"]
+    assert record_change(
+        store, "ga", tmp_path, s.frozen, incident_id=n, note="lower weight", at=at(18, 10)
+    ) == ["scoring/formula.py"]
     resolve_incident(store, n, at=at(18, 12))
     ev = evaluate_all(BurnInState.load(store, s, as_of=AS_OF, now=at(31)))
     assert ev["frozen"].passed
-    assert ev["frozen"].headline == "BurnIn ga: 2 frozen file(s) unchanged, 1 change(s) under an open incident"
+    assert (
+        ev["frozen"].headline
+        == "BurnIn ga: 2 frozen file(s) unchanged, 1 change(s) under an open incident"
+    )
     assert ev["exit"].passed
     # A change record whose incident was not open at the time is caught by the verdict.
-    store.write(lambda c: c.execute("UPDATE frozen_files SET recorded_at = ? WHERE incident_id = ?", ("2026-11-20T00:00:00.000Z", n)))
+    store.write(
+        lambda c: c.execute(
+            "UPDATE frozen_files SET recorded_at = ? WHERE incident_id = ?",
+            ("2026-11-20T00:00:00.000Z", n),
+        )
+    )
     bad = evaluate_all(BurnInState.load(store, s, as_of=AS_OF, now=at(31)))["frozen"]
     assert not bad.passed and "which was not open then" in bad.details[0]
 
@@ -199,12 +239,24 @@ def test_frozen_file_changed_under_an_open_incident_passes(store: Store, tmp_pat
 def test_not_started(store: Store) -> None:
     state = BurnInState.load(store, spec(), as_of=START - timedelta(days=1), now=at(0))
     ev = evaluate_all(state)
-    assert not ev["days"].passed and ev["days"].headline == "BurnIn ga: not started (starts 2026-10-26)"
+    assert (
+        not ev["days"].passed
+        and ev["days"].headline == "BurnIn ga: not started (starts 2026-10-26)"
+    )
     assert not ev["objectives"].passed
 
 
 def test_spec_from_mapping() -> None:
-    s = BurnInSpec.from_mapping("ga", {"start": "2026-10-26", "length": "4w", "slos": ["a"], "remediation": {"command": ["fix"], "timeout": "90s"}}, Path())
+    s = BurnInSpec.from_mapping(
+        "ga",
+        {
+            "start": "2026-10-26",
+            "length": "4w",
+            "slos": ["a"],
+            "remediation": {"command": ["fix"], "timeout": "90s"},
+        },
+        Path(),
+    )
     assert s.length_days == 28 and s.last_day == date(2026, 11, 22)
     assert s.remediation is not None and s.remediation.timeout_s == 90
     with pytest.raises(BurninError, match="whole number of days"):

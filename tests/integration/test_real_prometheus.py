@@ -47,7 +47,7 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusS
 
 def _query(server: PrometheusServer, expr: str) -> list[Any]:
     answer = requests.get(
-        f"{server.url}/api/v1/query", params={"query": expr, "time": DATA_END_S}, timeout=10
+        f"{server.url}/api/v1/query", params={"query": expr, "time": str(DATA_END_S)}, timeout=10
     ).json()
     assert answer["status"] == "success", answer
     result: list[Any] = answer["data"]["result"]

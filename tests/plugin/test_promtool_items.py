@@ -70,8 +70,12 @@ def test_ini_globs_collect_promtool_files(promtool_dir: pytest.Pytester) -> None
     result.assert_outcomes(passed=2)
 
 
-def test_a_wrong_expectation_fails_with_promtool_message_and_diff(promtool_dir: pytest.Pytester) -> None:
-    promtool_dir.makefile(".yaml", rules_test=TEST_FILE.replace('summary: "errors at 10"', 'summary: "errors at 11"'))
+def test_a_wrong_expectation_fails_with_promtool_message_and_diff(
+    promtool_dir: pytest.Pytester,
+) -> None:
+    promtool_dir.makefile(
+        ".yaml", rules_test=TEST_FILE.replace('summary: "errors at 10"', 'summary: "errors at 11"')
+    )
     result = promtool_dir.runpytest("rules_test.yaml", "-rf")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
@@ -90,13 +94,28 @@ def test_a_wrong_expectation_fails_with_promtool_message_and_diff(promtool_dir: 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("values: 0 10x10\n    alert", "values: 0 10y10\n    alert"), "*fires: 1 failure: 1:19: parse error*"),
-        (("expr: errors > 5", "expr: errors >"), "*rules.yaml:5:15:*could not parse expression: 1:9: parse error*"),
-        (("expr: errors > 5", "expr: nosuchfunc(errors) > 5"), '*rules.yaml:5:15:*unknown function with name "nosuchfunc"*'),
+        (
+            ("values: 0 10x10\n    alert", "values: 0 10y10\n    alert"),
+            "*fires: 1 failure: 1:19: parse error*",
+        ),
+        (
+            ("expr: errors > 5", "expr: errors >"),
+            "*rules.yaml:5:15:*could not parse expression: 1:9: parse error*",
+        ),
+        (
+            ("expr: errors > 5", "expr: nosuchfunc(errors) > 5"),
+            '*rules.yaml:5:15:*unknown function with name "nosuchfunc"*',
+        ),
         (('"errors at {{ $value }}"', '"errors at {{ $value "'), "*rules.yaml:*template*"),
         (("rule_files: [rules.yaml]", "rule_files: [missing.yaml]"), "*missing.yaml*"),
     ],
-    ids=["bad-series-notation", "unparsable-promql", "unknown-function", "template-error", "missing-rule-file"],
+    ids=[
+        "bad-series-notation",
+        "unparsable-promql",
+        "unknown-function",
+        "template-error",
+        "missing-rule-file",
+    ],
 )
 def test_bad_input_is_a_clear_failure_naming_file_line(
     promtool_dir: pytest.Pytester, change: tuple[str, str], expected: str
@@ -164,10 +183,16 @@ def test_shipped_test_file_passes_under_real_promtool() -> None:
 
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
 def test_promtool_engine_gives_the_same_items_and_outcomes(promtool_dir: pytest.Pytester) -> None:
-    promtool_dir.makefile(".yaml", rules_test=TEST_FILE.replace('summary: "errors at 10"', 'summary: "errors at 11"'))
+    promtool_dir.makefile(
+        ".yaml", rules_test=TEST_FILE.replace('summary: "errors at 10"', 'summary: "errors at 11"')
+    )
     embedded = promtool_dir.runpytest("rules_test.yaml", "-v")
     real = promtool_dir.runpytest("rules_test.yaml", "-v", "--burnin-engine=promtool")
     for result in (embedded, real):
         result.assert_outcomes(passed=1, failed=1)
-        result.stdout.fnmatch_lines(["*rules_test.yaml::fires FAILED*", "*rules_test.yaml::1 PASSED*"])
-    real.stdout.fnmatch_lines(["*promtool test fires: failed under promtool: alertname: HighErrors, time: 5m*"])
+        result.stdout.fnmatch_lines(
+            ["*rules_test.yaml::fires FAILED*", "*rules_test.yaml::1 PASSED*"]
+        )
+    real.stdout.fnmatch_lines(
+        ["*promtool test fires: failed under promtool: alertname: HighErrors, time: 5m*"]
+    )

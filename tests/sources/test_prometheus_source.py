@@ -9,10 +9,14 @@ in the output or the JUnit report.
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,7 +33,6 @@ from pytest_burnin.sources.prometheus import PrometheusSource, _retry_after, red
 CANARY = "canary-s3cr3t-token"
 T_ISO = "2026-11-24T12:00:00Z"
 T_S = 1795521600  # T_ISO in seconds
-HANG = (0, {}, b"")  # the handler waits instead of answering
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Request:
 
 
 Reply = tuple[int, dict[str, str], bytes]
+HANG: Reply = (0, {}, b"")  # the handler waits instead of answering
 
 
 def ok(result_type: str, result: Any, **extra: Any) -> Reply:
@@ -103,22 +107,34 @@ def _handler_class(fake: FakeProm) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+@contextmanager
+def serve(context: ssl.SSLContext | None = None) -> Iterator[FakeProm]:
+    """A FakeProm on 127.0.0.1 (a free port), stopped and joined on exit."""
+    fake = FakeProm(url="")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(fake))
+    server.daemon_threads = True
+    if context is not None:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    scheme = "https" if context else "http"
+    fake.url = f"{scheme}://127.0.0.1:{server.server_address[1]}/prometheus"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        fake.release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
 @pytest.fixture
 def fake_prom(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProm]:
     monkeypatch.setenv("PROM_TOKEN", CANARY)
     monkeypatch.setenv("PROM_TENANT", "tenant-a")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # never route the test's requests elsewhere
-    fake = FakeProm(url="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(fake))
-    server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}/prometheus"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    fake.release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serve() as fake:
+        yield fake
 
 
 def free_port() -> int:
@@ -482,3 +498,36 @@ def test_both_bearer_and_basic_is_refused() -> None:
     }
     with pytest.raises(EvaluationError, match="bearer_token_env or basic_auth, not both"):
         PrometheusSource.from_spec("p", spec, base_dir=Path("."), environ={})
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
+def test_tls_with_a_ca_file_without_and_skipping_verification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with serve(context) as fake:
+
+        def make(tls: dict[str, Any]) -> PrometheusSource:
+            spec = {"url": fake.url, "tls": tls, "retries": 0, "evaluation_time": T_ISO}
+            return PrometheusSource.from_spec("p", spec, base_dir=tmp_path, environ={})
+
+        assert "answers queries" in make({"ca_file": "cert.pem"}).check()
+        with pytest.raises(EvaluationError, match=r"TLS error: .*CERTIFICATE_VERIFY_FAILED"):
+            make({}).check()
+        insecure = make({"insecure_skip_verify": True})
+        assert "answers queries" in insecure.check()
+        assert insecure.describe().endswith("(TLS not verified)")
+        with pytest.raises(EvaluationError, match=r"tls\.ca_file: no such file 'nope\.pem'"):
+            make({"ca_file": "nope.pem"})

@@ -1,0 +1,77 @@
+"""``kind: BurnIn`` as a ``KindHandler``: one item per burn-in, judged on its exit criteria.
+
+No pytest here: the plugin registers ``BurnInKind()`` beside the built-in kinds.
+The item passes only when the exit criteria are met; each part (days,
+objectives, alerts, incidents, frozen files) is one line of its details and a
+``burnin.<part>`` property, so a failure's first line says what is missing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import BurninError, EvaluationError
+from ..kinds import Evaluation
+from . import DEFAULT_STORE
+from .spec import BurnInSpec
+
+if TYPE_CHECKING:
+    from ..context import RunContext
+    from ..spec.model import Entry
+
+
+class BurnInKind:
+    kind = "BurnIn"
+    schema: str | None = "burnin.schema.yaml"
+
+    def __init__(self, *, as_of: date | None = None, now: datetime | None = None) -> None:
+        # Fixed dates make a run reproducible (tests, re-judging a past day).
+        self.as_of = as_of
+        self.now = now
+
+    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
+        spec = entry.spec
+        return [
+            ("burnin.start", str(spec.get("start", ""))),
+            ("burnin.length", str(spec.get("length", "30d"))),
+            ("burnin.slos", ",".join(map(str, spec.get("slos", ())))),
+        ]
+
+    def check(self, entry: Entry) -> None:
+        BurnInSpec.from_entry(entry)  # raises SpecError naming file:line
+
+    def store_path(self, spec: BurnInSpec, ctx: RunContext) -> Path:
+        path = Path(spec.store or DEFAULT_STORE)
+        return path if path.is_absolute() else ctx.rootdir / path
+
+    def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        from .store import Store, StoreError
+        from .verdict import VERDICTS, BurnInState, exit_verdict
+
+        spec = BurnInSpec.from_entry(entry)
+        path = self.store_path(spec, ctx)
+        if not path.is_file():
+            raise EvaluationError(
+                f"{entry.where('start')}: no history store at {path}; the daily job "
+                "'burnin record' creates it (see 'burnin schedule')"
+            )
+        try:
+            with Store(path) as store:
+                state = BurnInState.load(store, spec, as_of=self.as_of, now=self.now)
+        except StoreError as exc:
+            raise EvaluationError(str(exc)) from None
+        except BurninError as exc:
+            raise EvaluationError(f"{entry.where()}: {exc}") from None
+        parts = {k: f(state) for k, f in VERDICTS.items()}
+        ex = exit_verdict(state, parts)
+        details = [f"{'PASS' if e.passed else 'FAIL'} {e.headline}" for e in parts.values()]
+        for e in parts.values():
+            details += [f"  {line}" for line in e.details[:10] if not e.passed]
+        details.append(f"store: {path}")
+        props = dict(ex.properties)
+        for e in parts.values():
+            props.update(dict(e.properties))
+        props["burnin.headline"] = ex.headline
+        return Evaluation(ex.passed, ex.headline, details, list(props.items()))

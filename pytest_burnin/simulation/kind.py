@@ -1,0 +1,208 @@
+"""``kind: Simulation``: a simulated breach, evaluated and really delivered.
+
+The rules run over the injected series (``run.py``); each expectation is
+checked against the alert timeline (``expect.py``); every alert expected to
+fire is then delivered over HTTP: by default to a receiver the plugin runs on
+127.0.0.1 (Alertmanager's webhook JSON), or with ``--burnin-deliver=real`` to
+the simulation's ``channel``. Reported latency = simulated time from breach to
+firing + real time from hand-off to receipt.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import EvaluationError
+from ..kinds import Evaluation
+from .expect import Expectation, Outcome, check, fmt_ms
+
+if TYPE_CHECKING:
+    from ..context import RunContext
+    from ..spec.model import Entry
+
+DEFAULT_DURATION_MS = 3_600_000
+SIM_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)  # simulated t=0, for payload times
+
+
+def _duration(entry: Entry, text: str, *path: str | int) -> int:
+    from ..promql.parser import parse_duration
+
+    try:
+        return parse_duration(str(text))
+    except ValueError as exc:
+        raise entry.error(path, f"invalid duration {text!r}: {exc}") from None
+
+
+@dataclass
+class Plan:
+    rule_files: list[Path]
+    series: list[tuple[Any, list[float | None]]]
+    interval_ms: int
+    evaluation_interval_ms: int
+    duration_ms: int
+    breach_at_ms: int | None
+    expectations: list[Expectation]
+
+
+def plan(entry: Entry) -> Plan:
+    """Everything checkable before running: files exist, notation parses, durations are valid."""
+    from ..promql.lexer import ParseError
+    from ..promql.series_notation import parse_series
+
+    spec = entry.spec
+    rules = spec["rules"]
+    files = [entry.path.parent / r for r in ([rules] if isinstance(rules, str) else rules)]
+    for i, f in enumerate(files):
+        if not f.is_file():
+            path: tuple[str | int, ...] = ("rules",) if isinstance(rules, str) else ("rules", i)
+            raise entry.error(path, f"rule file {f.name!r} does not exist next to this spec")
+    series = []
+    for selector, values in spec["series"].items():
+        try:
+            series.append(parse_series(f"{selector} {values}"))
+        except ParseError as exc:
+            raise entry.error(("series", selector), f"series {selector!r}: {exc}") from None
+    expectations = [
+        Expectation.from_spec(e, lambda t, i=i: _duration(entry, t, "expect", i))
+        for i, e in enumerate(spec["expect"])
+    ]
+    bys = [e.firing_by_ms for e in expectations if e.firing_by_ms is not None]
+    duration = (
+        _duration(entry, spec["duration"], "duration")
+        if "duration" in spec
+        else (max(bys) + 600_000 if bys else DEFAULT_DURATION_MS)
+    )
+    return Plan(
+        rule_files=files,
+        series=series,
+        interval_ms=_duration(entry, spec.get("interval", "1m"), "interval"),
+        evaluation_interval_ms=_duration(entry, spec.get("evaluation_interval", "1m"), "evaluation_interval"),
+        duration_ms=duration,
+        breach_at_ms=_duration(entry, spec["breach_at"], "breach_at") if "breach_at" in spec else None,
+        expectations=expectations,
+    )
+
+
+class SimulationKind:
+    kind = "Simulation"
+    schema: str | None = "simulation.schema.yaml"
+
+    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
+        alerts = ", ".join(str(e.get("alert")) for e in entry.spec.get("expect", []))
+        return [("alerts", alerts)]
+
+    def check(self, entry: Entry) -> None:
+        plan(entry)
+
+    def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        from .run import load_groups, simulate
+
+        p = plan(entry)
+        timeline = simulate(
+            load_groups(p.rule_files),
+            p.series,
+            interval_ms=p.interval_ms,
+            evaluation_interval_ms=p.evaluation_interval_ms,
+            duration_ms=p.duration_ms,
+            compat=ctx.compat,
+            external_labels=dict(entry.spec.get("external_labels") or {}),
+            external_url=str(entry.spec.get("external_url", "")),
+        )
+        outcomes = [check(e, timeline) for e in p.expectations]
+        problems: list[str] = []
+        facts: list[str] = []
+        props: list[tuple[str, str]] = [("simulated", fmt_ms(p.duration_ms))]
+        for o in outcomes:
+            problems.extend(o.problems)
+            if o.alert is None or o.problems or not o.expectation.fires:
+                if not o.expectation.fires and not o.problems:
+                    facts.append(f"{o.expectation.alert} did not fire, as expected")
+                continue
+            fact, more_props, more_problems = _deliver(entry, ctx, o, p)
+            facts.append(fact)
+            props.extend(more_props)
+            problems.extend(more_problems)
+        name = f"Simulation {entry.name}"
+        if problems:
+            count = len(problems)
+            return Evaluation(
+                False,
+                f"{name}: {problems[0]}" + (f" (+{count - 1} more)" if count > 1 else ""),
+                details=[*problems[1:], *facts],
+                properties=props,
+            )
+        return Evaluation(True, f"{name}: " + "; ".join(facts), properties=props)
+
+
+def _deliver(
+    entry: Entry, ctx: RunContext, o: Outcome, p: Plan
+) -> tuple[str, list[tuple[str, str]], list[str]]:
+    """Send the fired alert, wait for it at the other end, and measure breach-to-receipt."""
+    from ..alerting.delivery import deliver
+    from ..alerting.model import Alert, Notification
+
+    life, exp = o.alert, o.expectation
+    assert life is not None and life.firing_at_ms is not None
+    breach = p.breach_at_ms if p.breach_at_ms is not None else (life.pending_at_ms or 0)
+    simulated_ms = max(0, life.firing_at_ms - breach)
+    alert = Alert(
+        labels=dict(life.labels),
+        annotations=dict(life.annotations),
+        starts_at=SIM_EPOCH + timedelta(milliseconds=life.firing_at_ms),
+        value=life.value,
+    )
+    notification = Notification.of(alert)
+    channel, receiver, path = ctx.simulation_channel(entry)
+    received_before = len([r for r in receiver.received if r.path == path]) if receiver else 0
+    handed_off = time.time()
+    started = time.monotonic()
+    result = deliver(notification, channel, handed_off_at=handed_off)
+    problems: list[str] = []
+    props = [(f"{exp.alert}.fired_at", fmt_ms(life.firing_at_ms)), (f"{exp.alert}.breach_at", fmt_ms(breach))]
+    if not result.delivered:
+        problems.append(f"{exp.alert}: delivery failed after {result.attempts} attempt(s): {result.last_error}")
+        return f"{exp.alert} fired at {fmt_ms(life.firing_at_ms)}, not delivered", props, problems
+    real_s = result.latency or 0.0
+    payload: Any = None
+    if receiver is not None:
+        got = receiver.wait_for(path, after=received_before, timeout=10.0)
+        if got is None:
+            problems.append(f"{exp.alert}: the receiver got nothing within 10 s")
+        else:
+            real_s = got.at - started
+            payload = got.json()
+    total_s = simulated_ms / 1000 + real_s
+    props += [
+        (f"{exp.alert}.latency_simulated_s", f"{simulated_ms / 1000:g}"),
+        (f"{exp.alert}.latency_delivery_s", f"{real_s:.4f}"),
+        (f"{exp.alert}.latency_total_s", f"{total_s:.4f}"),
+        (f"{exp.alert}.dedup_key", result.dedup_key),
+    ]
+    if exp.delivered_within_ms is not None and total_s * 1000 > exp.delivered_within_ms:
+        problems.append(
+            f"{exp.alert} reached its channel {total_s:.1f}s after the breach, over delivered_within "
+            f"{fmt_ms(exp.delivered_within_ms)} (breach {fmt_ms(breach)}, fired {fmt_ms(life.firing_at_ms)})"
+        )
+    if exp.payload_has and payload is not None:
+        delivered = payload.get("alerts", [{}])[0] if isinstance(payload, dict) else {}
+        fields = {**delivered.get("labels", {}), **delivered.get("annotations", {})}
+        missing = [k for k in exp.payload_has if not fields.get(k)]
+        if missing:
+            problems.append(f"{exp.alert}: the delivered payload lacks {', '.join(missing)}")
+    fact = (
+        f"{exp.alert} fired at {fmt_ms(life.firing_at_ms)} and was delivered "
+        f"{total_s:.3g}s after the breach ({fmt_ms(simulated_ms)} simulated + {real_s * 1000:.1f} ms delivery)"
+    )
+    return fact, props, problems
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+__all__ = ["EvaluationError", "SimulationKind", "running_in_ci"]
