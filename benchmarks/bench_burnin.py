@@ -48,6 +48,10 @@ def best_of(fn: Callable[[], object], runs: int = 5) -> float:
     return best
 
 
+def constant(value: float) -> Callable[[int], float]:
+    return lambda t_ms: value
+
+
 def fill(store: Store) -> tuple[float, float]:
     rng = random.Random(1)
     names = [f"check-{i:03d}" for i in range(CHECKS)]
@@ -57,7 +61,7 @@ def fill(store: Store) -> tuple[float, float]:
     for n in range(DAYS):
         day = FIRST + timedelta(days=n)
         values = {c: rng.uniform(0.001, 0.0099) for c in names}
-        checks = [FunctionCheck(c, lambda t, v=values[c]: v, objective) for c in names]
+        checks = [FunctionCheck(c, constant(values[c]), objective) for c in names]
         record_day(
             store,
             day,

@@ -28,6 +28,11 @@ from pytest_burnin.alerting import Alert, DeliveryResult, Notification, build_ch
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so the channel's Session reuses connections
+    connections = 0  # one handler per TCP connection: shows whether keep-alive held
+
+    def setup(self) -> None:
+        Handler.connections += 1
+        super().setup()
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -64,6 +69,7 @@ def run(label: str, url: str, notes: list[Notification], spool: Path | None, thr
         "bench",
         {"type": "webhook", "url": url, "timeout": "2s", "runbook_base_url": "https://git.example"},
     )
+    Handler.connections = 0
     t0 = time.perf_counter()
     if threads == 1:
         results = [deliver(n, channel, spool_dir=spool) for n in notes]
@@ -72,10 +78,10 @@ def run(label: str, url: str, notes: list[Notification], spool: Path | None, thr
             results = list(pool.map(lambda n: deliver(n, channel, spool_dir=spool), notes))
     elapsed = time.perf_counter() - t0
     channel.close()
-    report(label, results, elapsed)
+    report(label, results, elapsed, Handler.connections)
 
 
-def report(label: str, results: list[DeliveryResult], elapsed: float) -> None:
+def report(label: str, results: list[DeliveryResult], elapsed: float, connections: int) -> None:
     failed = [r for r in results if not r.delivered]
     ms = sorted(1000 * (r.latency or 0.0) for r in results if r.delivered)
     q = statistics.quantiles(ms, n=100, method="inclusive")
@@ -83,7 +89,8 @@ def report(label: str, results: list[DeliveryResult], elapsed: float) -> None:
     print(
         f"{label:<26} {len(ms):5d} delivered, {len(failed)} failed | "
         f"p50 {q[49]:6.2f} ms  p99 {q[98]:6.2f} ms  max {ms[-1]:6.2f} ms | "
-        f"{len(results) / elapsed:7.0f} alerts/s  [{verdict}: p99 < 200 ms]"
+        f"{len(results) / elapsed:5.0f} alerts/s, {connections} TCP connections "
+        f"[{verdict}: p99 < 200 ms]"
     )
 
 

@@ -156,7 +156,9 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SpecFile |
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport | None:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> pytest.TestReport | None:
     """Show our own errors (could not evaluate) as their message, not a traceback.
 
     A plain ``tryfirst`` implementation, not a wrapper: wrappers cost every

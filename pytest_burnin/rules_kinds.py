@@ -54,7 +54,9 @@ class PromtoolTestKind:
         for g in tf.groups:
             label = _unique(g.name or str(g.index), seen)
             out.append(
-                Entry(self.kind, label, doc, anchor=("tests", g.index), label=label, payload=(tf, g))
+                Entry(
+                    self.kind, label, doc, anchor=("tests", g.index), label=label, payload=(tf, g)
+                )
             )
         return out
 
@@ -83,10 +85,14 @@ class PromtoolTestKind:
         if res.status == "error":
             raise EvaluationError("\n".join([*res.failures, *res.diffs]) or res.summary())
         if res.passed:
-            return Evaluation(True, f"{title}: {res.assertions} assertions passed", properties=props)
+            return Evaluation(
+                True, f"{title}: {res.assertions} assertions passed", properties=props
+            )
         first = _first_fact(res.failures[0]) if res.failures else "failed"
         count = len(res.failures)
-        headline = f"{title}: {count} failure{'s' if count > 1 else ''}: {first.strip().rstrip(',')}"
+        headline = (
+            f"{title}: {count} failure{'s' if count > 1 else ''}: {first.strip().rstrip(',')}"
+        )
         details: list[str] = []
         for text in [*res.failures, *res.diffs]:
             details.extend(text.rstrip("\n").splitlines())
@@ -103,9 +109,13 @@ def _evaluate_with_promtool(entry: Entry) -> Evaluation:
     if res.passed:
         return Evaluation(True, f"{title}: passed under {res.version}", properties=props)
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
-    facts = [ln.strip() for ln in lines if not ln.strip().startswith(("Unit Testing", "FAILED", "name:"))]
+    facts = [
+        ln.strip() for ln in lines if not ln.strip().startswith(("Unit Testing", "FAILED", "name:"))
+    ]
     first = facts[0].rstrip(",") if facts else "failed"
-    return Evaluation(False, f"{title}: failed under promtool: {first}", details=lines, properties=props)
+    return Evaluation(
+        False, f"{title}: failed under promtool: {first}", details=lines, properties=props
+    )
 
 
 class RuleLintKind:
@@ -154,8 +164,14 @@ class RuleLintKind:
         if not tests and ctx.require_coverage:
             problems.append("no test exercises it (--burnin-require-coverage)")
         if not problems:
-            cover = f"exercised by {len(tests)} test{'s' if len(tests) != 1 else ''}" if tests else "not exercised by any test"
-            return Evaluation(True, f"Rule {entry.name}: gate checks pass; {cover}", properties=props)
+            cover = (
+                f"exercised by {len(tests)} test{'s' if len(tests) != 1 else ''}"
+                if tests
+                else "not exercised by any test"
+            )
+            return Evaluation(
+                True, f"Rule {entry.name}: gate checks pass; {cover}", properties=props
+            )
         headline = f"Rule {entry.name}: {len(problems)} gate problem{'s' if len(problems) > 1 else ''}: {problems[0]}"
         return Evaluation(False, headline, details=problems[1:], properties=props)
 
@@ -176,7 +192,9 @@ def gate_problems(rule: Rule, rule_file: Path, rootdir: Path) -> list[str]:
         if why:
             problems.append(why)
     if severity in PAGE_SEVERITIES and rule.for_ms == 0:
-        problems.append(f"severity {severity} alert without 'for:' (a single bad sample would page)")
+        problems.append(
+            f"severity {severity} alert without 'for:' (a single bad sample would page)"
+        )
     return problems
 
 

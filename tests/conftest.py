@@ -3,7 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml  # noqa: F401 - keep one yaml module across pytester's in-process runs
+import requests  # noqa: F401 - keep one requests and one yaml module across
+import yaml  # noqa: F401 - pytester's in-process runs (they re-import the rest)
 
 REPO = Path(__file__).resolve().parents[1]
 PEER_SUITES = REPO.parent / "shared" / "peer-suites"

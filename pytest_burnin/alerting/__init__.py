@@ -12,6 +12,7 @@ from .config import ChannelSpecError, build_channel, channel_from_document
 from .delivery import DeliveryResult, deliver, flush
 from .model import Alert, Notification, label_fingerprint
 from .secrets import MissingSecretError, redact_url
+from .spool import dead_letters, pending
 
 __all__ = [
     "Alert",
@@ -24,8 +25,10 @@ __all__ = [
     "Policy",
     "build_channel",
     "channel_from_document",
+    "dead_letters",
     "deliver",
     "flush",
     "label_fingerprint",
+    "pending",
     "redact_url",
 ]

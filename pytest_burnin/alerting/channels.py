@@ -132,6 +132,22 @@ def _network_reason(exc: BaseException, timeout: float) -> str:
     return f"connection error ({type(exc).__name__})"
 
 
+_MAX_BODY = 64 * 1024
+
+
+def _head(resp: requests.Response) -> bytes:
+    """The first 64 KiB of an answer. Read to the end when it is shorter, which lets
+    the connection go back to the pool; a longer one is cut and its connection dropped."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in resp.iter_content(8192):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= _MAX_BODY:
+            break
+    return b"".join(chunks)
+
+
 class _Base:
     type = "base"
 
@@ -140,7 +156,7 @@ class _Base:
         self.policy = policy
         self.redactor = Redactor(parent=PROCESS)
         install_log_redaction()
-        self._env = env  # None: read os.environ at each attempt, so a fixed env is seen
+        self._env = env  # None: os.environ at each attempt, so a rotated secret is seen
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -231,17 +247,19 @@ class HttpChannel(_Base):
                 headers=payload.headers_for(notification, headers),
                 timeout=timeout,
                 allow_redirects=False,  # a redirect would turn the POST into a GET
+                stream=True,  # so a huge answer is not read whole (see _head)
             )
+            with resp:
+                head = _head(resp)
         except requests.RequestException as exc:
             return self._fail("retry", f"POST {shown}: {_network_reason(exc, timeout)}")
-        with resp:
-            outcome = classify_status(resp.status_code)
-            if outcome == "ok":
-                return Attempt("ok", status=resp.status_code)
-            detail = resp.text[:200].strip().replace("\n", " ") if outcome != "retry" else ""
-            what = f"POST {shown}: HTTP {resp.status_code}" + (f": {detail}" if detail else "")
-            failed = self._fail(outcome, what, resp.status_code)
-            return replace(failed, retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+        outcome = classify_status(resp.status_code)
+        if outcome == "ok":
+            return Attempt("ok", status=resp.status_code)
+        detail = head[:200].decode("utf-8", "replace").strip() if outcome != "retry" else ""
+        what = f"POST {shown}: HTTP {resp.status_code}" + (f": {detail}" if detail else "")
+        failed = self._fail(outcome, what.replace("\n", " "), resp.status_code)
+        return replace(failed, retry_after=parse_retry_after(resp.headers.get("Retry-After")))
 
     def close(self) -> None:
         self._session.close()

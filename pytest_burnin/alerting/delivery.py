@@ -152,11 +152,15 @@ def flush(
     """Retry every pending notification in ``spool_dir``, oldest first.
 
     Entries for a channel not in ``channels`` stay pending (the spec may come
-    back); entries another process holds are skipped; unreadable files are
-    moved to ``dead/``. At most ``limit`` entries are tried when given.
+    back), as do the rest of a channel's entries once one of them failed after
+    all its retries; entries another process holds are skipped; unreadable
+    files are moved to ``dead/``. At most ``limit`` entries are tried when given.
     """
     by_name = dict(channels) if isinstance(channels, Mapping) else {c.name: c for c in channels}
     results: list[DeliveryResult] = []
+    # A channel that just failed after all its retries is down: trying its other entries
+    # now would cost a full retry cycle each (minutes for a long spool), for nothing.
+    down: set[str] = set()
     for path in spool.pending(Path(spool_dir))[:limit]:
         with spool.claimed(path) as ours:
             if not ours:
@@ -168,27 +172,29 @@ def flush(
                 spool.dead_letter(path)
                 continue
             channel = by_name.get(entry.channel)
-            if channel is None:
+            if channel is None or entry.channel in down:
+                why = "failed earlier in this flush" if channel else "is not configured"
                 results.append(
                     DeliveryResult(
                         entry.channel,
                         entry.dedup_key,
                         False,
                         0,
-                        last_error=f"no channel named {entry.channel!r}; left in the spool",
+                        last_error=f"channel {entry.channel!r} {why}; left in the spool",
                         spooled=True,
                     )
                 )
                 continue
-            results.append(
-                _attempts(
-                    entry.notification,
-                    channel,
-                    entry=path,
-                    handed_off_at=entry.handed_off_at,
-                    sleep=sleep,
-                    clock=clock,
-                    rng=rng,
-                )
+            result = _attempts(
+                entry.notification,
+                channel,
+                entry=path,
+                handed_off_at=entry.handed_off_at,
+                sleep=sleep,
+                clock=clock,
+                rng=rng,
             )
+            if result.spooled:
+                down.add(channel.name)
+            results.append(result)
     return results

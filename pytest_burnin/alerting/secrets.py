@@ -20,8 +20,10 @@ _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SECRET_PATH_PREFIXES = ("/services/", "/api/webhooks/", "/webhookb2/", "/workflows/")
 
 
-class MissingSecretError(Exception):
-    """A ``${VAR}`` the environment does not define. Names the variable, never a value."""
+class MissingSecretError(ValueError):
+    """A ``${VAR}`` the environment does not define. Names the variable, never a value.
+
+    A ValueError: like any bad spec value, callers may catch it as one."""
 
     def __init__(self, variable: str, where: str = "") -> None:
         self.variable = variable

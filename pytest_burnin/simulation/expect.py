@@ -73,7 +73,13 @@ def check(exp: Expectation, timeline: Timeline) -> Outcome:
     if not exp.fires:
         if fired:
             first = min(fired, key=lambda a: a.firing_at_ms or 0)
-            return Outcome(exp, first, [f"{exp.alert} fired at {fmt_ms(first.firing_at_ms or 0)}, expected it not to fire"])
+            return Outcome(
+                exp,
+                first,
+                [
+                    f"{exp.alert} fired at {fmt_ms(first.firing_at_ms or 0)}, expected it not to fire"
+                ],
+            )
         return Outcome(exp, None, [])
     if not fired:
         pending = [a for a in lives if a.pending_at_ms is not None]
@@ -86,7 +92,10 @@ def check(exp: Expectation, timeline: Timeline) -> Outcome:
     problems_by_alert: list[tuple[AlertLife, list[str]]] = []
     for a in sorted(fired, key=lambda a: a.firing_at_ms or 0):
         misses = _matches(a.labels, exp.labels, exp.labels_regex)
-        misses += [f"annotation {m}" for m in _matches(a.annotations, exp.annotations, exp.annotations_regex)]
+        misses += [
+            f"annotation {m}"
+            for m in _matches(a.annotations, exp.annotations, exp.annotations_regex)
+        ]
         if not misses:
             problems: list[str] = []
             if exp.firing_by_ms is not None and (a.firing_at_ms or 0) > exp.firing_by_ms:
@@ -97,4 +106,6 @@ def check(exp: Expectation, timeline: Timeline) -> Outcome:
             return Outcome(exp, a, problems)
         problems_by_alert.append((a, misses))
     a, misses = problems_by_alert[0]
-    return Outcome(exp, a, [f"{exp.alert} fired at {fmt_ms(a.firing_at_ms or 0)} but " + "; ".join(misses)])
+    return Outcome(
+        exp, a, [f"{exp.alert} fired at {fmt_ms(a.firing_at_ms or 0)} but " + "; ".join(misses)]
+    )

@@ -63,6 +63,8 @@ def plan(entry: Entry) -> Plan:
             raise entry.error(path, f"rule file {f.name!r} does not exist next to this spec")
     series = []
     for selector, values in spec["series"].items():
+        # Plain `0x60` is hex to YAML; the notation wants the text as written.
+        values = entry.doc.raw.get((*entry._spec_path(("series", selector)),), str(values))
         try:
             series.append(parse_series(f"{selector} {values}"))
         except ParseError as exc:
@@ -81,9 +83,13 @@ def plan(entry: Entry) -> Plan:
         rule_files=files,
         series=series,
         interval_ms=_duration(entry, spec.get("interval", "1m"), "interval"),
-        evaluation_interval_ms=_duration(entry, spec.get("evaluation_interval", "1m"), "evaluation_interval"),
+        evaluation_interval_ms=_duration(
+            entry, spec.get("evaluation_interval", "1m"), "evaluation_interval"
+        ),
         duration_ms=duration,
-        breach_at_ms=_duration(entry, spec["breach_at"], "breach_at") if "breach_at" in spec else None,
+        breach_at_ms=_duration(entry, spec["breach_at"], "breach_at")
+        if "breach_at" in spec
+        else None,
         expectations=expectations,
     )
 
@@ -163,9 +169,14 @@ def _deliver(
     started = time.monotonic()
     result = deliver(notification, channel, handed_off_at=handed_off)
     problems: list[str] = []
-    props = [(f"{exp.alert}.fired_at", fmt_ms(life.firing_at_ms)), (f"{exp.alert}.breach_at", fmt_ms(breach))]
+    props = [
+        (f"{exp.alert}.fired_at", fmt_ms(life.firing_at_ms)),
+        (f"{exp.alert}.breach_at", fmt_ms(breach)),
+    ]
     if not result.delivered:
-        problems.append(f"{exp.alert}: delivery failed after {result.attempts} attempt(s): {result.last_error}")
+        problems.append(
+            f"{exp.alert}: delivery failed after {result.attempts} attempt(s): {result.last_error}"
+        )
         return f"{exp.alert} fired at {fmt_ms(life.firing_at_ms)}, not delivered", props, problems
     real_s = result.latency or 0.0
     payload: Any = None

@@ -59,7 +59,9 @@ class Receiver:
         return f"http://{host!s}:{port}"
 
     def start(self) -> Receiver:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="burnin-receiver", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="burnin-receiver", daemon=True
+        )
         self._thread.start()
         return self
 

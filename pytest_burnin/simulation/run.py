@@ -108,7 +108,11 @@ def simulate(
                     life.firing_at_ms = alert.fired_at_ms if alert.fired_at_ms is not None else ts
                     life.annotations = alert.annotations
                     life.value = alert.value
-                if alert.state == "inactive" and life.firing_at_ms is not None and life.resolved_at_ms is None:
+                if (
+                    alert.state == "inactive"
+                    and life.firing_at_ms is not None
+                    and life.resolved_at_ms is None
+                ):
                     life.resolved_at_ms = alert.resolved_at_ms or ts
         timeline.steps += 1
         ts += evaluation_interval_ms

@@ -35,6 +35,9 @@ class Document:
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # 1-based
     text: str = ""
+    # The source text of plain scalars YAML did not keep as strings: where a
+    # spec field is text by nature (promtool's "0x60"), it is read from here.
+    raw: dict[Path_, str] = field(default_factory=dict)
 
     @property
     def line(self) -> int:
@@ -63,6 +66,7 @@ class _Builder:
         self.text = text
         self.count = 0
         self.positions: dict[Path_, tuple[int, int]] = {}
+        self.raw: dict[Path_, str] = {}
 
     def fail(self, node: yaml.Node, message: str, hint: str | None = None) -> SpecError:
         return SpecError(
@@ -90,7 +94,10 @@ class _Builder:
             raise self.fail(node, "YAML nested more than 100 levels deep")
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if _kind(node) == "scalar":
-            return self.scalar(node)
+            value = self.scalar(node)
+            if not isinstance(value, str) and not node.style:
+                self.raw[path] = node.value
+            return value
         if node.tag not in _COLLECTION_TAGS and not _kind(node) == "scalar":
             raise self.fail(node, f"YAML tag {node.tag!r} is not allowed in specs")
         if _kind(node) == "sequence":
@@ -210,7 +217,7 @@ def load_documents(path: Path, text: str | None = None) -> list[Document]:
                 if node is not None and not _is_empty(node):
                     builder = _Builder(path, text)
                     data = builder.build(node, ())
-                    docs.append(Document(path, index, data, builder.positions, text))
+                    docs.append(Document(path, index, data, builder.positions, text, builder.raw))
                 index += 1
         finally:
             loader.dispose()

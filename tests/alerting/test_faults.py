@@ -125,7 +125,7 @@ def test_flush_keeps_entries_of_unknown_channels(
         port.close()
     (result,) = flush(tmp_path, {})
     assert not result.delivered and result.spooled
-    assert result.last_error == "no channel named 'hook'; left in the spool"
+    assert result.last_error == "channel 'hook' is not configured; left in the spool"
     assert len(pending(tmp_path)) == 1
 
 
@@ -215,3 +215,9 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("Sat, 28 Nov 2026 09:00:00 GMT", now) == 0  # in the past
     assert parse_retry_after("soon", now) is None
     assert parse_retry_after(None, now) is None
+
+
+def test_a_huge_error_body_is_cut(receiver: Receiver, notification: Notification) -> None:
+    receiver.default = Reply(400, body=b"x" * 500_000)
+    result = deliver(notification, webhook(receiver.url))
+    assert result.last_error == f"hook: POST {receiver.url}/hook: HTTP 400: " + "x" * 200

@@ -30,6 +30,7 @@ def test_missing_variable_names_it() -> None:
         "environment variable SLACK_HOOK is not set (referenced by channel 'ops' url)"
     )
     assert info.value.variable == "SLACK_HOOK"
+    assert isinstance(info.value, ValueError)  # callers catch spec-value errors as one
 
 
 @pytest.mark.parametrize(

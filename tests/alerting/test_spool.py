@@ -144,3 +144,18 @@ def test_flush_oldest_first_and_limit(tmp_path: Path) -> None:
     first = flush(tmp_path, [channel], limit=2)
     assert [r.dedup_key for r in first] == [n.dedup_key for n in notes[:2]]
     assert [r.dedup_key for r in flush(tmp_path, [channel])] == [notes[2].dedup_key]
+
+
+def test_flush_stops_trying_a_channel_that_is_down(tmp_path: Path) -> None:
+    for i in range(5):
+        sp.write(tmp_path, "scripted", Notification.of(make_alert(labels={"i": str(i)})), 1.0)
+    t = FakeTime()
+    channel = Scripted([Attempt("retry", error="scripted: connection refused")])
+    results = flush(tmp_path, [channel], sleep=t.sleep, clock=t.clock)
+    assert channel.calls == 4  # one entry's full retry cycle, not five
+    assert [r.attempts for r in results] == [4, 0, 0, 0, 0]
+    assert (
+        results[1].last_error
+        == "channel 'scripted' failed earlier in this flush; left in the spool"
+    )
+    assert len(sp.pending(tmp_path)) == 5

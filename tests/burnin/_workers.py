@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
 from pytest_burnin.burnin.incidents import open_incident
@@ -16,8 +17,12 @@ NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)
 CHECKS = ("integrity", "success", "privacy")
 
 
+def constant(value: float) -> Callable[[int], float]:
+    return lambda t_ms: value
+
+
 def checks(value: float, names: tuple[str, ...] = CHECKS) -> list[FunctionCheck]:
-    return [FunctionCheck(n, lambda t, v=value: v, Objective("below", 1e9)) for n in names]
+    return [FunctionCheck(n, constant(value), Objective("below", 1e9)) for n in names]
 
 
 def round_task(args: tuple[str, int, int, float]) -> str:

@@ -54,7 +54,12 @@ def test_future_day_is_refused(store: Store) -> None:
 
 def test_today_is_measured_at_now_and_a_past_day_at_its_end(store: Store) -> None:
     seen: list[int] = []
-    check = FunctionCheck("t", lambda t: seen.append(t) or 0.0, Objective("at_most", 0))
+
+    def measure(t_ms: int) -> float:
+        seen.append(t_ms)
+        return 0.0
+
+    check = FunctionCheck("t", measure, Objective("at_most", 0))
     record_day(store, NOW.date(), [check], now=NOW)
     record_day(store, START, [check], now=NOW)
     assert seen == [int(NOW.timestamp() * 1000), day_bounds_ms(START)[1]]

@@ -184,3 +184,22 @@ def test_parse_errors(text: str, msg: str) -> None:
     with pytest.raises(TemplateError) as e:
         check(text, "__alert_X")
     assert str(e.value) == msg
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_go_float_text_round_trips(value: float) -> None:
+    text = gofmt.format_float_v(value)
+    assert float(text) == value
+    mantissa = text.lstrip("-").split("e")[0].replace(".", "")
+    assert len(mantissa.lstrip("0")) <= 17  # shortest digits, never padded
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30))
+def test_plain_text_renders_unchanged(text: str) -> None:
+    if "{{" not in text:
+        assert expand(text, "__alert_X") == text
