@@ -95,7 +95,7 @@ class _Builder:
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if _kind(node) == "scalar":
             value = self.scalar(node)
-            if not isinstance(value, str) and not node.style:
+            if not isinstance(value, str) and not getattr(node, "style", None):
                 self.raw[path] = node.value
             return value
         if node.tag not in _COLLECTION_TAGS and not _kind(node) == "scalar":

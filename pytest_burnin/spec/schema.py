@@ -84,7 +84,7 @@ def _to_spec_error(doc: Document, err: Any, count: int) -> SpecError:
         got = {"NoneType": "null", "str": "string", "dict": "mapping", "list": "list"}.get(got, got)
         want = err.validator_value
         want = " or ".join(want) if isinstance(want, list) else want
-        hint = None
+        hint: str | None = None
         if want == "string" and isinstance(err.instance, (int, float, bool)):
             # 0x120 is hex to YAML, 1e3 a float, yes a bool: say how to keep the text.
             hint = f"YAML read this value as {got}; put it in quotes to keep it as text"
