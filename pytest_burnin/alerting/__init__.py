@@ -7,7 +7,7 @@ run (and ``burnin flush``) to send what an earlier run could not.
 
 from __future__ import annotations
 
-from .channels import Attempt, Channel, Policy
+from .base import Attempt, Channel, Policy
 from .config import ChannelSpecError, build_channel, channel_from_document
 from .delivery import DeliveryResult, deliver, flush
 from .model import Alert, Notification, label_fingerprint

@@ -110,7 +110,8 @@ def build_channel(
         )
     if kind == "email":
         to = spec.get("to")
-        recipients = [to] if isinstance(to, str) else list(to or [])
+        listed = to.split(",") if isinstance(to, str) else list(to or [])
+        recipients = [str(r).strip() for r in listed if str(r).strip()]
         port = spec.get("port", 587)
         if isinstance(port, bool) or not isinstance(port, int):
             raise ChannelSpecError(("port",), f"port: expected an integer, got {port!r}")

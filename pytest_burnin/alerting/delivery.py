@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import spool
-from .channels import Attempt, Channel, Policy
+from .base import Attempt, Channel, Policy
 from .model import Notification
 
 log = logging.getLogger("pytest_burnin.alerting")
@@ -116,7 +116,9 @@ def deliver(
     """Deliver one notification to one channel, spooling it first when ``spool_dir`` is set.
 
     ``handed_off_at`` (Unix seconds, default now) is when the alert was handed to
-    delivery; ``latency`` is measured from it. Never raises for delivery problems.
+    delivery (pass the breach time to measure breach-to-receipt); ``latency`` is
+    measured from it. Returns within about ``channel.policy.deadline`` seconds and
+    never raises for delivery problems: what is not delivered stays in the spool.
     """
     t0 = clock() if handed_off_at is None else handed_off_at
     if spool_dir is None:

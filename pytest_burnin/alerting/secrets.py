@@ -154,7 +154,15 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-_FILTERED_LOGGERS = ("urllib3.connectionpool", "pytest_burnin.alerting")
+# A logger's filters do not see its children's records: name each module that logs.
+_FILTERED_LOGGERS = (
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.poolmanager",
+    "urllib3.response",
+    "urllib3.util.retry",
+    "pytest_burnin.alerting",
+)
 
 
 def install_log_redaction() -> None:

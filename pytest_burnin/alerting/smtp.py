@@ -7,7 +7,7 @@ import ssl
 from collections.abc import Mapping, Sequence
 
 from . import payload
-from .channels import DEFAULT_POLICY, Attempt, Outcome, Policy, _Base
+from .base import DEFAULT_POLICY, Attempt, ChannelBase, Outcome, Policy
 from .model import Notification
 from .secrets import MissingSecretError
 
@@ -17,7 +17,7 @@ def _smtp_outcome(code: int) -> Outcome:
     return "retry" if 400 <= code < 500 else "rejected"
 
 
-class EmailChannel(_Base):
+class EmailChannel(ChannelBase):
     """Sends a plain-text + HTML message. Never logs in over an unencrypted link."""
 
     type = "email"

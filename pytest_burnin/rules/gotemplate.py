@@ -2,8 +2,9 @@
 
 Go values map onto Python ones: string -> str, float64 -> float, int -> int,
 bool -> bool, nil -> None, maps -> dict, slices -> list, structs -> ``GoStruct``.
-A missing map key is Go's *invalid* value (``MISSING``), which prints as
-``<no value>`` — what Prometheus shows for ``{{ $labels.absent }}``.
+A missing key of a string map reads as "" (Go's zero value for the element
+type: ``{{ $labels.absent }}`` renders empty); of an ``AnyMap`` (Go's
+map[string]interface{}, from ``args``) it is nil, which prints ``<no value>``.
 Functions receive evaluated arguments; a function raising ``FuncError`` becomes
 Go's ``error calling NAME: msg``.
 """
@@ -46,6 +47,10 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+class AnyMap(dict[str, Any]):
+    """A Go map[string]interface{}: a missing key is nil, printed ``<no value>``."""
+
+
 class FuncError(Exception):
     """Raised by a template function; reported as ``error calling NAME: msg``."""
 
@@ -56,9 +61,8 @@ class GoStruct:
     fields: dict[str, Any]
 
     def __str__(self) -> str:
-        # fmt prints a pointer to a struct as &{field field}.
-        amp = "&" if self.type_name.startswith("*") else ""
-        return amp + "{" + " ".join(gofmt.go_print(v) for v in self.fields.values()) + "}"
+        # text/template dereferences pointers before printing: {field field}.
+        return "{" + " ".join(gofmt.go_print(v) for v in self.fields.values()) + "}"
 
 
 # A function: (callable, parameter kinds). Kinds: "s" string, "f" float64, "i" int,
@@ -312,7 +316,7 @@ class Executor:
     def command(self, dot: Any, cmd: CommandNode, final: Any) -> Any:
         first = cmd.args[0]
         if isinstance(first, IdentifierNode):
-            return self.call(dot, first, cmd.args[1:], final)
+            return self.call(dot, first, cmd.args[1:], final, cmd)
         if len(cmd.args) > 1 or final is not _NO_FINAL:
             raise self.fail(first, f"can't give argument to non-function {first}")
         return self.arg(dot, first)
@@ -337,13 +341,13 @@ class Executor:
             finally:
                 del self.vars[mark:]
         if isinstance(node, IdentifierNode):
-            return self.call(dot, node, [], _NO_FINAL)
+            return self.call(dot, node, [], _NO_FINAL, node)
         raise self.fail(node, "can't evaluate node")
 
     def fields(self, node: Node, receiver: Any, names: list[str]) -> Any:
         for name in names:
             if isinstance(receiver, dict):
-                receiver = receiver.get(name, MISSING)
+                receiver = receiver.get(name, MISSING if isinstance(receiver, AnyMap) else "")
             elif isinstance(receiver, GoStruct):
                 if name not in receiver.fields:
                     raise self.fail(
@@ -357,7 +361,8 @@ class Executor:
                 raise self.fail(node, f"can't evaluate field {name} in type {tn}")
         return receiver
 
-    def call(self, dot: Any, ident: IdentifierNode, args: list[Node], final: Any) -> Any:
+    def call(self, dot: Any, ident: IdentifierNode, args: list[Node], final: Any, cmd: Node) -> Any:
+        """Call a function; Go reports its errors at the whole command (``<gt $value 0>``)."""
         name = ident.name
         fn, kinds = self.funcs[name]
         if name in ("and", "or"):
@@ -366,7 +371,7 @@ class Executor:
             if final is not _NO_FINAL:
                 nodes.append(_Value(final))
             if not nodes:
-                raise self.fail(ident, f"wrong number of args for {name}: want at least 1 got 0")
+                raise self.fail(cmd, f"wrong number of args for {name}: want at least 1 got 0")
             val: Any = None
             for n in nodes:
                 val = n.value if isinstance(n, _Value) else self.arg(dot, n)
@@ -381,16 +386,14 @@ class Executor:
         need = len(fixed) - (1 if variadic else 0)
         if (not variadic and len(values) != len(fixed)) or (variadic and len(values) < need):
             want = f"at least {need}" if variadic else str(len(fixed))
-            raise self.fail(
-                ident, f"wrong number of args for {name}: want {want} got {len(values)}"
-            )
+            raise self.fail(cmd, f"wrong number of args for {name}: want {want} got {len(values)}")
         for i, v in enumerate(values):
             kind = fixed[min(i, len(fixed) - 1)]
             values[i] = self.convert(args[i] if i < len(args) else ident, v, kind)
         try:
             return fn(*values)
         except FuncError as e:
-            raise self.fail(ident, f"error calling {name}: {e}") from None
+            raise self.fail(cmd, f"error calling {name}: {e}") from None
 
     def convert(self, node: Node, v: Any, kind: str) -> Any:
         if kind == "a":

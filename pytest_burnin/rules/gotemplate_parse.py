@@ -309,16 +309,19 @@ class _Parser:
         if node is None:
             return None
         if self.peek().kind == "FIELD":
+            # Go positions a chained node at its first chained field (".b" in "$a.b"),
+            # which is where execution errors point.
+            at = self.peek().pos
             fields = []
             while self.peek().kind == "FIELD":
                 fields.append(self.next().val[1:])
             if isinstance(node, FieldNode):
-                return FieldNode(node.pos, node.idents + fields)
+                return FieldNode(at, node.idents + fields)
             if isinstance(node, VariableNode):
-                return VariableNode(node.pos, node.idents + fields)
+                return VariableNode(at, node.idents + fields)
             if isinstance(node, (LiteralNode, NilNode)):
                 raise self.fail(self.toks[self.i - 1], f"unexpected . after term {str(node)!r}")
-            return ChainNode(node.pos, node, fields)
+            return ChainNode(at, node, fields)
         return node
 
     def term(self) -> Node | None:

@@ -190,8 +190,11 @@ class Evaluator:
                 pairs[k] = self._expand(tmpl, rule, labels, v, ts)
             pairs["alertname"] = rule.name
             lab = labels_from(pairs)
-            annotations = labels_from(
-                (k, self._expand(t, rule, labels, v, ts)) for k, t in rule.annotations.items()
+            # Unlike labels, an annotation that renders empty is kept (as Prometheus does).
+            annotations = tuple(
+                sorted(
+                    (k, self._expand(t, rule, labels, v, ts)) for k, t in rule.annotations.items()
+                )
             )
             if lab in current:
                 raise QueryError(

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
 from . import gofmt
-from .gotemplate import BUILTINS, Executor, Func, FuncError, GoStruct
+from .gotemplate import BUILTINS, AnyMap, Executor, Func, FuncError, GoStruct
 from .gotemplate_parse import Parsed, TemplateError, parse
 
 __all__ = ["TemplateError", "check", "expand", "expand_for_alert"]
@@ -272,7 +272,7 @@ def make_funcs(query: QueryFunc | None, external_url: str, timestamp_s: float) -
             "value": (lambda s: _check_sample(s).fields["Value"], "a"),
             "strvalue": (lambda s: _check_sample(s).fields["Labels"].get("__value__", ""), "a"),
             "sortByLabel": (_sort_by_label, "sa"),
-            "args": (lambda *a: {f"arg{i}": x for i, x in enumerate(a)}, "a*"),
+            "args": (lambda *a: AnyMap({f"arg{i}": x for i, x in enumerate(a)}), "a*"),
             "reReplaceAll": (re_replace_all, "sss"),
             "safeHtml": (lambda s: s, "s"),
             "match": (lambda p, s: go_regex(p).search(s) is not None, "ss"),

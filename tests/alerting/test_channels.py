@@ -130,3 +130,9 @@ def test_channel_from_document() -> None:
     assert (channel.name, channel.type) == ("ops", "slack")
     with pytest.raises(Exception, match="environment variable X is not set"):
         channel.check()
+
+
+def test_email_recipients_as_a_comma_separated_string() -> None:
+    spec = {"type": "email", "host": "h", "from": "a@b.c", "to": "x@y.z, w@y.z"}
+    channel = build_channel("mail", spec)
+    assert channel.to == ["x@y.z", "w@y.z"]  # type: ignore[attr-defined]

@@ -79,7 +79,10 @@ def test_every_channel_type_validates_and_builds(tmp_path: Path) -> None:
     ("spec", "fragment"),
     [
         ("{type: webhook}", "'url' is a required property"),
-        ("{type: email, host: h, from: a@b.c, to: x@y.z, password: hunter2}", "Must reference an environment variable"),
+        (
+            "{type: email, host: h, from: a@b.c, to: x@y.z, password: hunter2}",
+            "Must reference an environment variable",
+        ),
         ("{type: slack, url: x, timeout: soon}", "timeout"),
         ("{type: file, path: a, colour: red}", "colour"),
         ("{type: sms, url: x}", "sms"),

@@ -101,8 +101,10 @@ def test_prometheus_variables_and_dot_forms() -> None:
     assert out == "host.example:9100 node 1e+06 1e+06 eqiad http://prom:9090"
 
 
-def test_missing_label_prints_no_value() -> None:
-    assert render("[{{ $labels.nope }}]") == "[<no value>]"
+def test_missing_label_is_empty_but_missing_args_key_is_no_value() -> None:
+    # Checked against promtool 2.42: map[string]string yields its zero value.
+    assert render("[{{ $labels.nope }}]") == "[]"
+    assert render("[{{ (args 1).arg5 }}]") == "[<no value>]"
 
 
 def test_control_flow_variables_and_trimming() -> None:
@@ -112,7 +114,7 @@ def test_control_flow_variables_and_trimming() -> None:
         "{{/* a comment */}}"
         "{{ range $k, $v := $labels }} {{ $k }}={{ $v }}{{ end }}"
         "{{ with $labels.job }} job={{ . }}{{ end }}"
-        "{{ range $labels.none }}x{{ else }} empty{{ end }}"
+        "{{ range $externalLabels }}x{{ else }} empty{{ end }}"
     )
     assert render(text, value=2.0, labels={"a": "1", "job": "j"}) == "two a=1 job=j job=j empty"
 
@@ -160,7 +162,17 @@ def test_execution_error_names_position_like_go() -> None:
     # The four prepended definitions are on line 1: Go counts them in the column.
     assert str(e.value) == (
         "error executing template __alert_X: template: __alert_X:1:115: "
-        'executing "__alert_X" at <gt>: error calling gt: incompatible types for comparison'
+        'executing "__alert_X" at <gt $value 0>: error calling gt: incompatible types for comparison'
+    )
+
+
+def test_chained_field_error_points_at_the_field() -> None:
+    out = expand_for_alert("{{ $labels.nope.x }}", "__alert_T")
+    # Byte for byte what promtool 2.42 prints for the same template.
+    assert out == (
+        "<error expanding template: error executing template __alert_T: template: "
+        '__alert_T:1:122: executing "__alert_T" at <$labels.nope.x>: '
+        "can't evaluate field x in type string>"
     )
 
 

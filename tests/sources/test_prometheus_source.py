@@ -8,6 +8,7 @@ in the output or the JUnit report.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import socket
@@ -447,6 +448,9 @@ def test_secrets_never_in_repr_or_describe(fake_prom: FakeProm) -> None:
         src.query("x", 0)
     assert CANARY not in str(info.value)  # even a server echoing it back is scrubbed
     assert "***" in str(info.value)
+    sent = fake_prom.requests[0].headers
+    assert sent["Authorization"] == "Basic " + base64.b64encode(f"alice:{CANARY}".encode()).decode()
+    assert sent["X-Scope-OrgID"] == "tenant-a"
 
 
 def test_evaluation_time() -> None:

@@ -1,0 +1,75 @@
+"""Differential: the real promtool 2.42 and the embedded engine (compat 2) give the
+same verdict for every test group of the 2.x corpora in ../shared/peer-suites.
+
+One promtool process per file; where promtool fails a file, each of its groups
+is run alone through promtool to know which ones fail (promtool's output does
+not always name the group).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PEER_SUITES
+
+CORPORA_2X = (
+    "prometheus-promtool-testdata-v2.42.0",
+    "kubernetes-mixin-v0.13.0",
+    "etcd-mixin",
+    "thanos-mixin",
+    "wikimedia-operations-alerts",
+)
+
+
+def _test_files() -> list[Path]:
+    import yaml
+
+    files: list[Path] = []
+    for corpus in CORPORA_2X:
+        for f in sorted((PEER_SUITES / corpus).rglob("*.y*ml")):
+            try:
+                data = yaml.safe_load(f.read_text(encoding="utf-8"))
+            except yaml.YAMLError:
+                continue
+            if isinstance(data, dict) and "tests" in data:
+                files.append(f)
+    return files
+
+
+FILES = _test_files() if PEER_SUITES.is_dir() else []
+
+pytestmark = [
+    pytest.mark.skipif(not PEER_SUITES.is_dir(), reason="../shared/peer-suites is absent"),
+    pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed"),
+]
+
+
+@pytest.mark.parametrize("test_file", FILES, ids=[str(f.relative_to(PEER_SUITES)) for f in FILES])
+def test_same_verdict_per_group_as_promtool(test_file: Path) -> None:
+    from pytest_burnin.promtool_engine import run_group_with_promtool
+    from pytest_burnin.rules.promtool import RunOptions, run_file
+
+    ours = {r.index: r for r in run_file(test_file, RunOptions(compat=2))}
+    whole = subprocess.run(
+        ["promtool", "test", "rules", test_file.name],
+        cwd=test_file.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if whole.returncode == 0:
+        theirs = dict.fromkeys(ours, True)
+    else:
+        theirs = {i: run_group_with_promtool(test_file, i).passed for i in ours}
+    differ = [
+        f"group {i} ({ours[i].title}): promtool {'passes' if theirs[i] else 'fails'}, "
+        f"we {ours[i].status}: {ours[i].summary()}"
+        for i in sorted(ours)
+        if theirs[i] != ours[i].passed
+    ]
+    assert not differ, "\n".join(differ)
