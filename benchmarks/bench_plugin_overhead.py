@@ -62,7 +62,9 @@ def main() -> None:
     for i, what in ((1, "CPU"), (0, "wall")):
         a = statistics.median(r[i] for r in with_plugin)
         b = statistics.median(r[i] for r in without)
-        print(f"  {what:>4}: with pytest-burnin {a:.3f} s, with -p no:burnin {b:.3f} s, ratio {a / b:.3f}")
+        print(
+            f"  {what:>4}: with pytest-burnin {a:.3f} s, with -p no:burnin {b:.3f} s, ratio {a / b:.3f}"
+        )
     print("  target: CPU ratio <= 1.03")
 
 

@@ -28,6 +28,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=["slo_specs"],
         help="spec files or folders (default: slo_specs).",
     )
+    p_fl = sub.add_parser("flush", help="deliver the alerts earlier runs left in the spool.")
+    p_fl.add_argument(
+        "paths",
+        nargs="*",
+        default=["slo_specs"],
+        help="spec files or folders with the Channel entries.",
+    )
+    p_fl.add_argument(
+        "--spool", default=".burnin/spool", help="the spool folder (default: .burnin/spool)."
+    )
     p_sch = sub.add_parser("schemas", help="write the spec JSON Schemas (for editors) to a folder.")
     p_sch.add_argument(
         "-o", "--output", default="schemas", help="folder to write (default: schemas)."
@@ -35,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate(args.paths)
+    if args.command == "flush":
+        return flush(args.paths, Path(args.spool))
     if args.command == "schemas":
         return export_schemas(Path(args.output))
     return 2  # pragma: no cover - argparse enforces the choices
@@ -80,6 +92,45 @@ def validate(paths: Sequence[str]) -> int:
             print(f"ok  {f}:{entry.line}  {entry.item_name}")
     print(f"{len(files)} file(s), {bad} with errors", file=sys.stderr if bad else sys.stdout)
     return 1 if bad else 0
+
+
+def _all_kinds() -> dict[str, object]:
+    from .builtin import pytest_burnin_spec_kinds
+
+    return {k.kind: k for k in pytest_burnin_spec_kinds(config=None)}  # type: ignore[arg-type]
+
+
+def flush(paths: Sequence[str], spool_dir: Path) -> int:
+    """Exit 0 when the spool is empty afterwards, 1 while anything is still pending."""
+    from .alerting.config import ChannelSpecError, build_channel
+    from .alerting.delivery import flush as flush_spool
+    from .alerting.spool import pending
+    from .collect import collect_documents
+    from .errors import SpecError
+
+    channels = {}
+    for f in _spec_files(paths):
+        try:
+            entries = collect_documents(f, _all_kinds())  # type: ignore[arg-type]
+        except SpecError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        for entry, _ in entries:
+            if entry.kind == "Channel":
+                try:
+                    channels[entry.name] = build_channel(entry.name, entry.spec)
+                except ChannelSpecError as exc:
+                    print(f"{entry.where(*exc.path)}: {exc}", file=sys.stderr)
+                    return 1
+    if not spool_dir.is_dir():
+        print(f"nothing to flush: {spool_dir} does not exist")
+        return 0
+    for result in flush_spool(spool_dir, channels):
+        word = "delivered" if result.delivered else f"still pending: {result.last_error}"
+        print(f"{result.channel}: {result.dedup_key}: {word}")
+    left = list(pending(spool_dir))
+    print(f"{len(left)} notification(s) still pending in {spool_dir}")
+    return 1 if left else 0
 
 
 def export_schemas(folder: Path) -> int:

@@ -27,6 +27,7 @@ class RunContext:
     require_coverage: bool = False
     engine: str = "embedded"  # or "promtool": promtool test groups run through the real promtool
     deliver: str = "local"  # or "real": simulations deliver to their configured channel
+    spool_dir: Path | None = None  # undelivered notifications wait here (real channels only)
     _receiver: Any = None
     _channels: dict[str, Any] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
@@ -131,6 +132,20 @@ class RunContext:
             except ChannelSpecError as exc:
                 raise EvaluationError(f"{entries[name].where(*exc.path)}: {exc}") from None
         return self._channels[name]
+
+    def flush_spool(self) -> list[Any]:
+        """Deliver what earlier runs could not, to the channels this run knows."""
+        if self.spool_dir is None or not self.spool_dir.is_dir():
+            return []
+        from .alerting.delivery import flush
+
+        channels = {}
+        for e in self.of_kind("Channel"):
+            try:
+                channels[e.name] = self.channel(e.name, e)
+            except EvaluationError:
+                continue
+        return list(flush(self.spool_dir, channels)) if channels else []
 
     def close(self) -> None:
         """Stop what the run started (the local receiver, channel sessions)."""

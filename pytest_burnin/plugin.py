@@ -78,6 +78,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="globs of promtool test files to collect as burn-in items.",
     )
     parser.addini(
+        "burnin_spool",
+        default=".burnin/spool",
+        help="folder where alerts that could not be delivered wait for the next run or `burnin flush`.",
+    )
+    parser.addini(
         "burnin_promql_compat",
         default="3",
         help="PromQL semantics: 3 (Prometheus 3, default) or 2 (closed range windows, as 2.x).",
@@ -169,6 +174,19 @@ def pytest_runtest_makereport(
     from .items import make_report
 
     return make_report(item, call)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """With real delivery, first send what earlier runs left in the spool."""
+    from .state import STATE_KEY
+
+    state = session.config.stash.get(STATE_KEY, None)
+    if state is not None and state.ctx.deliver == "real":
+        for result in state.ctx.flush_spool():
+            word = "delivered" if result.delivered else "still pending"
+            session.config.get_terminal_writer().line(
+                f"burnin: spooled alert {result.dedup_key} to {result.channel}: {word}"
+            )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

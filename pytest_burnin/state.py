@@ -59,6 +59,7 @@ class State:
                 require_coverage=bool(config.getoption("burnin_require_coverage", False)),
                 engine=str(config.getoption("burnin_engine", "embedded")),
                 deliver=str(config.getoption("burnin_deliver", "local")),
+                spool_dir=(root / str(config.getini("burnin_spool"))).resolve(),
             ),
         )
 

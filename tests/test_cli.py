@@ -39,3 +39,36 @@ def test_exported_schemas_are_the_committed_ones(tmp_path: Path) -> None:
         assert json.loads(exported.read_text()) == json.loads(committed.read_text()), (
             f"{committed} is out of date: run `burnin schemas`"
         )
+
+
+def test_flush_delivers_what_the_spool_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+    from datetime import datetime, timezone
+
+    from pytest_burnin.alerting import Alert, Notification, build_channel, deliver
+    from tests.plugin.test_simulations import _Hook, _serving
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/hook"
+    spool = tmp_path / "spool"
+    alert = Alert(
+        {"alertname": "X", "severity": "page"}, starts_at=datetime(2026, 11, 1, tzinfo=timezone.utc)
+    )
+    result = deliver(
+        Notification.of(alert),
+        build_channel("ops", {"type": "webhook", "url": dead, "retries": 0}),
+        spool_dir=spool,
+    )
+    assert not result.delivered and result.spooled
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    with _serving() as url:
+        (specs / "channel.yaml").write_text(
+            f"apiVersion: burnin/v1\nkind: Channel\nmetadata: {{name: ops}}\nspec: {{type: webhook, url: '{url}'}}\n"
+        )
+        assert main(["flush", str(specs), "--spool", str(spool)]) == 0
+    assert [h["key"] for h in _Hook.seen] == [alert.dedup_key]
+    assert "0 notification(s) still pending" in capsys.readouterr().out

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..spec.model import Entry
 
 Verdict = Literal["pass", "fail", "error"]
+DAY_MS = 86_400_000
 Mode = Literal["auto", "manual"]
 
 
@@ -87,11 +88,31 @@ class SloCheck:
             raise BurninError(f"check {self.name!r}: no metric source given")
         window = self.window or str(self.entry.spec["window"])
         try:
+            _require_data_in_day(src, t_ms)
             m = measure(self.entry, src, window, t_ms, required=True)
         except EvaluationError as exc:
             return CheckOutcome(self.name, None, objective, "error", str(exc))
         assert m is not None
         return judge(self.name, m.value, objective)
+
+
+def _require_data_in_day(source: MetricSource, t_ms: int) -> None:
+    """Refuse to judge a day the data does not reach.
+
+    A rolling window ending after the data would still return the last days'
+    numbers, and a day with no data would pass on its predecessors' evidence.
+    """
+    bounds = source.time_bounds()
+    day_start = (t_ms - 1) // DAY_MS * DAY_MS
+    if bounds is None or bounds[1] < day_start or bounds[0] > t_ms:
+        extent = "no samples" if bounds is None else f"data {_iso(bounds[0])} .. {_iso(bounds[1])}"
+        raise EvaluationError(
+            f"no data for {_iso(day_start)[:10]} in {source.describe()} ({extent})"
+        )
+
+
+def _iso(t_ms: int) -> str:
+    return datetime.fromtimestamp(t_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -168,6 +189,7 @@ def record_day(
     """
     from ..spec.model import Entry
 
+    fixed_clock = now is not None
     now = now or utc_now()
     today = now.astimezone(timezone.utc).date()
     if day > today:
@@ -191,7 +213,7 @@ def record_day(
     result = DayResult(day, outcomes, remediations)
     info = run or RunInfo.current()
     status = "pass" if result.passed else "fail"
-    finished = utc_now() if now is None else now
+    finished = now if fixed_clock else utc_now()
 
     def write(conn: sqlite3.Connection) -> int:
         return _write_day(conn, result, info, started, finished, status)

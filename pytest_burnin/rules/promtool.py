@@ -321,7 +321,7 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
         ts += eval_ms
 
     for et in g.expr_tests:
-        _check_expr(tf, et, engine, mint, res, opts.compat)
+        _check_expr(tf, et, engine, mint, res)
 
 
 def _input_samples(g: TestGroup, interval: int, last_step: int) -> list[tuple[int, Labels, float]]:
@@ -430,9 +430,7 @@ def _match_loose(
     return all(assign(i, set()) for i in range(len(exp)))
 
 
-def _check_expr(
-    tf: TestFile, et: ExprTest, engine: Engine, mint: int, res: GroupResult, compat: int
-) -> None:
+def _check_expr(tf: TestFile, et: ExprTest, engine: Engine, mint: int, res: GroupResult) -> None:
     head = f"    expr: {go_quote(et.expr)}, time: {et.eval_time.text}"
     try:
         got = sorted(query_vector(engine, et.expr, mint + et.eval_time.ms))
@@ -451,7 +449,7 @@ def _check_expr(
         exp.append((lab, s.value))
     exp.sort(key=lambda x: x[0])
     if len(exp) == len(got) and all(
-        el == gl and _float_eq(ev, gv, tf.fuzzy_compare, compat)
+        el == gl and _float_eq(ev, gv, tf.fuzzy_compare)
         for (el, ev), (gl, gv) in zip(exp, got, strict=True)
     ):
         return
@@ -469,11 +467,8 @@ def _check_expr(
     res.fail(msg, _diff(exp_lines, got_lines), headline, et.mark[0])
 
 
-def _float_eq(a: float, b: float, fuzzy: bool, compat: int) -> bool:
-    if a == b:
-        return True
-    if math.isnan(a) and math.isnan(b):
-        return compat >= 3
+def _float_eq(a: float, b: float, fuzzy: bool) -> bool:
+    # promtool compares with ==, so an expected NaN never matches (as in Go).
     # fuzzy_compare tolerates one unit in the last place, the float rounding
     # noise that differs between machines and Go versions.
-    return fuzzy and math.nextafter(a, b) == b
+    return a == b or (fuzzy and math.nextafter(a, b) == b)

@@ -129,9 +129,7 @@ class _Loader:
             if not g.name:
                 self.err(gnode.mark, "groupname must not be empty")
             elif g.name in seen:
-                self.err(
-                    gnode.value_mark("name"), f'groupname: "{g.name}" is repeated in the same file'
-                )
+                self.err(gnode.mark, f'groupname: "{g.name}" is repeated in the same file')
             seen.setdefault(g.name, gnode.mark)
             groups.append(g)
         return RuleFile(self.path, groups)
@@ -180,7 +178,7 @@ class _Loader:
         self.check_fields(node, RULE_FIELDS, "rulefmt.RuleNode")
         record = node.text("record")
         alert = node.text("alert")
-        name = record or alert
+        name = alert or record  # promtool names a rule by its alert when both are set
         start = len(self.errors)
 
         def rerr(mark: Mark | None, msg: str) -> None:

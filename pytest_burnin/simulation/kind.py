@@ -156,26 +156,49 @@ def _deliver(
     assert life is not None and life.firing_at_ms is not None
     breach = p.breach_at_ms if p.breach_at_ms is not None else (life.pending_at_ms or 0)
     simulated_ms = max(0, life.firing_at_ms - breach)
+    annotations = dict(life.annotations)
+    for key in ("owner", "oncall"):
+        # Who to call travels with the alert: the rule's own annotation wins.
+        if key in entry.metadata and key not in annotations and key not in dict(life.labels):
+            annotations[key] = str(entry.metadata[key])
     alert = Alert(
         labels=dict(life.labels),
-        annotations=dict(life.annotations),
+        annotations=annotations,
         starts_at=SIM_EPOCH + timedelta(milliseconds=life.firing_at_ms),
         value=life.value,
+        threshold=life.threshold,
     )
     notification = Notification.of(alert)
     channel, receiver, path = ctx.simulation_channel(entry)
+    spool = ctx.spool_dir if receiver is None else None
     received_before = len([r for r in receiver.received if r.path == path]) if receiver else 0
     handed_off = time.time()
     started = time.monotonic()
-    result = deliver(notification, channel, handed_off_at=handed_off)
+    result = deliver(notification, channel, handed_off_at=handed_off, spool_dir=spool)
+    if life.resolved_at_ms is not None and result.delivered:
+        resolved = Alert(
+            labels=alert.labels,
+            annotations=alert.annotations,
+            state="resolved",
+            starts_at=alert.starts_at,
+            ends_at=SIM_EPOCH + timedelta(milliseconds=life.resolved_at_ms),
+            value=life.value,
+            threshold=life.threshold,
+        )
+        deliver(Notification.of(resolved), channel, spool_dir=spool)
     problems: list[str] = []
     props = [
         (f"{exp.alert}.fired_at", fmt_ms(life.firing_at_ms)),
         (f"{exp.alert}.breach_at", fmt_ms(breach)),
     ]
     if not result.delivered:
+        kept = (
+            " (kept in the spool: the next run or `burnin flush` sends it)"
+            if result.spooled
+            else ""
+        )
         problems.append(
-            f"{exp.alert}: delivery failed after {result.attempts} attempt(s): {result.last_error}"
+            f"{exp.alert}: delivery failed after {result.attempts} attempt(s): {result.last_error}{kept}"
         )
         return f"{exp.alert} fired at {fmt_ms(life.firing_at_ms)}, not delivered", props, problems
     real_s = result.latency or 0.0
@@ -193,6 +216,7 @@ def _deliver(
         (f"{exp.alert}.latency_delivery_s", f"{real_s:.4f}"),
         (f"{exp.alert}.latency_total_s", f"{total_s:.4f}"),
         (f"{exp.alert}.dedup_key", result.dedup_key),
+        (f"{exp.alert}.handed_off_at", f"{handed_off:.6f}"),
     ]
     if exp.delivered_within_ms is not None and total_s * 1000 > exp.delivered_within_ms:
         problems.append(

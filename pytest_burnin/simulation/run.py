@@ -27,6 +27,7 @@ class AlertLife:
     labels: Labels
     annotations: Labels = ()
     value: float = 0.0
+    threshold: float | None = None  # the bound in `expr > N`, when the rule has one
     pending_at_ms: int | None = None
     firing_at_ms: int | None = None
     resolved_at_ms: int | None = None
@@ -99,7 +100,7 @@ def simulate(
                 key = (st.rule.name, lab)
                 life = lives.get(key)
                 if life is None:
-                    life = AlertLife(st.rule.name, lab)
+                    life = AlertLife(st.rule.name, lab, threshold=threshold_of(st.rule.parsed))
                     lives[key] = life
                     timeline.alerts.append(life)
                 if alert.state in ("pending", "firing") and life.pending_at_ms is None:
@@ -122,3 +123,19 @@ def simulate(
 
 def alert_name(labels: Labels) -> str:
     return get(labels, "alertname")
+
+
+def threshold_of(expr: object) -> float | None:
+    """N in ``<expr> > N`` (or ``N < <expr>``...): the bound an alert's value crossed."""
+    from ..promql import ast
+
+    while isinstance(expr, ast.ParenExpr):
+        expr = expr.expr
+    if not isinstance(expr, ast.BinaryExpr) or expr.op not in (">", "<", ">=", "<=", "==", "!="):
+        return None
+    for side in (expr.rhs, expr.lhs):
+        while isinstance(side, ast.ParenExpr):
+            side = side.expr
+        if isinstance(side, ast.NumberLiteral):
+            return side.value
+    return None

@@ -75,7 +75,9 @@ def _to_spec_error(doc: Document, err: Any, count: int) -> SpecError:
         unknown = [k for k in err.instance if k not in allowed]
         key = unknown[0] if unknown else "?"
         close = difflib.get_close_matches(str(key), allowed, n=1)
-        suggestion = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
+        suggestion = (
+            f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
+        )
         return doc.error((*path, key), f"unknown key {key!r} in {where}{more}", hint=suggestion)
     if err.validator == "required":
         return doc.error(path, f"{where}: {err.message}{more}")

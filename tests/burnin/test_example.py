@@ -185,3 +185,14 @@ def test_burnin_kind_handler(project: Path, tmp_path: Path) -> None:
         "BurnIn ga: exit criteria not met: 1 frozen file(s) changed outside an open incident:"
         " scoring/formula.py"
     )
+
+
+def test_a_day_the_data_does_not_reach_is_an_error_not_a_pass(store: Store) -> None:
+    checks = [SloCheck(e, window="14d") for e in slo_entries()]
+    result = record_day(store, date(2026, 11, 27), checks, file_source(), now=NOW)
+    assert [o.verdict for o in result.outcomes] == ["error"] * 3
+    assert result.outcomes[0].error is not None
+    assert result.outcomes[0].error.startswith("no data for 2026-11-27 in file ")
+    assert result.outcomes[0].error.endswith("(data 2026-10-26T00:00:07Z .. 2026-11-24T23:55:07Z)")
+    before = record_day(store, date(2026, 10, 25), checks, file_source(), now=NOW)
+    assert before.outcomes[0].verdict == "error"

@@ -42,6 +42,15 @@ def _test_files() -> list[Path]:
 
 FILES = _test_files() if PEER_SUITES.is_dir() else []
 
+# Where promtool 2.42 is wrong and the file's authors (and later promtool) are
+# right, the engine follows the authors: the difference must be exactly this.
+KNOWN_2_42_BUGS = {
+    "wikimedia-operations-alerts/team-search-platform/cirrus_streaming_updater_cloudelastic_test.yaml": (
+        "promtool 2.42 evaluates rule expressions through String(), which sorts label "
+        "matchers, so absent() keeps a label it should drop (fixed in 2.45)"
+    ),
+}
+
 pytestmark = [
     pytest.mark.skipif(not PEER_SUITES.is_dir(), reason="../shared/peer-suites is absent"),
     pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed"),
@@ -66,6 +75,13 @@ def test_same_verdict_per_group_as_promtool(test_file: Path) -> None:
         theirs = dict.fromkeys(ours, True)
     else:
         theirs = {i: run_group_with_promtool(test_file, i).passed for i in ours}
+    known = KNOWN_2_42_BUGS.get(test_file.relative_to(PEER_SUITES).as_posix())
+    if known is not None:
+        assert not all(theirs.values()), f"promtool no longer fails this file ({known})"
+        assert all(r.passed for r in ours.values()), (
+            "the engine should pass it, as its authors expect"
+        )
+        return
     differ = [
         f"group {i} ({ours[i].title}): promtool {'passes' if theirs[i] else 'fails'}, "
         f"we {ours[i].status}: {ours[i].summary()}"

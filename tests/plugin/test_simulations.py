@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -161,15 +162,23 @@ class _Hook(BaseHTTPRequestHandler):
         return
 
 
-@pytest.fixture
-def webhook() -> Iterator[str]:
+@contextlib.contextmanager
+def _serving() -> Iterator[str]:
     _Hook.seen = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def webhook() -> Iterator[str]:
+    with _serving() as url:
+        yield url
 
 
 def test_real_delivery_goes_to_the_channel(
@@ -182,11 +191,46 @@ def test_real_delivery_goes_to_the_channel(
     write(sim_dir, simulation("    - alert: HighErrors\n", extra="  channel: staging\n"))
     result = sim_dir.runpytest("--burnin", "--burnin-deliver=real")
     result.assert_outcomes(passed=3)
-    assert len(_Hook.seen) == 1
+    # The series ends at 30m, so the alert also resolves: firing, then resolved.
+    assert [h["body"]["status"] for h in _Hook.seen] == ["firing", "resolved"]
     sent = _Hook.seen[0]["body"]
     assert sent["version"] == "4"
     assert sent["alerts"][0]["labels"]["alertname"] == "HighErrors"
-    assert _Hook.seen[0]["key"]
+    assert sent["alerts"][0]["threshold"] == 5
+    assert _Hook.seen[0]["key"] != _Hook.seen[1]["key"]
+
+
+def test_undeliverable_alert_waits_in_the_spool_for_the_next_run(
+    sim_dir: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    monkeypatch.delenv("CI", raising=False)
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/hook"
+    channel = "apiVersion: burnin/v1\nkind: Channel\nmetadata: {{name: staging}}\nspec: {{type: webhook, url: '{url}', retries: 0}}\n"
+    (sim_dir.path / "slo_specs" / "channel.yaml").write_text(channel.format(url=dead))
+    write(
+        sim_dir,
+        simulation(
+            "    - alert: HighErrors\n", series="errors: 0x10 10x60", extra="  channel: staging\n"
+        ),
+    )
+    result = sim_dir.runpytest("--burnin", "--burnin-deliver=real", "-rf")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*HighErrors: delivery failed after 1 attempt(s): *kept in the spool*"]
+    )
+    assert len(list((sim_dir.path / ".burnin" / "spool").glob("*.json"))) == 1
+    with _serving() as url:
+        (sim_dir.path / "slo_specs" / "channel.yaml").write_text(channel.format(url=url))
+        result = sim_dir.runpytest("--burnin", "--burnin-deliver=real")
+        result.assert_outcomes(passed=3)
+        result.stdout.fnmatch_lines(["burnin: spooled alert * to staging: delivered"])
+    keys = [h["key"] for h in _Hook.seen]
+    assert len(keys) == 2 and keys[0] == keys[1]  # the spooled one, then this run's: same alert
+    assert list((sim_dir.path / ".burnin" / "spool").glob("*.json")) == []
 
 
 def test_real_delivery_is_refused_under_ci(

@@ -77,7 +77,7 @@ groups:
     rules: []
 """
     assert errors(text) == [
-        "r.yml:5:17: group \"g\", rule 1, \"a\": only one of 'record' and 'alert' must be set",
+        "r.yml:5:17: group \"g\", rule 1, \"b\": only one of 'record' and 'alert' must be set",
         "r.yml:8:9: group \"g\", rule 2, \"\": one of 'record' or 'alert' must be set",
         'r.yml:9:17: group "g", rule 3, "bad name": invalid recording rule name: bad name',
         'r.yml:11:17: group "g", rule 4, "r": invalid field \'annotations\' in recording rule',
@@ -85,7 +85,7 @@ groups:
         'r.yml: group "g", rule 5, "T": invalid label name: bad-label',
         'r.yml: group "g", rule 5, "T": annotation "summary": '
         'template: __alert_T:1: function "nofunc" not defined',
-        'r.yml:19:11: groupname: "g" is repeated in the same file',
+        'r.yml:19:5: groupname: "g" is repeated in the same file',
     ]
 
 
