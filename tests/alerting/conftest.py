@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import shutil
+import subprocess
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
+import requests
 
 from pytest_burnin.alerting import Alert, Notification
 
-from .receiver import Receiver
+from .receiver import Receiver, free_port
 
 T0 = datetime(2026, 11, 28, 10, 0, 0, tzinfo=timezone.utc)
 
@@ -48,3 +53,54 @@ def receiver() -> Iterator[Receiver]:
         yield r
     finally:
         r.stop()
+
+
+ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+
+CONFIG = """\
+route:
+  receiver: hook
+  group_by: [alertname]
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: hook
+    webhook_configs:
+      - url: {url}/am
+        send_resolved: true
+"""
+
+
+@pytest.fixture
+def alertmanager(tmp_path: Path, receiver: Receiver) -> Iterator[str]:
+    assert ALERTMANAGER is not None
+    (tmp_path / "am.yml").write_text(CONFIG.format(url=receiver.url))
+    port = free_port()
+    proc = subprocess.Popen(
+        [ALERTMANAGER, f"--config.file={tmp_path / 'am.yml'}", f"--storage.path={tmp_path / 'data'}",
+         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
+         "--log.level=warn"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/-/ready", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert proc.poll() is None, "alertmanager exited at start"
+            time.sleep(0.1)
+        else:
+            pytest.fail("alertmanager not ready within 20s")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)

@@ -8,12 +8,8 @@ webhook sends (so receivers written for Alertmanager read ours).
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,59 +18,11 @@ import requests
 from pytest_burnin.alerting import Notification, build_channel, deliver
 from pytest_burnin.alerting.payload import webhook_body
 
+from .conftest import ALERTMANAGER as BINARY
 from .conftest import make_alert
-from .receiver import Receiver, free_port
+from .receiver import Receiver
 
-BINARY = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 pytestmark = pytest.mark.skipif(BINARY is None, reason="Alertmanager is not installed")
-
-CONFIG = """\
-route:
-  receiver: hook
-  group_by: [alertname]
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: hook
-    webhook_configs:
-      - url: {url}/am
-        send_resolved: true
-"""
-
-
-@pytest.fixture
-def alertmanager(tmp_path: Path, receiver: Receiver) -> Iterator[str]:
-    assert BINARY is not None
-    (tmp_path / "am.yml").write_text(CONFIG.format(url=receiver.url))
-    port = free_port()
-    proc = subprocess.Popen(
-        [BINARY, f"--config.file={tmp_path / 'am.yml'}", f"--storage.path={tmp_path / 'data'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
-         "--log.level=warn"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(base + "/-/ready", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert proc.poll() is None, "alertmanager exited at start"
-            time.sleep(0.1)
-        else:
-            pytest.fail("alertmanager not ready within 20s")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def _webhook_from_am(receiver: Receiver, status: str) -> dict[str, Any]:

@@ -13,8 +13,8 @@ import pytest
 
 from tests.plugin.test_outcomes import properties
 
+from .conftest import ALERTMANAGER as BINARY
 from .receiver import Receiver
-from .test_alertmanager_real import BINARY, alertmanager  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.skipif(BINARY is None, reason="Alertmanager is not installed")
 
@@ -37,7 +37,7 @@ def test_simulation_reaches_a_webhook_through_alertmanager(
     pytester: pytest.Pytester,
     alertmanager: str,
     receiver: Receiver,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from junitparser import JUnitXml
 
