@@ -71,51 +71,6 @@ class SourceKind:
         )
 
 
-class SLOKind:
-    """``kind: SLO``: the indicator over its rolling window against the objective."""
-
-    kind = "SLO"
-    schema: str | None = "slo.schema.yaml"
-
-    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
-        ((op, value),) = entry.spec["objective"].items()
-        return [("objective_spec", f"{op} {value}"), ("window", entry.spec["window"])]
-
-    def check(self, entry: Entry) -> None:
-        from .promql.parser import ParseError, parse
-        from .slo.evaluate import substitute
-
-        _duration_ms(entry, entry.spec["window"], "window")
-        indicator = entry.spec["indicator"]
-        queries: dict[tuple[str, ...], str] = {}
-        for key, body in indicator.items():
-            for field, query in body.items():
-                queries[("indicator", key, field)] = query
-        for path, query in queries.items():
-            try:
-                parse(substitute(query, entry.spec["window"]))
-            except ParseError as exc:
-                raise entry.error(
-                    path,
-                    f"invalid PromQL in {'.'.join(path)}: {exc}",
-                    hint="check the query with `burnin validate` or promtool",
-                ) from None
-
-    def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from .slo.evaluate import evaluate_slo
-
-        source = ctx.source(entry.spec.get("source"), entry)
-        return evaluate_slo(entry, source, _duration_ms(entry, entry.spec["window"], "window"))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
-    """The kinds pytest-burnin evaluates itself."""
-    kinds: list[KindHandler] = [SourceKind(), SLOKind()]
-    kinds.extend(_optional_kinds())
-    return kinds
-
-
 class ChannelKind:
     """``kind: Channel``: the item checks the channel is usable (its secrets are set)."""
 
@@ -140,6 +95,16 @@ class ChannelKind:
         except ValueError as exc:
             raise EvaluationError(str(exc)) from None
         return Evaluation(True, f"Channel {entry.name}: {entry.spec.get('type')} channel ready")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
+    """The kinds pytest-burnin evaluates itself."""
+    from .slo.kind import SLOKind
+
+    kinds: list[KindHandler] = [SourceKind(), SLOKind()]
+    kinds.extend(_optional_kinds())
+    return kinds
 
 
 def _optional_kinds() -> list[Any]:
@@ -186,6 +151,31 @@ def pytest_burnin_make_source(
         lookback_delta_ms=_duration_ms(entry, lookback, "lookback_delta") if lookback else 300_000,
         evaluation_time=entry.spec.get("evaluation_time"),
     )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_burnin_make_channel(config: pytest.Config, entry: Entry) -> Any:
+    """Webhook, Slack, Alertmanager, email and file channels (``alerting/``)."""
+    from .alerting.config import TYPES, ChannelSpecError, build_channel
+
+    if entry.spec.get("type") not in TYPES:
+        return None
+    try:
+        return build_channel(entry.name, entry.spec)
+    except ChannelSpecError as exc:
+        raise EvaluationError(f"{entry.where(*exc.path)}: {exc}") from None
+
+
+def make_channel_factory(config: pytest.Config) -> Any:
+    def factory(entry: Entry) -> Any:
+        channel = config.hook.pytest_burnin_make_channel(config=config, entry=entry)
+        if channel is None:
+            raise EvaluationError(
+                f"{entry.where('type')}: no plugin provides channel type {entry.spec.get('type')!r}"
+            )
+        return channel
+
+    return factory
 
 
 def make_source_factory(config: pytest.Config) -> Any:

@@ -11,8 +11,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .kinds import KindHandler
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,7 +98,7 @@ def validate(paths: Sequence[str]) -> int:
     return 1 if bad else 0
 
 
-def _all_kinds() -> dict[str, object]:
+def _all_kinds() -> dict[str, KindHandler]:
     from .builtin import pytest_burnin_spec_kinds
 
     return {k.kind: k for k in pytest_burnin_spec_kinds(config=None)}  # type: ignore[arg-type]
@@ -111,7 +115,7 @@ def flush(paths: Sequence[str], spool_dir: Path) -> int:
     channels = {}
     for f in _spec_files(paths):
         try:
-            entries = collect_documents(f, _all_kinds())  # type: ignore[arg-type]
+            entries = collect_documents(f, _all_kinds())
         except SpecError as exc:
             print(str(exc), file=sys.stderr)
             return 1

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .spec.model import Entry
 
 SourceFactory = Callable[["Entry", "RunContext"], "MetricSource"]
+ChannelFactory = Callable[["Entry"], Any]
 
 
 @dataclass
@@ -32,6 +33,7 @@ class RunContext:
     _channels: dict[str, Any] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
     make_source: SourceFactory | None = None
+    make_channel: ChannelFactory | None = None
     _sources: dict[tuple[str, str], MetricSource] = field(default_factory=dict)
 
     def add_entry(self, entry: Entry) -> None:
@@ -127,10 +129,13 @@ class RunContext:
                 f"{', '.join(sorted(entries)) or 'none'}"
             )
         if name not in self._channels:
-            try:
-                self._channels[name] = build_channel(name, entries[name].spec)
-            except ChannelSpecError as exc:
-                raise EvaluationError(f"{entries[name].where(*exc.path)}: {exc}") from None
+            if self.make_channel is not None:
+                self._channels[name] = self.make_channel(entries[name])
+            else:
+                try:
+                    self._channels[name] = build_channel(name, entries[name].spec)
+                except ChannelSpecError as exc:
+                    raise EvaluationError(f"{entries[name].where(*exc.path)}: {exc}") from None
         return self._channels[name]
 
     def flush_spool(self) -> list[Any]:

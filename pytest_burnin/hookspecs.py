@@ -9,7 +9,7 @@ fewer arguments than its specification.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -48,6 +48,22 @@ def pytest_burnin_make_source(
     raise NotImplementedError  # pragma: no cover - specification only
 
 
+@pytest.hookspec(firstresult=True)
+def pytest_burnin_make_channel(config: pytest.Config, entry: Entry) -> Any:
+    """Build the alert channel a ``kind: Channel`` entry describes, or return None.
+
+    A channel has ``name``, ``policy`` (timeouts, retries), ``attempt(notification,
+    timeout) -> Attempt``, ``check()`` (raise when a secret it needs is unset)
+    and ``close()``; see ``pytest_burnin.alerting.channels``. The built-in
+    implementation handles ``webhook``, ``slack``, ``alertmanager``, ``email``
+    and ``file``; delivery, retries and the spool are the plugin's, so a new
+    channel only says how one attempt is made.
+
+    .. versionadded:: 0.1
+    """
+    raise NotImplementedError  # pragma: no cover - specification only
+
+
 def pytest_burnin_evaluated(config: pytest.Config, entry: Entry, evaluation: Evaluation) -> None:
     """Called after an entry was evaluated (pass or fail), before its verdict is reported.
 
@@ -60,6 +76,7 @@ def pytest_burnin_evaluated(config: pytest.Config, entry: Entry, evaluation: Eva
 
 __all__ = [
     "pytest_burnin_evaluated",
+    "pytest_burnin_make_channel",
     "pytest_burnin_make_source",
     "pytest_burnin_spec_kinds",
 ]

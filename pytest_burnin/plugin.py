@@ -112,9 +112,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from . import builtin
 
         config.pluginmanager.register(builtin, "burnin-builtin")
-    from .builtin import make_source_factory
+    from .builtin import make_channel_factory, make_source_factory
 
     state.ctx.make_source = make_source_factory(config)
+    state.ctx.make_channel = make_channel_factory(config)
     if state.enabled:
         _add_spec_paths(config, state)
     if state.ctx.deliver == "real" and not config.getoption("burnin_allow_real_in_ci"):

@@ -29,6 +29,17 @@ spec: {type: file, path: data.om}
 
 
 @pytest.fixture
+def pytester(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """pytester whose inner runs leave out pytest-benchmark when it is installed.
+
+    It turns itself off under xdist with a warning, which this suite's
+    ``filterwarnings = error`` makes fatal; our tests never use it.
+    """
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:benchmark")
+    return pytester
+
+
+@pytest.fixture
 def spec_dir(pytester: pytest.Pytester) -> pytest.Pytester:
     """A pytester project with a slo_specs/ folder holding a Source over SMALL_DATA."""
     specs = pytester.mkdir("slo_specs")

@@ -44,6 +44,13 @@ def _store_path(args: argparse.Namespace, spec: BurnInSpec | None = None) -> Pat
     return Path(spec.store if spec is not None and spec.store else DEFAULT_STORE)
 
 
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BurninError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _git_commit() -> str | None:
     try:
         out = subprocess.run(
@@ -60,25 +67,16 @@ def cmd_record(args: argparse.Namespace) -> int:
     from .freeze import record_baseline
     from .loading import load_project
     from .records import RunInfo, SloCheck, record_day
-    from .remediate import CommandRemediation
+    from .remediate import from_spec
 
     project = load_project([Path(p) for p in args.specs])
     spec = project.burnin(args.name)
     now = utc_now()
-    days = [date.fromisoformat(d) for d in args.day] if args.day else [now.date() - timedelta(1)]
+    days = [_day(d, "--day") for d in args.day] if args.day else [now.date() - timedelta(1)]
     store_path = _store_path(args, spec)
     checks = [SloCheck(project.slo(n), window=spec.window) for n in spec.slos]
     project.attach_sources(checks, store_path, override=args.source)
-    remediate = None
-    if spec.remediation is not None and not args.no_remediate:
-        r = spec.remediation
-        remediate = CommandRemediation(
-            r.command,
-            timeout_s=r.timeout_s,
-            mode="manual" if r.mode == "manual" else "auto",
-            only=frozenset(r.checks),
-            cwd=spec.root,
-        )
+    remediate = None if args.no_remediate else from_spec(spec)
     run = RunInfo.current(_git_commit())
     worst = 0
     with Store(store_path) as store:
@@ -97,7 +95,7 @@ def cmd_record(args: argparse.Namespace) -> int:
                     print(f"  {o.name}: {o.error}", file=sys.stderr)
             print(f"recorded {day}: " + ", ".join(parts))
             for name, rem in result.remediations:
-                code = "timed out" if rem.exit_code is None else f"exit {rem.exit_code}"
+                code = "did not finish" if rem.exit_code is None else f"exit {rem.exit_code}"
                 print(f"  remediation for {name} ({rem.mode}): {rem.command} -> {code}")
     return worst
 
@@ -109,7 +107,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .verdict import BurnInState, evaluate_all, status
 
     spec = load_project([Path(p) for p in args.specs]).burnin(args.name)
-    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    as_of = _day(args.as_of, "--as-of") if args.as_of else None
     with Store(_store_path(args, spec)) as store:
         state = BurnInState.load(store, spec, as_of=as_of)
     for key, ev in evaluate_all(state).items():
@@ -186,11 +184,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ..sources.openmetrics import OpenMetricsError
     from .ingest import ingest_text
 
+    default_ts = None
+    if args.timestamp == "now":
+        default_ts = int(utc_now().timestamp() * 1000)
+    elif args.timestamp:
+        try:
+            stamp = datetime.fromisoformat(args.timestamp.replace("Z", "+00:00"))
+        except ValueError:
+            raise BurninError(f"--timestamp {args.timestamp!r} is not RFC 3339 or 'now'") from None
+        if stamp.tzinfo is None:
+            raise BurninError("--timestamp needs a time zone (e.g. 2026-11-28T00:00:00Z)")
+        default_ts = int(stamp.timestamp() * 1000)
     with Store(_store_path(args)) as store:
         for name in args.files:
             text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
             try:
-                stats = ingest_text(store, text, source=name)
+                stats = ingest_text(store, text, source=name, default_timestamp_ms=default_ts)
             except OpenMetricsError as exc:
                 raise BurninError(str(exc)) from None
             span = ""
@@ -214,6 +223,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         name=args.job_name,
         workdir=args.workdir,
         burnin=args.burnin_command,
+        pytest=args.pytest_command,
     )
     sys.stdout.write(emit(args.kind, job))
     return 0
@@ -259,6 +269,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p = sub.add_parser("ingest", help="store samples from OpenMetrics text for the local source.")
     common(p, specs=False)
     p.add_argument("files", nargs="+", help="OpenMetrics / Prometheus text files, or -.")
+    p.add_argument("--timestamp", help="time of samples written without one: RFC 3339 or 'now'.")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("schedule", help="print the daily job: github, systemd or cron.")
     common(p, specs=False)
@@ -267,5 +278,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--specs", dest="specs_path", default="slo_specs")
     p.add_argument("--job-name", default="burnin")
     p.add_argument("--workdir", default=".")
-    p.add_argument("--burnin-command", default="burnin")
+    p.add_argument("--burnin-command", default="burnin", help="path of burnin (a venv's).")
+    p.add_argument("--pytest-command", default="pytest", help="path of pytest (a venv's).")
     p.set_defaults(func=cmd_schedule)

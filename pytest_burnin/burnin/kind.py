@@ -26,10 +26,19 @@ class BurnInKind:
     kind = "BurnIn"
     schema: str | None = "burnin.schema.yaml"
 
-    def __init__(self, *, as_of: date | None = None, now: datetime | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        as_of: date | None = None,
+        now: datetime | None = None,
+        in_progress_passes: bool = False,
+    ) -> None:
         # Fixed dates make a run reproducible (tests, re-judging a past day).
         self.as_of = as_of
         self.now = now
+        # The daily job may want a healthy burn-in that has days left to run to
+        # pass ("on track"); a release gate wants it to fail until the exit.
+        self.in_progress_passes = in_progress_passes
 
     def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
         spec = entry.spec
@@ -73,5 +82,12 @@ class BurnInKind:
         props = dict(ex.properties)
         for e in parts.values():
             props.update(dict(e.properties))
-        props["burnin.headline"] = ex.headline
-        return Evaluation(ex.passed, ex.headline, details, list(props.items()))
+        passed, headline = ex.passed, ex.headline
+        if not passed and self.in_progress_passes and all(e.passed for e in parts.values()):
+            n, length = state.day_number, spec.length_days
+            passed, headline = (
+                True,
+                f"BurnIn {spec.name}: on track, day {n} of {length}, all criteria met so far",
+            )
+        props["burnin.headline"] = headline
+        return Evaluation(passed, headline, details, list(props.items()))

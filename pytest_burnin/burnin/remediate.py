@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .records import CheckOutcome, Mode, RemediationResult
+from .spec import BurnInSpec
 
 OUTPUT_LIMIT = 4000  # characters kept: the tail, where errors usually are
 
@@ -74,3 +75,17 @@ def _text(data: bytes | str | None) -> str:
     if isinstance(data, bytes):
         return data.decode("utf-8", "replace")
     return data
+
+
+def from_spec(spec: BurnInSpec) -> CommandRemediation | None:
+    """The built-in remediation a BurnIn spec configures (run in the spec's folder), or None."""
+    r = spec.remediation
+    if r is None:
+        return None
+    return CommandRemediation(
+        r.command,
+        timeout_s=r.timeout_s,
+        mode="manual" if r.mode == "manual" else "auto",
+        only=frozenset(r.checks),
+        cwd=spec.root,
+    )

@@ -28,6 +28,7 @@ class Job:
     burnin: str = "burnin"  # the command (a venv's bin/burnin for systemd and cron)
     pytest: str = "pytest"
     python_version: str = "3.12"
+    install: str = "pip install -e ."  # GitHub only: how the job gets pytest-burnin
 
     def hour_minute(self) -> tuple[int, int]:
         m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", self.at)
@@ -74,7 +75,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "{job.python_version}"
-      - run: pip install -e .
+      - run: {job.install}
       - name: Restore the history store
         uses: actions/cache/restore@v4
         with:
@@ -114,6 +115,8 @@ Wants=network-online.target
 After=network-online.target
 
 [Service]
+# Give absolute paths (a virtualenv's bin/burnin and bin/pytest): systemd does
+# not see your shell's PATH.
 Type=oneshot
 WorkingDirectory={job.workdir}
 ExecStart={job.record_cmd()}
@@ -139,7 +142,9 @@ def cron(job: Job) -> str:
     q = shlex.quote
     log = q(job.store_dir() + "/cron.log")
     return (
-        f"{minute} {hour} * * * cd {q(job.workdir)} && {job.record_cmd()} >> {log} 2>&1"
+        # mkdir first: the log's folder must exist before the shell opens the log.
+        f"{minute} {hour} * * * cd {q(job.workdir)} && mkdir -p {q(job.store_dir())}"
+        f" && {job.record_cmd()} >> {log} 2>&1"
         f" && {job.gate_cmd()} >> {log} 2>&1\n"
     )
 

@@ -235,6 +235,14 @@ class Store:
     def integrity_check(self) -> str:
         return str(self.query("PRAGMA integrity_check")[0][0])
 
+    def backup(self, dest: str | os.PathLike[str]) -> None:
+        """A consistent copy of the store (WAL content included) at ``dest``, e.g. for CI artifacts."""
+        target = sqlite3.connect(dest)
+        try:
+            self._retry(lambda: self._conn.backup(target))
+        finally:
+            target.close()
+
     def close(self) -> None:
         self._conn.close()
 

@@ -27,13 +27,21 @@ def test_ingest_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     data.write_text("up{ 1\n")
     assert run("ingest", "--store", store, str(data)) == 2
     assert ":1:" in capsys.readouterr().err
+    data.write_text("up 0\n")  # a scrape: no timestamps
+    assert run("ingest", "--store", store, str(data)) == 2
+    assert "timestamp" in capsys.readouterr().err
+    assert run("ingest", "--store", store, "--timestamp", "2026-11-28T00:00:00Z", str(data)) == 0
+    assert run("ingest", "--store", store, "--timestamp", "2026-11-28T00:00:00", str(data)) == 2
     with Store(store) as s:
-        assert s.query("SELECT count(*) FROM samples")[0][0] == 2
+        assert s.query("SELECT count(*) FROM samples")[0][0] == 3
+        assert s.query("SELECT max(ts) FROM samples")[0][0] == 1_795_824_000_000
 
 
 def test_schedule_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("schedule", "cron", "--at", "02:15", "--workdir", "/srv/x") == 0
-    assert capsys.readouterr().out.startswith("15 2 * * * cd /srv/x && burnin record")
+    assert capsys.readouterr().out.startswith(
+        "15 2 * * * cd /srv/x && mkdir -p .burnin && burnin record"
+    )
     assert run("schedule", "cron", "--at", "25:00") == 2
 
 

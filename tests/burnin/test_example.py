@@ -146,6 +146,8 @@ def test_command_errors_are_one_line_exit_2(
     assert (
         "burnin record: cannot record 2099-01-01: the day has not begun" in capsys.readouterr().err
     )
+    assert run("record", "--store", store, str(project), "--day", "11/24/2026") == 2
+    assert "--day '11/24/2026' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
     assert run("incident", "--store", store, "resolve", "7") == 2
     assert capsys.readouterr().err == "burnin incident: no incident #7\n"
     assert run("freeze", "--store", store, str(project), "--incident", "7", "--note", "x") == 2
@@ -178,6 +180,13 @@ def test_burnin_kind_handler(project: Path, tmp_path: Path) -> None:
     assert ev.details[0] == "PASS BurnIn ga: day 30 of 30, no missing day"
     props = dict(ev.properties)
     assert props["burnin.objectives"] == "true" and props["missing_days"] == ""
+    early = BurnInKind(now=NOW, as_of=date(2026, 11, 5))
+    assert early.evaluate(entry, ctx).headline == (
+        "BurnIn ga: exit criteria not met: 19 more day(s) to run (day 11 of 30)"
+    )
+    on_track = BurnInKind(now=NOW, as_of=date(2026, 11, 5), in_progress_passes=True)
+    ev = on_track.evaluate(entry, ctx)
+    assert ev.passed and ev.headline == "BurnIn ga: on track, day 11 of 30, all criteria met so far"
     (project / "scoring" / "formula.py").write_text("WEIGHT = 0.9\n")
     ev = kind.evaluate(entry, ctx)
     assert not ev.passed

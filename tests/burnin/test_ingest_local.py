@@ -6,6 +6,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pytest_burnin.burnin.ingest import ingest_text, labels_of, labels_text, load_storage
 from pytest_burnin.burnin.local_source import make_local_source
@@ -89,3 +91,9 @@ def test_local_source_without_store_or_samples_is_an_evaluation_error(tmp_path: 
     Store(tmp_path / "empty.sqlite").close()
     with pytest.raises(EvaluationError, match="has no samples"):
         make_local_source(tmp_path / "empty.sqlite").time_bounds()
+
+
+@given(st.lists(st.tuples(st.text(min_size=1), st.text(min_size=1)), max_size=5))
+def test_labels_text_round_trips_any_labels(pairs: list[tuple[str, str]]) -> None:
+    labels = tuple(sorted(dict(pairs).items()))
+    assert labels_of(labels_text(labels)) == labels

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,27 @@ def test_command_remediation_no_shell_captures_output_and_times_out() -> None:
 def test_times_are_utc_text(store: Store) -> None:
     record_day(store, START, [const("a", 0)], now=datetime(2026, 11, 2, 0, 30, tzinfo=timezone.utc))
     assert store.query("SELECT recorded_at FROM daily_records")[0][0] == "2026-11-02T00:30:00.000Z"
+
+
+def test_remediation_from_spec(tmp_path: Path) -> None:
+    from pytest_burnin.burnin.remediate import from_spec
+    from pytest_burnin.burnin.spec import BurnInSpec
+
+    base = {"start": "2026-10-26", "slos": ["integrity"]}
+    assert from_spec(BurnInSpec.from_mapping("ga", base, tmp_path)) is None
+    spec = BurnInSpec.from_mapping(
+        "ga",
+        {
+            **base,
+            "remediation": {
+                "command": [sys.executable, "-c", "import os; print(os.getcwd())"],
+                "timeout": "1m",
+                "mode": "manual",
+            },
+        },
+        tmp_path,
+    )
+    rem = from_spec(spec)
+    assert rem is not None and rem.timeout_s == 60 and rem.mode == "manual"
+    result = rem(START, CheckOutcome("integrity", 0.02, Objective("below", 0.01), "fail"))
+    assert result is not None and result.output.strip() == str(tmp_path)

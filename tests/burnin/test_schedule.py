@@ -47,7 +47,7 @@ def test_systemd_units() -> None:
 
 def test_cron_line_exact() -> None:
     assert emit("cron", Job(workdir="/srv/my app")) == (
-        "30 0 * * * cd '/srv/my app' && burnin record --store .burnin/history.sqlite slo_specs"
+        "30 0 * * * cd '/srv/my app' && mkdir -p .burnin && burnin record --store .burnin/history.sqlite slo_specs"
         " >> .burnin/cron.log 2>&1 && pytest --burnin --junitxml=.burnin/burnin.xml"
         " >> .burnin/cron.log 2>&1\n"
     )

@@ -94,3 +94,15 @@ def test_write_rolls_back_on_error(store: Store) -> None:
     with pytest.raises(RuntimeError):
         store.write(bad)
     assert store.query("SELECT count(*) FROM incidents")[0][0] == 0
+
+
+def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
+    store.write(
+        lambda c: c.execute(
+            "INSERT INTO incidents (title, severity, opened_at) VALUES ('t', 'sev3', 'x')"
+        )
+    )
+    store.backup(tmp_path / "copy.sqlite")
+    with Store(tmp_path / "copy.sqlite") as copy:
+        assert copy.query("SELECT title FROM incidents")[0][0] == "t"
+        assert copy.integrity_check() == "ok"
