@@ -11,12 +11,34 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 
 if TYPE_CHECKING:
     from .kinds import KindHandler
+
+
+# Packages that bring their own subcommands: each has ``add_parsers(sub)``,
+# whose parsers set ``func`` (argparse namespace -> exit code).
+COMMAND_MODULES = (
+    "pytest_burnin.burnin.commands",
+    "pytest_burnin.slo.commands",
+    "pytest_burnin.release.commands",
+    "pytest_burnin.report.commands",
+)
+
+
+def _add_module_parsers(sub: Any, module: str) -> None:
+    import importlib
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec(module)
+    except ModuleNotFoundError:
+        found = None
+    if found is not None:
+        importlib.import_module(module).add_parsers(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,7 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_sch.add_argument(
         "-o", "--output", default="schemas", help="folder to write (default: schemas)."
     )
+    for module in COMMAND_MODULES:
+        _add_module_parsers(sub, module)
     args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is not None:
+        code: int = func(args)
+        return code
     if args.command == "validate":
         return validate(args.paths)
     if args.command == "flush":

@@ -17,6 +17,27 @@ if TYPE_CHECKING:
     from .state import State
 
 SPEC_SUFFIXES = (".yaml", ".yml")
+
+# pytest glue of the optional parts (burn-in, release gate, reports): each is a
+# small plugin module that imports nothing heavy at import time, registered
+# here so its options and hooks load with this plugin (and leave with -p no:burnin).
+GLUE_MODULES = (
+    "pytest_burnin.burnin.glue",
+    "pytest_burnin.release.glue",
+    "pytest_burnin.report.glue",
+)
+
+
+def _present(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+pytest_plugins = [m for m in GLUE_MODULES if _present(m)]
 KIND_MARKERS = {
     "SLO": "burnin_slo",
     "Source": "burnin_source",
