@@ -85,16 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _spec_files(paths: Sequence[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files.extend(
-                sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
-            )
-        else:
-            files.append(p)
-    return files
+    from .spec.model import spec_files
+
+    return spec_files([Path(p) for p in paths])
 
 
 def validate(paths: Sequence[str]) -> int:

@@ -80,9 +80,11 @@ class RunContext:
     def _discover_sources(self, folder: Path) -> None:
         # An entry run on its own (``pytest slo_specs/slos.yaml``) still finds
         # the Source specs that live beside it.
-        from .spec.model import Entry, document_kind, load_spec_file
+        from .spec.model import Entry, document_kind, is_excluded, load_spec_file
 
         for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            if is_excluded(path, folder):
+                continue
             try:
                 for doc in load_spec_file(path):
                     if document_kind(doc) == "Source":

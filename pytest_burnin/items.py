@@ -114,6 +114,8 @@ class BurnInItem(pytest.Item):
             pytest.skip(self.evaluation.skipped)
         if not self.evaluation.passed:
             raise ObjectiveMissed(self.evaluation.headline, self.evaluation.details)
+        if self.evaluation.warning is not None and self.config.getoption("burnin_strict", False):
+            raise ObjectiveMissed(self.evaluation.warning, self.evaluation.details)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         exc = excinfo.value

@@ -29,6 +29,9 @@ class Evaluation:
     details: list[str] = field(default_factory=list)
     properties: list[tuple[str, str]] = field(default_factory=list)
     skipped: str | None = None  # a reason: the entry cannot apply here (never a pass)
+    # Passed, but outside a warning band: shown as WARN (property verdict=warning);
+    # a failure under --burnin-strict. The text is the warning's one-line story.
+    warning: str | None = None
 
 
 class KindHandler(Protocol):

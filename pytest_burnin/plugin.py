@@ -45,6 +45,7 @@ KIND_MARKERS = {
     "PromtoolTest": "burnin_promtool",
     "Rule": "burnin_rule",
     "Channel": "burnin_channel",
+    "BurnIn": "burnin_burnin",
 }
 
 
@@ -91,6 +92,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="args",
         default=["slo_specs"],
         help="folders or files (relative to the rootdir) that --burnin collects.",
+    )
+    parser.addini(
+        "burnin_exclude",
+        type="args",
+        default=["config/*", "data/*", "evidence/*", "signoffs.yaml", "ga.yaml"],  # DEFAULT_EXCLUDE
+        help="globs, relative to each burnin_specs folder, of YAML files that are not specs.",
     )
     parser.addini(
         "burnin_promtool_files",

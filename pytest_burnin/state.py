@@ -21,6 +21,7 @@ class Result:
     outcome: str  # "passed", "failed", "error"
     headline: str
     location: str
+    warning: bool = False  # passed, outside a warning band (property verdict=warning)
 
 
 @dataclass(eq=False)  # registered as a plugin, so it must stay hashable
@@ -29,6 +30,7 @@ class State:
     rootdir: Path
     spec_paths: list[Path]
     promtool_globs: list[str]
+    exclude: list[str]
     named_spec_files: bool
     ctx: RunContext
     results: list[Result] = field(default_factory=list)
@@ -52,6 +54,7 @@ class State:
             rootdir=root,
             spec_paths=spec_paths,
             promtool_globs=list(config.getini("burnin_promtool_files")),
+            exclude=list(config.getini("burnin_exclude")),
             named_spec_files=named,
             ctx=RunContext(
                 rootdir=root,
@@ -74,7 +77,15 @@ class State:
             return True
         if not self.enabled:
             return False
-        return any(path == p or p in path.parents for p in self.spec_paths)
+        for folder in self.spec_paths:
+            if path == folder:
+                return True
+            if folder in path.parents:
+                # Config, data and evidence files live beside specs without being specs.
+                from .spec.model import is_excluded
+
+                return not is_excluded(path, folder, self.exclude)
+        return False
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Remember each burn-in item's verdict for the summary (under xdist too).
@@ -102,6 +113,7 @@ class State:
                 outcome=outcome,
                 headline=headline,
                 location=f"{path}:{(line or 0) + 1}",
+                warning=props.get("verdict") == "warning",
             )
         )
 

@@ -23,6 +23,9 @@ def write_summary(tr: pytest.TerminalReporter, config: pytest.Config, state: Sta
     for kind in sorted(by_kind):
         counts = by_kind[kind]
         parts = [f"{counts[o]} {o}" for o in ("passed", "failed", "error", "skipped") if counts[o]]
+        warned = sum(1 for r in results if r.kind == kind and r.warning and r.outcome == "passed")
+        if warned:
+            parts.append(f"{warned} warning")
         tr.write_line(f"{kind:<14} {', '.join(parts)}")
     for r in sorted(results, key=lambda r: (_ORDER.get(r.outcome, 9), r.kind, r.name)):
         mark = {"passed": "PASS ", "failed": "FAIL ", "error": "ERROR", "skipped": "SKIP "}[
@@ -31,6 +34,8 @@ def write_summary(tr: pytest.TerminalReporter, config: pytest.Config, state: Sta
         colour = {"passed": {"green": True}, "failed": {"red": True}, "error": {"red": True}}.get(
             r.outcome, {}
         )
+        if r.warning and r.outcome == "passed":
+            mark, colour = "WARN ", {"yellow": True}
         tr.write_line(f"{mark} {r.headline or r.nodeid}", **colour)
         if r.outcome in ("failed", "error"):
             tr.write_line(f"      at {r.location}")

@@ -6,6 +6,16 @@ import pytest
 import requests  # noqa: F401 - keep one requests and one yaml module across
 import yaml  # noqa: F401 - pytester's in-process runs (they re-import the rest)
 
+# pytester's in-process runs drop every module first imported during a test.
+# Tests that also call the core directly would then mix classes from two
+# imports of the same module (a syntax tree from one, an evaluator from the
+# other); importing the core once here keeps a single copy for the session.
+import pytest_burnin.burnin.records
+import pytest_burnin.promql.engine
+import pytest_burnin.promql.parser
+import pytest_burnin.rules.promtool
+import pytest_burnin.sources.file  # noqa: F401
+
 REPO = Path(__file__).resolve().parents[1]
 PEER_SUITES = REPO.parent / "shared" / "peer-suites"
 

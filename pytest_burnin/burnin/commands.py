@@ -72,7 +72,16 @@ def cmd_record(args: argparse.Namespace) -> int:
     project = load_project([Path(p) for p in args.specs])
     spec = project.burnin(args.name)
     now = utc_now()
-    days = [_day(d, "--day") for d in args.day] if args.day else [now.date() - timedelta(1)]
+    days = [_day(d, "--day") for d in args.day] if args.day else []
+    if getattr(args, "from_day", None):
+        # A range is as explicit as listing its days: missed days are never filled silently.
+        first = _day(args.from_day, "--from")
+        last = _day(args.to_day, "--to") if args.to_day else now.date() - timedelta(1)
+        if last < first:
+            raise BurninError(f"--to {last} is before --from {first}")
+        days += [first + timedelta(n) for n in range((last - first).days + 1)]
+    if not days:
+        days = [now.date() - timedelta(1)]
     store_path = _store_path(args, spec)
     checks = [SloCheck(project.slo(n), window=spec.window) for n in spec.slos]
     project.attach_sources(checks, store_path, override=args.source)
@@ -225,7 +234,10 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         burnin=args.burnin_command,
         pytest=args.pytest_command,
     )
-    sys.stdout.write(emit(args.kind, job))
+    kind = args.emit or args.kind
+    if kind is None:
+        raise BurninError("say what to emit: --emit github|systemd|cron")
+    sys.stdout.write(emit(kind, job))
     return 0
 
 
@@ -240,7 +252,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
     p = sub.add_parser("record", help="record the burn-in's checks for a day.")
     common(p)
-    p.add_argument("--day", action="append", help="YYYY-MM-DD (repeatable; default yesterday).")
+    p.add_argument(
+        "--day",
+        "--date",
+        dest="day",
+        action="append",
+        help="YYYY-MM-DD (repeatable; default yesterday).",
+    )
+    p.add_argument("--from", dest="from_day", help="first day of a range to fill (YYYY-MM-DD).")
+    p.add_argument("--to", dest="to_day", help="last day of the range (default yesterday).")
     p.add_argument("--source", help="evaluate with this Source entry, or 'local' (the store).")
     p.add_argument("--no-remediate", action="store_true", help="do not run the remediation.")
     p.set_defaults(func=cmd_record)
@@ -273,7 +293,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("schedule", help="print the daily job: github, systemd or cron.")
     common(p, specs=False)
-    p.add_argument("kind", choices=["github", "systemd", "cron"])
+    p.add_argument("kind", nargs="?", choices=["github", "systemd", "cron"])
+    p.add_argument("--emit", choices=["github", "systemd", "cron"], help="what to write.")
     p.add_argument("--at", default="00:30", help="HH:MM UTC (default 00:30).")
     p.add_argument("--specs", dest="specs_path", default="slo_specs")
     p.add_argument("--job-name", default="burnin")

@@ -30,13 +30,12 @@ _SCHEMAS = {
 
 def spec_files(paths: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
+    from ..spec.model import spec_files as listed
+
     for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml")))
-        elif p.is_file():
-            out.append(p)
-        else:
+        if not p.exists():
             raise BurninError(f"{p}: no such file or folder")
+    out.extend(listed(list(paths)))
     return out
 
 

@@ -62,7 +62,7 @@ def plan(entry: Entry) -> Plan:
             path: tuple[str | int, ...] = ("rules",) if isinstance(rules, str) else ("rules", i)
             raise entry.error(path, f"rule file {f.name!r} does not exist next to this spec")
     series = []
-    for selector, values in spec["series"].items():
+    for selector, values in (spec.get("series") or {}).items():
         # Plain `0x60` is hex to YAML; the notation wants the text as written.
         values = entry.doc.raw.get((*entry._spec_path(("series", selector)),), str(values))
         try:
@@ -94,6 +94,65 @@ def plan(entry: Entry) -> Plan:
     )
 
 
+def recorded_samples(entry: Entry, ctx: RunContext, p: Plan) -> list[tuple[int, Any, float]]:
+    """The shipped (or stored) data from ``data.from`` on, shifted to simulated t=0,
+    with ``data.inject`` added on top: a breach injected into real traffic."""
+    from ..promql.lexer import ParseError
+    from ..promql.series_notation import parse_series
+
+    data = entry.spec["data"]
+    source = ctx.source(data.get("source"), entry)
+    storage = getattr(source, "storage", None)
+    if not callable(storage):
+        raise EvaluationError(
+            f"{entry.where('data', 'source')}: data: needs a source answered by the embedded "
+            f"engine (file or local), not {source.describe()}"
+        )
+    start = _instant(entry, str(data["from"]))
+    end = start + p.duration_ms
+    inject: dict[Any, list[float | None]] = {}
+    for selector, values in (data.get("inject") or {}).items():
+        text = entry.doc.raw.get((*entry._spec_path(("data", "inject", selector)),), str(values))
+        try:
+            labels, vals = parse_series(f"{selector} {text}")
+        except ParseError as exc:
+            raise entry.error(("data", "inject", selector), f"inject {selector!r}: {exc}") from None
+        inject[labels] = vals
+    out: list[tuple[int, Any, float]] = []
+    seen: set[Any] = set()
+    for series in storage():
+        lo, hi = series.window(start - 1, end)
+        add = inject.get(series.labels)
+        seen.add(series.labels)
+        for t, v in zip(series.ts[lo:hi], series.vs[lo:hi], strict=True):
+            extra = 0.0
+            if add:
+                # Injected values step with the simulation interval, held until the next one.
+                i = min((t - start) // p.interval_ms, len(add) - 1)
+                extra = next((x for x in reversed(add[: i + 1]) if x is not None), 0.0)
+            out.append((t - start, series.labels, v + extra))
+    unknown = [k for k in inject if k not in seen]
+    if unknown:
+        from ..promql.labels import format_labels
+
+        raise EvaluationError(
+            f"{entry.where('data', 'inject')}: inject names a series the data does not have: "
+            f"{format_labels(unknown[0])}"
+        )
+    if not out:
+        raise EvaluationError(
+            f"{entry.where('data', 'from')}: the source has no samples in the simulated period"
+        )
+    return out
+
+
+def _instant(entry: Entry, text: str) -> int:
+    try:
+        return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+    except ValueError:
+        raise entry.error(("data", "from"), f"data.from {text!r} is not an RFC 3339 time") from None
+
+
 class SimulationKind:
     kind = "Simulation"
     schema: str | None = "simulation.schema.yaml"
@@ -109,6 +168,7 @@ class SimulationKind:
         from .run import load_groups, simulate
 
         p = plan(entry)
+        recorded = recorded_samples(entry, ctx, p) if "data" in entry.spec else None
         timeline = simulate(
             load_groups(p.rule_files),
             p.series,
@@ -118,6 +178,7 @@ class SimulationKind:
             compat=ctx.compat,
             external_labels=dict(entry.spec.get("external_labels") or {}),
             external_url=str(entry.spec.get("external_url", "")),
+            recorded=recorded,
         )
         outcomes = [check(e, timeline) for e in p.expectations]
         problems: list[str] = []

@@ -65,18 +65,30 @@ def simulate(
     compat: int = 3,
     external_labels: dict[str, str] | None = None,
     external_url: str = "",
+    recorded: list[tuple[int, Labels, float]] | None = None,
 ) -> Timeline:
-    """Step the rules from 0 to ``duration_ms``; samples are visible once their time has come."""
+    """Step the rules from 0 to ``duration_ms``; samples are visible once their time has come.
+
+    ``recorded`` are samples at their own times (real data shifted to start at 0);
+    ``series`` in promtool notation replace recorded series with the same labels.
+    """
     storage = Storage()
     engine = Engine(storage, compat=compat, default_subquery_step_ms=evaluation_interval_ms)
     ev = Evaluator(
         groups, storage, engine, external_labels=external_labels or {}, external_url=external_url
     )
+    given = {labels for labels, _ in series}
     samples = sorted(
-        (i * interval_ms, labels, v)
-        for labels, values in series
-        for i, v in enumerate(values)
-        if v is not None
+        [
+            *(
+                (i * interval_ms, labels, v)
+                for labels, values in series
+                for i, v in enumerate(values)
+                if v is not None
+            ),
+            *(r for r in recorded or () if r[1] not in given),
+        ],
+        key=lambda s: s[0],
     )
     lives: dict[tuple[str, Labels], AlertLife] = {}
     timeline = Timeline()

@@ -4,7 +4,11 @@ Pure core. A ratio indicator is ``bad/total`` (or ``1 - good/total``); a
 threshold indicator is one number compared with its bound. The error budget of
 a ratio SLO is the share of bad events the objective allows over the window;
 burn rate is the observed bad share divided by that allowance (1.0 spends the
-budget exactly over the window).
+budget exactly over the window). Under timeslice budgeting the indicator is
+judged per slice and the SLI is the share of good slices (``timeslices.py``).
+
+Every function reads the native spec (``normalized_slo``), so OpenSLO and
+Sloth entries are judged by exactly the same code as native ones.
 """
 
 from __future__ import annotations
@@ -12,13 +16,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
 from ..kinds import Evaluation
 from ..promql.values import Scalar, Vector
+from .model import normalized_slo
+from .windows import Window, WindowError, resolve_window
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..sources import MetricSource
     from ..spec.model import Entry
 
@@ -51,6 +59,10 @@ class Objective:
     def symbol(self) -> str:
         return _BOUNDS[self.op]
 
+    @property
+    def lower_is_better(self) -> bool:
+        return self.op in ("below", "at_most")
+
 
 def substitute(query: str, window: str) -> str:
     return query.replace("{{window}}", window).replace("{{ window }}", window)
@@ -81,13 +93,20 @@ def scalar_value(
 @dataclass
 class Measurement:
     value: float  # what the objective is compared with
-    bad_ratio: float | None  # ratio SLOs only
+    bad_ratio: float | None  # ratio SLOs (and timeslices: the share of bad slices)
 
 
 def measure(
-    entry: Entry, source: MetricSource, window: str, t_ms: int, *, required: bool
+    entry: Entry,
+    source: MetricSource,
+    window: str,
+    t_ms: int,
+    *,
+    required: bool,
+    spec: dict[str, Any] | None = None,
 ) -> Measurement | None:
-    indicator = entry.spec["indicator"]
+    """The indicator over ``window`` ending at ``t_ms`` (None: no data and not ``required``)."""
+    indicator = (spec or normalized_slo(entry))["indicator"]
     if "ratio" in indicator:
         ratio = indicator["ratio"]
         total = scalar_value(source, substitute(ratio["total"], window), t_ms, entry, "total")
@@ -124,93 +143,74 @@ def measure(
     return Measurement(value, None)
 
 
-def allowed_bad(entry: Entry, objective: Objective) -> float | None:
-    """Share of bad events the objective allows (ratio SLOs), or the threshold itself."""
-    ratio = entry.spec["indicator"].get("ratio")
+def allowed_bad(entry: Entry, objective: Objective, spec: dict[str, Any] | None = None) -> float | None:
+    """Share of bad events (or slices) the objective allows, or the threshold itself."""
+    spec = spec or normalized_slo(entry)
+    if spec.get("budgeting", "occurrences") == "timeslices":
+        return None if objective.lower_is_better else 1.0 - objective.value
+    ratio = spec["indicator"].get("ratio")
     if ratio is None:
-        return objective.value if objective.op in ("below", "at_most") else None
+        return objective.value if objective.lower_is_better else None
     return objective.value if "bad" in ratio else 1.0 - objective.value
 
 
-def evaluate_slo(entry: Entry, source: MetricSource, window_ms: int) -> Evaluation:
-    spec = entry.spec
-    window = spec["window"]
-    objective = Objective.from_spec(spec["objective"])
+def evaluate_slo(
+    entry: Entry,
+    source: MetricSource,
+    window_ms: int | None = None,
+    *,
+    spec: dict[str, Any] | None = None,
+    store: Path | None = None,
+) -> Evaluation:
+    """The verdict of one SLO entry; ``store`` is the history store ``compare:`` reads.
+
+    ``window_ms`` is accepted for callers of the first version and ignored: the
+    window is resolved from the spec at the evaluation time.
+    """
+    from .verdict import judge_slo
+
+    spec = spec or normalized_slo(entry)
     t_ms = source.default_time()
-    coverage = _coverage(source, t_ms, window_ms, entry)
+    try:
+        window = resolve_window(spec["window"], t_ms)
+    except WindowError as exc:
+        raise EvaluationError(f"{entry.where('window')}: {exc}") from None
+    coverage = _coverage(source, window, entry, spec)
     min_cov = float(spec.get("min_coverage", DEFAULT_MIN_COVERAGE))
     if coverage < min_cov:
         raise EvaluationError(
-            f"{entry.where('window')}: data covers {coverage:.0%} of the {window} window, "
+            f"{entry.where('window')}: data covers {coverage:.0%} of the {window.text} window, "
             f"below the {min_cov:.0%} minimum (source {source.describe()}); "
             "lower min_coverage or provide more data"
         )
-    m = measure(entry, source, window, t_ms, required=True)
-    assert m is not None
-    is_ratio = m.bad_ratio is not None
-    fmt = _pct if is_ratio else _num
-    holds = objective.holds(m.value)
-    budget = allowed_bad(entry, objective)
-    props: list[tuple[str, str]] = [
-        ("objective", f"{objective.symbol} {fmt(objective.value)}"),
-        ("measured", repr(m.value)),
-        ("window", window),
-        ("evaluated_at", _iso(t_ms)),
-        ("source", source.describe()),
-        ("coverage", f"{coverage:.4f}"),
-    ]
-    budget_text = ""
-    consumed: float | None = None
-    if budget is not None:
-        bad = m.bad_ratio if m.bad_ratio is not None else m.value
-        consumed = bad / budget if budget > 0 else (0.0 if bad <= 0 else math.inf)
-        props += [
-            ("error_budget_total", repr(budget)),
-            ("error_budget_consumed", repr(consumed)),
-            ("error_budget_remaining", repr(1.0 - consumed)),
-        ]
-        if budget > 0:
-            budget_text = (
-                f"budget left {_pct(1.0 - consumed)}"
-                if consumed <= 1
-                else f"budget overspent by {_pct(consumed - 1.0)}"
-            )
-        for w in BURN_RATE_WINDOWS if is_ratio and budget > 0 else ():
-            short = measure(entry, source, w, t_ms, required=False)
-            if short is not None and short.bad_ratio is not None:
-                props.append((f"burn_rate_{w}", repr(short.bad_ratio / budget)))
-    what = _describe_measure(entry, m, fmt)
-    verdict = f"{objective.symbol} {fmt(objective.value)}"
-    if holds:
-        headline = f"SLO {entry.name}: {what} over {window}, objective {verdict}"
-    else:
-        headline = f"SLO {entry.name}: {what} over {window} misses objective {verdict}"
-    if budget_text:
-        headline += f" ({budget_text})"
-    details = [f"source: {source.describe()}", f"evaluated at {_iso(t_ms)} over {window}"]
-    return Evaluation(passed=holds, headline=headline, details=details, properties=props)
+    return judge_slo(entry, spec, source, window, coverage, store)
 
 
-def _describe_measure(entry: Entry, m: Measurement, fmt: object) -> str:
-    ratio = entry.spec["indicator"].get("ratio")
-    if ratio is None:
-        return f"measured {_num(m.value)}"
-    return f"{_pct(m.value)} {'bad' if 'bad' in ratio else 'good'}"
+def burn_rates(
+    entry: Entry, spec: dict[str, Any], source: MetricSource, t_ms: int, budget: float
+) -> list[tuple[str, str]]:
+    props = []
+    for w in BURN_RATE_WINDOWS:
+        short = measure(entry, source, w, t_ms, required=False, spec=spec)
+        if short is not None and short.bad_ratio is not None:
+            props.append((f"burn_rate_{w}", repr(short.bad_ratio / budget)))
+    return props
 
 
-def _coverage(source: MetricSource, t_ms: int, window_ms: int, entry: Entry) -> float:
+def _coverage(source: MetricSource, window: Window, entry: Entry, spec: dict[str, Any]) -> float:
     bounds = source.time_bounds()
     window_bounds = getattr(source, "window_bounds", None)
+    t_ms, window_ms = window.end_ms, window.length_ms
     if bounds is None and window_bounds is not None and window_ms > 0:
         # A remote source does not know its extent: ask where the series the
         # indicator reads (its total, or its query) have samples in the window.
-        body = entry.spec["indicator"].get("ratio") or entry.spec["indicator"]["threshold"]
-        query = substitute(body.get("total") or body["query"], entry.spec["window"])
+        body = spec["indicator"].get("ratio") or spec["indicator"]["threshold"]
+        query = substitute(body.get("total") or body["query"], window.promql)
         bounds = window_bounds(query, t_ms, window_ms)
     if bounds is None or window_ms <= 0:
         return 0.0
     first, last = bounds
-    covered = min(t_ms, last) - max(t_ms - window_ms, first)
+    covered = min(t_ms, last) - max(window.start_ms, first)
     return max(0.0, min(1.0, covered / window_ms))
 
 

@@ -1,57 +1,82 @@
-"""``kind: SLO``: the indicator over its window against the objective (pytest-free)."""
+"""``kind: SLO``: the indicator over its window against the objective (pytest-free).
+
+OpenSLO and Sloth handlers (``openslo.py``, ``sloth.py``) subclass this one: they
+only differ in how entries are made, since every check and evaluation reads the
+native spec through ``normalized_slo``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..kinds import Evaluation
+from .model import normalized_slo
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..sources import MetricSource
     from ..spec.model import Entry
 
 
-def _duration_ms(entry: Entry, text: str, *path: str) -> int:
-    from ..promql.parser import parse_duration
-
-    try:
-        return parse_duration(text)
-    except ValueError as exc:
-        raise entry.error(path, f"invalid duration {text!r}: {exc}") from None
-
-
 class SLOKind:
-    """``kind: SLO``: the indicator over its rolling window against the objective."""
+    """``kind: SLO``: the indicator over its rolling or calendar window against the objective."""
 
     kind = "SLO"
     schema: str | None = "slo.schema.yaml"
 
     def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
-        ((op, value),) = entry.spec["objective"].items()
-        return [("objective_spec", f"{op} {value}"), ("window", entry.spec["window"])]
+        spec = normalized_slo(entry)
+        ((op, value),) = spec["objective"].items()
+        window = spec["window"]
+        text = window if isinstance(window, str) else f"calendar {window.get('calendar')}"
+        return [("objective_spec", f"{op} {value}"), ("window", text)]
 
     def check(self, entry: Entry) -> None:
         from ..promql.parser import ParseError, parse
         from .evaluate import substitute
+        from .windows import WindowError, check_window, parse_ms
 
-        _duration_ms(entry, entry.spec["window"], "window")
-        indicator = entry.spec["indicator"]
-        queries: dict[tuple[str, ...], str] = {}
-        for key, body in indicator.items():
-            for field, query in body.items():
-                queries[("indicator", key, field)] = query
-        for path, query in queries.items():
-            try:
-                parse(substitute(query, entry.spec["window"]))
-            except ParseError as exc:
+        spec = normalized_slo(entry)
+        try:
+            check_window(spec["window"])
+        except WindowError as exc:
+            raise entry.error(("window",), str(exc)) from None
+        budgeting = spec.get("budgeting", "occurrences")
+        if budgeting != "occurrences":
+            if "timeslice_window" not in spec:
                 raise entry.error(
-                    path,
-                    f"invalid PromQL in {'.'.join(path)}: {exc}",
-                    hint="check the query with `burnin validate` or promtool",
-                ) from None
+                    ("budgeting",), f"budgeting: {budgeting} needs timeslice_window (e.g. 5m)"
+                )
+            try:
+                parse_ms(str(spec["timeslice_window"]))
+            except WindowError as exc:
+                raise entry.error(("timeslice_window",), str(exc)) from None
+        if budgeting == "timeslices" and "timeslice_target" not in spec:
+            raise entry.error(
+                ("budgeting",),
+                "budgeting: timeslices needs timeslice_target, the bound a slice must meet "
+                "to be good (e.g. {below: 0.05})",
+            )
+        for key, body in spec["indicator"].items():
+            for field, query in body.items():
+                try:
+                    parse(substitute(query, "5m"))
+                except ParseError as exc:
+                    raise entry.error(
+                        ("indicator", key, field),
+                        f"invalid PromQL in indicator.{key}.{field}: {exc}",
+                        hint="check the query with `burnin validate` or promtool",
+                    ) from None
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        from .. import burnin
         from .evaluate import evaluate_slo
 
-        source = ctx.source(entry.spec.get("source"), entry)
-        return evaluate_slo(entry, source, _duration_ms(entry, entry.spec["window"], "window"))
+        spec = normalized_slo(entry)
+        source = self.source_for(entry, spec, ctx)
+        store = Path(ctx.rootdir) / burnin.DEFAULT_STORE
+        return evaluate_slo(entry, source, spec=spec, store=store)
+
+    def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:
+        return ctx.source(spec.get("source"), entry)

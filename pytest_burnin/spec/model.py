@@ -12,6 +12,36 @@ from .loader import Document, Path_, load_documents
 
 API_VERSION = "burnin/v1"
 
+# YAML beside the specs that is not a spec (the ini option burnin_exclude; globs
+# relative to a spec folder): configuration, data, evidence, sign-off records.
+DEFAULT_EXCLUDE = ("config/*", "data/*", "evidence/*", "signoffs.yaml", "ga.yaml")
+
+
+def is_excluded(
+    path: Path, folder: Path, exclude: tuple[str, ...] | list[str] = DEFAULT_EXCLUDE
+) -> bool:
+    import fnmatch
+
+    try:
+        inner = path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return False
+    return any(fnmatch.fnmatch(inner, g) for g in exclude)
+
+
+def spec_files(
+    paths: list[Path] | tuple[Path, ...], exclude: tuple[str, ...] | list[str] = DEFAULT_EXCLUDE
+) -> list[Path]:
+    """The YAML spec files under folders (minus the excluded) and the files named."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = (f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
+            out.extend(sorted(f for f in found if not is_excluded(f, p, exclude)))
+        else:
+            out.append(p)
+    return out
+
 
 @dataclass
 class Entry:
@@ -76,6 +106,8 @@ def document_kind(doc: Document) -> str:
     if not isinstance(data, dict):
         raise doc.error((), "a spec document must be a mapping with apiVersion and kind")
     if "apiVersion" not in data:
+        if data.get("version") == "prometheus/v1" and "slos" in data:
+            return "Sloth"  # a Sloth SLO file, read as it is (slo/sloth.py)
         if "tests" in data and "rule_files" in data:
             return "PromtoolTest"
         if "groups" in data:
@@ -86,6 +118,8 @@ def document_kind(doc: Document) -> str:
             hint=f"start each document with 'apiVersion: {API_VERSION}' and a 'kind:'",
         )
     api = data["apiVersion"]
+    if api == "openslo/v1":
+        return "OpenSLO"  # every OpenSLO v1 document, read as it is (slo/openslo.py)
     if api != API_VERSION:
         raise doc.error(
             ("apiVersion",),

@@ -241,3 +241,39 @@ def test_real_delivery_is_refused_under_ci(
     result = sim_dir.runpytest("--burnin", "--burnin-deliver=real")
     result.stderr.fnmatch_lines(["*--burnin-deliver=real would page real people from CI*"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_breach_injected_into_recorded_data(spec_dir: pytest.Pytester) -> None:
+    specs = spec_dir.path / "slo_specs"
+    (specs / "rules.yaml").write_text(
+        RULES.replace(
+            "errors > 5", "sum(rate(failed_total[10m])) / sum(rate(checked_total[10m])) > 0.05"
+        )
+    )
+    sim = """\
+apiVersion: burnin/v1
+kind: Simulation
+metadata: {name: injected}
+spec:
+  rules: rules.yaml
+  duration: 90m
+  data:
+    from: "2023-11-14T22:13:20Z"
+    inject:
+      failed_total{job="x"}: 0x30 0+50x60
+  expect:
+    - alert: HighErrors
+      firing_by: 45m
+"""
+    (specs / "sim.yaml").write_text(sim)
+    result = spec_dir.runpytest("--burnin", "-m", "burnin_simulation")
+    result.assert_outcomes(passed=1, deselected=2)
+    result.stdout.fnmatch_lines(
+        ["PASS  Simulation injected: HighErrors fired at 3?m and was delivered*"]
+    )
+    (specs / "sim.yaml").write_text(sim.replace("failed_total{job=", "failed_total{jobs="))
+    result = spec_dir.runpytest("--burnin", "-m", "burnin_simulation")
+    result.assert_outcomes(errors=1, deselected=2)
+    result.stdout.fnmatch_lines(
+        ['*inject names a series the data does not have: failed_total{jobs="x"}*']
+    )

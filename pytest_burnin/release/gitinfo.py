@@ -1,0 +1,67 @@
+"""The few git facts a sign-off needs, through the ``git`` command (no library)."""
+
+from __future__ import annotations
+
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+
+class NotARepository(Exception):
+    """The folder is not in a git checkout (or git is not installed)."""
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30, check=False
+        )
+    except FileNotFoundError:
+        raise NotARepository("git is not installed") from None
+
+
+def head(cwd: Path) -> str:
+    """The commit checked out (``git rev-parse HEAD``)."""
+    res = _git(cwd, "rev-parse", "HEAD")
+    if res.returncode != 0:
+        why = (res.stderr.strip().splitlines() or ["git rev-parse HEAD failed"])[-1]
+        raise NotARepository(f"{cwd} is not in a git checkout with a commit ({why})")
+    return res.stdout.strip()
+
+
+def author(cwd: Path, commit: str) -> tuple[str, str] | None:
+    """(name, email) of a commit's author, or None when git does not know it."""
+    res = _git(cwd, "log", "-1", "--format=%an%n%ae", commit)
+    lines = res.stdout.splitlines()
+    if res.returncode != 0 or len(lines) < 2:
+        return None
+    return lines[0].strip(), lines[1].strip()
+
+
+def changed_since(cwd: Path, commit: str, now: str) -> list[str] | None:
+    """Repository paths changed from ``commit`` to ``now``; None when ``commit`` is not an
+    ancestor of ``now`` (another branch, or a commit git does not have)."""
+    return _changed_since(str(cwd), commit, now)
+
+
+@lru_cache(maxsize=256)
+def _changed_since(cwd: str, commit: str, now: str) -> list[str] | None:
+    if commit == now:
+        return []
+    if _git(Path(cwd), "merge-base", "--is-ancestor", commit, now).returncode != 0:
+        return None
+    res = _git(Path(cwd), "diff", "--name-only", commit, now)
+    return res.stdout.split() if res.returncode == 0 else None
+
+
+def toplevel(cwd: Path) -> Path:
+    res = _git(cwd, "rev-parse", "--show-toplevel")
+    if res.returncode != 0:
+        raise NotARepository(f"{cwd} is not in a git checkout")
+    return Path(res.stdout.strip())
+
+
+def dirty(cwd: Path, path: Path) -> bool:
+    """Has ``path`` uncommitted changes (or is it untracked)?"""
+    res = _git(cwd, "status", "--porcelain", "--", str(path))
+    return bool(res.stdout.strip())

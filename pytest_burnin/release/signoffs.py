@@ -1,0 +1,224 @@
+"""Sign-off records (``signoffs.yaml``) and whether each still holds.
+
+A record names a person and a role and is bound to the item's content hash
+and to a commit. It stops holding when the item changes, when the checkout
+is not a descendant of that commit, or when anything but the release records
+themselves (sign-offs, GA declarations, the rendered checklist) changed since:
+so signing, committing ``signoffs.yaml`` and re-rendering the checklist does
+not invalidate what was just signed, while any code or spec change does.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from . import gitinfo
+from .model import ChecklistItem
+
+HEADER = (
+    "# Release sign-offs, written by `burnin signoff` (review them in the pull request).\n"
+    "# Each record is bound to the item's content hash and to a commit: changing the item,\n"
+    "# or releasing another commit, invalidates it. Old records are kept as history.\n"
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    item: str  # "<checklist>/<item>"
+    by: str
+    role: str
+    at: str  # ISO 8601 UTC
+    commit: str
+    item_hash: str
+    note: str = ""
+    email: str = ""
+
+
+@dataclass
+class Judgement:
+    record: Record | None  # the record that holds, if any
+    why: str  # when none holds: why, in a phrase
+
+
+def read_records(path: Path) -> list[Record]:
+    import yaml
+
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    rows = data.get("signoffs", []) if isinstance(data, dict) else []
+    fields = set(Record.__dataclass_fields__)
+    out = []
+    for row in rows or []:
+        if isinstance(row, dict) and {"item", "by", "role", "commit", "item_hash"} <= set(row):
+            out.append(Record(**{k: str(v) for k, v in row.items() if k in fields}))
+    return out
+
+
+def append_record(path: Path, record: Record) -> None:
+    """Add a record, keeping the others; atomic (temp file, fsync, rename)."""
+    import yaml
+
+    rows = [_row(r) for r in read_records(path)] + [_row(record)]
+    text = HEADER + yaml.safe_dump({"signoffs": rows}, sort_keys=False, allow_unicode=True)
+    atomic_write(path, text)
+
+
+def _row(r: Record) -> dict[str, str]:
+    return {k: v for k, v in asdict(r).items() if v != ""}
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def record_files(items: list[ChecklistItem]) -> set[Path]:
+    """Files whose changes after a sign-off do not invalidate it: the release records."""
+    out: set[Path] = set()
+    for item in items:
+        out.add(item.options.signoffs_file.resolve())
+        out.add(item.options.ga_file.resolve())
+        if item.check and item.check.get("type") == "docs" and "path" in item.check:
+            out.add(item.path(str(item.check["path"])).resolve())
+    return out
+
+
+def judge_all(
+    items: list[ChecklistItem], records: list[Record], repo: Path
+) -> dict[str, Judgement]:
+    """Item (qualified name) -> judgement, for every sign-off item of one checklist."""
+    signoff_items = [i for i in items if i.role is not None]
+    try:
+        head = gitinfo.head(repo)
+        top = gitinfo.toplevel(repo)
+    except gitinfo.NotARepository as exc:
+        why = f"not a git checkout, and a sign-off is bound to a commit ({exc})"
+        return {i.qualified: Judgement(None, why) for i in signoff_items}
+    allowed = {_rel(p, top) for p in record_files(items)}
+    out = {i.qualified: _judge(i, records, repo, head, allowed) for i in signoff_items}
+    if items and items[0].options.distinct_signers:
+        _distinct(signoff_items, out)
+    return out
+
+
+def _rel(path: Path, top: Path) -> str:
+    try:
+        return path.relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _judge(
+    item: ChecklistItem, records: list[Record], repo: Path, head: str, allowed: set[str]
+) -> Judgement:
+    mine = [r for r in records if r.item == item.qualified]
+    if not mine:
+        return Judgement(None, f"no sign-off recorded (burnin signoff {item.qualified} ...)")
+    problems = []
+    for rec in sorted(mine, key=lambda r: r.at, reverse=True):
+        problem = _problem(item, rec, repo, head, allowed)
+        if problem is None:
+            return Judgement(rec, "")
+        problems.append(problem)
+    return Judgement(None, problems[0])
+
+
+def _problem(
+    item: ChecklistItem, rec: Record, repo: Path, head: str, allowed: set[str]
+) -> str | None:
+    if rec.role != item.role:
+        return f"{rec.by} signed as {rec.role}, but this item needs a {item.role}"
+    if rec.item_hash != item.content_hash:
+        return f"stale: the item changed since {rec.by} signed it on {rec.at[:10]}"
+    changed = gitinfo.changed_since(repo, rec.commit, head)
+    if changed is None:
+        return (
+            f"{rec.by} signed for commit {rec.commit[:12]}, which is not an ancestor "
+            f"of the checked-out commit {head[:12]}"
+        )
+    moved = [p for p in changed if p not in allowed]
+    if moved:
+        more = f" (+{len(moved) - 3} more)" if len(moved) > 3 else ""
+        return (
+            f"stale: {rec.by} signed commit {rec.commit[:12]}; since then "
+            f"{', '.join(moved[:3])}{more} changed"
+        )
+    who = gitinfo.author(repo, rec.commit)
+    if who is not None and _same_person(rec, who):
+        return (
+            f"{rec.by} wrote the change being released (commit {rec.commit[:12]}); "
+            "someone else must sign"
+        )
+    return None
+
+
+def _same_person(rec: Record, who: tuple[str, str]) -> bool:
+    name, email = (w.casefold() for w in who)
+    mine = {rec.by.casefold(), rec.email.casefold()} - {""}
+    return bool(mine & {name, email})
+
+
+def _distinct(items: list[ChecklistItem], out: dict[str, Judgement]) -> None:
+    # The earliest sign-off of a person keeps its role; later ones by the same
+    # person for another role stop holding, so the outcome does not depend on order.
+    held = sorted(
+        ((i, out[i.qualified].record) for i in items if out[i.qualified].record is not None),
+        key=lambda pair: pair[1].at if pair[1] else "",
+    )
+    first_role: dict[str, tuple[str, str]] = {}
+    for item, rec in held:
+        assert rec is not None
+        person = rec.by.casefold()
+        if person in first_role and first_role[person][0] != rec.role:
+            role, other = first_role[person]
+            out[item.qualified] = Judgement(
+                None,
+                f"{rec.by} already signed {other} as {role}; distinct_signers wants "
+                f"another person for {rec.role}",
+            )
+        else:
+            first_role.setdefault(person, (rec.role, item.qualified))
+
+
+def as_properties(rec: Record) -> list[tuple[str, str]]:
+    props = [
+        ("signer", rec.by),
+        ("role", rec.role),
+        ("signed_at", rec.at),
+        ("signed_commit", rec.commit),
+    ]
+    if rec.note:
+        props.append(("signoff_note", rec.note))
+    return props
+
+
+def load_for(items: list[ChecklistItem]) -> list[Record]:
+    return read_records(items[0].options.signoffs_file) if items else []
+
+
+def to_mapping(rec: Record) -> dict[str, Any]:
+    return asdict(rec)

@@ -1,0 +1,58 @@
+"""Gather what the outputs read: the latest-run snapshot, the store, the SLO series.
+
+Shared by the pytest glue (at session end) and the ``burnin`` commands (which
+load the specs themselves), so both render the same report from the same data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .exposition import ExportData
+from .history import load_history
+from .html import ReportInput
+from .series import slo_series
+from .snapshot import SNAPSHOT_FILE, load
+
+if TYPE_CHECKING:
+    from ..context import RunContext
+
+DEFAULT_STORE = ".burnin/history.sqlite"
+
+
+def export_data(root: Path, store: Path | None = None) -> ExportData:
+    return ExportData(
+        load_history(store or root / DEFAULT_STORE), load(root / SNAPSHOT_FILE)
+    )
+
+
+def report_input(
+    root: Path,
+    ctx: RunContext | None,
+    *,
+    store: Path | None = None,
+    title: str = "pytest-burnin report",
+    now: datetime | None = None,
+) -> ReportInput:
+    data = export_data(root, store)
+    slos = [slo_series(e, ctx) for e in ctx.of_kind("SLO")] if ctx is not None else []
+    return ReportInput(
+        title,
+        data.snapshot,
+        data.history,
+        slos,
+        generated_at=now or datetime.now(timezone.utc),
+    )
+
+
+def project_context(root: Path, spec_paths: Sequence[Path], store: Path | None = None) -> RunContext:
+    """A run context over the specs under ``spec_paths`` (for the commands, outside pytest)."""
+    from ..burnin.loading import load_project
+
+    project = load_project([p if p.is_absolute() else root / p for p in spec_paths])
+    ctx = project.context(store or root / DEFAULT_STORE)
+    ctx.rootdir = root
+    return ctx

@@ -1,0 +1,160 @@
+"""Grafana dashboard JSON for a service's SLOs (schemaVersion 39).
+
+Indicator and burn-rate panels query the service's own metrics with the SLO's
+PromQL (so Prometheus recomputes exactly what the gate judges); error budget,
+burn-in progress and alert counts come from the exporter (``burnin_*``); the
+alert timeline reads Prometheus' ``ALERTS`` series.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .exposition import BURN_WINDOWS
+
+if TYPE_CHECKING:
+    from ..spec.model import Entry
+
+SCHEMA_VERSION = 39
+DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
+WIDTH = 24
+
+
+class _Layout:
+    """Hands out gridPos rectangles left to right, top to bottom."""
+
+    def __init__(self) -> None:
+        self.x = self.y = self.row_h = 0
+        self.next_id = 1
+
+    def place(self, w: int, h: int) -> dict[str, int]:
+        if self.x + w > WIDTH:
+            self.x, self.y, self.row_h = 0, self.y + self.row_h, 0
+        pos = {"x": self.x, "y": self.y, "w": w, "h": h}
+        self.x += w
+        self.row_h = max(self.row_h, h)
+        return pos
+
+    def new_row(self) -> None:
+        if self.x:
+            self.x, self.y, self.row_h = 0, self.y + self.row_h, 0
+
+    def panel(self, kind: str, title: str, w: int, h: int, targets: Sequence[tuple[str, str]],
+              **extra: Any) -> dict[str, Any]:
+        panel: dict[str, Any] = {
+            "id": self.next_id,
+            "type": kind,
+            "title": title,
+            "datasource": DATASOURCE,
+            "gridPos": self.place(w, h),
+            "targets": [
+                {"refId": chr(ord("A") + i), "expr": expr, "legendFormat": legend, "datasource": DATASOURCE}
+                for i, (expr, legend) in enumerate(targets)
+            ],
+        }
+        self.next_id += 1
+        panel.update(extra)
+        return panel
+
+
+def _ratio_parts(entry: Entry, window: str) -> tuple[str, str | None]:
+    """(indicator expr, bad-share expr or None) with ``{{window}}`` set to ``window``."""
+    from ..slo.evaluate import substitute
+
+    ind = entry.spec["indicator"]
+    ratio = ind.get("ratio")
+    if ratio is None:
+        return substitute(ind["threshold"]["query"], window), None
+    total = substitute(ratio["total"], window)
+    if "bad" in ratio:
+        share = f"({substitute(ratio['bad'], window)}) / ({total})"
+        return share, share
+    share = f"({substitute(ratio['good'], window)}) / ({total})"
+    return share, f"1 - ({share})"
+
+
+def _unit(entry: Entry) -> str:
+    return "percentunit" if "ratio" in entry.spec["indicator"] else "short"
+
+
+def slo_panels(entry: Entry, layout: _Layout) -> list[dict[str, Any]]:
+    from ..slo.evaluate import Objective, allowed_bad
+
+    name, window = entry.name, str(entry.spec["window"])
+    objective = Objective.from_spec(entry.spec["objective"])
+    layout.new_row()
+    panels: list[dict[str, Any]] = [
+        {"id": layout.next_id, "type": "row", "title": f"SLO {name}", "collapsed": False,
+         "gridPos": layout.place(WIDTH, 1), "panels": []},
+    ]
+    layout.next_id += 1
+    indicator, bad = _ratio_parts(entry, window)
+    panels.append(layout.panel(
+        "timeseries", f"{name}: indicator ({window}) vs objective {objective.symbol} {objective.value:g}",
+        12, 8, [(indicator, "indicator"), (f"vector({objective.value!r})", "objective")],
+        fieldConfig={"defaults": {"unit": _unit(entry)}, "overrides": []},
+        description=str(entry.spec.get("description", "")),
+    ))
+    panels.append(layout.panel(
+        "stat", f"{name}: error budget remaining", 6, 8,
+        [(f'burnin_slo_error_budget_remaining_ratio{{slo="{name}"}}', "remaining")],
+        fieldConfig={"defaults": {"unit": "percentunit", "thresholds": {"mode": "absolute", "steps": [
+            {"color": "red", "value": None}, {"color": "orange", "value": 0}, {"color": "green", "value": 0.25}]}},
+            "overrides": []},
+    ))
+    budget = allowed_bad(entry, objective)
+    if bad is not None and budget:
+        targets = []
+        for w in BURN_WINDOWS:
+            _, short_bad = _ratio_parts(entry, w)
+            targets.append((f"({short_bad}) / {budget!r}", f"burn rate {w}"))
+        panels.append(layout.panel(
+            "timeseries", f"{name}: burn rates (1 = budget spent exactly over the window)", 6, 8, targets,
+        ))
+    return panels
+
+
+def dashboard(slos: Sequence[Entry], *, title: str = "SLOs", uid: str = "burnin-slo") -> dict[str, Any]:
+    """The dashboard as a JSON-ready dict (Grafana's import format)."""
+    layout = _Layout()
+    panels: list[dict[str, Any]] = []
+    panels.append(layout.panel(
+        "bargauge", "Burn-in progress (day of period)", 12, 6,
+        [("burnin_burnin_day / burnin_burnin_length_days", "{{burnin}}")],
+        fieldConfig={"defaults": {"unit": "percentunit", "min": 0, "max": 1}, "overrides": []},
+    ))
+    panels.append(layout.panel(
+        "state-timeline", "Alert timeline", 12, 6,
+        [('max by (alertname) (ALERTS{alertstate="firing"})', "{{alertname}}"),
+         ("sum by (alertname) (increase(burnin_alerts_fired_total[1d]))", "fired/day {{alertname}}")],
+    ))
+    for entry in slos:
+        panels += slo_panels(entry, layout)
+    return {
+        "uid": uid,
+        "title": title,
+        "tags": ["slo", "pytest-burnin"],
+        "timezone": "utc",
+        "schemaVersion": SCHEMA_VERSION,
+        "version": 1,
+        "editable": True,
+        "time": {"from": "now-30d", "to": "now"},
+        "refresh": "5m",
+        "templating": {"list": [{
+            "name": "datasource", "label": "Data source", "type": "datasource",
+            "query": "prometheus", "current": {}, "hide": 0, "refresh": 1, "options": [],
+        }]},
+        "annotations": {"list": []},
+        "panels": panels,
+    }
+
+
+def dashboard_json(slos: Sequence[Entry], **kw: Any) -> str:
+    return json.dumps(dashboard(slos, **kw), indent=2, sort_keys=True) + "\n"
+
+
+def exprs(board: dict[str, Any]) -> list[str]:
+    """Every target expression in a dashboard (for checks)."""
+    return [t["expr"] for p in board["panels"] for t in p.get("targets", [])]

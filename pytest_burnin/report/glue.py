@@ -1,0 +1,113 @@
+"""pytest glue of the reports: ``--burnin-html``, ``--burnin-textfile``, ``--burnin-pushgateway``,
+the latest-run snapshot, and the ``MetricsCheck`` kind.
+
+Registered by ``plugin.py`` (``GLUE_MODULES``). Imports only pytest and typing
+at module level; the report code loads at session end, and only when used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from ..kinds import KindHandler
+
+
+class Evidence:
+    """Each burn-in item's user properties by nodeid, taken from its reports.
+
+    A plugin object (like ``State``), so reports from xdist workers arrive here too.
+    """
+
+    def __init__(self) -> None:
+        self.by_nodeid: dict[str, dict[str, str]] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if "burnin.kind" in props:
+            self.by_nodeid.setdefault(report.nodeid, {}).update(
+                {str(k): str(v) for k, v in props.items()}
+            )
+
+
+EVIDENCE_KEY = pytest.StashKey[Evidence]()
+WRITTEN_KEY = pytest.StashKey[list[str]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Report outputs written after a ``--burnin`` run."""
+    group = parser.getgroup("burnin")
+    group.addoption(
+        "--burnin-html",
+        default=None,
+        metavar="PATH",
+        dest="burnin_html",
+        help="write a self-contained HTML report (charts, calendar, timeline) to PATH.",
+    )
+    group.addoption(
+        "--burnin-textfile",
+        default=None,
+        metavar="PATH",
+        dest="burnin_textfile",
+        help="write the exporter's metrics to PATH for node_exporter's textfile collector.",
+    )
+    group.addoption(
+        "--burnin-pushgateway",
+        default=None,
+        metavar="URL",
+        dest="burnin_pushgateway",
+        help="push the exporter's metrics to the Prometheus Pushgateway at URL.",
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
+    """``kind: MetricsCheck``."""
+    from .kind import MetricsCheckKind
+
+    return [MetricsCheckKind()]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start collecting the items' evidence for the latest-run snapshot."""
+    evidence = Evidence()
+    config.stash[EVIDENCE_KEY] = evidence
+    config.pluginmanager.register(evidence, "burnin-report-evidence")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the latest-run snapshot, then the requested outputs."""
+    from ..state import STATE_KEY
+
+    config = session.config
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or not state.results or hasattr(config, "workerinput"):
+        return
+    from . import runio
+
+    written = runio.finish_run(
+        state,
+        config.stash[EVIDENCE_KEY].by_nodeid,
+        html=_path(config, "burnin_html"),
+        textfile=_path(config, "burnin_textfile"),
+        pushgateway=config.getoption("burnin_pushgateway", None),
+    )
+    config.stash[WRITTEN_KEY] = written
+
+
+def _path(config: pytest.Config, dest: str) -> Any:
+    value = config.getoption(dest, None)
+    if not value:
+        return None
+    from pathlib import Path
+
+    path = Path(value)
+    return path if path.is_absolute() else config.invocation_params.dir / path
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Say where the outputs went."""
+    for line in config.stash.get(WRITTEN_KEY, []):
+        terminalreporter.write_line(line)

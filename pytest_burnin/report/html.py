@@ -1,0 +1,153 @@
+"""The self-contained HTML report: summary, SLO charts, burn-in calendar, timeline.
+
+One file, no network: styles and the one small script are inline, charts are
+inline SVG (``svg.py``). The script only measures the charts and records
+script errors into the page, so a headless browser's ``--dump-dom`` can check
+the page rendered (tests/report/test_chromium.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html import escape
+
+from . import svg
+from .history import History
+from .series import SloSeries
+from .snapshot import RunSnapshot
+
+STYLE = """
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#212121;max-width:1100px}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}
+.passed,.pass{color:#2e7d32}.failed,.fail{color:#c62828}.error{color:#ef6c00}
+.chart{display:block;margin:8px 0}.chart .t{font-weight:600;font-size:13px}
+.chart .ax{font-size:10px;fill:#616161}.chart .bg{fill:#fafafa;stroke:#e0e0e0}
+.chart .ref{stroke:#c62828;stroke-dasharray:4 3}.slo{display:flex;flex-wrap:wrap;gap:12px}
+"""
+
+# Runs first: records script errors, then the size of every chart, into the DOM.
+SCRIPT = """
+(function(){
+ var errs=[];window.addEventListener('error',function(e){errs.push(String(e.message));});
+ window.addEventListener('load',function(){
+  var out=[];document.querySelectorAll('svg.chart').forEach(function(c){
+   var r=c.getBoundingClientRect();out.push(Math.round(r.width)+'x'+Math.round(r.height));});
+  var m=document.getElementById('render-check');
+  m.setAttribute('data-chart-sizes',out.join(' '));m.setAttribute('data-errors',errs.join(' | '));
+  m.setAttribute('data-done','1');});
+})();
+"""
+
+
+@dataclass
+class ReportInput:
+    title: str
+    snapshot: RunSnapshot | None
+    history: History
+    slos: Sequence[SloSeries] = ()
+    checklist: Sequence[tuple[str, str, str]] = field(default_factory=list)  # (item, status, signer)
+    generated_at: datetime | None = None
+
+
+def _when(t: datetime | float | None) -> str:
+    if t is None:
+        return "-"
+    if isinstance(t, float):
+        t = datetime.fromtimestamp(t, tz=timezone.utc)
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _summary(data: ReportInput) -> list[str]:
+    snap = data.snapshot
+    if snap is None:
+        return ["<p>No run recorded yet (run <code>pytest --burnin</code>).</p>"]
+    counts: dict[str, int] = {}
+    for i in snap.items:
+        counts[i.outcome] = counts.get(i.outcome, 0) + 1
+    gate = "green" if all(i.outcome in ("passed", "skipped") for i in snap.items) else "red"
+    out = [
+        f'<p>Latest run {_when(snap.finished_at)}: gate <b class="{"passed" if gate == "green" else "failed"}">'
+        f"{gate}</b>, "
+        + ", ".join(f"{n} {escape(k)}" for k, n in sorted(counts.items()))
+        + "</p>",
+        "<table><tr><th>kind</th><th>name</th><th>outcome</th><th>verdict</th></tr>",
+    ]
+    for i in snap.items:
+        out.append(
+            f"<tr><td>{escape(i.kind)}</td><td>{escape(i.name)}</td>"
+            f'<td class="{escape(i.outcome)}">{escape(i.outcome)}</td><td>{escape(i.headline)}</td></tr>'
+        )
+    out.append("</table>")
+    return out
+
+
+def _slo_section(slos: Sequence[SloSeries]) -> list[str]:
+    out = ["<h2>SLOs</h2>"]
+    for s in slos:
+        out.append(f'<h3>{escape(s.name)}</h3><div class="slo">')
+        if s.error:
+            out.append(f'<p class="error">no chart: {escape(s.error)}</p>')
+        else:
+            out.append(
+                svg.line_chart(
+                    [("indicator", s.indicator)],
+                    title=f"{s.name}: indicator vs objective ({s.objective_op} {s.objective_value:g})",
+                    hlines=[("objective", s.objective_value)],
+                    percent=s.percent,
+                )
+            )
+            if s.budget_remaining:
+                out.append(
+                    svg.line_chart(
+                        [("error budget remaining", s.budget_remaining)],
+                        title=f"{s.name}: error budget remaining",
+                        hlines=[("exhausted", 0.0)],
+                        percent=True,
+                    )
+                )
+        out.append("</div>")
+    return out
+
+
+def _timeline(history: History) -> list[str]:
+    rows: list[tuple[datetime, str, str]] = []
+    for a in history.alerts:
+        how = f"delivered via {a.channel} after {a.latency_s:.0f}s" if a.latency_s is not None else "not delivered"
+        rows.append((a.at, f"alert {a.state}", f"{a.alertname}: {how}"))
+    for i in history.incidents:
+        rows.append((i.opened_at, "incident opened", i.label()))
+        if i.resolved_at is not None:
+            rows.append((i.resolved_at, "incident resolved", i.label()))
+    out = ["<h2>Alerts and incidents</h2>"]
+    if not rows:
+        return [*out, "<p>None recorded.</p>"]
+    out.append("<table><tr><th>when</th><th>event</th><th>what</th></tr>")
+    for when, event, what in sorted(rows, key=lambda r: r[0]):
+        out.append(f"<tr><td>{_when(when)}</td><td>{escape(event)}</td><td>{escape(what)}</td></tr>")
+    out.append("</table>")
+    return out
+
+
+def render_html(data: ReportInput) -> str:
+    """The whole report as one HTML document."""
+    body = [f"<h1>{escape(data.title)}</h1>", f"<p>Generated {_when(data.generated_at)}</p>"]
+    body += ["<h2>Summary</h2>", *_summary(data)]
+    body += _slo_section(data.slos)
+    body.append("<h2>Burn-in calendar</h2>")
+    body.append(svg.calendar(data.history.day_verdicts(), title="daily verdict (worst check)"))
+    body += _timeline(data.history)
+    if data.checklist:
+        body.append("<h2>Release checklist</h2><table><tr><th>item</th><th>status</th><th>signer</th></tr>")
+        for item, status, signer in data.checklist:
+            body.append(f"<tr><td>{escape(item)}</td><td>{escape(status)}</td><td>{escape(signer)}</td></tr>")
+        body.append("</table>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(data.title)}</title><style>{STYLE}</style>"
+        f"<script>{SCRIPT}</script></head><body>"
+        + "\n".join(body)
+        + '<div id="render-check" hidden></div></body></html>\n'
+    )

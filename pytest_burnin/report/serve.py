@@ -1,0 +1,72 @@
+"""``burnin serve-metrics``: ``/metrics`` and the HTML report at ``/``, on 127.0.0.1.
+
+Both are rendered afresh from the store and the latest-run snapshot on every
+request (the daily job and test runs update them underneath), through the same
+pure functions as the textfile and the report file.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from prometheus_client import CONTENT_TYPE_LATEST
+
+Page = Callable[[], bytes]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: MetricsServer
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        path = self.path.split("?", 1)[0]
+        route = self.server.routes.get(path)
+        if route is None:
+            self._send(404, "text/plain; charset=utf-8", b"not found: try /metrics or /\n")
+            return
+        content_type, page = route
+        try:
+            body = page()
+        except Exception as exc:  # a broken store must show as a 500, not kill the server
+            self._send(500, "text/plain; charset=utf-8", f"{type(exc).__name__}: {exc}\n".encode())
+            return
+        self._send(200, content_type, body)
+
+    def _send(self, code: int, content_type: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # Prometheus scrapes every few seconds: keep the terminal quiet
+
+
+class MetricsServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int, metrics: Page, html: Page | None = None) -> None:
+        self.routes: dict[str, tuple[str, Page]] = {"/metrics": (CONTENT_TYPE_LATEST, metrics)}
+        if html is not None:
+            self.routes["/"] = ("text/html; charset=utf-8", html)
+        super().__init__(("127.0.0.1", port), _Handler)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def start(self) -> MetricsServer:
+        """Serve from a background thread (tests); ``serve_forever`` for the command."""
+        self._thread = threading.Thread(target=self.serve_forever, name="burnin-metrics", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None

@@ -1,0 +1,82 @@
+"""The latest run, persisted as ``.burnin/last_run.json`` at session end.
+
+Why a JSON file rather than a store table: the exporter and the reports need
+the verdicts and evidence of the *latest* run only, a run may happen where no
+history store exists (CI without burn-in), and writing it must never contend
+with the daily job's write lock. The file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SNAPSHOT_FILE = ".burnin/last_run.json"
+FORMAT = 1
+
+
+@dataclass
+class ItemResult:
+    kind: str
+    name: str
+    outcome: str  # passed / failed / error / skipped
+    headline: str
+    properties: dict[str, str] = field(default_factory=dict)
+    objective_op: str | None = None  # SLOs only: below / above / at_most / at_least
+    objective_value: float | None = None
+
+    def number(self, key: str) -> float | None:
+        try:
+            return float(self.properties[key])
+        except (KeyError, ValueError):
+            return None
+
+
+@dataclass
+class RunSnapshot:
+    finished_at: float  # unix seconds
+    items: list[ItemResult] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[ItemResult]:
+        return [i for i in self.items if i.kind == kind]
+
+    def to_json(self) -> str:
+        return json.dumps({"format": FORMAT, **asdict(self)}, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunSnapshot:
+        data: dict[str, Any] = json.loads(text)
+        items = [ItemResult(**i) for i in data.get("items", [])]
+        return cls(float(data.get("finished_at", 0.0)), items)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temp file beside ``path`` and rename it over ``path``.
+
+    Readers (node_exporter's textfile collector, the exporter) never see half a file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(snapshot: RunSnapshot, path: Path) -> None:
+    atomic_write(path, snapshot.to_json().encode())
+
+
+def load(path: Path) -> RunSnapshot | None:
+    try:
+        return RunSnapshot.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return None

@@ -1,0 +1,221 @@
+"""Behaviour checks of the generated SLO alerts: do they page in time, and only then?
+
+Pure core. Each check synthesises the SLO's own counters (read from its
+indicator queries), runs the generated rules over them with the rule engine
+(``simulation/run.py``) and judges the alert timeline:
+
+- ``<severity>-<long window>`` (one per tier): clean traffic for a whole long
+  window, then a step to an error ratio that burns the budget at B = 1.25x the
+  tier's factor. The long window's ratio crosses ``factor * budget`` after
+  ``long * factor / B`` (the short window crosses sooner), so the alert must
+  fire by then + ``for`` + one evaluation interval + one scrape interval (the
+  samples arrive at scrape granularity), and not before the step.
+- ``within-objective``: an error ratio of 90% of the budget, held longer than
+  every long window: nothing may fire.
+- ``min-traffic`` (when ``alerting.min_traffic`` is set): half the required
+  traffic, errors at twice the fastest tier's threshold, for longer than every
+  long window: nothing may fire; the same at twice the required traffic must
+  fire (so the guard, not something else, is what held).
+- ``breach`` / ``within-objective`` for a threshold SLO: a violation must fire
+  within ``for`` + two evaluation intervals; none must not.
+
+Slow windows are simulated at a coarser step (``_step_ms``), so a 3-day ticket
+tier costs about as much as a 1-hour page tier.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..errors import EvaluationError
+from ..kinds import Evaluation
+from ..promql import ast
+from ..promql.labels import Labels, labels_from
+from .rules_gen import SLORules, Tier, num, substitute
+
+MIN_MS = 60_000
+OVER_BUDGET = 1.25  # the burn rate injected, as a multiple of the tier's factor
+QUIET_SHARE = 0.9  # the error ratio of "just inside the objective", as a share of the budget
+EVENTS_PER_S = 100.0
+COUNTER_START = 1_000_000.0  # counters start high: no zero-point cap in increase()
+
+
+class Unsupported(Exception):
+    """The indicator's series cannot be synthesised (the check is skipped with this reason)."""
+
+
+@dataclass
+class Phase:
+    duration_ms: int
+    events_per_s: float
+    error_ratio: float
+
+
+def check_names(rules: SLORules) -> list[str]:
+    if rules.indicator == "threshold":
+        return ["breach", "within-objective"]
+    names = [t.name for t in rules.tiers]
+    if rules.tiers:
+        names.append("within-objective")
+        if rules.min_traffic is not None:
+            names.append("min-traffic")
+    return names
+
+
+def run_check(rules: SLORules, name: str) -> Evaluation:
+    title = f"SLOAlerts:{rules.slo}/{name}"
+    try:
+        if rules.indicator == "threshold":
+            return _threshold_check(rules, name, title)
+        if name == "within-objective":
+            return _quiet(rules, title)
+        if name == "min-traffic":
+            return _min_traffic(rules, title)
+        tier = next((t for t in rules.tiers if t.name == name), None)
+        if tier is None:
+            raise EvaluationError(f"{title}: no such alert tier")
+        return _tier(rules, tier, title)
+    except Unsupported as exc:
+        return Evaluation(True, f"{title}: skipped", skipped=f"{title}: {exc}")
+
+
+def _step_ms(longest_ms: int) -> int:
+    """Scrape and evaluation step: 1m up to a 6h window, then about 360 steps per window."""
+    return max(MIN_MS, (longest_ms // 360) // MIN_MS * MIN_MS)
+
+
+def _tier(rules: SLORules, tier: Tier, title: str) -> Evaluation:
+    budget = rules.budget or 0.0
+    burn = min(OVER_BUDGET * tier.factor, 1.0 / budget)
+    step = _step_ms(tier.long_ms)
+    warm = tier.long_ms
+    detect = tier.long_ms * tier.factor / burn
+    allowed = int(math.ceil(detect)) + tier.for_ms + 2 * step
+    phases = [
+        Phase(warm, _traffic(rules), 0.0),
+        Phase(allowed + 2 * step, _traffic(rules), burn * budget),
+    ]
+    alert = rules.alert_name(tier)
+    timeline = _simulate(rules, [tier], phases, step)
+    lives = timeline.of(alert)
+    early = [a for a in lives if a.pending_at_ms is not None and a.pending_at_ms < warm]
+    fired = [a.firing_at_ms for a in lives if a.firing_at_ms is not None]
+    props = [
+        ("alert", alert),
+        ("burn_rate", num(burn)),
+        ("allowed_s", str(allowed // 1000)),
+        ("step_s", str(step // 1000)),
+    ]
+    why = (
+        f"detection {_fmt(int(detect))} (long window x {num(tier.factor)}/{num(burn)}) "
+        f"+ for {tier.for_} + evaluation {_fmt(step)} + scrape {_fmt(step)}"
+    )
+    if early:
+        return Evaluation(
+            False, f"{title}: {alert} went off during clean traffic, before the burn", properties=props
+        )
+    if not fired or min(fired) > warm + allowed:
+        got = f"fired after {_fmt(min(fired) - warm)}" if fired else "never fired"
+        return Evaluation(
+            False,
+            f"{title}: {alert} {got} at a {num(burn)}x burn; allowed {_fmt(allowed)}",
+            details=[why],
+            properties=props,
+        )
+    took = min(fired) - warm
+    props.append(("fired_after_s", str(took // 1000)))
+    return Evaluation(
+        True,
+        f"{title}: {alert} fired {_fmt(took)} into a {num(burn)}x burn (allowed {_fmt(allowed)})",
+        details=[why],
+        properties=props,
+    )
+
+
+def _quiet(rules: SLORules, title: str) -> Evaluation:
+    longest = max(t.long_ms for t in rules.tiers)
+    step = _step_ms(longest)
+    ratio = QUIET_SHARE * (rules.budget or 0.0)
+    span = longest + max(t.for_ms for t in rules.tiers) + 3 * step
+    timeline = _simulate(rules, rules.tiers, [Phase(span, _traffic(rules), ratio)], step)
+    fired = sorted({a.name for a in timeline.alerts if a.firing_at_ms is not None})
+    what = f"error ratio {num(ratio)} ({num(QUIET_SHARE * 100)}% of the budget) for {_fmt(span)}"
+    if fired:
+        return Evaluation(False, f"{title}: {', '.join(fired)} fired at {what}")
+    return Evaluation(True, f"{title}: no alert at {what}")
+
+
+def _min_traffic(rules: SLORules, title: str) -> Evaluation:
+    guard = rules.min_traffic or 0.0
+    budget = rules.budget or 0.0
+    ratio = min(1.0, 2 * max(t.factor for t in rules.tiers) * budget)
+    longest = max(t.long_ms for t in rules.tiers)
+    step = _step_ms(longest)
+    span = longest + max(t.for_ms for t in rules.tiers) + 3 * step
+    low = _simulate(rules, rules.tiers, [Phase(span, guard / 2, ratio)], step)
+    fired = sorted({a.name for a in low.alerts if a.firing_at_ms is not None})
+    what = f"{num(guard / 2)} events/s (guard {num(guard)}) with error ratio {num(ratio)}"
+    if fired:
+        return Evaluation(False, f"{title}: {', '.join(fired)} fired at {what}")
+    high = _simulate(rules, rules.tiers, [Phase(span, guard * 2, ratio)], step)
+    silent = sorted(
+        {rules.alert_name(t) for t in rules.tiers}
+        - {a.name for a in high.alerts if a.firing_at_ms is not None}
+    )
+    if silent:
+        return Evaluation(
+            False,
+            f"{title}: {', '.join(silent)} did not fire at {num(guard * 2)} events/s either: "
+            "the alerts are silent for another reason than the traffic guard",
+        )
+    return Evaluation(True, f"{title}: no alert at {what}; all fire at twice the guard")
+
+
+def _threshold_check(rules: SLORules, name: str, title: str) -> Evaluation:
+    op, value = rules.objective
+    sel = _selector(substitute(rules.threshold_query, "5m"), "threshold query")
+    labels = labels_from(_labels_of(sel))
+    step = MIN_MS
+    for_ms = _ms(rules.for_)
+    span = for_ms + 20 * step
+    # A counter that gains (bound + 1) at minute 10: a breach of "at most N".
+    jump = abs(value) + 1 if op in ("at_most", "below") else 0.0
+    values: list[float | None] = [
+        COUNTER_START + (jump if i >= 10 and name == "breach" else 0.0)
+        for i in range(span // step + 1)
+    ]
+    timeline = _run([rules.group()], [(labels, values)], step, span)
+    alert = rules.alert_name(None)
+    fired = [a.firing_at_ms for a in timeline.of(alert) if a.firing_at_ms is not None]
+    if name == "within-objective":
+        if fired:
+            return Evaluation(False, f"{title}: {alert} fired with no violation")
+        return Evaluation(True, f"{title}: {alert} stays silent with no violation")
+    if op not in ("at_most", "below"):
+        raise Unsupported("only an upper bound (at_most, below) has a breach to inject")
+    allowed = for_ms + 2 * step
+    if not fired or min(fired) - 10 * step > allowed:
+        got = f"after {_fmt(min(fired) - 10 * step)}" if fired else "never"
+        return Evaluation(False, f"{title}: {alert} fired {got}; allowed {_fmt(allowed)}")
+    took = min(fired) - 10 * step
+    return Evaluation(
+        True, f"{title}: {alert} fired {_fmt(took)} after the violation (allowed {_fmt(allowed)})"
+    )
+
+
+def _traffic(rules: SLORules) -> float:
+    # Well above the guard, so only the min-traffic check meets it.
+    return max(EVENTS_PER_S, 10 * (rules.min_traffic or 0.0))
+
+
+def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int) -> object:
+    return _run([_group_for(rules, tiers)], _series(rules, phases, step), step, _span(phases))
+
+
+def _span(phases: list[Phase]) -> int:
+    return sum(p.duration_ms for p in phases)
+
+
+def _run(groups: list[dict[str, object]], series: list[tuple[Labels, list[float | None]]], step: int, span: int) -> Timeline:
+    ...

@@ -1,0 +1,237 @@
+"""OpenSLO v1 files, read as they are: each ``kind: SLO`` becomes one native SLO entry.
+
+The translation is done once, at collection, into the native spec (the entry's
+payload, read through ``normalized_slo``). SLI, DataSource, Service,
+AlertPolicy, AlertCondition and AlertNotificationTarget documents are accepted
+(and checked for what we read of them) but make no item. Anything we would have
+to ignore to evaluate the SLO is refused, naming the field and what we support:
+an SLO gate must not silently judge something other than what was written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SpecError
+from ..spec.loader import Document, Path_
+from ..spec.model import Entry, load_spec_file
+from .kind import SLOKind
+from .translate import NO_ITEM_KINDS, Reader, as_window, bound, complement, counter_query, threshold_share
+
+if TYPE_CHECKING:
+    from ..context import RunContext
+    from ..sources import MetricSource
+
+_OPS = {"lt": "below", "lte": "at_most", "gt": "above", "gte": "at_least"}
+_SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+_BUDGETING = {"Occurrences": "occurrences", "Timeslices": "timeslices", "RatioTimeslices": "ratio_timeslices"}
+
+
+class OpenSLOKind(SLOKind):
+    """``apiVersion: openslo/v1`` documents: one ``SLO:<name>`` item per OpenSLO SLO."""
+
+    kind = "OpenSLO"
+    schema: str | None = None
+
+    def __init__(self) -> None:
+        self._files: dict[Path, list[Document]] = {}
+        self._datasources: dict[tuple[str, str], dict[str, Any]] = {}
+        self._sources: dict[tuple[str, str], MetricSource] = {}
+
+    def expand(self, doc: Document) -> list[Entry]:
+        r = Reader(doc, "OpenSLO")
+        kind = r.get((), "kind", str, required=True)
+        name = r.get(("metadata",), "name", str, required=True)
+        if kind in NO_ITEM_KINDS:
+            if kind == "DataSource":
+                self._datasource_spec(doc)
+            return []
+        if kind != "SLO":
+            raise doc.error(
+                ("kind",),
+                f"unsupported OpenSLO kind {kind!r}",
+                hint=f"supported: SLO, {', '.join(sorted(NO_ITEM_KINDS))}",
+            )
+        native, datasource = self._translate(doc, r)
+        if datasource is not None:
+            self._datasources[(str(doc.path), name)] = datasource
+        return [Entry("SLO", name, doc, payload=native)]
+
+    def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:
+        ds = self._datasources.get((str(entry.path), entry.name))
+        if ds is None:
+            return ctx.source(None, entry)  # the run's default Source
+        key = (str(entry.path), ds["name"])
+        if key not in self._sources:
+            from ..errors import EvaluationError
+
+            if ctx.make_source is None:
+                raise EvaluationError("no metric source factory is configured")
+            data = {"apiVersion": "burnin/v1", "kind": "Source", "metadata": {"name": ds["name"]},
+                    "spec": {"type": "prometheus", "url": ds["url"]}}
+            synthetic = Document(entry.path, entry.doc.index, data, text=entry.doc.text)
+            self._sources[key] = ctx.make_source(Entry("Source", ds["name"], synthetic), ctx)
+        return self._sources[key]
+
+    # -- translation -------------------------------------------------------
+
+    def _translate(self, doc: Document, r: Reader) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        r.only(("spec",), {"description", "service", "indicator", "indicatorRef", "timeWindow",
+                           "budgetingMethod", "objectives", "alertPolicies"})
+        method = r.get(("spec",), "budgetingMethod", str, required=True)
+        if method not in _BUDGETING:
+            raise r.unsupported(("spec", "budgetingMethod"), f"budgetingMethod {method!r}", ", ".join(_BUDGETING))
+        windows = r.get(("spec",), "timeWindow", list, required=True)
+        if len(windows) != 1:
+            raise r.unsupported(("spec", "timeWindow"), f"{len(windows)} time windows", "exactly one")
+        window = self._window(r, ("spec", "timeWindow", 0))
+        objectives = r.get(("spec",), "objectives", list, required=True)
+        if len(objectives) != 1:
+            raise r.unsupported(("spec", "objectives"), f"{len(objectives)} objectives",
+                                "exactly one per SLO (write one SLO per objective)")
+        sli_doc, sli_path = self._indicator(doc, r)
+        sli = Reader(sli_doc, "OpenSLO") if sli_doc is not doc else r
+        metric, ds = self._metric(sli, sli_path)
+        native = self._objective(r, ("spec", "objectives", 0), metric, _BUDGETING[method])
+        native["window"] = window
+        if "description" in doc.data["spec"]:
+            native["description"] = str(doc.data["spec"]["description"])
+        return native, ds
+
+    def _window(self, r: Reader, path: Path_) -> Any:
+        r.only(path, {"duration", "isRolling", "calendar"})
+        duration = r.get(path, "duration", str, required=True)
+        rolling = r.get(path, "isRolling", bool)
+        calendar = r.get(path, "calendar", dict)
+        if calendar is None and rolling is False:
+            raise r.unsupported(path, "isRolling: false without calendar", "a rolling window or a calendar")
+        if calendar is None:
+            return as_window(r, (*path, "duration"), duration, calendar=None)
+        r.only((*path, "calendar"), {"startTime", "timeZone"})
+        return as_window(r, (*path, "duration"), duration, calendar=calendar)
+
+    def _indicator(self, doc: Document, r: Reader) -> tuple[Document, Path_]:
+        spec = doc.data["spec"]
+        if "indicator" in spec:
+            r.only(("spec", "indicator"), {"metadata", "spec"})
+            return doc, ("spec", "indicator", "spec")
+        ref = r.get(("spec",), "indicatorRef", str)
+        if ref is None:
+            raise doc.error(("spec",), "OpenSLO SLO has neither indicator nor indicatorRef")
+        for other in self._siblings(doc):
+            data = other.data
+            if isinstance(data, dict) and data.get("apiVersion") == "openslo/v1" and data.get("kind") == "SLI" \
+                    and isinstance(data.get("metadata"), dict) and data["metadata"].get("name") == ref:
+                return other, ("spec",)
+        raise doc.error(("spec", "indicatorRef"), f"indicatorRef {ref!r}: no OpenSLO SLI of that name",
+                        hint="define it in this file or a YAML file beside it")
+
+    def _metric(self, r: Reader, path: Path_) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        r.only(path, {"ratioMetric", "thresholdMetric", "description"})
+        spec = r.node(path)
+        if "ratioMetric" in spec:
+            p = (*path, "ratioMetric")
+            r.only(p, {"counter", "good", "bad", "total"})
+            counter = bool(r.get(p, "counter", bool))
+            key = "good" if "good" in spec["ratioMetric"] else "bad"
+            part, ds = self._query(r, (*p, key))
+            total, _ = self._query(r, (*p, "total"))
+            return {"ratio": {key: counter_query(part, counter), "total": counter_query(total, counter)}}, ds
+        if "thresholdMetric" in spec:
+            query, ds = self._query(r, (*path, "thresholdMetric"))
+            return {"threshold": query}, ds
+        raise r.unsupported(path, "an SLI without ratioMetric or thresholdMetric", "ratioMetric, thresholdMetric")
+
+    def _query(self, r: Reader, path: Path_) -> tuple[str, dict[str, Any] | None]:
+        r.only(path, {"metricSource"})
+        ms = (*path, "metricSource")
+        r.only(ms, {"metricSourceRef", "type", "spec"})
+        kind = r.get(ms, "type", str)
+        if kind is not None and kind.lower() != "prometheus":
+            raise r.unsupported((*ms, "type"), f"metricSource type {kind!r}", "Prometheus")
+        r.only((*ms, "spec"), {"query", "queryType", "promql"})
+        qtype = r.get((*ms, "spec"), "queryType", str)
+        if qtype is not None and qtype.lower() != "promql":
+            raise r.unsupported((*ms, "spec", "queryType"), f"queryType {qtype!r}", "promql")
+        node = r.node((*ms, "spec"))
+        field = "promql" if "promql" in node else "query"
+        query = r.get((*ms, "spec"), field, str, required=True)
+        ref = r.get(ms, "metricSourceRef", str)
+        return query, (self._find_datasource(r.doc, ms, ref) if ref is not None else None)
+
+    def _objective(self, r: Reader, path: Path_, metric: dict[str, Any], budgeting: str) -> dict[str, Any]:
+        r.only(path, {"displayName", "op", "value", "target", "targetPercent", "timeSliceTarget", "timeSliceWindow"})
+        node = r.node(path)
+        if "targetPercent" in node:
+            target = float(r.get(path, "targetPercent", (int, float))) / 100.0
+        else:
+            target = float(r.get(path, "target", (int, float), required=True))
+        native: dict[str, Any] = {"budgeting": budgeting}
+        if budgeting != "occurrences":
+            native["timeslice_window"] = as_window(r, (*path, "timeSliceWindow"),
+                                                   r.get(path, "timeSliceWindow", str, required=True), None)
+        if "ratio" in metric:
+            good = "good" in metric["ratio"]
+            native["indicator"] = metric
+            per_event = {"at_least": target} if good else {"at_most": complement(target)}
+            if budgeting == "timeslices":
+                tst = float(r.get(path, "timeSliceTarget", (int, float), required=True))
+                native["timeslice_target"] = {"at_least": tst} if good else {"at_most": complement(tst)}
+                native["objective"] = {"at_least": target}
+            else:
+                native["objective"] = per_event
+            return native
+        op = r.get(path, "op", str, required=True)
+        if op not in _OPS:
+            raise r.unsupported((*path, "op"), f"op {op!r}", ", ".join(_OPS))
+        value = float(r.get(path, "value", (int, float), required=True))
+        if budgeting == "ratio_timeslices":
+            raise r.unsupported(path, "RatioTimeslices with a thresholdMetric", "Occurrences or Timeslices")
+        if "timeSliceTarget" in node:
+            raise r.unsupported((*path, "timeSliceTarget"), "timeSliceTarget with a thresholdMetric",
+                                "op and value (a slice is good when its value meets them)")
+        query = metric["threshold"]
+        if budgeting == "timeslices":
+            native["indicator"] = {"threshold": {"query": threshold_share(query, None, value)}}
+            native["timeslice_target"] = bound(_OPS[op], value)
+        else:
+            # Occurrences of a threshold: the share of 1-minute points that meet it.
+            native["indicator"] = {"threshold": {"query": threshold_share(query, _SYMBOLS[op], value)}}
+        native["objective"] = {"at_least": target}
+        return native
+
+    # -- references ----------------------------------------------------------
+
+    def _siblings(self, doc: Document) -> list[Document]:
+        out: list[Document] = []
+        for path in [doc.path, *sorted(p for p in doc.path.parent.glob("*.y*ml") if p != doc.path)]:
+            if path not in self._files:
+                try:
+                    self._files[path] = load_spec_file(path)
+                except SpecError:
+                    self._files[path] = []
+            out.extend(self._files[path])
+        return out
+
+    def _find_datasource(self, doc: Document, path: Path_, ref: str) -> dict[str, Any] | None:
+        for other in self._siblings(doc):
+            data = other.data
+            if isinstance(data, dict) and data.get("apiVersion") == "openslo/v1" and data.get("kind") == "DataSource" \
+                    and isinstance(data.get("metadata"), dict) and data["metadata"].get("name") == ref:
+                return self._datasource_spec(other)
+        raise doc.error((*path, "metricSourceRef"), f"metricSourceRef {ref!r}: no OpenSLO DataSource of that name",
+                        hint="define it in this file or a YAML file beside it")
+
+    def _datasource_spec(self, doc: Document) -> dict[str, Any] | None:
+        """A Prometheus DataSource's URL, or None (no URL: the run's default Source)."""
+        r = Reader(doc, "OpenSLO")
+        r.only(("spec",), {"type", "connectionDetails", "description"})
+        kind = r.get(("spec",), "type", str, required=True)
+        if kind.lower() != "prometheus":
+            raise r.unsupported(("spec", "type"), f"DataSource type {kind!r}", "Prometheus")
+        details = r.get(("spec",), "connectionDetails", dict) or {}
+        url = details.get("url")
+        if url is None:
+            return None
+        return {"name": str(doc.data["metadata"]["name"]), "url": str(url)}
