@@ -24,9 +24,7 @@ DEFAULT_STORE = ".burnin/history.sqlite"
 
 
 def export_data(root: Path, store: Path | None = None) -> ExportData:
-    return ExportData(
-        load_history(store or root / DEFAULT_STORE), load(root / SNAPSHOT_FILE)
-    )
+    return ExportData(load_history(store or root / DEFAULT_STORE), load(root / SNAPSHOT_FILE))
 
 
 def report_input(
@@ -48,7 +46,9 @@ def report_input(
     )
 
 
-def project_context(root: Path, spec_paths: Sequence[Path], store: Path | None = None) -> RunContext:
+def project_context(
+    root: Path, spec_paths: Sequence[Path], store: Path | None = None
+) -> RunContext:
     """A run context over the specs under ``spec_paths`` (for the commands, outside pytest)."""
     from ..burnin.loading import load_project
 

@@ -41,8 +41,15 @@ class _Layout:
         if self.x:
             self.x, self.y, self.row_h = 0, self.y + self.row_h, 0
 
-    def panel(self, kind: str, title: str, w: int, h: int, targets: Sequence[tuple[str, str]],
-              **extra: Any) -> dict[str, Any]:
+    def panel(
+        self,
+        kind: str,
+        title: str,
+        w: int,
+        h: int,
+        targets: Sequence[tuple[str, str]],
+        **extra: Any,
+    ) -> dict[str, Any]:
         panel: dict[str, Any] = {
             "id": self.next_id,
             "type": kind,
@@ -50,7 +57,12 @@ class _Layout:
             "datasource": DATASOURCE,
             "gridPos": self.place(w, h),
             "targets": [
-                {"refId": chr(ord("A") + i), "expr": expr, "legendFormat": legend, "datasource": DATASOURCE}
+                {
+                    "refId": chr(ord("A") + i),
+                    "expr": expr,
+                    "legendFormat": legend,
+                    "datasource": DATASOURCE,
+                }
                 for i, (expr, legend) in enumerate(targets)
             ],
         }
@@ -86,50 +98,100 @@ def slo_panels(entry: Entry, layout: _Layout) -> list[dict[str, Any]]:
     objective = Objective.from_spec(entry.spec["objective"])
     layout.new_row()
     panels: list[dict[str, Any]] = [
-        {"id": layout.next_id, "type": "row", "title": f"SLO {name}", "collapsed": False,
-         "gridPos": layout.place(WIDTH, 1), "panels": []},
+        {
+            "id": layout.next_id,
+            "type": "row",
+            "title": f"SLO {name}",
+            "collapsed": False,
+            "gridPos": layout.place(WIDTH, 1),
+            "panels": [],
+        },
     ]
     layout.next_id += 1
     indicator, bad = _ratio_parts(entry, window)
-    panels.append(layout.panel(
-        "timeseries", f"{name}: indicator ({window}) vs objective {objective.symbol} {objective.value:g}",
-        12, 8, [(indicator, "indicator"), (f"vector({objective.value!r})", "objective")],
-        fieldConfig={"defaults": {"unit": _unit(entry)}, "overrides": []},
-        description=str(entry.spec.get("description", "")),
-    ))
-    panels.append(layout.panel(
-        "stat", f"{name}: error budget remaining", 6, 8,
-        [(f'burnin_slo_error_budget_remaining_ratio{{slo="{name}"}}', "remaining")],
-        fieldConfig={"defaults": {"unit": "percentunit", "thresholds": {"mode": "absolute", "steps": [
-            {"color": "red", "value": None}, {"color": "orange", "value": 0}, {"color": "green", "value": 0.25}]}},
-            "overrides": []},
-    ))
+    panels.append(
+        layout.panel(
+            "timeseries",
+            f"{name}: indicator ({window}) vs objective {objective.symbol} {objective.value:g}",
+            12,
+            8,
+            [(indicator, "indicator"), (f"vector({objective.value!r})", "objective")],
+            fieldConfig={"defaults": {"unit": _unit(entry)}, "overrides": []},
+            description=str(entry.spec.get("description", "")),
+        )
+    )
+    panels.append(
+        layout.panel(
+            "stat",
+            f"{name}: error budget remaining",
+            6,
+            8,
+            [(f'burnin_slo_error_budget_remaining_ratio{{slo="{name}"}}', "remaining")],
+            fieldConfig={
+                "defaults": {
+                    "unit": "percentunit",
+                    "thresholds": {
+                        "mode": "absolute",
+                        "steps": [
+                            {"color": "red", "value": None},
+                            {"color": "orange", "value": 0},
+                            {"color": "green", "value": 0.25},
+                        ],
+                    },
+                },
+                "overrides": [],
+            },
+        )
+    )
     budget = allowed_bad(entry, objective)
     if bad is not None and budget:
         targets = []
         for w in BURN_WINDOWS:
             _, short_bad = _ratio_parts(entry, w)
             targets.append((f"({short_bad}) / {budget!r}", f"burn rate {w}"))
-        panels.append(layout.panel(
-            "timeseries", f"{name}: burn rates (1 = budget spent exactly over the window)", 6, 8, targets,
-        ))
+        panels.append(
+            layout.panel(
+                "timeseries",
+                f"{name}: burn rates (1 = budget spent exactly over the window)",
+                6,
+                8,
+                targets,
+            )
+        )
     return panels
 
 
-def dashboard(slos: Sequence[Entry], *, title: str = "SLOs", uid: str = "burnin-slo") -> dict[str, Any]:
+def dashboard(
+    slos: Sequence[Entry], *, title: str = "SLOs", uid: str = "burnin-slo"
+) -> dict[str, Any]:
     """The dashboard as a JSON-ready dict (Grafana's import format)."""
     layout = _Layout()
     panels: list[dict[str, Any]] = []
-    panels.append(layout.panel(
-        "bargauge", "Burn-in progress (day of period)", 12, 6,
-        [("burnin_burnin_day / burnin_burnin_length_days", "{{burnin}}")],
-        fieldConfig={"defaults": {"unit": "percentunit", "min": 0, "max": 1}, "overrides": []},
-    ))
-    panels.append(layout.panel(
-        "state-timeline", "Alert timeline", 12, 6,
-        [('max by (alertname) (ALERTS{alertstate="firing"})', "{{alertname}}"),
-         ("sum by (alertname) (increase(burnin_alerts_fired_total[1d]))", "fired/day {{alertname}}")],
-    ))
+    panels.append(
+        layout.panel(
+            "bargauge",
+            "Burn-in progress (day of period)",
+            12,
+            6,
+            [("burnin_burnin_day / burnin_burnin_length_days", "{{burnin}}")],
+            fieldConfig={"defaults": {"unit": "percentunit", "min": 0, "max": 1}, "overrides": []},
+        )
+    )
+    panels.append(
+        layout.panel(
+            "state-timeline",
+            "Alert timeline",
+            12,
+            6,
+            [
+                ('max by (alertname) (ALERTS{alertstate="firing"})', "{{alertname}}"),
+                (
+                    "sum by (alertname) (increase(burnin_alerts_fired_total[1d]))",
+                    "fired/day {{alertname}}",
+                ),
+            ],
+        )
+    )
     for entry in slos:
         panels += slo_panels(entry, layout)
     return {
@@ -142,10 +204,20 @@ def dashboard(slos: Sequence[Entry], *, title: str = "SLOs", uid: str = "burnin-
         "editable": True,
         "time": {"from": "now-30d", "to": "now"},
         "refresh": "5m",
-        "templating": {"list": [{
-            "name": "datasource", "label": "Data source", "type": "datasource",
-            "query": "prometheus", "current": {}, "hide": 0, "refresh": 1, "options": [],
-        }]},
+        "templating": {
+            "list": [
+                {
+                    "name": "datasource",
+                    "label": "Data source",
+                    "type": "datasource",
+                    "query": "prometheus",
+                    "current": {},
+                    "hide": 0,
+                    "refresh": 1,
+                    "options": [],
+                }
+            ]
+        },
         "annotations": {"list": []},
         "panels": panels,
     }

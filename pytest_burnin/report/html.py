@@ -48,7 +48,9 @@ class ReportInput:
     snapshot: RunSnapshot | None
     history: History
     slos: Sequence[SloSeries] = ()
-    checklist: Sequence[tuple[str, str, str]] = field(default_factory=list)  # (item, status, signer)
+    checklist: Sequence[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (item, status, signer)
     generated_at: datetime | None = None
 
 
@@ -70,9 +72,7 @@ def _summary(data: ReportInput) -> list[str]:
     gate = "green" if all(i.outcome in ("passed", "skipped") for i in snap.items) else "red"
     out = [
         f'<p>Latest run {_when(snap.finished_at)}: gate <b class="{"passed" if gate == "green" else "failed"}">'
-        f"{gate}</b>, "
-        + ", ".join(f"{n} {escape(k)}" for k, n in sorted(counts.items()))
-        + "</p>",
+        f"{gate}</b>, " + ", ".join(f"{n} {escape(k)}" for k, n in sorted(counts.items())) + "</p>",
         "<table><tr><th>kind</th><th>name</th><th>outcome</th><th>verdict</th></tr>",
     ]
     for i in snap.items:
@@ -115,7 +115,11 @@ def _slo_section(slos: Sequence[SloSeries]) -> list[str]:
 def _timeline(history: History) -> list[str]:
     rows: list[tuple[datetime, str, str]] = []
     for a in history.alerts:
-        how = f"delivered via {a.channel} after {a.latency_s:.0f}s" if a.latency_s is not None else "not delivered"
+        how = (
+            f"delivered via {a.channel} after {a.latency_s:.0f}s"
+            if a.latency_s is not None
+            else "not delivered"
+        )
         rows.append((a.at, f"alert {a.state}", f"{a.alertname}: {how}"))
     for i in history.incidents:
         rows.append((i.opened_at, "incident opened", i.label()))
@@ -126,7 +130,9 @@ def _timeline(history: History) -> list[str]:
         return [*out, "<p>None recorded.</p>"]
     out.append("<table><tr><th>when</th><th>event</th><th>what</th></tr>")
     for when, event, what in sorted(rows, key=lambda r: r[0]):
-        out.append(f"<tr><td>{_when(when)}</td><td>{escape(event)}</td><td>{escape(what)}</td></tr>")
+        out.append(
+            f"<tr><td>{_when(when)}</td><td>{escape(event)}</td><td>{escape(what)}</td></tr>"
+        )
     out.append("</table>")
     return out
 
@@ -140,9 +146,13 @@ def render_html(data: ReportInput) -> str:
     body.append(svg.calendar(data.history.day_verdicts(), title="daily verdict (worst check)"))
     body += _timeline(data.history)
     if data.checklist:
-        body.append("<h2>Release checklist</h2><table><tr><th>item</th><th>status</th><th>signer</th></tr>")
+        body.append(
+            "<h2>Release checklist</h2><table><tr><th>item</th><th>status</th><th>signer</th></tr>"
+        )
         for item, status, signer in data.checklist:
-            body.append(f"<tr><td>{escape(item)}</td><td>{escape(status)}</td><td>{escape(signer)}</td></tr>")
+            body.append(
+                f"<tr><td>{escape(item)}</td><td>{escape(status)}</td><td>{escape(signer)}</td></tr>"
+            )
         body.append("</table>")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -75,7 +75,9 @@ class MetricsCheckKind:
         missing = missing_series(exprs, exposed, produced | set(entry.spec.get("ignore", [])))
         props = [("series_exposed", str(len(exposed))), ("queries_checked", str(len(exprs)))]
         if missing:
-            details = [f"{name}: used by {', '.join(where)}" for name, where in sorted(missing.items())]
+            details = [
+                f"{name}: used by {', '.join(where)}" for name, where in sorted(missing.items())
+            ]
             return Evaluation(
                 False,
                 f"{head}: {len(missing)} series used by rules/SLOs missing from {target}: "

@@ -21,15 +21,17 @@ def fetch(url: str, timeout: float) -> str:
 
 def sample_names(text: str) -> set[str]:
     """Names of every exposed sample; ValueError when the text does not parse."""
-    if text.rstrip().endswith("# EOF"):
-        from prometheus_client.openmetrics.parser import text_string_to_metric_families
-    else:
-        from prometheus_client.parser import (  # type: ignore[assignment]
-            text_string_to_metric_families,
-        )
+    from prometheus_client import parser as text_parser
+    from prometheus_client.openmetrics import parser as om_parser
+
+    parse = (
+        om_parser.text_string_to_metric_families
+        if text.rstrip().endswith("# EOF")
+        else text_parser.text_string_to_metric_families
+    )
     names: set[str] = set()
     try:
-        for family in text_string_to_metric_families(text):
+        for family in parse(text):
             names.update(s.name for s in family.samples)
     except Exception as exc:  # the parsers raise ValueError, and more on odd input
         raise ValueError(str(exc) or type(exc).__name__) from None
@@ -53,7 +55,11 @@ def selector_names(expr: str) -> set[str]:
                     names.add(m.value)
         if isinstance(node, ast.Expr):
             for child in vars(node).values():
-                stack.extend(c for c in (child if isinstance(child, list) else [child]) if isinstance(c, ast.Expr))
+                stack.extend(
+                    c
+                    for c in (child if isinstance(child, list) else [child])
+                    if isinstance(c, ast.Expr)
+                )
     return names
 
 

@@ -25,7 +25,9 @@ def snapshot_of(state: State, evidence: Mapping[str, Mapping[str, str]]) -> RunS
             # Under xdist the controller has no entries: the property has the objective's text.
             op, value = None, None
         items.append(
-            ItemResult(r.kind, r.name, r.outcome, r.headline, dict(evidence.get(r.nodeid, {})), op, value)
+            ItemResult(
+                r.kind, r.name, r.outcome, r.headline, dict(evidence.get(r.nodeid, {})), op, value
+            )
         )
     return RunSnapshot(time.time(), items)
 
@@ -46,7 +48,6 @@ def finish_run(
     lines: list[str] = []
     if html is not None:
         from .html import render_html
-
         from .snapshot import atomic_write
 
         atomic_write(html, render_html(report_input(root, state.ctx)).encode())

@@ -19,7 +19,7 @@ Page = Callable[[], bytes]
 class _Handler(BaseHTTPRequestHandler):
     server: MetricsServer
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         route = self.server.routes.get(path)
         if route is None:
@@ -40,7 +40,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass  # Prometheus scrapes every few seconds: keep the terminal quiet
 
 
@@ -60,7 +60,9 @@ class MetricsServer(ThreadingHTTPServer):
 
     def start(self) -> MetricsServer:
         """Serve from a background thread (tests); ``serve_forever`` for the command."""
-        self._thread = threading.Thread(target=self.serve_forever, name="burnin-metrics", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, name="burnin-metrics", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -63,9 +63,7 @@ def line_chart(
     def y(v: float) -> str:
         return _fmt(pad_t + (hi - v) / (hi - lo) * plot_h)
 
-    out.append(
-        f'<rect x="{pad_l}" y="{pad_t}" width="{plot_w}" height="{plot_h}" class="bg"/>'
-    )
+    out.append(f'<rect x="{pad_l}" y="{pad_t}" width="{plot_w}" height="{plot_h}" class="bg"/>')
     for v in (lo, (lo + hi) / 2, hi):
         out.append(
             f'<text x="{pad_l - 4}" y="{y(v)}" class="ax" text-anchor="end">{_label(v, percent)}</text>'
@@ -93,10 +91,12 @@ def line_chart(
 
 def calendar(verdicts: dict[date, str], *, title: str, cell: int = 16) -> str:
     """One cell per day from the first to the last day, a column per week (Monday first)."""
-    out = [f'<svg class="chart calendar" xmlns="http://www.w3.org/2000/svg" role="img"']
+    out = ['<svg class="chart calendar" xmlns="http://www.w3.org/2000/svg" role="img"']
     if not verdicts:
-        return out[0] + f' width="240" height="30"><title>{escape(title)}</title>' + (
-            '<text x="4" y="20">no daily records</text></svg>'
+        return (
+            out[0]
+            + f' width="240" height="30"><title>{escape(title)}</title>'
+            + ('<text x="4" y="20">no daily records</text></svg>')
         )
     first, last = min(verdicts), max(verdicts)
     start = first - timedelta(days=first.weekday())

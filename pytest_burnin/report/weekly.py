@@ -43,7 +43,9 @@ class Weekly:
     slos: list[tuple[str, str, str]]  # (name, outcome, headline)
     opened: list[Incident]
     resolved: list[Incident]
-    alerts: list[tuple[str, int, int, float | None, float | None]]  # name, fired, delivered, p50, max
+    alerts: list[
+        tuple[str, int, int, float | None, float | None]
+    ]  # name, fired, delivered, p50, max
     remediation: Counter[str]
 
     @property
@@ -104,17 +106,34 @@ def _sections(w: Weekly) -> list[tuple[str, list[str], list[list[str]]]]:
     auto, manual = w.remediation["auto"], w.remediation["manual"]
     share = f"{auto / (auto + manual):.0%}" if auto + manual else "-"
     return [
-        ("Integrity trend (daily records)", ["check", "days", "latest", f"last {TREND_WEEKS} weeks"],
-         [[c, str(len(v)), f"{v[-1][1]:.4g}", _spark([x for _, x in v])] for c, v in sorted(w.trend.items())]),
+        (
+            "Integrity trend (daily records)",
+            ["check", "days", "latest", f"last {TREND_WEEKS} weeks"],
+            [
+                [c, str(len(v)), f"{v[-1][1]:.4g}", _spark([x for _, x in v])]
+                for c, v in sorted(w.trend.items())
+            ],
+        ),
         ("SLO status (latest run)", ["SLO", "outcome", "verdict"], [list(s) for s in w.slos]),
-        ("Incidents", ["", "count", "which"], [
-            ["opened", str(len(w.opened)), ", ".join(i.label() for i in w.opened)],
-            ["resolved", str(len(w.resolved)), ", ".join(i.label() for i in w.resolved)],
-            ["MTTR (resolved this week)", mttr, ""],
-        ]),
-        ("Alerts", ["alert", "fired", "delivered", "latency p50", "latency max"],
-         [[n, str(f), str(d), _secs(p), _secs(m)] for n, f, d, p, m in w.alerts]),
-        ("Remediation actions", ["auto", "manual", "auto-run share"], [[str(auto), str(manual), share]]),
+        (
+            "Incidents",
+            ["", "count", "which"],
+            [
+                ["opened", str(len(w.opened)), ", ".join(i.label() for i in w.opened)],
+                ["resolved", str(len(w.resolved)), ", ".join(i.label() for i in w.resolved)],
+                ["MTTR (resolved this week)", mttr, ""],
+            ],
+        ),
+        (
+            "Alerts",
+            ["alert", "fired", "delivered", "latency p50", "latency max"],
+            [[n, str(f), str(d), _secs(p), _secs(m)] for n, f, d, p, m in w.alerts],
+        ),
+        (
+            "Remediation actions",
+            ["auto", "manual", "auto-run share"],
+            [[str(auto), str(manual), share]],
+        ),
     ]
 
 
@@ -140,8 +159,10 @@ def html(w: Weekly) -> str:
         (check, [(datetime.combine(d, time(12), timezone.utc).timestamp(), v) for d, v in vals])
         for check, vals in sorted(w.trend.items())
     ]
-    body = [f"<h1>{escape(title)}</h1>",
-            svg.line_chart(series, title=f"Daily check values, last {TREND_WEEKS} weeks", percent=True)]
+    body = [
+        f"<h1>{escape(title)}</h1>",
+        svg.line_chart(series, title=f"Daily check values, last {TREND_WEEKS} weeks", percent=True),
+    ]
     for name, header, rows in _sections(w):
         body.append(f"<h2>{escape(name)}</h2>")
         if not rows:

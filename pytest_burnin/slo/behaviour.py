@@ -26,13 +26,18 @@ tier costs about as much as a 1-hour page tier.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from typing import Any
+
+import yaml
 
 from ..errors import EvaluationError
 from ..kinds import Evaluation
 from ..promql import ast
 from ..promql.labels import Labels, labels_from
-from .rules_gen import SLORules, Tier, num, substitute
+from ..simulation.run import Timeline
+from .rules_gen import RECORD_PREFIX, SLORules, Tier, num, substitute
 
 MIN_MS = 60_000
 OVER_BUDGET = 1.25  # the burn rate injected, as a multiple of the tier's factor
@@ -82,7 +87,7 @@ def run_check(rules: SLORules, name: str) -> Evaluation:
 
 def _step_ms(longest_ms: int) -> int:
     """Scrape and evaluation step: 1m up to a 6h window, then about 360 steps per window."""
-    return max(MIN_MS, (longest_ms // 360) // MIN_MS * MIN_MS)
+    return MIN_MS
 
 
 def _tier(rules: SLORules, tier: Tier, title: str) -> Evaluation:
@@ -113,7 +118,9 @@ def _tier(rules: SLORules, tier: Tier, title: str) -> Evaluation:
     )
     if early:
         return Evaluation(
-            False, f"{title}: {alert} went off during clean traffic, before the burn", properties=props
+            False,
+            f"{title}: {alert} went off during clean traffic, before the burn",
+            properties=props,
         )
     if not fired or min(fired) > warm + allowed:
         got = f"fired after {_fmt(min(fired) - warm)}" if fired else "never fired"
@@ -209,13 +216,155 @@ def _traffic(rules: SLORules) -> float:
     return max(EVENTS_PER_S, 10 * (rules.min_traffic or 0.0))
 
 
-def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int) -> object:
-    return _run([_group_for(rules, tiers)], _series(rules, phases, step), step, _span(phases))
+def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int) -> Timeline:
+    series = _series(rules, phases, step)
+    return _run([_group_for(rules, tiers)], series, step, sum(p.duration_ms for p in phases))
 
 
-def _span(phases: list[Phase]) -> int:
-    return sum(p.duration_ms for p in phases)
+def _group_for(rules: SLORules, tiers: list[Tier]) -> dict[str, Any]:
+    """The SLO's generated group cut down to these tiers' alerts and the records they read."""
+    group = rules.group()
+    wanted = {rules.alert_name(t) for t in tiers}
+    windows = {RECORD_PREFIX + w for t in tiers for w in (t.long, t.short)}
+    group["rules"] = [
+        r for r in group["rules"] if r.get("alert") in wanted or r.get("record") in windows
+    ]
+    return group
 
 
-def _run(groups: list[dict[str, object]], series: list[tuple[Labels, list[float | None]]], step: int, span: int) -> Timeline:
-    ...
+def _run(
+    groups: list[dict[str, Any]],
+    series: list[tuple[Labels, list[float | None]]],
+    step: int,
+    span: int,
+) -> Timeline:
+    from ..rules.rulefile import RuleFileError, parse_rule_file
+    from ..simulation.run import simulate
+
+    text = yaml.safe_dump({"groups": groups}, sort_keys=False)
+    try:
+        parsed = parse_rule_file(text, "<generated SLO rules>")
+    except RuleFileError as exc:
+        raise EvaluationError(f"the generated rules do not load: {exc}") from None
+    return simulate(
+        parsed.groups, series, interval_ms=step, evaluation_interval_ms=step, duration_ms=span
+    )
+
+
+def _series(
+    rules: SLORules, phases: list[Phase], step: int
+) -> list[tuple[Labels, list[float | None]]]:
+    """The indicator's counters over the phases, one sample per step."""
+    num_labels, total_labels, complement = _series_labels(rules)
+    upper = rules.objective[0] in ("below", "at_most")
+    num_v, total_v = COUNTER_START, COUNTER_START
+    nums: list[float | None] = [num_v]
+    totals: list[float | None] = [total_v]
+    for phase in phases:
+        for _ in range(phase.duration_ms // step):
+            events = phase.events_per_s * step / 1000
+            # The numerator counts bad events under an upper bound, good ones otherwise.
+            share = phase.error_ratio if upper else 1.0 - phase.error_ratio
+            num_v += events * share
+            total_v += events
+            nums.append(num_v)
+            totals.append(total_v)
+    if complement:
+        # The total selector also matches the numerator's series: add the rest.
+        rest: list[float | None] = [
+            (t or 0.0) - (n or 0.0) + COUNTER_START for t, n in zip(totals, nums, strict=True)
+        ]
+        return [(num_labels, nums), (total_labels, rest)]
+    return [(num_labels, nums), (total_labels, totals)]
+
+
+def _series_labels(rules: SLORules) -> tuple[Labels, Labels, bool]:
+    """Labels for the numerator and total series; True when the total is their sum."""
+    ratio_num, ratio_total = rules.num_query, rules.total_query
+    num_sel = _selector(substitute(ratio_num, "5m"), "numerator query")
+    total_sel = _selector(substitute(ratio_total, "5m"), "total query")
+    num_l = _labels_of(num_sel)
+    total_l = _labels_of(total_sel)
+    if num_l["__name__"] != total_l["__name__"] or not _matches(total_sel, num_l):
+        return labels_from(num_l), labels_from(total_l), False
+    free = [k for k in num_l if k != "__name__" and k not in total_l]
+    if not free:
+        raise Unsupported(
+            "the total query selects exactly the numerator's series; cannot tell events apart"
+        )
+    rest = dict(num_l, **{free[0]: "burnin_other"})
+    if not _matches(total_sel, rest) or _matches(num_sel, rest):
+        raise Unsupported("cannot synthesise a series the total counts and the numerator does not")
+    return labels_from(num_l), labels_from(rest), True
+
+
+def _selector(query: str, what: str) -> ast.VectorSelector:
+    from ..promql.parser import parse
+
+    found: list[ast.VectorSelector] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, ast.VectorSelector):
+            found.append(node)
+        elif isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, ast.Expr):
+            for value in vars(node).values():
+                walk(value)
+
+    walk(parse(query))
+    if len(found) != 1:
+        raise Unsupported(
+            f"the {what} reads {len(found)} series selectors; checks need exactly one"
+        )
+    return found[0]
+
+
+def _labels_of(sel: ast.VectorSelector) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in sel.matchers:
+        if m.type is ast.MatchType.EQUAL:
+            out[m.name] = m.value
+        elif m.type is ast.MatchType.REGEX:
+            # The first alternative of a literal alternation (`500|503` -> 500).
+            first = m.value.split("|")[0]
+            if not re.fullmatch(r"[A-Za-z0-9_:-]+", first):
+                raise Unsupported(f"cannot pick a value matching {m.name}=~{m.value!r}")
+            out[m.name] = first
+    if sel.name:
+        out["__name__"] = sel.name
+    if "__name__" not in out:
+        raise Unsupported("a selector without a metric name")
+    return out
+
+
+def _matches(sel: ast.VectorSelector, labels: dict[str, str]) -> bool:
+    for m in sel.matchers:
+        value = labels.get(m.name, "")
+        ok = {
+            ast.MatchType.EQUAL: value == m.value,
+            ast.MatchType.NOT_EQUAL: value != m.value,
+            ast.MatchType.REGEX: re.fullmatch(m.value, value) is not None,
+            ast.MatchType.NOT_REGEX: re.fullmatch(m.value, value) is None,
+        }[m.type]
+        if not ok:
+            return False
+    return True
+
+
+def _ms(text: str) -> int:
+    from .rules_gen import duration_ms
+
+    return duration_ms(text)
+
+
+def _fmt(ms: int) -> str:
+    s = int(ms // 1000)
+    if s % 3600 == 0 and s:
+        return f"{s // 3600}h"
+    if s >= 3600:
+        return f"{s // 3600}h{(s % 3600) // 60}m"
+    if s % 60 == 0 and s:
+        return f"{s // 60}m"
+    return f"{s // 60}m{s % 60}s" if s >= 60 else f"{s}s"

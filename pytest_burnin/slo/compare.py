@@ -60,7 +60,9 @@ def previous_record(store: Path, name: str, before_ms: int, n: int) -> Previous 
     return Previous(str(rows[0][0]), float(rows[0][1])) if rows else None
 
 
-def compare(measured: float, previous: Previous | None, lower_is_better: bool, limit: float) -> Comparison:
+def compare(
+    measured: float, previous: Previous | None, lower_is_better: bool, limit: float
+) -> Comparison:
     if previous is None:
         return Comparison(None, None, limit)
     before, now = previous.value, measured

@@ -55,7 +55,9 @@ def load_slos(paths: Iterable[Path]) -> list[Entry]:
             if handler is None or kind in ("PrometheusRules", "PromtoolTest"):
                 continue
             expand = getattr(handler, "expand", None)
-            entries = expand(doc) if expand is not None else [entry_from_document(doc, kind, handler)]
+            entries = (
+                expand(doc) if expand is not None else [entry_from_document(doc, kind, handler)]
+            )
             for entry in entries:
                 if entry.kind == "SLO":
                     handler.check(entry)

@@ -143,7 +143,9 @@ def measure(
     return Measurement(value, None)
 
 
-def allowed_bad(entry: Entry, objective: Objective, spec: dict[str, Any] | None = None) -> float | None:
+def allowed_bad(
+    entry: Entry, objective: Objective, spec: dict[str, Any] | None = None
+) -> float | None:
     """Share of bad events (or slices) the objective allows, or the threshold itself."""
     spec = spec or normalized_slo(entry)
     if spec.get("budgeting", "occurrences") == "timeslices":

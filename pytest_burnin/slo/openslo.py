@@ -17,7 +17,15 @@ from ..errors import SpecError
 from ..spec.loader import Document, Path_
 from ..spec.model import Entry, load_spec_file
 from .kind import SLOKind
-from .translate import NO_ITEM_KINDS, Reader, as_window, bound, complement, counter_query, threshold_share
+from .translate import (
+    NO_ITEM_KINDS,
+    Reader,
+    as_window,
+    bound,
+    complement,
+    counter_query,
+    threshold_share,
+)
 
 if TYPE_CHECKING:
     from ..context import RunContext
@@ -25,7 +33,11 @@ if TYPE_CHECKING:
 
 _OPS = {"lt": "below", "lte": "at_most", "gt": "above", "gte": "at_least"}
 _SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
-_BUDGETING = {"Occurrences": "occurrences", "Timeslices": "timeslices", "RatioTimeslices": "ratio_timeslices"}
+_BUDGETING = {
+    "Occurrences": "occurrences",
+    "Timeslices": "timeslices",
+    "RatioTimeslices": "ratio_timeslices",
+}
 
 
 class OpenSLOKind(SLOKind):
@@ -68,8 +80,12 @@ class OpenSLOKind(SLOKind):
 
             if ctx.make_source is None:
                 raise EvaluationError("no metric source factory is configured")
-            data = {"apiVersion": "burnin/v1", "kind": "Source", "metadata": {"name": ds["name"]},
-                    "spec": {"type": "prometheus", "url": ds["url"]}}
+            data = {
+                "apiVersion": "burnin/v1",
+                "kind": "Source",
+                "metadata": {"name": ds["name"]},
+                "spec": {"type": "prometheus", "url": ds["url"]},
+            }
             synthetic = Document(entry.path, entry.doc.index, data, text=entry.doc.text)
             self._sources[key] = ctx.make_source(Entry("Source", ds["name"], synthetic), ctx)
         return self._sources[key]
@@ -77,19 +93,37 @@ class OpenSLOKind(SLOKind):
     # -- translation -------------------------------------------------------
 
     def _translate(self, doc: Document, r: Reader) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        r.only(("spec",), {"description", "service", "indicator", "indicatorRef", "timeWindow",
-                           "budgetingMethod", "objectives", "alertPolicies"})
+        r.only(
+            ("spec",),
+            {
+                "description",
+                "service",
+                "indicator",
+                "indicatorRef",
+                "timeWindow",
+                "budgetingMethod",
+                "objectives",
+                "alertPolicies",
+            },
+        )
         method = r.get(("spec",), "budgetingMethod", str, required=True)
         if method not in _BUDGETING:
-            raise r.unsupported(("spec", "budgetingMethod"), f"budgetingMethod {method!r}", ", ".join(_BUDGETING))
+            raise r.unsupported(
+                ("spec", "budgetingMethod"), f"budgetingMethod {method!r}", ", ".join(_BUDGETING)
+            )
         windows = r.get(("spec",), "timeWindow", list, required=True)
         if len(windows) != 1:
-            raise r.unsupported(("spec", "timeWindow"), f"{len(windows)} time windows", "exactly one")
+            raise r.unsupported(
+                ("spec", "timeWindow"), f"{len(windows)} time windows", "exactly one"
+            )
         window = self._window(r, ("spec", "timeWindow", 0))
         objectives = r.get(("spec",), "objectives", list, required=True)
         if len(objectives) != 1:
-            raise r.unsupported(("spec", "objectives"), f"{len(objectives)} objectives",
-                                "exactly one per SLO (write one SLO per objective)")
+            raise r.unsupported(
+                ("spec", "objectives"),
+                f"{len(objectives)} objectives",
+                "exactly one per SLO (write one SLO per objective)",
+            )
         sli_doc, sli_path = self._indicator(doc, r)
         sli = Reader(sli_doc, "OpenSLO") if sli_doc is not doc else r
         metric, ds = self._metric(sli, sli_path)
@@ -105,7 +139,9 @@ class OpenSLOKind(SLOKind):
         rolling = r.get(path, "isRolling", bool)
         calendar = r.get(path, "calendar", dict)
         if calendar is None and rolling is False:
-            raise r.unsupported(path, "isRolling: false without calendar", "a rolling window or a calendar")
+            raise r.unsupported(
+                path, "isRolling: false without calendar", "a rolling window or a calendar"
+            )
         if calendar is None:
             return as_window(r, (*path, "duration"), duration, calendar=None)
         r.only((*path, "calendar"), {"startTime", "timeZone"})
@@ -121,11 +157,19 @@ class OpenSLOKind(SLOKind):
             raise doc.error(("spec",), "OpenSLO SLO has neither indicator nor indicatorRef")
         for other in self._siblings(doc):
             data = other.data
-            if isinstance(data, dict) and data.get("apiVersion") == "openslo/v1" and data.get("kind") == "SLI" \
-                    and isinstance(data.get("metadata"), dict) and data["metadata"].get("name") == ref:
+            if (
+                isinstance(data, dict)
+                and data.get("apiVersion") == "openslo/v1"
+                and data.get("kind") == "SLI"
+                and isinstance(data.get("metadata"), dict)
+                and data["metadata"].get("name") == ref
+            ):
                 return other, ("spec",)
-        raise doc.error(("spec", "indicatorRef"), f"indicatorRef {ref!r}: no OpenSLO SLI of that name",
-                        hint="define it in this file or a YAML file beside it")
+        raise doc.error(
+            ("spec", "indicatorRef"),
+            f"indicatorRef {ref!r}: no OpenSLO SLI of that name",
+            hint="define it in this file or a YAML file beside it",
+        )
 
     def _metric(self, r: Reader, path: Path_) -> tuple[dict[str, Any], dict[str, Any] | None]:
         r.only(path, {"ratioMetric", "thresholdMetric", "description"})
@@ -137,11 +181,15 @@ class OpenSLOKind(SLOKind):
             key = "good" if "good" in spec["ratioMetric"] else "bad"
             part, ds = self._query(r, (*p, key))
             total, _ = self._query(r, (*p, "total"))
-            return {"ratio": {key: counter_query(part, counter), "total": counter_query(total, counter)}}, ds
+            return {
+                "ratio": {key: counter_query(part, counter), "total": counter_query(total, counter)}
+            }, ds
         if "thresholdMetric" in spec:
             query, ds = self._query(r, (*path, "thresholdMetric"))
             return {"threshold": query}, ds
-        raise r.unsupported(path, "an SLI without ratioMetric or thresholdMetric", "ratioMetric, thresholdMetric")
+        raise r.unsupported(
+            path, "an SLI without ratioMetric or thresholdMetric", "ratioMetric, thresholdMetric"
+        )
 
     def _query(self, r: Reader, path: Path_) -> tuple[str, dict[str, Any] | None]:
         r.only(path, {"metricSource"})
@@ -160,8 +208,21 @@ class OpenSLOKind(SLOKind):
         ref = r.get(ms, "metricSourceRef", str)
         return query, (self._find_datasource(r.doc, ms, ref) if ref is not None else None)
 
-    def _objective(self, r: Reader, path: Path_, metric: dict[str, Any], budgeting: str) -> dict[str, Any]:
-        r.only(path, {"displayName", "op", "value", "target", "targetPercent", "timeSliceTarget", "timeSliceWindow"})
+    def _objective(
+        self, r: Reader, path: Path_, metric: dict[str, Any], budgeting: str
+    ) -> dict[str, Any]:
+        r.only(
+            path,
+            {
+                "displayName",
+                "op",
+                "value",
+                "target",
+                "targetPercent",
+                "timeSliceTarget",
+                "timeSliceWindow",
+            },
+        )
         node = r.node(path)
         if "targetPercent" in node:
             target = float(r.get(path, "targetPercent", (int, float))) / 100.0
@@ -169,15 +230,21 @@ class OpenSLOKind(SLOKind):
             target = float(r.get(path, "target", (int, float), required=True))
         native: dict[str, Any] = {"budgeting": budgeting}
         if budgeting != "occurrences":
-            native["timeslice_window"] = as_window(r, (*path, "timeSliceWindow"),
-                                                   r.get(path, "timeSliceWindow", str, required=True), None)
+            native["timeslice_window"] = as_window(
+                r,
+                (*path, "timeSliceWindow"),
+                r.get(path, "timeSliceWindow", str, required=True),
+                None,
+            )
         if "ratio" in metric:
             good = "good" in metric["ratio"]
             native["indicator"] = metric
             per_event = {"at_least": target} if good else {"at_most": complement(target)}
             if budgeting == "timeslices":
                 tst = float(r.get(path, "timeSliceTarget", (int, float), required=True))
-                native["timeslice_target"] = {"at_least": tst} if good else {"at_most": complement(tst)}
+                native["timeslice_target"] = (
+                    {"at_least": tst} if good else {"at_most": complement(tst)}
+                )
                 native["objective"] = {"at_least": target}
             else:
                 native["objective"] = per_event
@@ -187,17 +254,24 @@ class OpenSLOKind(SLOKind):
             raise r.unsupported((*path, "op"), f"op {op!r}", ", ".join(_OPS))
         value = float(r.get(path, "value", (int, float), required=True))
         if budgeting == "ratio_timeslices":
-            raise r.unsupported(path, "RatioTimeslices with a thresholdMetric", "Occurrences or Timeslices")
+            raise r.unsupported(
+                path, "RatioTimeslices with a thresholdMetric", "Occurrences or Timeslices"
+            )
         if "timeSliceTarget" in node:
-            raise r.unsupported((*path, "timeSliceTarget"), "timeSliceTarget with a thresholdMetric",
-                                "op and value (a slice is good when its value meets them)")
+            raise r.unsupported(
+                (*path, "timeSliceTarget"),
+                "timeSliceTarget with a thresholdMetric",
+                "op and value (a slice is good when its value meets them)",
+            )
         query = metric["threshold"]
         if budgeting == "timeslices":
             native["indicator"] = {"threshold": {"query": threshold_share(query, None, value)}}
             native["timeslice_target"] = bound(_OPS[op], value)
         else:
             # Occurrences of a threshold: the share of 1-minute points that meet it.
-            native["indicator"] = {"threshold": {"query": threshold_share(query, _SYMBOLS[op], value)}}
+            native["indicator"] = {
+                "threshold": {"query": threshold_share(query, _SYMBOLS[op], value)}
+            }
         native["objective"] = {"at_least": target}
         return native
 
@@ -217,11 +291,19 @@ class OpenSLOKind(SLOKind):
     def _find_datasource(self, doc: Document, path: Path_, ref: str) -> dict[str, Any] | None:
         for other in self._siblings(doc):
             data = other.data
-            if isinstance(data, dict) and data.get("apiVersion") == "openslo/v1" and data.get("kind") == "DataSource" \
-                    and isinstance(data.get("metadata"), dict) and data["metadata"].get("name") == ref:
+            if (
+                isinstance(data, dict)
+                and data.get("apiVersion") == "openslo/v1"
+                and data.get("kind") == "DataSource"
+                and isinstance(data.get("metadata"), dict)
+                and data["metadata"].get("name") == ref
+            ):
                 return self._datasource_spec(other)
-        raise doc.error((*path, "metricSourceRef"), f"metricSourceRef {ref!r}: no OpenSLO DataSource of that name",
-                        hint="define it in this file or a YAML file beside it")
+        raise doc.error(
+            (*path, "metricSourceRef"),
+            f"metricSourceRef {ref!r}: no OpenSLO DataSource of that name",
+            hint="define it in this file or a YAML file beside it",
+        )
 
     def _datasource_spec(self, doc: Document) -> dict[str, Any] | None:
         """A Prometheus DataSource's URL, or None (no URL: the run's default Source)."""

@@ -102,6 +102,7 @@ class SLORules:
     min_traffic: float | None = None  # events per second over the long window
     for_: str = DEFAULT_FOR
     error_queries: dict[str, str] = field(default_factory=dict)  # window -> error ratio
+    num_query: str = ""  # bad or good events, with {{window}}
     total_query: str = ""  # with {{window}}
     threshold_query: str = ""  # with {{window}}
     annotations: dict[str, str] = field(default_factory=dict)
@@ -228,6 +229,7 @@ def slo_rules(entry: Entry) -> SLORules:
     out.budget = float(value) if upper else 1.0 - float(value)
     out.total_query = ratio["total"]
     num_field = "bad" if "bad" in ratio else "good"
+    out.num_query = ratio[num_field]
     # The error ratio is the share of events on the wrong side of the objective:
     # the SLI itself under an upper bound, its complement under a lower bound.
     flip = "" if upper else "1 - "
@@ -255,7 +257,11 @@ def _tiers(
             if isinstance(raw, list):
                 path = (*path, i)
             tier = Tier(
-                severity, str(t["long"]), str(t["short"]), float(t["factor"]), str(t.get("for", for_))
+                severity,
+                str(t["long"]),
+                str(t["short"]),
+                float(t["factor"]),
+                str(t.get("for", for_)),
             )
             for what in (tier.long, tier.short, tier.for_):
                 try:

@@ -137,7 +137,9 @@ def _compare(
     prev = previous_record(path, entry.name, t_ms, n) if path is not None else None
     cmp = compare(value, prev, objective.lower_is_better, limit)
     if cmp.previous is None:
-        props.append(("compare_previous", f"none: no earlier daily record of {entry.name!r} in {path}"))
+        props.append(
+            ("compare_previous", f"none: no earlier daily record of {entry.name!r} in {path}")
+        )
         return None
     assert cmp.regression is not None
     props += [
@@ -189,16 +191,25 @@ def _timeslices(
             f"{entry.where('indicator')}: no data: no {text} slice of the {window.text} window "
             f"returned series from {source.describe()}"
         )
-    props = [("timeslice_window", text), ("slices", str(count)), ("slices_with_data", str(len(values)))]
+    props = [
+        ("timeslice_window", text),
+        ("slices", str(count)),
+        ("slices_with_data", str(len(values))),
+    ]
     if ratio_mean:
         mean = sum(values) / len(values)
         bad = sum(bads) / len(bads) if len(bads) == len(values) else None
-        what = f"mean of {len(values)} {text} slices {_pct(mean) if bad is not None else _num(mean)}"
+        what = (
+            f"mean of {len(values)} {text} slices {_pct(mean) if bad is not None else _num(mean)}"
+        )
         return Measurement(mean, bad), what, props
     assert target is not None
     share = good / len(values)
     fmt = _pct if bads else _num
-    props += [("slices_good", str(good)), ("timeslice_target", f"{target.symbol} {fmt(target.value)}")]
+    props += [
+        ("slices_good", str(good)),
+        ("timeslice_target", f"{target.symbol} {fmt(target.value)}"),
+    ]
     what = f"{_pct(share)} of {text} slices good ({good}/{len(values)} {target.symbol} {fmt(target.value)})"
     return Measurement(share, 1.0 - share), what, props
 

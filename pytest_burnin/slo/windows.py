@@ -79,7 +79,9 @@ def period_start(spec: dict[str, Any], now: datetime) -> datetime:
     try:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise WindowError(f"unknown time zone {tz_name!r} (use an IANA name: Europe/Paris)") from None
+        raise WindowError(
+            f"unknown time zone {tz_name!r} (use an IANA name: Europe/Paris)"
+        ) from None
     local = now.astimezone(tz)
     anchor = _anchor(spec.get("start"), tz)
     # Periods begin at the anchor's time of day (midnight by default); a week
