@@ -100,6 +100,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="globs, relative to each burnin_specs folder, of YAML files that are not specs.",
     )
     parser.addini(
+        "burnin_rule_files",
+        type="args",
+        default=[],
+        help="globs of Prometheus rule files to lint as burn-in items (outside burnin_specs too).",
+    )
+    parser.addini(
         "burnin_promtool_files",
         type="args",
         default=[],

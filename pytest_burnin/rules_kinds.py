@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from .errors import EvaluationError, SpecError
+from .errors import EvaluationError, SpecError, display_path
 from .kinds import Evaluation
 from .spec.loader import Document
 from .spec.model import Entry

@@ -53,7 +53,10 @@ class State:
             enabled=bool(config.getoption("burnin", False)),
             rootdir=root,
             spec_paths=spec_paths,
-            promtool_globs=list(config.getini("burnin_promtool_files")),
+            promtool_globs=[
+                *config.getini("burnin_promtool_files"),
+                *config.getini("burnin_rule_files"),
+            ],
             exclude=list(config.getini("burnin_exclude")),
             named_spec_files=named,
             ctx=RunContext(

@@ -96,7 +96,10 @@ def check_link(item: ChecklistItem, check: dict[str, Any]) -> Evidence:
         targets.extend(hits)
     unlinked = [_rel(item, t) for t in targets if t.resolve() not in links]
     doc = _rel(item, document)
-    props = [("evidence.document", doc), ("evidence.linked", ", ".join(_rel(item, t) for t in targets))]
+    props = [
+        ("evidence.document", doc),
+        ("evidence.linked", ", ".join(_rel(item, t) for t in targets)),
+    ]
     if absent:
         return Evidence(False, f"{', '.join(absent)}: no such file to link from {doc}", [], props)
     if unlinked:
@@ -125,7 +128,11 @@ def human(seconds_: float) -> str:
 def truncate(text: str, limit: int = MAX_OUTPUT) -> str:
     if len(text) <= limit:
         return text
-    return text[: limit // 2] + f"\n... [{len(text) - limit} characters cut] ...\n" + text[-limit // 2 :]
+    return (
+        text[: limit // 2]
+        + f"\n... [{len(text) - limit} characters cut] ...\n"
+        + text[-limit // 2 :]
+    )
 
 
 def check_command(item: ChecklistItem, check: dict[str, Any]) -> Evidence:
@@ -210,7 +217,10 @@ def check_backup(item: ChecklistItem, check: dict[str, Any], now: float | None =
         props.append(("evidence.max_age", str(check["max_age"])))
         if age > limit:
             return Evidence(
-                False, f"backup {name} is {human(age)} old, over max_age {check['max_age']}", [], props
+                False,
+                f"backup {name} is {human(age)} old, over max_age {check['max_age']}",
+                [],
+                props,
             )
     want = _expected_sha256(item, check, path)
     got = sha256_of(path)
@@ -233,7 +243,9 @@ def _expected_sha256(item: ChecklistItem, check: dict[str, Any], backup: Path) -
         return None
     # Beside a backup given through the environment, its own .sha256 file wins.
     side = backup.with_name(backup.name + ".sha256")
-    file = side if check.get("path_env") and side.is_file() else item.path(str(check["sha256_file"]))
+    file = (
+        side if check.get("path_env") and side.is_file() else item.path(str(check["sha256_file"]))
+    )
     try:
         text = file.read_text(encoding="utf-8").split()
     except OSError as exc:
@@ -259,7 +271,11 @@ def check_setting(item: ChecklistItem, check: dict[str, Any], ctx: RunContext | 
         except SettingError as exc:
             raise EvaluationError(f"{_rel(item, path)}: {exc}") from None
         what = f"{_rel(item, path)}: {shown_key}"
-    props = [("evidence.setting", what), ("evidence.value", str(value)), ("evidence.bound", f"{BOUNDS[bound]} {limit}")]
+    props = [
+        ("evidence.setting", what),
+        ("evidence.value", str(value)),
+        ("evidence.bound", f"{BOUNDS[bound]} {limit}"),
+    ]
     try:
         ok = compare(value, bound, limit)
     except SettingError as exc:
@@ -294,7 +310,9 @@ def check_docs(item: ChecklistItem, check: dict[str, Any]) -> Evidence:
     name = _rel(item, target)
     props = [("evidence.document", name)]
     if not target.is_file():
-        return Evidence(False, f"{name} does not exist; write it with `burnin release-docs`", [], props)
+        return Evidence(
+            False, f"{name} does not exist; write it with `burnin release-docs`", [], props
+        )
     if target.read_text(encoding="utf-8") != want:
         return Evidence(
             False, f"{name} is out of date; regenerate it with `burnin release-docs`", [], props

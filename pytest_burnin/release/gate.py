@@ -31,16 +31,16 @@ Results = Callable[[], Sequence[RunResult]]
 
 def _is_gate(entry: Any) -> bool:
     payload = getattr(entry, "payload", None)
-    return entry.kind == KIND and isinstance(payload, ChecklistItem) and payload.check_type == "gate"
+    return (
+        entry.kind == KIND and isinstance(payload, ChecklistItem) and payload.check_type == "gate"
+    )
 
 
 def check_gate(
     item: ChecklistItem, check: dict[str, Any], ctx: RunContext, results: Results
 ) -> Evidence:
     kinds = [str(k) for k in check.get("kinds", [])]
-    expected = [
-        (e.kind, e.name) for e in ctx.entries if e.kind in kinds and not _is_gate(e)
-    ]
+    expected = [(e.kind, e.name) for e in ctx.entries if e.kind in kinds and not _is_gate(e)]
     outcome: dict[tuple[str, str], str] = {}
     for r in results():
         outcome.setdefault((r.kind, r.name), r.outcome)
@@ -57,7 +57,12 @@ def check_gate(
         (k, n), o = bad[0]
         more = f" (+{len(bad) - 1} more)" if len(bad) > 1 else ""
         details = [f"{kk}:{nn}: {oo}" for (kk, nn), oo in bad]
-        return Evidence(False, f"{len(bad)} of {len(keys)} gate items not green: {k}:{n} {o}{more}", details, props)
+        return Evidence(
+            False,
+            f"{len(bad)} of {len(keys)} gate items not green: {k}:{n} {o}{more}",
+            details,
+            props,
+        )
     return Evidence(True, f"all {len(keys)} {', '.join(kinds)} items passed in this run", [], props)
 
 

@@ -56,7 +56,10 @@ class ChecklistItem:
     check: dict[str, Any] | None
     role: str | None
     raw: dict[str, Any]
-    entry: Entry | None = None
+    entry: Entry | None = field(default=None, repr=False)
+    # Every item of the same checklist, this one included: a sign-off is judged
+    # against its siblings (distinct signers, which files are release records).
+    siblings: list[ChecklistItem] = field(default_factory=list, repr=False)
 
     @property
     def qualified(self) -> str:
@@ -119,6 +122,8 @@ def items_from(options: ChecklistOptions, spec: dict[str, Any]) -> list[Checklis
                 raw=raw,
             )
         )
+    for item in out:
+        item.siblings = out
     return out
 
 

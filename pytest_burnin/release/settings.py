@@ -33,7 +33,7 @@ def read_file(path: Path, fmt: str | None = None) -> Any:
             if sys.version_info >= (3, 11):
                 import tomllib
             else:  # pragma: no cover - Python 3.10
-                import tomli as tomllib
+                import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
             return tomllib.loads(text)
         if fmt in ("ini", "cfg", "conf"):
             parser = configparser.ConfigParser(interpolation=None)
@@ -54,10 +54,8 @@ def lookup(data: Any, key: str | list[Any]) -> Any:
     node = data
     walked: list[str] = []
     for part in key_path(key):
-        if isinstance(node, dict) and str(part) in node:
-            node = node[str(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
+        if isinstance(node, dict) and (str(part) in node or part in node):
+            node = node[str(part)] if str(part) in node else node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
         else:

@@ -11,9 +11,12 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from prometheus_client import CONTENT_TYPE_LATEST
 
 Page = Callable[[], bytes]
+
+# What ``generate_latest`` writes. Not CONTENT_TYPE_LATEST: newer prometheus_client
+# versions advertise text format 1.0.0 there while still rendering 0.0.4.
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -48,7 +51,7 @@ class MetricsServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, port: int, metrics: Page, html: Page | None = None) -> None:
-        self.routes: dict[str, tuple[str, Page]] = {"/metrics": (CONTENT_TYPE_LATEST, metrics)}
+        self.routes: dict[str, tuple[str, Page]] = {"/metrics": (CONTENT_TYPE, metrics)}
         if html is not None:
             self.routes["/"] = ("text/html; charset=utf-8", html)
         super().__init__(("127.0.0.1", port), _Handler)

@@ -33,7 +33,7 @@ def line_chart(
     title: str,
     hlines: Sequence[tuple[str, float]] = (),
     percent: bool = False,
-    width: int = 640,
+    width: int = 520,
     height: int = 220,
 ) -> str:
     """An SVG line chart; ``hlines`` are dashed reference lines (e.g. the objective)."""
@@ -51,9 +51,8 @@ def line_chart(
         return "".join(out)
     t0, t1 = min(p[0] for p in pts), max(p[0] for p in pts)
     lo, hi = min(values), max(values)
-    if hi == lo:
-        lo, hi = lo - 1 if lo == 0 else lo * 0.9, hi + 1 if hi == 0 else hi * 1.1
-    lo, hi = min(lo, hi), max(lo, hi)
+    if hi == lo:  # a flat line: give it a band, keeping non-negative data off negative axes
+        lo, hi = (0.0, 1.0) if lo == 0 else (min(lo * 0.9, lo * 1.1), max(lo * 0.9, lo * 1.1))
     span_t = (t1 - t0) or 1.0
     plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
 

@@ -21,16 +21,6 @@ STALE = "docs/SLOs.md is out of date: run `burnin docs`"
 _SYMBOL = {"below": "<", "above": ">", "at_most": "<=", "at_least": ">="}
 
 
-def spec_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml")))
-        elif p.is_file():
-            files.append(p)
-    return files
-
-
 def load_slos(paths: Iterable[Path]) -> list[Entry]:
     """Every SLO entry under ``paths``, checked as collection checks it; SpecError otherwise.
 
@@ -38,14 +28,13 @@ def load_slos(paths: Iterable[Path]) -> list[Entry]:
     checklists: their owners check them), so this works whatever kinds the
     project has installed.
     """
-    from ..builtin import pytest_burnin_spec_kinds
     from ..collect import entry_from_document
     from ..errors import SpecError
-    from ..spec.model import document_kind, load_spec_file
+    from ..spec.model import document_kind, load_spec_file, spec_files
 
-    kinds = {k.kind: k for k in pytest_burnin_spec_kinds(config=None)}  # type: ignore[arg-type]
+    kinds = _kinds()
     out: list[Entry] = []
-    for f in spec_files(paths):
+    for f in spec_files(list(paths)):
         for doc in load_spec_file(f):
             try:
                 kind = document_kind(doc)
@@ -65,6 +54,21 @@ def load_slos(paths: Iterable[Path]) -> list[Entry]:
     return sorted(out, key=lambda e: e.name)
 
 
+def _kinds() -> dict[str, Any]:
+    """The kinds that make SLO entries: native SLOs, and OpenSLO / Sloth where present."""
+    from ..builtin import pytest_burnin_spec_kinds
+
+    kinds: dict[str, Any] = {k.kind: k for k in pytest_burnin_spec_kinds(config=None)}  # type: ignore[arg-type]
+    try:
+        from .openslo import OpenSLOKind
+        from .sloth import SlothKind
+    except ImportError:  # pragma: no cover - the translators are an optional part
+        return kinds
+    for extra in (OpenSLOKind(), SlothKind()):
+        kinds.setdefault(extra.kind, extra)
+    return kinds
+
+
 def _link(target: str) -> str:
     if target.startswith(("http://", "https://")):
         return f"[{target}]({target})"
@@ -82,7 +86,7 @@ def _objective(spec: dict[str, Any]) -> str:
     return f"{_SYMBOL[op]} {num(value)}"
 
 
-def _section(entry: Entry, rules: SLORules, spec: dict[str, Any]) -> list[str]:
+def _section(entry: Entry, rules: SLORules, spec: dict[str, Any], root: Path) -> list[str]:
     meta = entry.metadata
     lines = [f"## {entry.name}", ""]
     desc = spec.get("description") or meta.get("description")
@@ -96,7 +100,7 @@ def _section(entry: Entry, rules: SLORules, spec: dict[str, Any]) -> list[str]:
     if rules.budget is not None:
         rows.append(("Error budget", f"{pct(rules.budget)} of events over {rules.window}"))
     rows.append(("Runbook", _link(str(meta["runbook"])) if meta.get("runbook") else "—"))
-    rows.append(("Spec", f"`{_rel(entry.path)}:{entry.line}`"))
+    rows.append(("Spec", f"`{_rel(entry.path, root)}:{entry.line}`"))
     lines += ["| | |", "|---|---|", *(f"| {k} | {_cell(v)} |" for k, v in rows), ""]
     lines += ["Indicator:", ""]
     for kind, body in spec["indicator"].items():
@@ -131,15 +135,15 @@ def _section(entry: Entry, rules: SLORules, spec: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _rel(path: Path) -> str:
+def _rel(path: Path, root: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.name
 
 
-def render(entries: Sequence[Entry]) -> str:
-    """The whole document, deterministic for the same specs."""
+def render(entries: Sequence[Entry], root: Path) -> str:
+    """The whole document, deterministic for the same specs; paths shown relative to ``root``."""
     from .rules_gen import _spec
 
     lines = [
@@ -159,14 +163,14 @@ def render(entries: Sequence[Entry]) -> str:
             f"| [{entry.name}](#{entry.name}) | {_cell(_objective(spec))} | {rules.window} "
             f"| {_cell(meta.get('owner', '—'))} | {_cell(meta.get('oncall', '—'))} |"
         )
-        sections += _section(entry, rules, spec)
+        sections += _section(entry, rules, spec, root)
     return "\n".join([*lines, "", *sections]).rstrip("\n") + "\n"
 
 
-def check(entries: Sequence[Entry], target: Path) -> str | None:
+def check(entries: Sequence[Entry], target: Path, root: Path) -> str | None:
     """None when ``target`` holds what ``render`` makes, else why not."""
     if not target.is_file():
         return f"{STALE} ({target} does not exist)"
-    if target.read_text(encoding="utf-8") != render(entries):
+    if target.read_text(encoding="utf-8") != render(entries, root):
         return STALE
     return None

@@ -70,6 +70,13 @@ def test_ini_globs_collect_promtool_files(promtool_dir: pytest.Pytester) -> None
     result.assert_outcomes(passed=2)
 
 
+def test_ini_globs_lint_rule_files_anywhere(promtool_dir: pytest.Pytester) -> None:
+    promtool_dir.makeini("[pytest]\nburnin_rule_files = rules.yaml\n")
+    result = promtool_dir.runpytest("-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["rules.yaml::Rule:HighErrors PASSED*"])
+
+
 def test_a_wrong_expectation_fails_with_promtool_message_and_diff(
     promtool_dir: pytest.Pytester,
 ) -> None:

@@ -1,0 +1,115 @@
+"""pytest glue of the release gate: ``--burnin-release``, the Checklist kind,
+the evidence hook, and gate items ordered after every other burn-in item.
+
+Registered by ``pytest_burnin.plugin`` (``GLUE_MODULES``). Imports nothing of
+the core at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from ..context import RunContext
+    from ..kinds import KindHandler
+    from .model import ChecklistItem, Evidence
+
+_DATA_KEY = pytest.StashKey[set[Path]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--burnin-release``: judge the release checklist as a release gate."""
+    group = parser.getgroup("burnin")
+    group.addoption(
+        "--burnin-release",
+        action="store_true",
+        dest="burnin_release",
+        default=False,
+        help="fail every checklist item that is incomplete, pending sign-offs included.",
+    )
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Add ``pytest_burnin_checklist_check``."""
+    from . import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
+    """``kind: Checklist``, evidence checked through ``pytest_burnin_checklist_check``."""
+    from .kind import ChecklistKind
+
+    def checker(item: ChecklistItem, ctx: RunContext) -> Evidence | None:
+        result: Evidence | None = config.hook.pytest_burnin_checklist_check(
+            config=config, item=item, ctx=ctx
+        )
+        return result
+
+    def results() -> list[Any]:
+        from ..errors import EvaluationError
+        from ..state import STATE_KEY
+
+        if hasattr(config, "workerinput"):
+            # Each xdist worker sees only its own items' outcomes.
+            raise EvaluationError(
+                "a gate item needs every outcome of the run in one process: run the "
+                "release gate without -n (or with -p no:xdist)"
+            )
+        return list(config.stash[STATE_KEY].results)
+
+    kind = ChecklistKind(
+        release=bool(config.getoption("burnin_release", False)), checker=checker, results=results
+    )
+    config.stash[_KIND_KEY] = kind
+    return [kind]
+
+
+_KIND_KEY = pytest.StashKey[Any]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_burnin_checklist_check(
+    config: pytest.Config, item: ChecklistItem, ctx: RunContext
+) -> Evidence | None:
+    """The built-in evidence types: file, link, command, backup, setting, gate, burnin, docs."""
+    kind = config.stash.get(_KIND_KEY, None)
+    if kind is None:
+        from .kind import ChecklistKind
+
+        kind = ChecklistKind()
+    result: Evidence | None = kind.builtin(item, ctx)
+    return result
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Checklist items run after every other item, and gate items last of all:
+    a gate reads the outcomes of the items before it. ``trylast``, so no other
+    plugin reorders after us."""
+
+    def rank(item: pytest.Item) -> int:
+        entry = getattr(item, "entry", None)
+        if entry is None or entry.kind != "Checklist":
+            return 0
+        return 2 if getattr(entry.payload, "check_type", "") == "gate" else 1
+
+    if any(rank(i) for i in items):
+        items.sort(key=rank)  # stable: the order within each rank is kept
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Data files a checklist reads (sign-offs, GA declarations, settings) are not specs."""
+    if collection_path.suffix not in (".yaml", ".yml") or not config.getoption("burnin", False):
+        return None
+    data = config.stash.get(_DATA_KEY, None)
+    if data is None:
+        from ..state import STATE_KEY
+        from .data_files import checklist_data_files
+
+        data = checklist_data_files(config.stash[STATE_KEY].spec_paths)
+        config.stash[_DATA_KEY] = data
+    return True if collection_path.resolve() in data else None
