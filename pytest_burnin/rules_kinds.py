@@ -88,13 +88,21 @@ class PromtoolTestKind:
             return Evaluation(
                 True, f"{title}: {res.assertions} assertions passed", properties=props
             )
-        first = _first_fact(res.failures[0]) if res.failures else "failed"
+        if res.headlines:
+            first = res.headlines[0]
+        else:
+            first = _first_fact(res.failures[0]) if res.failures else "failed"
         count = len(res.failures)
         headline = (
             f"{title}: {count} failure{'s' if count > 1 else ''}: {first.strip().rstrip(',')}"
         )
         details: list[str] = []
-        for text in [*res.failures, *res.diffs]:
+        where = display_path(entry.path)
+        for i, text in enumerate(res.failures):
+            if i < len(res.failure_lines):
+                details.append(f"at {where}:{res.failure_lines[i]}")
+            details.extend(text.rstrip("\n").splitlines())
+        for text in res.diffs:
             details.extend(text.rstrip("\n").splitlines())
         return Evaluation(False, headline, details=details, properties=props)
 

@@ -7,7 +7,6 @@ the core at import time.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -16,9 +15,6 @@ if TYPE_CHECKING:
     from ..context import RunContext
     from ..kinds import KindHandler
     from .model import ChecklistItem, Evidence
-
-_DATA_KEY = pytest.StashKey[set[Path]]()
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--burnin-release``: judge the release checklist as a release gate."""
@@ -61,6 +57,8 @@ def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
             )
         return list(config.stash[STATE_KEY].results)
 
+    if config is None:  # `burnin validate` asks for the kinds outside a run
+        return [ChecklistKind()]
     kind = ChecklistKind(
         release=bool(config.getoption("burnin_release", False)), checker=checker, results=results
     )
@@ -99,17 +97,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     if any(rank(i) for i in items):
         items.sort(key=rank)  # stable: the order within each rank is kept
-
-
-def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Data files a checklist reads (sign-offs, GA declarations, settings) are not specs."""
-    if collection_path.suffix not in (".yaml", ".yml") or not config.getoption("burnin", False):
-        return None
-    data = config.stash.get(_DATA_KEY, None)
-    if data is None:
-        from ..state import STATE_KEY
-        from .data_files import checklist_data_files
-
-        data = checklist_data_files(config.stash[STATE_KEY].spec_paths)
-        config.stash[_DATA_KEY] = data
-    return True if collection_path.resolve() in data else None

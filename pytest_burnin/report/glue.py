@@ -71,7 +71,8 @@ def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Start collecting the items' evidence for the latest-run snapshot."""
+    """Register the MetricsCheck marker; start collecting the items' evidence for the snapshot."""
+    config.addinivalue_line("markers", "burnin_metricscheck: pytest-burnin MetricsCheck items.")
     evidence = Evidence()
     config.stash[EVIDENCE_KEY] = evidence
     config.pluginmanager.register(evidence, "burnin-report-evidence")

@@ -115,11 +115,12 @@ def _slo_section(slos: Sequence[SloSeries]) -> list[str]:
 def _timeline(history: History) -> list[str]:
     rows: list[tuple[datetime, str, str]] = []
     for a in history.alerts:
-        how = (
-            f"delivered via {a.channel} after {a.latency_s:.0f}s"
-            if a.latency_s is not None
-            else "not delivered"
-        )
+        if a.state != "fired":
+            how = "resolved"
+        elif a.latency_s is None:
+            how = "NOT delivered"
+        else:
+            how = f"delivered via {a.channel} after {a.latency_s:.0f}s"
         rows.append((a.at, f"alert {a.state}", f"{a.alertname}: {how}"))
     for i in history.incidents:
         rows.append((i.opened_at, "incident opened", i.label()))

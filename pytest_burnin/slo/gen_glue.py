@@ -3,9 +3,14 @@
 For every collected ``SLO:<name>`` item this adds sibling items, one per
 behaviour check of the alerts generated from that SLO
 (``SLOAlerts:<name>/page-1h``, ``.../within-objective``...): declaring an SLO
-is enough to get the tests that prove its alerts page in time. Under
-``--burnin``, when the project publishes ``docs/SLOs.md``, one ``Docs:SLOs.md``
-item fails while that file differs from what ``burnin docs`` renders.
+is enough to get the tests that prove its alerts page in time.
+
+Under ``--burnin``, for the generated files a project commits, one item each
+fails while the file differs from what the specs generate now:
+``Docs:SLOs.md`` (``docs/SLOs.md``, from ``burnin docs``) and
+``Generated:slo.rules.yaml`` (``<spec folder>/generated/slo.rules.yaml``, from
+``burnin rules``; kept under the spec folder so the rule lint checks it too).
+A project that commits neither gets neither item.
 
 Items are added in ``pytest_collection_modifyitems`` (``tryfirst``, so ``-k``
 and ``-m`` see them), as the same ``BurnInItem`` every entry uses. This module
@@ -19,18 +24,21 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..context import RunContext
     from ..kinds import Evaluation
     from ..spec.model import Entry
 
-MARKERS = {"SLOAlerts": "burnin_sloalerts", "Docs": "burnin_docs"}
 DOCS_FILE = "docs/SLOs.md"
+RULES_FILE = "generated/slo.rules.yaml"  # under a spec folder, so the rule lint collects it
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the markers of the items this module adds."""
     config.addinivalue_line("markers", "burnin_sloalerts: behaviour of generated SLO alerts.")
     config.addinivalue_line("markers", "burnin_docs: published documents are up to date.")
+    config.addinivalue_line("markers", "burnin_generated: generated files are up to date.")
 
 
 class SLOAlertsKind:
@@ -56,27 +64,45 @@ class SLOAlertsKind:
         return run_check(rules, name)
 
 
-class DocsKind:
-    """``Docs:SLOs.md``: the committed document is what the specs render."""
+class GeneratedFileKind:
+    """``Docs:SLOs.md``, ``Generated:slo.rules.yaml``: a committed file is what the specs make."""
 
-    kind = "Docs"
-    schema: str | None = None
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.schema: str | None = None
 
     def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
-        return [("document", DOCS_FILE)]
+        return [("file", str(entry.payload[1]))]
 
     def check(self, entry: Entry) -> None:
         return None
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
         from ..kinds import Evaluation
-        from .docs import check, load_slos
+        from .docs import load_slos, render
+        from .rules_gen import generate
 
         spec_paths, target = entry.payload
-        problem = check(load_slos(spec_paths), target, root=ctx.rootdir)
-        if problem:
-            return Evaluation(False, problem, details=[f"compared with {target}"])
-        return Evaluation(True, f"{DOCS_FILE} is up to date with the SLO specs")
+        shown = _shown(target, ctx.rootdir)
+        entries = load_slos(spec_paths)
+        if self.kind == "Docs":
+            expected, command = render(entries, ctx.rootdir), "burnin docs"
+        else:
+            expected, command = generate(entries), f"burnin rules -o {shown}"
+        if target.read_text(encoding="utf-8") != expected:
+            return Evaluation(
+                False,
+                f"{shown} is out of date: run `{command}`",
+                details=["it differs from what the SLO specs generate now"],
+            )
+        return Evaluation(True, f"{shown} is up to date with the SLO specs")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -94,13 +120,12 @@ def pytest_collection_modifyitems(
     added: dict[int, list[pytest.Item]] = {}
     for item in slo_items:
         added[id(item)] = _alert_items(item)
-    docs = _docs_item(config, slo_items[0])
+    generated = _generated_items(config, slo_items[0])
     out: list[pytest.Item] = []
     for it in items:
         out.append(it)
         out.extend(added.get(id(it), []))
-    if docs is not None:
-        out.append(docs)
+    out.extend(generated)
     items[:] = out
 
 
@@ -130,20 +155,25 @@ def _alert_items(item: Any) -> list[pytest.Item]:
     return out
 
 
-def _docs_item(config: pytest.Config, near: Any) -> pytest.Item | None:
-    """Only under --burnin (every spec is loaded) and when the project publishes the file."""
+def _generated_items(config: pytest.Config, near: Any) -> list[pytest.Item]:
+    """Only under --burnin (every spec is loaded), for the files the project commits."""
     from ..items import BurnInItem
     from ..spec.model import Entry
     from ..state import STATE_KEY
 
     state = config.stash[STATE_KEY]
-    target = config.rootpath / DOCS_FILE
-    if not state.enabled or not target.is_file():
-        return None
-    entry = Entry(
-        "Docs", "SLOs.md", near.entry.doc, label="Docs:SLOs.md", payload=(state.spec_paths, target)
-    )
-    item: pytest.Item = BurnInItem.from_parent(
-        near.parent, name="Docs:SLOs.md", entry=entry, handler=DocsKind()
-    )
-    return item
+    if not state.enabled:
+        return []
+    targets = [("Docs", config.rootpath / DOCS_FILE)]
+    targets += [("Generated", p / RULES_FILE) for p in state.spec_paths if p.is_dir()]
+    out: list[pytest.Item] = []
+    for kind, target in targets:
+        if not target.is_file():
+            continue
+        label = f"{kind}:{target.name}"
+        entry = Entry(
+            kind, target.name, near.entry.doc, label=label, payload=(state.spec_paths, target)
+        )
+        handler = GeneratedFileKind(kind)
+        out.append(BurnInItem.from_parent(near.parent, name=label, entry=entry, handler=handler))
+    return out

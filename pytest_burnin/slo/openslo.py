@@ -24,6 +24,7 @@ from .translate import (
     bound,
     complement,
     counter_query,
+    native_document,
     threshold_share,
 )
 
@@ -50,6 +51,7 @@ class OpenSLOKind(SLOKind):
         self._files: dict[Path, list[Document]] = {}
         self._datasources: dict[tuple[str, str], dict[str, Any]] = {}
         self._sources: dict[tuple[str, str], MetricSource] = {}
+        self._services: dict[tuple[str, str], str] = {}
 
     def expand(self, doc: Document) -> list[Entry]:
         r = Reader(doc, "OpenSLO")
@@ -68,7 +70,19 @@ class OpenSLOKind(SLOKind):
         native, datasource = self._translate(doc, r)
         if datasource is not None:
             self._datasources[(str(doc.path), name)] = datasource
-        return [Entry("SLO", name, doc, payload=native)]
+        service = doc.data["spec"].get("service")
+        if isinstance(service, str):
+            self._services[(str(doc.path), name)] = service
+        meta = dict(doc.data["metadata"])
+        entry_doc = native_document(doc, (), native, meta)
+        return [Entry("SLO", name, entry_doc, payload=native)]
+
+    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
+        props = [("input", "openslo")]
+        service = self._services.get((str(entry.path), entry.name))
+        if service is not None:
+            props.append(("service", service))
+        return props + super().static_properties(entry)
 
     def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:
         ds = self._datasources.get((str(entry.path), entry.name))

@@ -14,7 +14,7 @@ from typing import Any
 from ..spec.loader import Document
 from ..spec.model import Entry
 from .kind import SLOKind
-from .translate import Reader, complement
+from .translate import Reader, complement, native_document
 
 DEFAULT_WINDOW = "30d"
 _WINDOW = re.compile(r"\{\{\s*\.window\s*\}\}")
@@ -40,14 +40,16 @@ class SlothKind(SLOKind):
             native = self._translate(r, i)
             name = r.get(("slos", i), "name", str, required=True)
             native["description"] = native.get("description") or f"Sloth SLO of service {service}"
-            out.append(Entry("SLO", name, doc, anchor=("slos", i), payload=native))
+            meta: dict[str, Any] = {"name": name}
+            labels = doc.data.get("labels")
+            if isinstance(labels, dict) and "owner" in labels:
+                meta["owner"] = str(labels["owner"])
+            entry_doc = native_document(doc, ("slos", i), native, meta)
+            out.append(Entry("SLO", name, entry_doc, anchor=("slos", i), payload=native))
         return out
 
     def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
         props = [("service", str(entry.doc.data.get("service"))), ("input", "sloth")]
-        labels = entry.doc.data.get("labels")
-        if isinstance(labels, dict) and "owner" in labels:
-            props.append(("owner", str(labels["owner"])))
         return props + super().static_properties(entry)
 
     def _translate(self, r: Reader, i: int) -> dict[str, Any]:

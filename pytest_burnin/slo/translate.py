@@ -141,3 +141,25 @@ def threshold_share(query: str, symbol: str | None, value: float) -> str:
     if symbol is None:
         return query if has_window(query) else f"avg_over_time(({query})[{{{{window}}}}:{STEP}])"
     return f"avg_over_time((({query}) {symbol} bool {value!r})[{{{{window}}}}:{STEP}])"
+
+
+def native_document(
+    doc: Document, anchor: Path_, native: dict[str, Any], metadata: dict[str, Any]
+) -> Document:
+    """The document as code that reads ``entry.spec`` should see it: the native spec at the anchor.
+
+    Positions, path and text stay the original's, so every error still points
+    at the line the user wrote; only the values at the entry's anchor change.
+    """
+    import copy
+    import dataclasses
+
+    data = copy.copy(doc.data)
+    data["metadata"] = metadata
+    node = data
+    path = list(anchor or ("spec",))
+    for key in path[:-1]:
+        node[key] = copy.copy(node[key])
+        node = node[key]
+    node[path[-1]] = native
+    return dataclasses.replace(doc, data=data)

@@ -87,7 +87,9 @@ def test_a_wrong_expectation_fails_with_promtool_message_and_diff(
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "promtool test fires: 1 failure: *alertname: HighErrors, time: 5m*",
+            "promtool test fires: 1 failure: alert HighErrors at 5m: expected 1 firing alert(s), got 1 with other labels/annotations",
+            "  at rules_test.yaml:10",
+            "*alertname: HighErrors, time: 5m*",
             "*exp:*",
             '*summary="errors at 11"*',
             "*got:*",

@@ -46,7 +46,10 @@ def test_warning_band_shows_warn_and_the_run_passes(
 
 
 def test_inside_the_warning_band_is_a_plain_pass(spec_dir: pytest.Pytester) -> None:
-    write(spec_dir, native("w", "  objective: {below: 0.05}\n  warning: {below: 0.03}\n  window: 1h\n"))
+    write(
+        spec_dir,
+        native("w", "  objective: {below: 0.05}\n  warning: {below: 0.03}\n  window: 1h\n"),
+    )
     result = spec_dir.runpytest("--burnin", *GLUE)
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["PASS  SLO w: 2% bad over 1h, objective < 5% (budget left 60%)"])
@@ -77,7 +80,8 @@ def _record(root: Path, day: str, name: str, value: float) -> None:
 
 
 COMPARED = native(
-    "cmp", "  objective: {below: 0.05}\n  window: 1h\n  compare: {previous: 1, max_regression: 10%}\n"
+    "cmp",
+    "  objective: {below: 0.05}\n  window: 1h\n  compare: {previous: 1, max_regression: 10%}\n",
 )
 
 

@@ -51,8 +51,7 @@ def test_calendar_coverage_counts_from_the_period_start(spec_dir: pytest.Pyteste
         spec_dir,
         native(
             "cal",
-            "  objective: {below: 0.05}\n"
-            "  window: {calendar: day, time_zone: America/New_York}\n",
+            "  objective: {below: 0.05}\n  window: {calendar: day, time_zone: America/New_York}\n",
         ),
     )
     result = spec_dir.runpytest("--burnin", *GLUE)
@@ -130,8 +129,16 @@ def _utc(*args: int) -> datetime:
         ({"calendar": "month"}, _utc(2026, 11, 28, 23, 0), _utc(2026, 11, 1)),
         ({"calendar": "week"}, _utc(2026, 11, 28, 23, 0), _utc(2026, 11, 23)),  # a Monday
         ({"calendar": "day"}, _utc(2026, 11, 28, 23, 0), _utc(2026, 11, 28)),
-        ({"calendar": "month", "start": "2026-01-15T12:00:00"}, _utc(2026, 11, 3), _utc(2026, 10, 15, 12)),
-        ({"calendar": "day", "time_zone": "Europe/Paris"}, _utc(2026, 11, 28, 23, 30), _utc(2026, 11, 28, 23)),
+        (
+            {"calendar": "month", "start": "2026-01-15T12:00:00"},
+            _utc(2026, 11, 3),
+            _utc(2026, 10, 15, 12),
+        ),
+        (
+            {"calendar": "day", "time_zone": "Europe/Paris"},
+            _utc(2026, 11, 28, 23, 30),
+            _utc(2026, 11, 28, 23),
+        ),
         ({"calendar": "month"}, _utc(2026, 1, 1, 0, 0, 1), _utc(2026, 1, 1)),
     ],
 )
