@@ -92,11 +92,10 @@ def _spec_files(paths: Sequence[str]) -> list[Path]:
 
 def validate(paths: Sequence[str]) -> int:
     """Exit 0 when every spec file is valid, 1 otherwise; one line per entry."""
-    from .builtin import pytest_burnin_spec_kinds
     from .collect import collect_documents
     from .errors import SpecError
 
-    kinds = {k.kind: k for k in pytest_burnin_spec_kinds(config=None)}  # type: ignore[arg-type]
+    kinds = _all_kinds()
     files = _spec_files(paths)
     if not files:
         print(f"burnin validate: no spec files under {', '.join(paths)}", file=sys.stderr)
@@ -120,9 +119,24 @@ def validate(paths: Sequence[str]) -> int:
 
 
 def _all_kinds() -> dict[str, KindHandler]:
-    from .builtin import pytest_burnin_spec_kinds
+    """Every kind this installation knows: the built-ins and those of the optional parts."""
+    import importlib
 
-    return {k.kind: k for k in pytest_burnin_spec_kinds(config=None)}  # type: ignore[arg-type]
+    from .builtin import pytest_burnin_spec_kinds
+    from .plugin import GLUE_MODULES, _present
+
+    kinds: dict[str, KindHandler] = {}
+    providers = [pytest_burnin_spec_kinds]
+    for name in GLUE_MODULES:
+        if _present(name):
+            hook = getattr(importlib.import_module(name), "pytest_burnin_spec_kinds", None)
+            if hook is not None:
+                providers.append(hook)
+    for provide in providers:
+        # Outside pytest there is no config: kinds are built with their defaults.
+        for handler in provide(config=None):  # type: ignore[arg-type]
+            kinds.setdefault(handler.kind, handler)
+    return kinds
 
 
 def flush(paths: Sequence[str], spool_dir: Path) -> int:

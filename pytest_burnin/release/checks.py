@@ -122,7 +122,7 @@ def human(seconds_: float) -> str:
         return f"{seconds_ / 86_400:.0f}d" if seconds_ % 86_400 == 0 else f"{seconds_ / 3600:.0f}h"
     if seconds_ >= 3600:
         return f"{seconds_ / 3600:.0f}h"
-    return f"{seconds_ / 60:.0f}m" if seconds_ >= 60 else f"{seconds_:g}s"
+    return f"{seconds_ / 60:.0f}m" if seconds_ >= 60 else f"{seconds_:.0f}s"
 
 
 def truncate(text: str, limit: int = MAX_OUTPUT) -> str:

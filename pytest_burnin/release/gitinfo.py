@@ -24,8 +24,9 @@ def head(cwd: Path) -> str:
     """The commit checked out (``git rev-parse HEAD``)."""
     res = _git(cwd, "rev-parse", "HEAD")
     if res.returncode != 0:
-        why = (res.stderr.strip().splitlines() or ["git rev-parse HEAD failed"])[-1]
-        raise NotARepository(f"{cwd} is not in a git checkout with a commit ({why})")
+        from ..errors import display_path
+
+        raise NotARepository(f"{display_path(cwd)} is not in a git checkout with a commit")
     return res.stdout.strip()
 
 

@@ -28,6 +28,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker of checklist items (``-m burnin_checklist``)."""
+    config.addinivalue_line("markers", "burnin_checklist: pytest-burnin release-checklist items.")
+
+
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     """Add ``pytest_burnin_checklist_check``."""
     from . import hookspecs

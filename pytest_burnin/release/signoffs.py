@@ -116,7 +116,7 @@ def judge_all(
         head = gitinfo.head(repo)
         top = gitinfo.toplevel(repo)
     except gitinfo.NotARepository as exc:
-        why = f"not a git checkout, and a sign-off is bound to a commit ({exc})"
+        why = f"not a git checkout ({exc}), and a sign-off is bound to a commit"
         return {i.qualified: Judgement(None, why) for i in signoff_items}
     allowed = {_rel(p, top) for p in record_files(items)}
     out = {i.qualified: _judge(i, records, repo, head, allowed) for i in signoff_items}

@@ -7,6 +7,7 @@ with carriage returns.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -23,7 +24,10 @@ def interactive(stream: TextIO) -> bool:
 
 
 class Progress:
-    """``with Progress("recording", total=30) as p: ... p.advance(label=str(day))``."""
+    """``with Progress("recording", total=30) as p: ... p.advance(label=str(day))``.
+
+    Lines printed meanwhile go through ``p.echo(line)``, which clears the counter first.
+    """
 
     def __init__(
         self,
@@ -40,7 +44,7 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = interactive(self.stream) if enabled is None else enabled
         self.min_interval_s = min_interval_s
-        self._last = 0.0
+        self._last = -math.inf  # the first step always shows
         self._width = 0
 
     def advance(self, n: int = 1, *, label: str = "") -> None:
@@ -55,6 +59,19 @@ class Progress:
             self.stream.write("\r" + line.ljust(self._width))
             self.stream.flush()
             self._width = len(line)
+
+    def echo(self, text: str, file: TextIO | None = None) -> None:
+        """Print a whole line (to stdout by default) without tearing the counter line."""
+        target = file if file is not None else sys.stdout
+        width = self._width
+        if self.enabled and width:
+            self.stream.write("\r" + " " * width + "\r")
+            self.stream.flush()
+        print(text, file=target, flush=True)
+        if self.enabled and width:
+            self._width = 0
+            self._last = -math.inf
+            self.advance(0)
 
     def close(self) -> None:
         if self.enabled and self._width:

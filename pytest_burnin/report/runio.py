@@ -10,20 +10,33 @@ from typing import TYPE_CHECKING
 from .snapshot import SNAPSHOT_FILE, ItemResult, RunSnapshot, save
 
 if TYPE_CHECKING:
+    from ..context import RunContext
     from ..state import State
 
 
-def snapshot_of(state: State, evidence: Mapping[str, Mapping[str, str]]) -> RunSnapshot:
+def run_context(state: State) -> RunContext:
+    """The run's context; under xdist the controller collected nothing, so load the specs."""
+    if state.ctx.of_kind("SLO") or not state.enabled:
+        return state.ctx
+    from ..errors import BurninError
+    from .build import project_context
+
+    try:
+        return project_context(state.rootdir, state.spec_paths)
+    except (BurninError, OSError):
+        return state.ctx  # the run already reported the spec errors
+
+
+def snapshot_of(
+    state: State, evidence: Mapping[str, Mapping[str, str]], ctx: RunContext
+) -> RunSnapshot:
     objectives: dict[str, tuple[str, float]] = {}
-    for e in state.ctx.of_kind("SLO"):
+    for e in ctx.of_kind("SLO"):
         ((op, value),) = e.spec["objective"].items()
         objectives[e.name] = (str(op), float(value))
     items = []
     for r in state.results:
         op, value = objectives.get(r.name, (None, None)) if r.kind == "SLO" else (None, None)
-        if r.kind == "SLO" and op is None:
-            # Under xdist the controller has no entries: the property has the objective's text.
-            op, value = None, None
         items.append(
             ItemResult(
                 r.kind, r.name, r.outcome, r.headline, dict(evidence.get(r.nodeid, {})), op, value
@@ -44,13 +57,14 @@ def finish_run(
     from .build import export_data, report_input
 
     root = state.rootdir
-    save(snapshot_of(state, evidence), root / SNAPSHOT_FILE)
+    ctx = run_context(state)
+    save(snapshot_of(state, evidence, ctx), root / SNAPSHOT_FILE)
     lines: list[str] = []
     if html is not None:
         from .html import render_html
         from .snapshot import atomic_write
 
-        atomic_write(html, render_html(report_input(root, state.ctx)).encode())
+        atomic_write(html, render_html(report_input(root, ctx)).encode())
         lines.append(f"burn-in HTML report: {html}")
     if textfile is not None or pushgateway:
         data = export_data(root)

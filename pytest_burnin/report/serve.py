@@ -11,7 +11,6 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-
 Page = Callable[[], bytes]
 
 # What ``generate_latest`` writes. Not CONTENT_TYPE_LATEST: newer prometheus_client

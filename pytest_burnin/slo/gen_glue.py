@@ -12,8 +12,8 @@ fails while the file differs from what the specs generate now:
 ``burnin rules``; kept under the spec folder so the rule lint checks it too).
 A project that commits neither gets neither item.
 
-Items are added in ``pytest_collection_modifyitems`` (``tryfirst``, so ``-k``
-and ``-m`` see them), as the same ``BurnInItem`` every entry uses. This module
+Items are added to the spec file's collect report, as the same ``BurnInItem``
+every entry uses, so ``-k``, ``-m``, xdist and the collected count see them. This module
 imports only pytest and typing at import time.
 """
 
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from collections.abc import Generator
     from pathlib import Path
 
     from ..context import RunContext
@@ -105,28 +106,31 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(
-    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
-) -> None:
-    """Add the alert behaviour items after each SLO item, and the docs check."""
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, None]:
+    """Add the alert behaviour items after each SLO item of a spec file, and the file checks.
+
+    Added as the spec file is collected (not in ``modifyitems``), so they are
+    counted, selected and deselected like every other item.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if not report.passed or type(collector).__name__ != "SpecFile":
+        return
     from ..items import BurnInItem
 
-    slo_items: list[BurnInItem] = [
-        i for i in items if isinstance(i, BurnInItem) and i.entry.kind == "SLO"
-    ]
-    if not slo_items:
-        return
-    added: dict[int, list[pytest.Item]] = {}
-    for item in slo_items:
-        added[id(item)] = _alert_items(item)
-    generated = _generated_items(config, slo_items[0])
-    out: list[pytest.Item] = []
-    for it in items:
-        out.append(it)
-        out.extend(added.get(id(it), []))
-    out.extend(generated)
-    items[:] = out
+    out: list[Any] = []
+    for node in report.result:
+        out.append(node)
+        if isinstance(node, BurnInItem) and node.entry.kind == "SLO":
+            out.extend(_alert_items(node))
+            if not collector.config.stash.get(_FILES_ADDED, False):
+                collector.config.stash[_FILES_ADDED] = True
+                out.extend(_generated_items(collector.config, node))
+    report.result[:] = out
+
+
+_FILES_ADDED = pytest.StashKey[bool]()
 
 
 def _alert_items(item: Any) -> list[pytest.Item]:

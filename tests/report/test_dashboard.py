@@ -32,7 +32,7 @@ def test_structure(board: dict[str, Any]) -> None:
     for panel in board["panels"]:
         pos = panel["gridPos"]
         assert set(pos) == {"x", "y", "w", "h"}
-        assert 0 <= pos["x"] and pos["x"] + pos["w"] <= 24 and pos["h"] > 0
+        assert pos["x"] >= 0 and pos["x"] + pos["w"] <= 24 and pos["h"] > 0
         if panel["type"] != "row":
             assert panel["datasource"] == {"type": "prometheus", "uid": "${datasource}"}
             assert panel["targets"], panel["title"]

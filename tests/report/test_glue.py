@@ -85,3 +85,16 @@ def test_metricscheck_schema_error_names_the_line(spec_dir: pytest.Pytester) -> 
     result = spec_dir.runpytest("--burnin")
     result.stdout.fnmatch_lines(["*check.yaml:4:*"])
     assert result.ret != 0
+
+
+def test_under_xdist_the_controller_still_has_objectives_and_charts(
+    spec_dir: pytest.Pytester,
+) -> None:
+    (spec_dir.path / "slo_specs" / "slos.yaml").write_text(slo_spec("errors", "{below: 0.05}"))
+    result = spec_dir.runpytest_subprocess("--burnin", "-n", "2", "--burnin-html=report.html")
+    result.assert_outcomes(passed=2)
+    snap = json.loads((spec_dir.path / ".burnin" / "last_run.json").read_text())
+    (slo,) = [i for i in snap["items"] if i["kind"] == "SLO"]
+    assert (slo["objective_op"], slo["objective_value"]) == ("below", 0.05)
+    assert "measured" in slo["properties"]
+    assert "errors: indicator vs objective" in (spec_dir.path / "report.html").read_text()

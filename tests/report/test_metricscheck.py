@@ -81,10 +81,7 @@ def test_scrape_an_endpoint(spec_dir: pytest.Pytester) -> None:
                     _check("good", f"{good.url}/metrics"),
                     _check("noisy", f"{noisy.url}/metrics"),
                     _check("down", f"http://127.0.0.1:{free_port()}/metrics"),
-                    _check("missing-slo-series", f"{good.url}/metrics", ", ignore: []")
-                    .replace("timeout: 5", "timeout: 5, slos: true")
-                    .replace("name: missing-slo-series", "name: not-found")
-                    .replace("/metrics'", "/nothing-here'"),
+                    _check("not-found", f"{good.url}/nothing-here"),
                 ]
             )
         )
@@ -95,8 +92,8 @@ def test_scrape_an_endpoint(spec_dir: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines_random(
         [
             "PASS  MetricsCheck good: http://127.0.0.1:*/metrics parses, 2 series, all 2 queries' series present, promtool *",
-            "ERROR MetricsCheck down: *cannot scrape http://127.0.0.1:*",
-            "ERROR MetricsCheck not-found: *404*",
+            "ERROR MetricsCheck:down: could not evaluate: *cannot scrape http://127.0.0.1:*",
+            "ERROR MetricsCheck:not-found: could not evaluate: *404*",
         ]
     )
     if shutil.which("promtool"):

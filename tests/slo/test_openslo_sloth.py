@@ -222,7 +222,34 @@ def test_sloth_plugin_sli_is_refused_with_file_and_line(spec_dir: pytest.Pyteste
     assert result.ret != 0
 
 
-def test_without_the_glue_openslo_is_an_unknown_kind(spec_dir: pytest.Pytester) -> None:
-    write(spec_dir, OPENSLO, "o.yaml")
-    result = spec_dir.runpytest("--burnin", "-p", "no:pytest_burnin.slo.glue")
-    assert result.ret != 0
+def test_openslo_prometheus_datasource_is_queried(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from tests.sources.test_prometheus_source import Reply, Request, ok, serve, vector
+
+    def recent(req: Request) -> Reply:
+        """2% bad records, with data over the 15 days up to the wall clock."""
+        now = time.time()
+        q = req.params.get("query", "")
+        if q == "time()":
+            return ok("scalar", [now, str(now)])
+        if q.startswith(("min(timestamp(", "max(timestamp(")):
+            return vector(now - 15 * 86_400 if q.startswith("min") else now - 7)
+        return vector(2.0 if "failed_total" in q else 100.0)
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with serve() as fake:
+        fake.handler = recent
+        specs = pytester.mkdir("slo_specs")
+        text = OPENSLO.replace(
+            "spec: {type: Prometheus, connectionDetails: {}}",
+            f"spec: {{type: Prometheus, connectionDetails: {{url: '{fake.url}'}}}}",
+        ).replace("duration: 1h, isRolling", "duration: 2w, isRolling")
+        (specs / "o.yaml").write_text(text)
+        result = pytester.runpytest("--burnin", *GLUE, "-k", "ratio-occurrences")
+        queries = fake.queries()
+    result.assert_outcomes(passed=1, deselected=2)
+    result.stdout.fnmatch_lines(["PASS  SLO ratio-occurrences: 2% bad over 14d, objective <= 3%*"])
+    assert "sum(increase(failed_total[14d]))" in queries

@@ -237,9 +237,7 @@ def test_the_output_passes_our_gate_lint(tmp_path: Path) -> None:
     rule_file = parse_rule_file(out.read_text(), str(out))
     alerts = [r for g in rule_file.groups for r in g.rules if r.is_alert]
     assert len(alerts) == 5
-    assert {r.name: gate_problems(r, out, tmp_path) for r in alerts} == {
-        r.name: [] for r in alerts
-    }
+    assert {r.name: gate_problems(r, out, tmp_path) for r in alerts} == {r.name: [] for r in alerts}
 
 
 def test_the_example_rules_pass_promtool_check_rules(tmp_path: Path) -> None:

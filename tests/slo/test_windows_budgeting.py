@@ -119,8 +119,8 @@ def test_ratio_timeslices_average_the_slices(spec_dir: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["PASS  SLO rts: mean of 4 15m slices 2% over 1h, objective < 3%*"])
 
 
-def _utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)  # type: ignore[misc]
+def _utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, s, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize(
