@@ -71,7 +71,7 @@ def fill_store(path: Path) -> None:
                 (FIRST + timedelta(days=d)).isoformat(),
                 f"slo-{i:02d}",
                 0.005,
-                "< 0.01",
+                "below 0.01",
                 "fail" if (d * 7 + i) % 41 == 0 else "pass",
                 iso(NOW),
             )

@@ -66,6 +66,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     """Record the burn-in's checks for one or more days (default: yesterday, UTC)."""
     from .freeze import record_baseline
     from .loading import load_project
+    from .notify import notify_failures
     from .records import RunInfo, SloCheck, record_day
     from .remediate import from_spec
 
@@ -87,6 +88,8 @@ def cmd_record(args: argparse.Namespace) -> int:
     project.attach_sources(checks, store_path, override=args.source)
     remediate = None if args.no_remediate else from_spec(spec)
     run = RunInfo.current(_git_commit())
+    channels = project.channels(spec.notify)
+    spool = store_path.parent / "spool"
     worst = 0
     with Store(store_path) as store:
         if spec.frozen:
@@ -103,6 +106,8 @@ def cmd_record(args: argparse.Namespace) -> int:
                     worst = 1
                     print(f"  {o.name}: {o.error}", file=sys.stderr)
             print(f"recorded {day}: " + ", ".join(parts))
+            for line in notify_failures(store, spec, day, result.outcomes, channels, spool):
+                print(f"  {line}")
             for name, rem in result.remediations:
                 code = "did not finish" if rem.exit_code is None else f"exit {rem.exit_code}"
                 print(f"  remediation for {name} ({rem.mode}): {rem.command} -> {code}")

@@ -34,6 +34,7 @@ def record_for_run(
 ) -> list[str]:
     """Record ``day`` for each BurnIn entry of the run; one line of news per entry."""
     from .freeze import record_baseline
+    from .notify import notify_failures
     from .records import RunInfo, SloCheck, record_day
     from .spec import BurnInSpec
     from .store import Store
@@ -68,10 +69,13 @@ def record_for_run(
             result = record_day(
                 store, day, checks, None, remediate=for_spec, run=RunInfo.current(None)
             )
+            channels = {n: ctx.channel(n, entry) for n in spec.notify}
+            news = notify_failures(store, spec, day, result.outcomes, channels, ctx.spool_dir)
         parts = [
             f"{o.name} {'no value' if o.value is None else f'{o.value:.6g}'} {o.verdict}"
             for o in result.outcomes
         ]
         lines.append(f"{spec.name} {day}: " + ", ".join(parts))
         lines.extend(f"  {o.name}: {o.error}" for o in result.outcomes if o.error)
+        lines.extend(f"  {n}" for n in news)
     return lines

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BurninError, EvaluationError
 from .spec import BurnInSpec
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 _SCHEMAS = {
     "BurnIn": "burnin.schema.yaml",
+    "Channel": "channel.schema.yaml",
     "SLO": "slo.schema.yaml",
     "Source": "source.schema.yaml",
 }
@@ -58,6 +59,23 @@ class Project:
                 raise BurninError(f"name the BurnIn entry with --name (found: {what})")
             name = next(iter(found))
         return BurnInSpec.from_entry(found[name])
+
+    def channels(self, names: Sequence[str]) -> dict[str, Any]:
+        """The named Channel entries as channels (secrets are read at delivery)."""
+        from ..alerting.config import ChannelSpecError, build_channel
+
+        found = self.named("Channel")
+        out: dict[str, Any] = {}
+        for name in names:
+            if name not in found:
+                raise BurninError(
+                    f"the burn-in notifies channel {name!r}, which no spec file defines"
+                )
+            try:
+                out[name] = build_channel(name, found[name].spec)
+            except ChannelSpecError as exc:
+                raise BurninError(f"{found[name].where(*exc.path)}: {exc}") from None
+        return out
 
     def slo(self, name: str) -> Entry:
         slos = self.named("SLO")

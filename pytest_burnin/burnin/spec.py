@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,8 @@ class BurnInSpec:
     root: Path = Path()  # frozen globs are relative to it (the spec file's folder)
     store: str | None = None
     remediation: RemediationSpec | None = None
+    notify: tuple[str, ...] = ()  # Channel entries told when a day's check fails
+    runbook: str = ""
 
     @property
     def last_day(self) -> date:
@@ -96,13 +98,15 @@ class BurnInSpec:
             root=root,
             store=spec.get("store"),
             remediation=remediation,
+            notify=tuple(str(n) for n in spec.get("notify", ())),
         )
 
     @classmethod
     def from_entry(cls, entry: Entry) -> BurnInSpec:
         """From a ``kind: BurnIn`` entry; errors name the entry's file and line."""
         try:
-            return cls.from_mapping(entry.name, entry.spec, entry.path.parent)
+            spec = cls.from_mapping(entry.name, entry.spec, entry.path.parent)
+            return replace(spec, runbook=str(entry.metadata.get("runbook", "")))
         except BurninError as exc:
             field = str(exc).split(":", 1)[0]
             raise entry.error((field,), str(exc).split(": ", 1)[-1]) from None

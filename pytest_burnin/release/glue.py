@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..kinds import KindHandler
     from .model import ChecklistItem, Evidence
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--burnin-release``: judge the release checklist as a release gate."""
     group = parser.getgroup("burnin")
@@ -40,13 +41,17 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     pluginmanager.add_hookspecs(hookspecs)
 
 
-def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
+def pytest_burnin_spec_kinds(config: pytest.Config | None) -> list[KindHandler]:
     """``kind: Checklist``, evidence checked through ``pytest_burnin_checklist_check``."""
     from .kind import ChecklistKind
 
+    if config is None:  # `burnin validate` asks for the kinds outside a run
+        return [ChecklistKind()]
+    cfg = config
+
     def checker(item: ChecklistItem, ctx: RunContext) -> Evidence | None:
-        result: Evidence | None = config.hook.pytest_burnin_checklist_check(
-            config=config, item=item, ctx=ctx
+        result: Evidence | None = cfg.hook.pytest_burnin_checklist_check(
+            config=cfg, item=item, ctx=ctx
         )
         return result
 
@@ -54,20 +59,18 @@ def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
         from ..errors import EvaluationError
         from ..state import STATE_KEY
 
-        if hasattr(config, "workerinput"):
+        if hasattr(cfg, "workerinput"):
             # Each xdist worker sees only its own items' outcomes.
             raise EvaluationError(
                 "a gate item needs every outcome of the run in one process: run the "
                 "release gate without -n (or with -p no:xdist)"
             )
-        return list(config.stash[STATE_KEY].results)
+        return list(cfg.stash[STATE_KEY].results)
 
-    if config is None:  # `burnin validate` asks for the kinds outside a run
-        return [ChecklistKind()]
     kind = ChecklistKind(
-        release=bool(config.getoption("burnin_release", False)), checker=checker, results=results
+        release=bool(cfg.getoption("burnin_release", False)), checker=checker, results=results
     )
-    config.stash[_KIND_KEY] = kind
+    cfg.stash[_KIND_KEY] = kind
     return [kind]
 
 

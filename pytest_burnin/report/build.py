@@ -15,7 +15,7 @@ from .exposition import ExportData
 from .history import load_history
 from .html import ReportInput
 from .series import slo_series
-from .snapshot import SNAPSHOT_FILE, load
+from .snapshot import SNAPSHOT_FILE, RunSnapshot, load
 
 if TYPE_CHECKING:
     from ..context import RunContext
@@ -42,8 +42,28 @@ def report_input(
         data.snapshot,
         data.history,
         slos,
+        checklist=checklist_rows(data.snapshot),
         generated_at=now or datetime.now(timezone.utc),
     )
+
+
+def checklist_rows(snapshot: RunSnapshot | None) -> list[tuple[str, str, str]]:
+    """(item, state, signer) of the run's Checklist items, from their JUnit-like properties.
+
+    Read from the snapshot rather than the release package, so the report shows
+    what the gate judged, and works wherever the release kinds are absent.
+    """
+    rows = []
+    for item in snapshot.of_kind("Checklist") if snapshot is not None else ():
+        p = item.properties
+        what = f"{item.name}: {p['title']}" if p.get("title") else item.name
+        signer = (
+            f"{p['signer']} ({p.get('role', '')}, {p.get('signed_at', '')})"
+            if p.get("signer")
+            else ""
+        )
+        rows.append((what, p.get("state") or item.outcome, signer))
+    return rows
 
 
 def project_context(

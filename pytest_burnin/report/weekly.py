@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from html import escape
 
@@ -47,6 +47,7 @@ class Weekly:
         tuple[str, int, int, float | None, float | None]
     ]  # name, fired, delivered, p50, max
     remediation: Counter[str]
+    objectives: dict[str, float] = field(default_factory=dict)  # check -> its bound
 
     @property
     def mttr_s(self) -> float | None:
@@ -62,9 +63,13 @@ def summarise(history: History, snapshot: RunSnapshot | None, monday: date) -> W
     end = start + timedelta(days=7)
     first_trend_day = monday - timedelta(weeks=TREND_WEEKS - 1)
     trend: dict[str, list[tuple[date, float]]] = {}
+    objectives: dict[str, float] = {}
     for r in history.records:
         if first_trend_day <= r.day < monday + timedelta(days=7) and r.value is not None:
             trend.setdefault(r.check, []).append((r.day, r.value))
+            bound = _bound(r.objective)
+            if bound is not None:
+                objectives[r.check] = bound
     by_name: dict[str, list[AlertEvent]] = {}
     for a in history.alerts:
         if a.state == "fired" and _in(a.at, start, end):
@@ -85,7 +90,18 @@ def summarise(history: History, snapshot: RunSnapshot | None, monday: date) -> W
         remediation=Counter(
             r.mode for r in history.remediations if monday <= r.day < monday + timedelta(days=7)
         ),
+        objectives=objectives,
     )
+
+
+def _bound(text: str | None) -> float | None:
+    from ..burnin.records import parse_objective
+
+    try:
+        objective = parse_objective(text)
+    except ValueError:  # a record written by hand with another notation: no line, not an error
+        return None
+    return None if objective is None else objective.value
 
 
 def _spark(values: list[float]) -> str:

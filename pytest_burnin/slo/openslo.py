@@ -86,8 +86,10 @@ class OpenSLOKind(SLOKind):
 
     def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:
         ds = self._datasources.get((str(entry.path), entry.name))
-        if ds is None:
-            return ctx.source(None, entry)  # the run's default Source
+        if ds is None or ds["url"] is None:
+            # No URL: a burnin Source of the DataSource's name, else the run's default one.
+            named = ds is not None and any(e.name == ds["name"] for e in ctx.of_kind("Source"))
+            return ctx.source(ds["name"] if ds is not None and named else None, entry)
         key = (str(entry.path), ds["name"])
         if key not in self._sources:
             from ..errors import EvaluationError
@@ -169,16 +171,9 @@ class OpenSLOKind(SLOKind):
         ref = r.get(("spec",), "indicatorRef", str)
         if ref is None:
             raise doc.error(("spec",), "OpenSLO SLO has neither indicator nor indicatorRef")
-        for other in self._siblings(doc):
-            data = other.data
-            if (
-                isinstance(data, dict)
-                and data.get("apiVersion") == "openslo/v1"
-                and data.get("kind") == "SLI"
-                and isinstance(data.get("metadata"), dict)
-                and data["metadata"].get("name") == ref
-            ):
-                return other, ("spec",)
+        found = self._find(doc, "SLI", ref)
+        if found is not None:
+            return found, ("spec",)
         raise doc.error(
             ("spec", "indicatorRef"),
             f"indicatorRef {ref!r}: no OpenSLO SLI of that name",
@@ -291,6 +286,19 @@ class OpenSLOKind(SLOKind):
 
     # -- references ----------------------------------------------------------
 
+    def _find(self, doc: Document, kind: str, name: str) -> Document | None:
+        """The OpenSLO document ``kind``/``name`` in this file or a YAML file beside it."""
+        for other in self._siblings(doc):
+            data = other.data
+            meta = data.get("metadata") if isinstance(data, dict) else None
+            if isinstance(meta, dict) and (
+                data.get("apiVersion"),
+                data.get("kind"),
+                meta.get("name"),
+            ) == ("openslo/v1", kind, name):
+                return other
+        return None
+
     def _siblings(self, doc: Document) -> list[Document]:
         out: list[Document] = []
         for path in [doc.path, *sorted(p for p in doc.path.parent.glob("*.y*ml") if p != doc.path)]:
@@ -302,25 +310,18 @@ class OpenSLOKind(SLOKind):
             out.extend(self._files[path])
         return out
 
-    def _find_datasource(self, doc: Document, path: Path_, ref: str) -> dict[str, Any] | None:
-        for other in self._siblings(doc):
-            data = other.data
-            if (
-                isinstance(data, dict)
-                and data.get("apiVersion") == "openslo/v1"
-                and data.get("kind") == "DataSource"
-                and isinstance(data.get("metadata"), dict)
-                and data["metadata"].get("name") == ref
-            ):
-                return self._datasource_spec(other)
+    def _find_datasource(self, doc: Document, path: Path_, ref: str) -> dict[str, Any]:
+        found = self._find(doc, "DataSource", ref)
+        if found is not None:
+            return self._datasource_spec(found)
         raise doc.error(
             (*path, "metricSourceRef"),
             f"metricSourceRef {ref!r}: no OpenSLO DataSource of that name",
             hint="define it in this file or a YAML file beside it",
         )
 
-    def _datasource_spec(self, doc: Document) -> dict[str, Any] | None:
-        """A Prometheus DataSource's URL, or None (no URL: the run's default Source)."""
+    def _datasource_spec(self, doc: Document) -> dict[str, Any]:
+        """A Prometheus DataSource: its name and URL (None: use a burnin Source instead)."""
         r = Reader(doc, "OpenSLO")
         r.only(("spec",), {"type", "connectionDetails", "description"})
         kind = r.get(("spec",), "type", str, required=True)
@@ -328,6 +329,4 @@ class OpenSLOKind(SLOKind):
             raise r.unsupported(("spec", "type"), f"DataSource type {kind!r}", "Prometheus")
         details = r.get(("spec",), "connectionDetails", dict) or {}
         url = details.get("url")
-        if url is None:
-            return None
-        return {"name": str(doc.data["metadata"]["name"]), "url": str(url)}
+        return {"name": str(doc.data["metadata"]["name"]), "url": None if url is None else str(url)}

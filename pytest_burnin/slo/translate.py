@@ -38,9 +38,19 @@ class Reader:
         self.fmt = fmt
 
     def node(self, path: Path_) -> Any:
+        """The value at ``path``; a missing or mistyped step is the user's error, named."""
         node: Any = self.doc.data
-        for key in path:
-            node = node[key]
+        for i, key in enumerate(path):
+            here = path[:i]
+            found = (isinstance(node, list) and isinstance(key, int) and key < len(node)) or (
+                isinstance(node, dict) and key in node
+            )
+            if found:
+                node = node[key]
+            else:
+                raise self.doc.error(
+                    here, f"{self.fmt} {_dotted(here)} has no {key!r}, which is required"
+                )
         return node
 
     def get(self, path: Path_, key: str, kind: Any, *, required: bool = False) -> Any:

@@ -84,3 +84,47 @@ def test_a_changed_frozen_file_without_incident_fails(
     result = project.runpytest("--burnin", "-m", "burnin_burnin")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*config/scoring.yaml*"])
+
+
+def test_a_failing_day_is_handed_to_the_channels(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import sqlite3
+
+    monkeypatch.chdir(project.path)
+    specs = project.path / "slo_specs"
+    slos = specs / "slos.yaml"
+    slos.write_text(
+        slos.read_text().replace("objective: {below: 0.01}", "objective: {below: 0.001}")
+    )
+    (specs / "channel.yaml").write_text(
+        "apiVersion: burnin/v1\nkind: Channel\nmetadata: {name: log}\nspec: {type: file, path: alerts.jsonl}\n"
+    )
+    burnin = specs / "burnin.yaml"
+    burnin.write_text(
+        burnin.read_text().replace(
+            "frozen: [config/scoring.yaml]", "frozen: [config/scoring.yaml]\n  notify: [log]"
+        )
+    )
+    args = [
+        "record",
+        "--store",
+        str(project.path / ".burnin" / "history.sqlite"),
+        str(specs),
+        "--date",
+        "2026-11-24",
+    ]
+    assert main(args) == 0
+    assert main(args) == 0  # the same day again: no second event
+    lines = [json.loads(x) for x in (project.path / "alerts.jsonl").read_text().splitlines()]
+    assert lines, "the failing check was not handed to the channel"
+    assert lines[0]["alerts"][0]["labels"] == {
+        "alertname": "BurnInCheckFailed",
+        "burnin": "ingest-ga",
+        "check": "integrity",
+        "severity": "ticket",
+    }
+    with sqlite3.connect(project.path / ".burnin" / "history.sqlite") as db:
+        events = db.execute("SELECT alertname, state, channel FROM alert_events").fetchall()
+    assert events == [("BurnInCheckFailed", "fired", "log")]

@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from pytest_burnin.release.render import render_release_checklist
 from .helpers import make_item
 
 
-def run(tmp_path: Path, check: dict[str, object]) -> tuple[bool, str]:
+def run(tmp_path: Path, check: dict[str, Any]) -> tuple[bool, str]:
     ev = builtin_check(make_item(tmp_path, check), None)
     assert ev is not None
     return ev.passed, ev.summary
@@ -103,9 +104,7 @@ def _backup(tmp_path: Path, content: bytes = b"dump") -> Path:
 
     path = tmp_path / "db.dump"
     path.write_bytes(content)
-    (tmp_path / "db.dump.sha256").write_text(
-        f"{hashlib.sha256(content).hexdigest()}  db.dump\n"
-    )
+    (tmp_path / "db.dump.sha256").write_text(f"{hashlib.sha256(content).hexdigest()}  db.dump\n")
     return path
 
 
@@ -189,13 +188,20 @@ def test_setting_in_each_format(tmp_path: Path, fmt: str) -> None:
 
 def test_setting_durations_and_key_lists(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text("scores: {retention: 400d}\nlist: [{days: 7}]\n")
-    assert run(tmp_path, {"type": "setting", "file": "r.yaml", "key": "scores.retention", "at_least": "13w"})[0]
-    assert run(tmp_path, {"type": "setting", "file": "r.yaml", "key": ["list", 0, "days"], "equals": 7})[0]
+    assert run(
+        tmp_path,
+        {"type": "setting", "file": "r.yaml", "key": "scores.retention", "at_least": "13w"},
+    )[0]
+    assert run(
+        tmp_path, {"type": "setting", "file": "r.yaml", "key": ["list", 0, "days"], "equals": 7}
+    )[0]
 
 
 def test_setting_missing_key_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text("raw: {days: 30}\n")
-    with pytest.raises(EvaluationError, match=r"r.yaml: no key 'retention' under raw \(found: days\)"):
+    with pytest.raises(
+        EvaluationError, match=r"r.yaml: no key 'retention' under raw \(found: days\)"
+    ):
         run(tmp_path, {"type": "setting", "file": "r.yaml", "key": "raw.retention", "at_most": 1})
 
 

@@ -71,10 +71,12 @@ def test_release_gate_blocks_until_every_signoff_is_recorded(
     daily.stdout.fnmatch_lines(["SKIP  Checklist ga/release-manager: pending sign-off*"])
 
     blocked = project.runpytest("--burnin", "--burnin-release", "--junitxml=blocked.xml")
-    blocked.assert_outcomes(failed=3, passed=len(daily.stdout.lines) and blocked.parseoutcomes()["passed"])
+    assert blocked.parseoutcomes()["failed"] == 3
     blocked.stdout.fnmatch_lines(["*gate: BLOCKED*"])
     failed = {ln.split(" - ")[0] for ln in blocked.stdout.lines if ln.startswith("FAILED ")}
-    assert failed == {f"FAILED slo_specs/checklist.yaml::Checklist:{item}" for item, _, _ in SIGNERS}
+    assert failed == {
+        f"FAILED slo_specs/checklist.yaml::Checklist:{item}" for item, _, _ in SIGNERS
+    }
     capsys.readouterr()
     assert main(["ga", "--junit", "blocked.xml"]) == 1
     assert "not GA: 3 thing(s) missing" in capsys.readouterr().err
@@ -88,8 +90,7 @@ def test_release_gate_blocks_until_every_signoff_is_recorded(
     commit_all(project.path, "sign the release")
 
     green = project.runpytest("--burnin", "--burnin-release", "--junitxml=release.xml")
-    green.assert_outcomes(failed=0, errors=0, passed=green.parseoutcomes()["passed"])
-    assert green.ret == 0
+    assert green.ret == 0, "\n".join(green.stdout.lines[-30:])
     capsys.readouterr()
     assert main(["ga", "--junit", "release.xml"]) == 0
     declared = yaml.safe_load((project.path / "slo_specs" / "ga.yaml").read_text())
@@ -99,9 +100,7 @@ def test_release_gate_blocks_until_every_signoff_is_recorded(
     assert decl["checklists"] == ["ga", "pytest-burnin"]
 
 
-def test_changing_an_item_after_signing_blocks_again(
-    project: pytest.Pytester, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_changing_an_item_after_signing_blocks_again(project: pytest.Pytester) -> None:
     for item, by, role in SIGNERS:
         assert main(["signoff", item, "--by", by, "--role", role]) == 0
     spec = project.path / "slo_specs" / "checklist.yaml"
@@ -112,8 +111,14 @@ def test_changing_an_item_after_signing_blocks_again(
     )
     assert main(["release-docs"]) == 0
     commit_all(project.path, "sign, then change an item")
-    result = project.runpytest("--burnin", "--burnin-release", "-m", "burnin_checklist")
-    result.assert_outcomes(failed=1, passed=result.parseoutcomes()["passed"], deselected=result.parseoutcomes()["deselected"])
+    result = project.runpytest("--burnin", "--burnin-release")
+    failed = [ln.split(" - ")[0] for ln in result.stdout.lines if ln.startswith("FAILED ")]
+    # The changed item names why; the others are bound to a commit whose specs changed since.
+    assert len(failed) == 3
     result.stdout.fnmatch_lines(
-        ["*Checklist ga/service-owner: pending sign-off by a service-owner: stale: the item changed*"]
+        [
+            "FAIL  Checklist ga/release-manager: *stale: Rita Release signed commit *; "
+            "since then slo_specs/checklist.yaml changed",
+            "FAIL  Checklist ga/service-owner: *stale: the item changed since Sam Owner signed it*",
+        ]
     )

@@ -137,7 +137,9 @@ def test_gate_counts_deselected_items_as_not_run(project: pytest.Pytester) -> No
 
 
 def test_when_release_items_are_pending_daily(project: pytest.Pytester) -> None:
-    checklist(project, "    - {name: backup, when: release, check: {type: backup, path: gone.dump}}")
+    checklist(
+        project, "    - {name: backup, when: release, check: {type: backup, path: gone.dump}}"
+    )
     daily = project.runpytest("--burnin", "-m", "burnin_checklist")
     daily.assert_outcomes(skipped=1, deselected=1)
     daily.stdout.fnmatch_lines(
@@ -190,8 +192,14 @@ def test_an_unknown_evidence_type_is_an_error(project: pytest.Pytester) -> None:
     ("item", "message"),
     [
         ("    - {name: s, signoff: {}}", "*checklist.yaml:*: *'role' is a required property*"),
-        ("    - {name: c, check: {type: command}}", "*checklist.yaml:6:17: a command check needs argv"),
-        ("    - {name: b, check: {type: backup, path: x, max_age: soon}}", "*invalid duration 'soon'*"),
+        (
+            "    - {name: c, check: {type: command}}",
+            "*checklist.yaml:6:17: a command check needs argv",
+        ),
+        (
+            "    - {name: b, check: {type: backup, path: x, max_age: soon}}",
+            "*invalid duration 'soon'*",
+        ),
     ],
 )
 def test_spec_mistakes_are_collection_errors(

@@ -65,7 +65,9 @@ def test_a_recorded_signoff_holds_and_survives_committing_it(repo: Path) -> None
 def test_changing_the_item_makes_it_stale(repo: Path) -> None:
     sign(repo, "rm", "Ada Lovelace", "release-manager")
     spec = repo / "specs" / "checklist.yaml"
-    spec.write_text(spec.read_text().replace("{name: rm, signoff:", "{name: rm, title: New, signoff:"))
+    spec.write_text(
+        spec.read_text().replace("{name: rm, signoff:", "{name: rm, title: New, signoff:")
+    )
     assert judge(repo)["ga/rm"].startswith("stale: the item changed since Ada Lovelace signed it")
 
 
@@ -96,7 +98,9 @@ def test_a_signoff_in_the_wrong_role_does_not_count(repo: Path) -> None:
         repo / "specs" / "signoffs.yaml",
         Record("ga/rm", "Bob", "service-owner", "2026-11-28T10:00:00Z", "HEAD", item.content_hash),
     )
-    assert judge(repo)["ga/rm"] == "Bob signed as service-owner, but this item needs a release-manager"
+    assert (
+        judge(repo)["ga/rm"] == "Bob signed as service-owner, but this item needs a release-manager"
+    )
 
 
 def test_the_command_refuses_a_wrong_role(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,8 +121,15 @@ def test_the_author_of_the_change_cannot_sign(
     item = next(i for i in items(repo) if i.name == "rm")
     append_record(
         repo / "specs" / "signoffs.yaml",
-        Record("ga/rm", "someone", "release-manager", "2026-11-28T10:00:00Z", str(head),
-               item.content_hash, email=AUTHOR[1]),
+        Record(
+            "ga/rm",
+            "someone",
+            "release-manager",
+            "2026-11-28T10:00:00Z",
+            str(head),
+            item.content_hash,
+            email=AUTHOR[1],
+        ),
     )
     assert "wrote the change being released" in judge(repo)["ga/rm"]
 
@@ -131,7 +142,14 @@ def test_distinct_signers(repo: Path, capsys: pytest.CaptureFixture[str]) -> Non
     first = read_records(repo / "specs" / "signoffs.yaml")[0]
     append_record(
         repo / "specs" / "signoffs.yaml",
-        Record("ga/owner", "Ada", "service-owner", "2026-12-01T00:00:00Z", first.commit, item.content_hash),
+        Record(
+            "ga/owner",
+            "Ada",
+            "service-owner",
+            "2026-12-01T00:00:00Z",
+            first.commit,
+            item.content_hash,
+        ),
     )
     assert judge(repo)["ga/owner"].startswith("Ada already signed ga/rm as release-manager")
     assert judge(repo)["ga/rm"] == "Ada"

@@ -73,3 +73,38 @@ def test_report_renders_in_chromium(example_report: Path, tmp_path: Path) -> Non
     chromium.screenshot(example_report, png)
     assert png.stat().st_size > 10_000
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_checklist_rows_show_state_and_signer() -> None:
+    from pytest_burnin.report.build import checklist_rows
+    from pytest_burnin.report.snapshot import ItemResult, RunSnapshot
+
+    snap = RunSnapshot(
+        0.0,
+        [
+            ItemResult(
+                "Checklist",
+                "ga/backups",
+                "passed",
+                "",
+                {"title": "Backups verified.", "state": "passed"},
+            ),
+            ItemResult(
+                "Checklist",
+                "ga/release-manager",
+                "passed",
+                "",
+                {
+                    "state": "passed",
+                    "signer": "Ana",
+                    "role": "release-manager",
+                    "signed_at": "2026-11-27",
+                },
+            ),
+            ItemResult("SLO", "x", "passed", ""),
+        ],
+    )
+    assert checklist_rows(snap) == [
+        ("ga/backups: Backups verified.", "passed", ""),
+        ("ga/release-manager", "passed", "Ana (release-manager, 2026-11-27)"),
+    ]

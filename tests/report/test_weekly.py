@@ -37,6 +37,7 @@ def test_summary_counts_the_week(summary: weekly.Weekly) -> None:
     ]
     assert summary.remediation == {"auto": 3, "manual": 1}
     assert len(summary.trend["integrity"]) == 14  # two weeks of data inside the 4-week trend
+    assert summary.objectives == {"integrity": 0.01}
 
 
 def test_markdown(summary: weekly.Weekly) -> None:
@@ -55,6 +56,7 @@ def test_html_has_the_trend_chart(summary: weekly.Weekly) -> None:
     page = weekly.html(summary)
     assert page.count("<svg") == 2  # the trend and the alerts bars
     assert "<polyline" in page and "Alerts fired" in page
+    assert "<title>integrity objective: 1%</title>" in page
 
 
 def test_command_writes_both_and_posts_to_a_file_channel(

@@ -132,3 +132,25 @@ def test_an_indicator_with_two_selectors_is_skipped_with_the_reason() -> None:
         "SLOAlerts:checkout/page-1h: the numerator query reads 2 series selectors; "
         "checks need exactly one"
     )
+
+
+def test_exercised_alerts_name_what_each_check_makes_fire() -> None:
+    from pytest_burnin.slo.behaviour import exercised_alerts
+
+    rules = slo_rules(slo(ratio_slo(alerting=CUSTOM)))
+    assert exercised_alerts(rules, "page-1h") == ["SLOCheckoutBurnRatePage1h"]
+    assert exercised_alerts(rules, "within-objective") == []
+    assert exercised_alerts(rules, "min-traffic") == [
+        "SLOCheckoutBurnRatePage1h",
+        "SLOCheckoutBurnRateTicket1d",
+    ]
+    assert exercised_alerts(slo_rules(slo(THRESHOLD)), "breach") == ["SLOLeaksObjectiveBreached"]
+
+
+def test_a_lower_bound_threshold_is_skipped_with_the_reason() -> None:
+    rules = slo_rules(slo(THRESHOLD.replace("{at_most: 0}", "{at_least: 5}")))
+    result = run_check(rules, "within-objective")
+    assert result.skipped == (
+        "SLOAlerts:leaks/within-objective: checks cover upper bounds (at_most, below) "
+        "on threshold queries"
+    )
