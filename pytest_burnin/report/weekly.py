@@ -177,7 +177,12 @@ def html(w: Weekly) -> str:
     ]
     body = [
         f"<h1>{escape(title)}</h1>",
-        svg.line_chart(series, title=f"Daily check values, last {TREND_WEEKS} weeks", percent=True),
+        svg.line_chart(
+            series,
+            title=f"Daily check values, last {TREND_WEEKS} weeks",
+            hlines=[(f"{c} objective", v) for c, v in sorted(w.objectives.items())],
+            percent=True,
+        ),
     ]
     for name, header, rows in _sections(w):
         body.append(f"<h2>{escape(name)}</h2>")
