@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..kinds import KindHandler
 
 
@@ -98,13 +100,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     config.stash[WRITTEN_KEY] = written
 
 
-def _path(config: pytest.Config, dest: str) -> Any:
+def _path(config: pytest.Config, dest: str) -> Path | None:
     value = config.getoption(dest, None)
     if not value:
         return None
     from pathlib import Path
 
-    path = Path(value)
+    path = Path(str(value))
     return path if path.is_absolute() else config.invocation_params.dir / path
 
 

@@ -59,27 +59,34 @@ def finish_run(
     root = state.rootdir
     ctx = run_context(state)
     save(snapshot_of(state, evidence, ctx), root / SNAPSHOT_FILE)
+    # Each output is independent: one that cannot be written is reported and
+    # the others still go out; the verdicts of the run stand either way.
     lines: list[str] = []
     if html is not None:
         from .html import render_html
         from .snapshot import atomic_write
 
-        atomic_write(html, render_html(report_input(root, ctx)).encode())
-        lines.append(f"burn-in HTML report: {html}")
+        try:
+            atomic_write(html, render_html(report_input(root, ctx)).encode())
+            lines.append(f"burn-in HTML report: {html}")
+        except OSError as exc:
+            lines.append(f"burn-in HTML report NOT written to {html}: {exc}")
     if textfile is not None or pushgateway:
         data = export_data(root)
         if textfile is not None:
             from .outputs import write_textfile
 
-            write_textfile(textfile, data)
-            lines.append(f"burn-in metrics textfile: {textfile}")
+            try:
+                write_textfile(textfile, data)
+                lines.append(f"burn-in metrics textfile: {textfile}")
+            except OSError as exc:
+                lines.append(f"burn-in metrics textfile NOT written to {textfile}: {exc}")
         if pushgateway:
             from .outputs import push
 
             try:
                 push(pushgateway, data)
                 lines.append(f"burn-in metrics pushed to {pushgateway}")
-            except OSError as exc:
-                # The verdicts stand; a missing Pushgateway is reported, not raised.
+            except OSError as exc:  # urllib's URLError and HTTPError are OSErrors
                 lines.append(f"burn-in metrics NOT pushed to {pushgateway}: {exc}")
     return lines

@@ -98,3 +98,21 @@ def test_under_xdist_the_controller_still_has_objectives_and_charts(
     assert (slo["objective_op"], slo["objective_value"]) == ("below", 0.05)
     assert "measured" in slo["properties"]
     assert "errors: indicator vs objective" in (spec_dir.path / "report.html").read_text()
+
+
+def test_unwritable_output_is_reported_and_the_others_still_written(
+    spec_dir: pytest.Pytester,
+) -> None:
+    (spec_dir.path / "slo_specs" / "slos.yaml").write_text(slo_spec("errors", "{below: 0.05}"))
+    (spec_dir.path / "blocker").write_text("a file where a folder is needed")
+    result = spec_dir.runpytest(
+        "--burnin", "--burnin-html=blocker/report.html", "--burnin-textfile=burnin.prom"
+    )
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "burn-in HTML report NOT written to *blocker*report.html: *",
+            "burn-in metrics textfile: *",
+        ]
+    )
+    assert (spec_dir.path / "burnin.prom").is_file()
