@@ -31,13 +31,10 @@ COMMAND_MODULES = (
 
 def _add_module_parsers(sub: Any, module: str) -> None:
     import importlib
-    import importlib.util
 
-    try:
-        found = importlib.util.find_spec(module)
-    except ModuleNotFoundError:
-        found = None
-    if found is not None:
+    from .plugin import _present
+
+    if _present(module):
         importlib.import_module(module).add_parsers(sub)
 
 

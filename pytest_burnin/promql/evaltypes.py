@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from .labels import Labels
+from .values import QueryError
 
 
 class CorrectionSource(Protocol):
@@ -101,3 +102,22 @@ class RangeVec(list[RangeSeries]):
 
 
 EvalValue = float | str | IVector | RangeVec
+
+
+def arg_vec(v: EvalValue) -> IVector:
+    """A function argument that must be an instant vector (the parser checked; this says so)."""
+    if not isinstance(v, IVector):
+        raise QueryError(f"expected instant vector argument, got {type(v).__name__}")
+    return v
+
+
+def arg_num(v: EvalValue) -> float:
+    if not isinstance(v, float):
+        raise QueryError(f"expected scalar argument, got {type(v).__name__}")
+    return v
+
+
+def arg_str(v: EvalValue) -> str:
+    if not isinstance(v, str):
+        raise QueryError(f"expected string argument, got {type(v).__name__}")
+    return v

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 from . import ast, gomath
 from .aggregations import valid_label_name
 from .evaltypes import El, EvalValue, IVector
+from .evaltypes import arg_num as _num
+from .evaltypes import arg_str as _str
+from .evaltypes import arg_vec as _vec
 from .histfuncs import histogram_fraction, histogram_quantile, histogram_quantiles
 from .labels import METRIC_NAME, Labels, get, labels_from, with_label
 from .rangefuncs import RANGE_FUNCS, eval_range_call
@@ -172,24 +175,6 @@ def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
             "(classic histograms work with histogram_quantile/histogram_fraction)"
         )
     raise QueryError(f"unknown function {name!r}")
-
-
-def _vec(v: EvalValue) -> IVector:
-    if not isinstance(v, IVector):
-        raise QueryError(f"expected instant vector argument, got {type(v).__name__}")
-    return v
-
-
-def _num(v: EvalValue) -> float:
-    if not isinstance(v, float):
-        raise QueryError(f"expected scalar argument, got {type(v).__name__}")
-    return v
-
-
-def _str(v: EvalValue) -> str:
-    if not isinstance(v, str):
-        raise QueryError(f"expected string argument, got {type(v).__name__}")
-    return v
 
 
 def _map(ev: Evaluator, vec: IVector, fn: Callable[[float], float]) -> IVector:

@@ -13,30 +13,14 @@ from typing import TYPE_CHECKING
 
 from . import ast, gomath
 from .evaltypes import El, EvalValue, IVector
+from .evaltypes import arg_num as _num
+from .evaltypes import arg_str as _str
+from .evaltypes import arg_vec as _vec
 from .histograms import bucket_fraction, bucket_quantile
 from .labels import METRIC_NAME, Labels, get, with_label
-from .values import QueryError
 
 if TYPE_CHECKING:
     from .evaluator import Evaluator
-
-
-def _vec(v: EvalValue) -> IVector:
-    if not isinstance(v, IVector):
-        raise QueryError(f"expected instant vector argument, got {type(v).__name__}")
-    return v
-
-
-def _num(v: EvalValue) -> float:
-    if not isinstance(v, float):
-        raise QueryError(f"expected scalar argument, got {type(v).__name__}")
-    return v
-
-
-def _str(v: EvalValue) -> str:
-    if not isinstance(v, str):
-        raise QueryError(f"expected string argument, got {type(v).__name__}")
-    return v
 
 
 def _arg_node(ev: Evaluator, i: int) -> ast.Expr | None:

@@ -1,4 +1,5 @@
-"""The built-in evidence checks: file, link, command, backup, setting, docs.
+"""The built-in evidence checks: file, link, setting, docs (command and backup
+live in ``command.py`` and ``backup.py``).
 
 Each takes the item (its ``check`` mapping) and returns ``Evidence``; it raises
 ``EvaluationError`` only when it cannot look at all (an unreadable spec, a
@@ -9,23 +10,18 @@ program that does not exist), never for evidence that is merely missing.
 from __future__ import annotations
 
 import glob
-import hashlib
-import os
 import re
-import signal
-import subprocess
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
+from .backup import check_backup
+from .command import check_command
 from .model import ChecklistItem, Evidence
 from .settings import BOUNDS, SettingError, compare, lookup, read_file
 
 if TYPE_CHECKING:
     from ..context import RunContext
-
-MAX_OUTPUT = 2000  # characters of a command's output kept as evidence
 
 
 def _rel(item: ChecklistItem, path: Path) -> str:
@@ -106,153 +102,6 @@ def check_link(item: ChecklistItem, check: dict[str, Any]) -> Evidence:
         more = f" (+{len(unlinked) - 1} more)" if len(unlinked) > 1 else ""
         return Evidence(False, f"{doc} does not link {unlinked[0]}{more}", unlinked, props)
     return Evidence(True, f"{doc} links all {len(targets)} target(s)", [], props)
-
-
-def seconds(text: Any, what: str) -> float:
-    from ..promql.lexer import parse_duration
-
-    try:
-        return parse_duration(str(text), allow_seconds=True) / 1000
-    except ValueError as exc:
-        raise EvaluationError(f"{what}: invalid duration {text!r}: {exc}") from None
-
-
-def human(seconds_: float) -> str:
-    if seconds_ >= 172_800:
-        return f"{seconds_ / 86_400:.0f}d" if seconds_ % 86_400 == 0 else f"{seconds_ / 3600:.0f}h"
-    if seconds_ >= 3600:
-        return f"{seconds_ / 3600:.0f}h"
-    return f"{seconds_ / 60:.0f}m" if seconds_ >= 60 else f"{seconds_:.0f}s"
-
-
-def truncate(text: str, limit: int = MAX_OUTPUT) -> str:
-    if len(text) <= limit:
-        return text
-    return (
-        text[: limit // 2]
-        + f"\n... [{len(text) - limit} characters cut] ...\n"
-        + text[-limit // 2 :]
-    )
-
-
-def check_command(item: ChecklistItem, check: dict[str, Any]) -> Evidence:
-    argv = [str(a) for a in check.get("argv", [])]
-    timeout = seconds(check.get("timeout", "60s"), "timeout")
-    cwd = item.path(str(check.get("cwd", ".")))
-    shown = " ".join(argv)
-    started = time.monotonic()
-    try:
-        # A new session, so a timeout kills the whole process group, not only argv[0].
-        proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            errors="replace",
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise EvaluationError(f"cannot run `{shown}`: {exc.strerror or exc}") from None
-    try:
-        output, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill(proc)
-        output, _ = proc.communicate()
-        kept = truncate(output or "")
-        props = [("evidence.command", shown), ("evidence.output", kept)]
-        return Evidence(
-            False, f"command `{shown}` timed out after {human(timeout)}", kept.splitlines(), props
-        )
-    took = time.monotonic() - started
-    kept = truncate(output or "", int(check.get("max_output", MAX_OUTPUT)))
-    props = [
-        ("evidence.command", shown),
-        ("evidence.exit_code", str(proc.returncode)),
-        ("evidence.duration_s", f"{took:.3f}"),
-        ("evidence.output", kept),
-    ]
-    if proc.returncode != 0:
-        last = next((ln for ln in reversed(kept.splitlines()) if ln.strip()), "")
-        tail = f": {last.strip()}" if last else ""
-        return Evidence(
-            False, f"command `{shown}` exited {proc.returncode}{tail}", kept.splitlines(), props
-        )
-    return Evidence(True, f"command `{shown}` exited 0 in {took:.1f}s", [], props)
-
-
-def _kill(proc: subprocess.Popen[str]) -> None:
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:  # pragma: no cover - Windows
-            proc.kill()
-    except ProcessLookupError:
-        pass
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def check_backup(item: ChecklistItem, check: dict[str, Any], now: float | None = None) -> Evidence:
-    env = check.get("path_env")
-    raw = os.environ.get(str(env)) if env else None
-    path = item.path(raw or str(check["path"]))
-    name = _rel(item, path)
-    props = [("evidence.backup", name)]
-    if env:
-        props.append(("evidence.path_from", f"${env}" if raw else "default path"))
-    if not path.is_file():
-        return Evidence(False, f"backup {name} does not exist", [], props)
-    age = (time.time() if now is None else now) - path.stat().st_mtime
-    props.append(("evidence.age_s", f"{age:.0f}"))
-    if "max_age" in check:
-        limit = seconds(check["max_age"], "max_age")
-        props.append(("evidence.max_age", str(check["max_age"])))
-        if age > limit:
-            return Evidence(
-                False,
-                f"backup {name} is {human(age)} old, over max_age {check['max_age']}",
-                [],
-                props,
-            )
-    want = _expected_sha256(item, check, path)
-    got = sha256_of(path)
-    props += [("evidence.sha256", got), ("evidence.sha256_expected", want or "")]
-    if want is not None and want.lower() != got:
-        return Evidence(
-            False,
-            f"backup {name} checksum mismatch: sha256 {got[:12]}..., expected {want[:12]}...",
-            [f"sha256 {got}", f"expected {want}"],
-            props,
-        )
-    checked = "checksum matches" if want else "no checksum given"
-    return Evidence(True, f"backup {name} is {human(age)} old, {checked}", [], props)
-
-
-def _expected_sha256(item: ChecklistItem, check: dict[str, Any], backup: Path) -> str | None:
-    if "sha256" in check:
-        return str(check["sha256"]).strip()
-    if "sha256_file" not in check:
-        return None
-    # Beside a backup given through the environment, its own .sha256 file wins.
-    side = backup.with_name(backup.name + ".sha256")
-    file = (
-        side if check.get("path_env") and side.is_file() else item.path(str(check["sha256_file"]))
-    )
-    try:
-        text = file.read_text(encoding="utf-8").split()
-    except OSError as exc:
-        raise EvaluationError(f"cannot read checksum file {file}: {exc.strerror}") from None
-    if not text:
-        raise EvaluationError(f"checksum file {file} is empty")
-    return text[0]  # `sha256sum` format: "<hex>  <name>"
 
 
 def check_setting(item: ChecklistItem, check: dict[str, Any], ctx: RunContext | None) -> Evidence:

@@ -75,7 +75,9 @@ class SLOKind:
 
         spec = normalized_slo(entry)
         source = self.source_for(entry, spec, ctx)
-        store = Path(ctx.rootdir) / burnin.DEFAULT_STORE
+        compare = spec.get("compare") or {}
+        # Like the burnin commands, a relative store path is read from the rootdir.
+        store = Path(ctx.rootdir) / str(compare.get("store", burnin.DEFAULT_STORE))
         return evaluate_slo(entry, source, spec=spec, store=store)
 
     def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:

@@ -133,12 +133,11 @@ def _compare(
     conf = spec["compare"]
     limit = parse_share(conf.get("max_regression", 0))
     n = int(conf.get("previous", 1))
-    path = Path(conf["store"]) if "store" in conf else store
-    prev = previous_record(path, entry.name, t_ms, n) if path is not None else None
+    prev = previous_record(store, entry.name, t_ms, n) if store is not None else None
     cmp = compare(value, prev, objective.lower_is_better, limit)
     if cmp.previous is None:
         props.append(
-            ("compare_previous", f"none: no earlier daily record of {entry.name!r} in {path}")
+            ("compare_previous", f"none: no earlier daily record of {entry.name!r} in {store}")
         )
         return None
     assert cmp.regression is not None

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from pytest_burnin.errors import EvaluationError
-from pytest_burnin.release.checks import builtin_check, check_backup, linked_paths, truncate
+from pytest_burnin.release.backup import check_backup
+from pytest_burnin.release.checks import builtin_check, linked_paths
+from pytest_burnin.release.command import truncate
 from pytest_burnin.release.render import render_release_checklist
 
 from .helpers import make_item

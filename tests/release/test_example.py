@@ -92,6 +92,9 @@ def test_release_gate_blocks_until_every_signoff_is_recorded(
     green = project.runpytest("--burnin", "--burnin-release", "--junitxml=release.xml")
     assert green.ret == 0, "\n".join(green.stdout.lines[-30:])
     capsys.readouterr()
+    assert main(["ga", "--dry-run"]) == 0  # runs the gate itself, in a subprocess
+    assert "GA holds for commit" in capsys.readouterr().out
+    assert not (project.path / "slo_specs" / "ga.yaml").exists()
     assert main(["ga", "--junit", "release.xml"]) == 0
     declared = yaml.safe_load((project.path / "slo_specs" / "ga.yaml").read_text())
     decl = declared["declarations"][-1]

@@ -136,6 +136,13 @@ def test_gate_counts_deselected_items_as_not_run(project: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(["*gate items not green: SLO:good not run"])
 
 
+def test_gate_under_xdist_is_an_error_not_a_guess(project: pytest.Pytester) -> None:
+    checklist(project, "    - {name: gates, check: {type: gate, kinds: [Source]}}")
+    result = project.runpytest("--burnin", "-p", "xdist", "-n", "1")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*a gate item needs every outcome of the run in one process*"])
+
+
 def test_when_release_items_are_pending_daily(project: pytest.Pytester) -> None:
     checklist(
         project, "    - {name: backup, when: release, check: {type: backup, path: gone.dump}}"
