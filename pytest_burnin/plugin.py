@@ -25,6 +25,7 @@ GLUE_MODULES = (
     "pytest_burnin.burnin.glue",
     "pytest_burnin.release.glue",
     "pytest_burnin.report.glue",
+    "pytest_burnin.slo.gen_glue",
 )
 
 
