@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,8 +156,12 @@ def spec_files(paths: list[str]) -> list[Path]:
     return [f for f in files if _has_checklist(f)]
 
 
+# A cheap look before parsing: the CLI scans every YAML file under slo_specs/.
+_KIND_LINE = re.compile(rf"^kind:\s*[\"']?{KIND}\b", re.MULTILINE)
+
+
 def _has_checklist(path: Path) -> bool:
     try:
-        return f"kind: {KIND}" in path.read_text(encoding="utf-8")
+        return _KIND_LINE.search(path.read_text(encoding="utf-8")) is not None
     except (OSError, UnicodeDecodeError):
         return False

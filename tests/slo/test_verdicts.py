@@ -127,3 +127,10 @@ def test_compare_direction_follows_the_objective() -> None:
     from_zero = compare(0.01, Previous("d", 0.0), lower_is_better=True, limit=10.0)
     assert from_zero.regressed
     assert compare(0.5, None, lower_is_better=True, limit=0.1).regression is None
+
+
+def test_warning_reaches_the_summary_under_xdist(spec_dir: pytest.Pytester) -> None:
+    write(spec_dir, WARNED)
+    result = spec_dir.runpytest_subprocess("--burnin", *GLUE, "-n", "2", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["WARN  SLO w: 2% bad over 1h meets objective < 5%*"])
