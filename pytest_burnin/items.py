@@ -140,4 +140,8 @@ def make_report(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestRe
     report = pytest.TestReport.from_item_and_call(item, call)
     if isinstance(item, BurnInItem) and call.excinfo is not None and report.failed:
         report.longrepr = item.repr_failure(call.excinfo)
+    if isinstance(item, BurnInItem) and report.skipped and isinstance(report.longrepr, tuple):
+        # A pending item is reported at its spec line, not where pytest.skip was called.
+        _, _, reason = report.longrepr
+        report.longrepr = (display_path(item.entry.path), item.entry.line, reason)
     return report

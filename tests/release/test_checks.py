@@ -244,3 +244,44 @@ def test_docs_up_to_date_and_stale(tmp_path: Path) -> None:
     assert run(tmp_path, check) == (True, "RELEASE.md is up to date")
     (tmp_path / "RELEASE.md").write_text("edited by hand\n")
     assert not run(tmp_path, check)[0]
+
+
+def test_burnin_exit_criteria_not_met_and_no_store(tmp_path: Path) -> None:
+    from pytest_burnin.burnin.store import Store
+    from pytest_burnin.release.gate import check_burnin
+
+    (tmp_path / "burnin.yaml").write_text(
+        "apiVersion: burnin/v1\nkind: BurnIn\nmetadata: {name: soak}\n"
+        'spec: {start: "2026-11-20", length: 30d, slos: [integrity]}\n'
+    )
+    item = make_item(tmp_path, {"type": "burnin", "name": "soak"})
+    with pytest.raises(EvaluationError, match="no burn-in history store at"):
+        check_burnin(item, item.check or {}, None)
+    with Store(tmp_path / ".burnin" / "history.sqlite"):
+        pass
+    ev = check_burnin(item, item.check or {}, None)
+    assert not ev.passed
+    assert ev.summary.startswith("BurnIn soak: exit criteria not met: ")
+    assert dict(ev.properties)["evidence.burnin"] == "soak"
+    with pytest.raises(EvaluationError, match=r"no BurnIn 'other' \(BurnIn entries: soak\)"):
+        check_burnin(make_item(tmp_path, {"type": "burnin", "name": "other"}), {"name": "other"}, None)
+
+
+def test_setting_query_violating_its_bound(tmp_path: Path) -> None:
+    from pytest_burnin.promql.values import Vector
+
+    class Source:
+        def default_time(self) -> int:
+            return 1000
+
+        def query(self, expr: str, t_ms: int) -> Vector:
+            return Vector()
+
+    class Ctx:
+        def source(self, name: object, near: object) -> Source:
+            return Source()
+
+    item = make_item(tmp_path, {"type": "setting", "query": "x", "at_most": 1})
+    item.entry = object()  # type: ignore[assignment]
+    with pytest.raises(EvaluationError, match="must give one number, got 0 series"):
+        builtin_check(item, Ctx())  # type: ignore[arg-type]
