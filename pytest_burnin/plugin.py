@@ -47,6 +47,7 @@ KIND_MARKERS = {
     "Rule": "burnin_rule",
     "Channel": "burnin_channel",
     "BurnIn": "burnin_burnin",
+    "MetricsCheck": "burnin_metricscheck",
 }
 
 

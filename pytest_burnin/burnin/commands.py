@@ -64,6 +64,7 @@ def _git_commit() -> str | None:
 @_guard
 def cmd_record(args: argparse.Namespace) -> int:
     """Record the burn-in's checks for one or more days (default: yesterday, UTC)."""
+    from ..report.progress import Progress
     from .freeze import record_baseline
     from .loading import load_project
     from .notify import notify_failures
@@ -96,21 +97,23 @@ def cmd_record(args: argparse.Namespace) -> int:
             stored = record_baseline(store, spec.name, spec.root, spec.frozen, at=now)
             if stored:
                 print(f"frozen: baseline of {stored} file(s) recorded")
-        for day in sorted(days):
-            result = record_day(store, day, checks, None, remediate=remediate, run=run)
-            parts = []
-            for o in result.outcomes:
-                shown = "no value" if o.value is None else f"{o.value:.6g}"
-                parts.append(f"{o.name} {shown} {o.verdict}")
-                if o.verdict == "error":
-                    worst = 1
-                    print(f"  {o.name}: {o.error}", file=sys.stderr)
-            print(f"recorded {day}: " + ", ".join(parts))
-            for line in notify_failures(store, spec, day, result.outcomes, channels, spool):
-                print(f"  {line}")
-            for name, rem in result.remediations:
-                code = "did not finish" if rem.exit_code is None else f"exit {rem.exit_code}"
-                print(f"  remediation for {name} ({rem.mode}): {rem.command} -> {code}")
+        with Progress("recording", total=len(days)) as progress:
+            for day in sorted(days):
+                result = record_day(store, day, checks, None, remediate=remediate, run=run)
+                parts = []
+                for o in result.outcomes:
+                    shown = "no value" if o.value is None else f"{o.value:.6g}"
+                    parts.append(f"{o.name} {shown} {o.verdict}")
+                    if o.verdict == "error":
+                        worst = 1
+                        progress.echo(f"  {o.name}: {o.error}", file=sys.stderr)
+                progress.echo(f"recorded {day}: " + ", ".join(parts))
+                for line in notify_failures(store, spec, day, result.outcomes, channels, spool):
+                    progress.echo(f"  {line}")
+                for name, rem in result.remediations:
+                    code = "did not finish" if rem.exit_code is None else f"exit {rem.exit_code}"
+                    progress.echo(f"  remediation for {name} ({rem.mode}): {rem.command} -> {code}")
+                progress.advance(label=str(day))
     return worst
 
 

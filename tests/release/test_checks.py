@@ -226,6 +226,10 @@ def test_setting_over_a_metric_query(tmp_path: Path) -> None:
     item.entry = object()  # type: ignore[assignment]
     ev = builtin_check(item, Ctx())  # type: ignore[arg-type]
     assert ev is not None and ev.passed and ev.summary == "query max(x) = 0.004 holds <= 0.01"
+    item.check = {**check, "at_most": 0.001}
+    ev = builtin_check(item, Ctx())  # type: ignore[arg-type]
+    assert ev is not None and not ev.passed
+    assert ev.summary == "query max(x) = 0.004 violates <= 0.001"
 
 
 def test_docs_up_to_date_and_stale(tmp_path: Path) -> None:
@@ -264,10 +268,12 @@ def test_burnin_exit_criteria_not_met_and_no_store(tmp_path: Path) -> None:
     assert ev.summary.startswith("BurnIn soak: exit criteria not met: ")
     assert dict(ev.properties)["evidence.burnin"] == "soak"
     with pytest.raises(EvaluationError, match=r"no BurnIn 'other' \(BurnIn entries: soak\)"):
-        check_burnin(make_item(tmp_path, {"type": "burnin", "name": "other"}), {"name": "other"}, None)
+        check_burnin(
+            make_item(tmp_path, {"type": "burnin", "name": "other"}), {"name": "other"}, None
+        )
 
 
-def test_setting_query_violating_its_bound(tmp_path: Path) -> None:
+def test_setting_query_must_give_one_number(tmp_path: Path) -> None:
     from pytest_burnin.promql.values import Vector
 
     class Source:

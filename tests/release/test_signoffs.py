@@ -13,7 +13,7 @@ from pytest_burnin.release.kind import load_items
 from pytest_burnin.release.model import ChecklistItem
 from pytest_burnin.release.signoffs import Record, append_record, judge_all, read_records
 
-from .helpers import AUTHOR, commit_all, init_repo
+from .helpers import AUTHOR, commit_all, git, init_repo
 
 CHECKLIST = """\
 apiVersion: burnin/v1
@@ -115,9 +115,7 @@ def test_the_author_of_the_change_cannot_sign(
     assert sign(repo, "rm", AUTHOR[0], "release-manager") == 2
     assert "wrote the change being released" in capsys.readouterr().err
     # Nor does a record written by hand hold.
-    head = (repo / ".git").exists() and __import__("subprocess").run(
-        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True
-    ).stdout.strip()
+    head = git(repo, "rev-parse", "HEAD")
     item = next(i for i in items(repo) if i.name == "rm")
     append_record(
         repo / "specs" / "signoffs.yaml",

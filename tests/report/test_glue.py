@@ -8,13 +8,16 @@ import pytest
 
 from tests.conftest import slo_spec
 
+# Other kinds may add items per SLO (generated alert rules): count only these.
+ONLY = ("-m", "burnin_slo or burnin_source")
+
 
 def test_run_writes_snapshot_html_and_textfile(spec_dir: pytest.Pytester) -> None:
     (spec_dir.path / "slo_specs" / "slos.yaml").write_text(
         slo_spec("errors", "{below: 0.05}") + "---\n" + slo_spec("strict", "{below: 0.001}")
     )
     result = spec_dir.runpytest(
-        "--burnin", "--burnin-html=out/report.html", "--burnin-textfile=out/burnin.prom"
+        "--burnin", *ONLY, "--burnin-html=out/report.html", "--burnin-textfile=out/burnin.prom"
     )
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
@@ -39,7 +42,7 @@ def test_unreachable_pushgateway_is_reported_not_raised(spec_dir: pytest.Pyteste
     from tests.integration.prom import free_port
 
     url = f"http://127.0.0.1:{free_port()}"
-    result = spec_dir.runpytest("--burnin", f"--burnin-pushgateway={url}")
+    result = spec_dir.runpytest("--burnin", *ONLY, f"--burnin-pushgateway={url}")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines([f"burn-in metrics NOT pushed to {url}: *"])
 
@@ -69,7 +72,7 @@ def test_metricscheck_kind_over_a_file(spec_dir: pytest.Pytester) -> None:
         "apiVersion: burnin/v1\nkind: MetricsCheck\nmetadata: {name: scrape-ignoring}\n"
         "spec: {file: scrape.prom, rules: [rules.yaml], ignore: [absent_metric_here], promtool: 'off'}\n"
     )
-    result = spec_dir.runpytest("--burnin", "-k", "MetricsCheck", "-rA")
+    result = spec_dir.runpytest("--burnin", "-m", "burnin_metricscheck", "-rA")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -91,7 +94,9 @@ def test_under_xdist_the_controller_still_has_objectives_and_charts(
     spec_dir: pytest.Pytester,
 ) -> None:
     (spec_dir.path / "slo_specs" / "slos.yaml").write_text(slo_spec("errors", "{below: 0.05}"))
-    result = spec_dir.runpytest_subprocess("--burnin", "-n", "2", "--burnin-html=report.html")
+    result = spec_dir.runpytest_subprocess(
+        "--burnin", *ONLY, "-n", "2", "--burnin-html=report.html"
+    )
     result.assert_outcomes(passed=2)
     snap = json.loads((spec_dir.path / ".burnin" / "last_run.json").read_text())
     (slo,) = [i for i in snap["items"] if i["kind"] == "SLO"]
@@ -106,7 +111,7 @@ def test_unwritable_output_is_reported_and_the_others_still_written(
     (spec_dir.path / "slo_specs" / "slos.yaml").write_text(slo_spec("errors", "{below: 0.05}"))
     (spec_dir.path / "blocker").write_text("a file where a folder is needed")
     result = spec_dir.runpytest(
-        "--burnin", "--burnin-html=blocker/report.html", "--burnin-textfile=burnin.prom"
+        "--burnin", *ONLY, "--burnin-html=blocker/report.html", "--burnin-textfile=burnin.prom"
     )
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
