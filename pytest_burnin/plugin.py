@@ -26,6 +26,7 @@ GLUE_MODULES = (
     "pytest_burnin.release.glue",
     "pytest_burnin.report.glue",
     "pytest_burnin.slo.gen_glue",
+    "pytest_burnin.slo.glue",
 )
 
 

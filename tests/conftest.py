@@ -55,6 +55,9 @@ def spec_dir(pytester: pytest.Pytester) -> pytest.Pytester:
     specs = pytester.mkdir("slo_specs")
     (specs / "data.om").write_text(SMALL_DATA)
     (specs / "source.yaml").write_text(SOURCE_SPEC)
+    # These tests are about collection and verdicts; the generated burn-rate
+    # alert tests (SLOAlerts items, tests/slo/) would only add items to count.
+    pytester.makeini("[pytest]\naddopts = -p no:pytest_burnin.slo.gen_glue\n")
     return pytester
 
 

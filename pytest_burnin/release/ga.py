@@ -74,7 +74,9 @@ def missing(cases: list[Case], head: str) -> list[str]:
             continue
         name = c.props.get("burnin.name", c.name)
         first = (c.message or c.outcome).splitlines()[0]
-        out.append(f"{c.props.get('burnin.kind', 'test')} {name}: {c.outcome}: {first}")
+        title = f"{c.props.get('burnin.kind', 'test')} {name}"
+        # Our headlines already start with the item's title; other tests' messages do not.
+        out.append(first if first.startswith(title) else f"{title}: {c.outcome}: {first}")
     commits = {c.props.get("commit") for c in checklist} - {None, "unknown"}
     if commits and commits != {head}:
         out.append(

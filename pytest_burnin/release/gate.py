@@ -40,17 +40,24 @@ def check_gate(
     item: ChecklistItem, check: dict[str, Any], ctx: RunContext, results: Results
 ) -> Evidence:
     kinds = [str(k) for k in check.get("kinds", [])]
-    expected = [(e.kind, e.name) for e in ctx.entries if e.kind in kinds and not _is_gate(e)]
+    every = "*" in kinds  # every kind but Checklist: new kinds join the gate by themselves
+
+    def gated(kind: str) -> bool:
+        return kind != KIND if every else kind in kinds
+
+    expected = [(e.kind, e.name) for e in ctx.entries if gated(e.kind) and not _is_gate(e)]
     outcome: dict[tuple[str, str], str] = {}
     for r in results():
         outcome.setdefault((r.kind, r.name), r.outcome)
         if r.outcome != "passed":
             outcome[(r.kind, r.name)] = r.outcome
-    keys = list(dict.fromkeys([*expected, *(k for k in outcome if k[0] in kinds)]))
+    keys = list(dict.fromkeys([*expected, *(k for k in outcome if gated(k[0]))]))
     keys = [k for k in keys if k != (KIND, item.qualified)]
-    props = [("evidence.kinds", ", ".join(kinds)), ("evidence.items", str(len(keys)))]
+    shown = "burn-in" if every else ", ".join(kinds)
+    ran = sorted({k for k, _ in keys})
+    props = [("evidence.kinds", ", ".join(ran)), ("evidence.items", str(len(keys)))]
     if not keys:
-        return Evidence(False, f"no {', '.join(kinds)} item ran in this run", [], props)
+        return Evidence(False, f"no {shown} item ran in this run", [], props)
     bad = [(k, outcome.get(k, "not run")) for k in keys if outcome.get(k) != "passed"]
     props.append(("evidence.not_passing", ", ".join(f"{k}:{n} ({o})" for (k, n), o in bad)))
     if bad:
@@ -63,7 +70,7 @@ def check_gate(
             details,
             props,
         )
-    return Evidence(True, f"all {len(keys)} {', '.join(kinds)} items passed in this run", [], props)
+    return Evidence(True, f"all {len(keys)} {shown} items passed in this run", [], props)
 
 
 def check_burnin(item: ChecklistItem, check: dict[str, Any], ctx: RunContext | None) -> Evidence:

@@ -58,7 +58,13 @@ def describe(item: ChecklistItem, doc_dir: Path) -> str:
         where = f"`{c['query']}`" if "query" in c else f"{p(c.get('file', ''))} `{_key(c)}`"
         return f"{where} {BOUNDS[bound]} {c.get(bound)}"
     if kind == "gate":
-        return f"every {', '.join(map(str, c.get('kinds', [])))} item passes in the same run"
+        kinds = [str(k) for k in c.get("kinds", [])]
+        what = (
+            "burn-in item (every kind but Checklist)"
+            if "*" in kinds
+            else f"{', '.join(kinds)} item"
+        )
+        return f"every {what} passes in the same run"
     if kind == "burnin":
         return f"burn-in {c.get('name', '')} exit criteria hold".replace("  ", " ")
     if kind == "docs":

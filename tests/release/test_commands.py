@@ -86,7 +86,7 @@ def test_missing_lists_every_gap() -> None:
     ]
     assert missing(cases, "abc") == [
         "Checklist ga/b: skipped: pending sign-off",
-        "SLO x: failed: SLO x: 2% bad",
+        "SLO x: 2% bad",
     ]
     assert missing(cases[:1], "def")[-1].startswith("the report is for commit abc")
     assert missing([], "abc") == [

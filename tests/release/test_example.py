@@ -26,13 +26,6 @@ SIGNERS = [
     ("ga/service-owner", "Sam Owner", "service-owner"),
     ("pytest-burnin/maintainer", "Max Maintainer", "maintainer"),
 ]
-RUNBOOK_LINKS = """
-## Runbooks
-
-- [integrity rate high](docs/runbooks/integrity-rate-high.md)
-- [privacy violation](docs/runbooks/privacy-violation.md)
-- [ingestion failures](docs/runbooks/ingestion-failures.md)
-"""
 
 
 @pytest.fixture
@@ -43,10 +36,6 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytes
         shutil.copytree(REPO / folder, root / folder, ignore=ignore)
     for name in ("README.md", "RELEASE_CHECKLIST.md"):
         shutil.copy(REPO / name, root / name)
-    readme = root / "README.md"
-    if "docs/runbooks/privacy-violation.md" not in readme.read_text():
-        # The README's runbook links are being added upstream; until then the copy adds them.
-        readme.write_text(readme.read_text() + RUNBOOK_LINKS)
     # A fresh clone's files are as new as the checkout: so is this copy's backup sample.
     now = time.time()
     os.utime(root / "slo_specs" / "evidence" / "ingest-db.sample.dump", (now, now))

@@ -221,3 +221,15 @@ def test_spec_mistakes_are_collection_errors(
     result = project.runpytest("--burnin")
     result.stdout.fnmatch_lines([message])
     assert result.ret != 0
+
+
+def test_a_star_gate_covers_every_kind_but_checklists(project: pytest.Pytester) -> None:
+    checklist(project, RUNBOOK, '    - {name: gates, check: {type: gate, kinds: ["*"]}}')
+    (project.path / "slo_specs" / "slos.yaml").write_text(slo_spec("bad", "{below: 0.001}"))
+    result = project.runpytest("--burnin")
+    result.stdout.fnmatch_lines(
+        ["FAIL  Checklist ga/gates: 1 of * gate items not green: SLO:bad failed*"]
+    )
+    assert "Checklist:ga/runbook" not in "\n".join(
+        ln for ln in result.stdout.lines if ln.startswith("FAIL  Checklist ga/gates")
+    )
