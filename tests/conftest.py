@@ -42,10 +42,13 @@ spec: {type: file, path: data.om}
 def pytester(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """pytester whose inner runs leave out pytest-benchmark when it is installed.
 
-    It turns itself off under xdist with a warning, which this suite's
-    ``filterwarnings = error`` makes fatal; our tests never use it.
+    pytest-benchmark turns itself off under xdist with a warning, which this
+    suite's ``filterwarnings = error`` makes fatal; our tests never use it.
     """
-    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:benchmark")
+    # The generated burn-rate alert tests (SLOAlerts items) are left out too:
+    # they add items to every run that has an SLO, and have tests of their own
+    # (tests/slo/test_docs.py loads them with -p pytest_burnin.slo.gen_glue).
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:benchmark -p no:pytest_burnin.slo.gen_glue")
     return pytester
 
 
@@ -55,9 +58,6 @@ def spec_dir(pytester: pytest.Pytester) -> pytest.Pytester:
     specs = pytester.mkdir("slo_specs")
     (specs / "data.om").write_text(SMALL_DATA)
     (specs / "source.yaml").write_text(SOURCE_SPEC)
-    # These tests are about collection and verdicts; the generated burn-rate
-    # alert tests (SLOAlerts items, tests/slo/) would only add items to count.
-    pytester.makeini("[pytest]\naddopts = -p no:pytest_burnin.slo.gen_glue\n")
     return pytester
 
 

@@ -18,7 +18,6 @@ def test_source_from_conftest_as_documented(pytester: pytest.Pytester) -> None:
     conftest = next(b for b in _doc_blocks("python") if "pytest_burnin_make_source" in b)
     source = next(b for b in _doc_blocks("yaml") if "type: constant" in b)
     pytester.makeconftest(conftest)
-    pytester.makeini("[pytest]\naddopts = -p no:pytest_burnin.slo.gen_glue\n")
     specs = pytester.mkdir("slo_specs")
     (specs / "sources.yaml").write_text(source)
     (specs / "slo.yaml").write_text(
