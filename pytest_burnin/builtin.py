@@ -132,6 +132,8 @@ def pytest_burnin_make_source(
             environ=os.environ,
             where=entry.where,
         )
+    if entry.spec.get("type") == "local":
+        return _local_source(entry, ctx)
     if entry.spec.get("type") != "file":
         return None
     from .sources.engine_source import EngineSource
@@ -164,6 +166,24 @@ def pytest_burnin_make_channel(config: pytest.Config, entry: Entry) -> Any:
         return build_channel(entry.name, entry.spec)
     except ChannelSpecError as exc:
         raise EvaluationError(f"{entry.where(*exc.path)}: {exc}") from None
+
+
+def _local_source(entry: Entry, ctx: RunContext) -> MetricSource:
+    """``type: local``: samples kept in the history store (``burnin ingest``)."""
+    from pathlib import Path
+
+    from .burnin import DEFAULT_STORE
+    from .burnin.local_source import make_local_source
+
+    store = Path(str(entry.spec.get("store", DEFAULT_STORE)))
+    lookback = entry.spec.get("lookback_delta")
+    return make_local_source(
+        store if store.is_absolute() else ctx.rootdir / store,
+        name=entry.name,
+        compat=ctx.compat,
+        lookback_delta_ms=_duration_ms(entry, lookback, "lookback_delta") if lookback else 300_000,
+        evaluation_time=entry.spec.get("evaluation_time"),
+    )
 
 
 def make_channel_factory(config: pytest.Config) -> Any:

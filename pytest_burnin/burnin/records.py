@@ -86,7 +86,7 @@ class SloCheck:
         src = self.source or source
         if src is None:
             raise BurninError(f"check {self.name!r}: no metric source given")
-        window = self.window or str(self.entry.spec["window"])
+        window = self.window or _window_at(self.entry.spec["window"], t_ms)
         try:
             _require_data_in_day(src, t_ms)
             m = measure(self.entry, src, window, t_ms, required=True)
@@ -94,6 +94,15 @@ class SloCheck:
             return CheckOutcome(self.name, None, objective, "error", str(exc))
         assert m is not None
         return judge(self.name, m.value, objective)
+
+
+def _window_at(spec: object, t_ms: int) -> str:
+    """What replaces {{window}}: a rolling duration as written, or the calendar period so far."""
+    if isinstance(spec, str):
+        return spec
+    from ..slo.windows import resolve_window
+
+    return resolve_window(spec, t_ms).promql
 
 
 def _require_data_in_day(source: MetricSource, t_ms: int) -> None:

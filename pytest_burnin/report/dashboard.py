@@ -94,7 +94,7 @@ def _unit(entry: Entry) -> str:
 def slo_panels(entry: Entry, layout: _Layout) -> list[dict[str, Any]]:
     from ..slo.evaluate import Objective, allowed_bad
 
-    name, window = entry.name, str(entry.spec["window"])
+    name, window = entry.name, _window_text(entry.spec["window"])
     objective = Objective.from_spec(entry.spec["objective"])
     layout.new_row()
     panels: list[dict[str, Any]] = [
@@ -230,3 +230,11 @@ def dashboard_json(slos: Sequence[Entry], **kw: Any) -> str:
 def exprs(board: dict[str, Any]) -> list[str]:
     """Every target expression in a dashboard (for checks)."""
     return [t["expr"] for p in board["panels"] for t in p.get("targets", [])]
+
+
+def _window_text(spec: object) -> str:
+    """A rolling window as written; a calendar period as its longest length (a month: 31d)."""
+    if isinstance(spec, str):
+        return spec
+    period = spec.get("calendar") if isinstance(spec, dict) else None
+    return {"day": "1d", "week": "7d", "month": "31d"}.get(str(period), "30d")

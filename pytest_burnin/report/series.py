@@ -35,7 +35,7 @@ def _queries(entry: Entry) -> tuple[str, str | None, float | None]:
     from ..slo.evaluate import Objective, allowed_bad, substitute
 
     spec = entry.spec
-    window = str(spec["window"])
+    window = _window_text(spec["window"])
     objective = Objective.from_spec(spec["objective"])
     ratio = spec["indicator"].get("ratio")
     if ratio is None:
@@ -54,7 +54,6 @@ def slo_series(entry: Entry, ctx: RunContext, *, points: int = DEFAULT_POINTS) -
     """The charts' series for one SLO entry; ``error`` says why there are none."""
     from ..errors import BurninError
     from ..promql.engine import Engine
-    from ..promql.parser import parse_duration
     from ..promql.values import QueryError
     from ..sources.engine_source import EngineSource
 
@@ -70,7 +69,7 @@ def slo_series(entry: Entry, ctx: RunContext, *, points: int = DEFAULT_POINTS) -
             result.error = "the source has no samples"
             return result
         end = source.default_time()
-        start = bounds[0] + parse_duration(str(entry.spec["window"]))
+        start = bounds[0] + _window_ms(entry.spec["window"], bounds[1])
         if start >= end:  # less data than one window: chart what there is
             start = bounds[0]
         step = max((end - start) // max(points - 1, 1), 1000)
@@ -93,3 +92,21 @@ def _points(matrix: object) -> list[Point]:
     for s in matrix if isinstance(matrix, list) else ():
         return [(t / 1000, v) for t, v in s.points if not math.isnan(v)]
     return []
+
+
+def _window_text(spec: object) -> str:
+    """A rolling window as written; a calendar period as its longest length (a month: 31d)."""
+    if isinstance(spec, str):
+        return spec
+    period = spec.get("calendar") if isinstance(spec, dict) else None
+    return {"day": "1d", "week": "7d", "month": "31d"}.get(str(period), "30d")
+
+
+def _window_ms(spec: object, t_ms: int) -> int:
+    if isinstance(spec, str):
+        from ..promql.lexer import parse_duration
+
+        return parse_duration(spec)
+    from ..slo.windows import resolve_window
+
+    return resolve_window(spec, t_ms).length_ms

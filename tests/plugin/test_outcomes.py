@@ -119,3 +119,25 @@ def test_runs_under_xdist(spec_dir: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         ["*burn-in summary*", "FAIL  SLO strict: 2% bad over 1h misses objective*"]
     )
+
+
+def test_local_source_reads_what_burnin_ingest_stored(pytester: pytest.Pytester) -> None:
+    from pytest_burnin.cli import main
+    from tests.conftest import SMALL_DATA
+
+    data = pytester.path / "data.om"
+    data.write_text(SMALL_DATA)
+    assert (
+        main(["ingest", "--store", str(pytester.path / ".burnin" / "history.sqlite"), str(data)])
+        == 0
+    )
+    specs = pytester.mkdir("slo_specs")
+    (specs / "source.yaml").write_text(
+        "apiVersion: burnin/v1\nkind: Source\nmetadata: {name: stored}\nspec: {type: local}\n"
+    )
+    (specs / "slos.yaml").write_text(slo_spec("integrity", "{below: 0.05}"))
+    result = pytester.runpytest("--burnin")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        ["PASS  SLO integrity: 2% bad over 1h, objective < 5% (budget left 60%)"]
+    )
