@@ -29,7 +29,9 @@ def add_parsers(sub: Any) -> None:
         "--check", action="store_true", help="write nothing; exit 1 when the file is out of date."
     )
     p_rules.set_defaults(func=cmd_rules)
-    p_docs = sub.add_parser("docs", help="render the published documents (docs/SLOs.md).")
+    p_docs = sub.add_parser(
+        "docs", help="render the published documents (docs/SLOs.md, RELEASE_CHECKLIST.md)."
+    )
     p_docs.add_argument("paths", nargs="*", default=["slo_specs"], help="spec files or folders.")
     p_docs.add_argument(
         "-o", "--output", default="docs/SLOs.md", help="file to write (default: docs/SLOs.md)."
@@ -98,4 +100,17 @@ def cmd_docs(args: argparse.Namespace) -> int:
     except BurninError as exc:
         print(f"burnin docs: {exc}", file=sys.stderr)
         return 2
-    return _write_or_check(args, text, f"{args.output} is out of date: run `burnin docs`")
+    code = _write_or_check(args, text, f"{args.output} is out of date: run `burnin docs`")
+    return max(code, _release_docs(args))
+
+
+def _release_docs(args: argparse.Namespace) -> int:
+    """The release checklist documents too (RELEASE_CHECKLIST.md), when the specs have one."""
+    from ..spec.model import spec_files
+
+    if not any("kind: Checklist" in f.read_text(encoding="utf-8", errors="replace")
+               for f in spec_files([Path(p) for p in args.paths])):  # fmt: skip
+        return 0
+    from ..release.commands import release_docs
+
+    return release_docs(argparse.Namespace(specs=list(args.paths), output=None, check=args.check))
