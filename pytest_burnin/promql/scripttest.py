@@ -184,7 +184,7 @@ def _parse_eval(line_no: int, head: str, body: list[str]) -> _Eval:
         cmd.step = _duration(r.group(4))
     if mod:
         cmd.flags.add(mod)
-    from .parser import parse_number
+    from .literals import parse_number
     from .series_notation import parse_series
 
     pos = 0
@@ -205,7 +205,7 @@ def _parse_eval(line_no: int, head: str, body: list[str]) -> _Eval:
             )
             continue
         if text.startswith("expect string"):
-            from .parser import unquote
+            from .literals import unquote
 
             cmd.expect_string = unquote(text[len("expect string") :].strip())
             continue

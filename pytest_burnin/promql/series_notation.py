@@ -33,7 +33,7 @@ from .lexer import (
     parse_duration,
     scan_number,
 )
-from .parser import parse_number, unquote
+from .literals import parse_number, unquote
 from .storage import STALE_NAN
 from .values import NativeHistogramUnsupported
 
