@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .errors import EvaluationError, SpecError
+from .errors import EvaluationError
 from .kinds import Evaluation
 
 if TYPE_CHECKING:
@@ -20,13 +20,10 @@ if TYPE_CHECKING:
     from .spec.model import Entry
 
 
-def _duration_ms(entry: Entry, text: str, *path: str) -> int:
-    from .promql.parser import ParseError, parse_duration
-
-    try:
-        return parse_duration(text)
-    except (ParseError, ValueError) as exc:
-        raise entry.error(path, f"invalid duration {text!r}: {exc}") from None
+def _lookback_ms(entry: Entry) -> int:
+    """The Source's ``lookback_delta``, or Prometheus' default of 5 minutes."""
+    lookback = entry.spec.get("lookback_delta")
+    return entry.duration_ms(lookback, "lookback_delta") if lookback else 300_000
 
 
 class SourceKind:
@@ -40,7 +37,7 @@ class SourceKind:
 
     def check(self, entry: Entry) -> None:
         if "lookback_delta" in entry.spec:
-            _duration_ms(entry, entry.spec["lookback_delta"], "lookback_delta")
+            _lookback_ms(entry)
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
         source = ctx.source(entry.name, entry)
@@ -144,13 +141,12 @@ def pytest_burnin_make_source(
         files = FileSource.from_spec(spec, base_dir=entry.path.parent)
     except FileSourceError as exc:
         raise EvaluationError(f"{entry.where('path')}: {exc}") from None
-    lookback = entry.spec.get("lookback_delta")
     return EngineSource(
         entry.name,
         files.storage,
-        files.describe() if hasattr(files, "describe") else str(spec["path"]),
+        files.describe(),
         compat=ctx.compat,
-        lookback_delta_ms=_duration_ms(entry, lookback, "lookback_delta") if lookback else 300_000,
+        lookback_delta_ms=_lookback_ms(entry),
         evaluation_time=entry.spec.get("evaluation_time"),
     )
 
@@ -176,12 +172,11 @@ def _local_source(entry: Entry, ctx: RunContext) -> MetricSource:
     from .burnin.local_source import make_local_source
 
     store = Path(str(entry.spec.get("store", DEFAULT_STORE)))
-    lookback = entry.spec.get("lookback_delta")
     return make_local_source(
         store if store.is_absolute() else ctx.rootdir / store,
         name=entry.name,
         compat=ctx.compat,
-        lookback_delta_ms=_duration_ms(entry, lookback, "lookback_delta") if lookback else 300_000,
+        lookback_delta_ms=_lookback_ms(entry),
         evaluation_time=entry.spec.get("evaluation_time"),
     )
 
@@ -210,6 +205,3 @@ def make_source_factory(config: pytest.Config) -> Any:
         return source
 
     return factory
-
-
-__all__ = ["SpecError"]

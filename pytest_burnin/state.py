@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from .context import RunContext
-
-SPEC_SUFFIXES = (".yaml", ".yml")
+from .plugin import SPEC_SUFFIXES
 
 
 @dataclass

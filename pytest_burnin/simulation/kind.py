@@ -29,15 +29,6 @@ DEFAULT_DURATION_MS = 3_600_000
 SIM_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)  # simulated t=0, for payload times
 
 
-def _duration(entry: Entry, text: str, *path: str | int) -> int:
-    from ..promql.parser import parse_duration
-
-    try:
-        return parse_duration(str(text))
-    except ValueError as exc:
-        raise entry.error(path, f"invalid duration {text!r}: {exc}") from None
-
-
 @dataclass
 class Plan:
     rule_files: list[Path]
@@ -70,24 +61,24 @@ def plan(entry: Entry) -> Plan:
         except ParseError as exc:
             raise entry.error(("series", selector), f"series {selector!r}: {exc}") from None
     expectations = [
-        Expectation.from_spec(e, lambda t, i=i: _duration(entry, t, "expect", i))
+        Expectation.from_spec(e, lambda t, i=i: entry.duration_ms(t, "expect", i))
         for i, e in enumerate(spec["expect"])
     ]
     bys = [e.firing_by_ms for e in expectations if e.firing_by_ms is not None]
     duration = (
-        _duration(entry, spec["duration"], "duration")
+        entry.duration_ms(spec["duration"], "duration")
         if "duration" in spec
         else (max(bys) + 600_000 if bys else DEFAULT_DURATION_MS)
     )
     return Plan(
         rule_files=files,
         series=series,
-        interval_ms=_duration(entry, spec.get("interval", "1m"), "interval"),
-        evaluation_interval_ms=_duration(
-            entry, spec.get("evaluation_interval", "1m"), "evaluation_interval"
+        interval_ms=entry.duration_ms(spec.get("interval", "1m"), "interval"),
+        evaluation_interval_ms=entry.duration_ms(
+            spec.get("evaluation_interval", "1m"), "evaluation_interval"
         ),
         duration_ms=duration,
-        breach_at_ms=_duration(entry, spec["breach_at"], "breach_at")
+        breach_at_ms=entry.duration_ms(spec["breach_at"], "breach_at")
         if "breach_at" in spec
         else None,
         expectations=expectations,

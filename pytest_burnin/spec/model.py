@@ -95,6 +95,15 @@ class Entry:
     def error(self, path: Path_, message: str, hint: str | None = None) -> SpecError:
         return self.doc.error(self._spec_path(tuple(path)), message, hint)
 
+    def duration_ms(self, text: object, *path: str | int) -> int:
+        """A Prometheus duration from this entry's spec; a SpecError naming ``path``'s line."""
+        from ..promql.lexer import parse_duration
+
+        try:
+            return parse_duration(str(text))
+        except ValueError as exc:
+            raise self.error(path, f"invalid duration {text!r}: {exc}") from None
+
 
 def document_kind(doc: Document) -> str:
     """What a YAML document is: a burnin kind, or a Prometheus file format.
