@@ -10,7 +10,6 @@ A removed file is recorded with the hash ``REMOVED``.
 from __future__ import annotations
 
 import glob
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BurninError
+from ..fileio import sha256_file
 from .incidents import Incident, get_incident, list_incidents
 from .store import Store, iso, parse_iso, utc_now
 
@@ -35,16 +35,8 @@ def fingerprints(root: Path, globs: Sequence[str]) -> dict[str, str]:
             p = Path(hit)
             if p.is_file():
                 rel = p.resolve().relative_to(root.resolve()).as_posix()
-                out[rel] = _sha256(p)
+                out[rel] = sha256_file(p)
     return dict(sorted(out.items()))
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 16), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from pathlib import Path
 from typing import Any
 
 from ..errors import EvaluationError
+from ..fileio import sha256_file
 from .command import human, seconds
 from .model import ChecklistItem, Evidence
 
@@ -18,14 +18,6 @@ def _rel(item: ChecklistItem, path: Path) -> str:
         return path.resolve().relative_to(item.options.base).as_posix()
     except ValueError:
         return str(path)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def check_backup(item: ChecklistItem, check: dict[str, Any], now: float | None = None) -> Evidence:
@@ -51,7 +43,7 @@ def check_backup(item: ChecklistItem, check: dict[str, Any], now: float | None =
                 props,
             )
     want = _expected_sha256(item, check, path)
-    got = sha256_of(path)
+    got = sha256_file(path)
     props += [("evidence.sha256", got), ("evidence.sha256_expected", want or "")]
     if want is not None and want.lower() != got:
         return Evidence(

@@ -192,7 +192,7 @@ def release_docs(args: argparse.Namespace) -> int:
         if args.check:
             print(f"{target}: out of date")
         else:
-            from .signoffs import atomic_write
+            from ..fileio import atomic_write
 
             atomic_write(target, text)
             print(f"wrote {target}")

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .signoffs import atomic_write
+from ..fileio import atomic_write
 
 HEADER = "# GA declarations, written by `burnin ga` when every release-checklist item held.\n"
 

@@ -10,12 +10,11 @@ not invalidate what was just signed, while any code or spec change does.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..fileio import atomic_write
 from . import gitinfo
 from .model import ChecklistItem
 
@@ -70,30 +69,6 @@ def append_record(path: Path, record: Record) -> None:
 
 def _row(r: Record) -> dict[str, str]:
     return {k: v for k, v in asdict(r).items() if v != ""}
-
-
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 def record_files(items: list[ChecklistItem]) -> set[Path]:

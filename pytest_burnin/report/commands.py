@@ -71,8 +71,8 @@ def cmd_serve_metrics(args: argparse.Namespace) -> int:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from ..burnin.loading import load_project
+    from ..fileio import atomic_write
     from .dashboard import dashboard_json
-    from .snapshot import atomic_write
 
     try:
         slos = list(load_project([Path(p) for p in args.specs]).named("SLO").values())
@@ -88,8 +88,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from ..fileio import atomic_write
     from .build import export_data
-    from .snapshot import atomic_write
 
     root = Path.cwd()
     if not args.weekly:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..fileio import atomic_write
 from .exposition import ExportData, build_registry, render
-from .snapshot import atomic_write
 
 
 def write_textfile(path: Path, data: ExportData) -> None:

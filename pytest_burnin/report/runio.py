@@ -63,8 +63,8 @@ def finish_run(
     # the others still go out; the verdicts of the run stand either way.
     lines: list[str] = []
     if html is not None:
+        from ..fileio import atomic_write
         from .html import render_html
-        from .snapshot import atomic_write
 
         try:
             atomic_write(html, render_html(report_input(root, ctx)).encode())

@@ -9,11 +9,11 @@ with the daily job's write lock. The file is replaced atomically.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..fileio import atomic_write
 
 SNAPSHOT_FILE = ".burnin/last_run.json"
 FORMAT = 1
@@ -52,23 +52,6 @@ class RunSnapshot:
         data: dict[str, Any] = json.loads(text)
         items = [ItemResult(**i) for i in data.get("items", [])]
         return cls(float(data.get("finished_at", 0.0)), items)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``path`` and rename it over ``path``.
-
-    Readers (node_exporter's textfile collector, the exporter) never see half a file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save(snapshot: RunSnapshot, path: Path) -> None:
