@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
+from pytest_burnin.rules.testfile import find_test_files
 
 REPO = Path(__file__).resolve().parents[1]
 PEER = REPO.parent / "shared" / "peer-suites"
@@ -30,18 +30,6 @@ COMPAT_2 = {
     "thanos-mixin",
     "wikimedia-operations-alerts",
 }
-
-
-def test_files(folder: Path) -> list[Path]:
-    out = []
-    for f in sorted(folder.rglob("*.y*ml")):
-        try:
-            data = yaml.safe_load(f.read_text(encoding="utf-8"))
-        except yaml.YAMLError:
-            continue
-        if isinstance(data, dict) and "tests" in data:
-            out.append(f)
-    return out
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
@@ -63,12 +51,12 @@ def main() -> None:
     args = ap.parse_args()
     if not PEER.is_dir():
         raise SystemExit(f"{PEER} is absent")
-    folders = sorted(p for p in PEER.iterdir() if p.is_dir() and test_files(p))
+    folders = sorted(p for p in PEER.iterdir() if p.is_dir() and find_test_files(p))
     plugin_s = promtool_s = 0.0
     plugin_rss = promtool_rss = 0
     print(f"{'folder':<40} {'files':>5} {'plugin s':>9} {'promtool s':>10}")
     for folder in folders:
-        files = test_files(folder)
+        files = find_test_files(folder)
         compat = "2" if folder.name in COMPAT_2 else "3"
         cmd = [
             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pytest_burnin.rules.promtool import GroupResult, RunOptions, run_group
-from pytest_burnin.rules.testfile import TestFileError, load_test_file
+from pytest_burnin.rules.testfile import TestFileError, find_test_files, load_test_file
 
 COMPAT2 = {
     "prometheus-promtool-testdata-v2.42.0",
@@ -62,17 +62,6 @@ def expectation(path: Path, group: str, folder: str) -> str | None:
     return EXPECTED_FAIL.get((path.name, group)) or EXPECTED_FAIL.get((path.name, "*"))
 
 
-def test_files(folder: Path) -> list[Path]:
-    out = []
-    for p in sorted(folder.rglob("*")):
-        if p.suffix not in (".yml", ".yaml") or not p.is_file():
-            continue
-        head = p.read_text(encoding="utf-8", errors="replace")
-        if any(line.startswith("tests:") for line in head.splitlines()):
-            out.append(p)
-    return out
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = Path(__file__).resolve().parents[1].parent / "shared" / "peer-suites"
@@ -95,7 +84,7 @@ def main() -> int:
         counts = {"groups": 0, "passed": 0, "failed": 0, "xfailed": 0, "skipped": 0}
         started = time.perf_counter()
         slow: list[tuple[float, str]] = []
-        for path in test_files(args.root / folder):
+        for path in find_test_files(args.root / folder):
             rel = path.relative_to(args.root)
             try:
                 tf = load_test_file(path)

@@ -318,3 +318,20 @@ def load_test_file(path: str | Path) -> TestFile:
     except OSError as e:
         raise TestFileError(str(path), 0, 0, f"cannot read test file: {e.strerror or e}") from None
     return parse_test_file(text, p)
+
+
+def find_test_files(folder: Path) -> list[Path]:
+    """The promtool test files under ``folder`` (YAML whose top level has ``tests:``), sorted."""
+    import yaml
+
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in (".yml", ".yaml") or not path.is_file():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8", errors="replace"))
+        except yaml.YAMLError:
+            continue  # not a test file promtool could read either
+        if isinstance(data, dict) and "tests" in data:
+            out.append(path)
+    return out

@@ -26,18 +26,9 @@ CORPORA_2X = (
 
 
 def _test_files() -> list[Path]:
-    import yaml
+    from pytest_burnin.rules.testfile import find_test_files
 
-    files: list[Path] = []
-    for corpus in CORPORA_2X:
-        for f in sorted((PEER_SUITES / corpus).rglob("*.y*ml")):
-            try:
-                data = yaml.safe_load(f.read_text(encoding="utf-8"))
-            except yaml.YAMLError:
-                continue
-            if isinstance(data, dict) and "tests" in data:
-                files.append(f)
-    return files
+    return [f for corpus in CORPORA_2X for f in find_test_files(PEER_SUITES / corpus)]
 
 
 FILES = _test_files() if PEER_SUITES.is_dir() else []
