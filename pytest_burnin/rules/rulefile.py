@@ -16,7 +16,7 @@ from typing import Any
 
 from ..promql import ast
 from . import template
-from .yamlmarks import Mark, MarkedDict, MarkedList, YamlError, load
+from .yamlmarks import LocatedError, Mark, MarkedDict, MarkedList, YamlError, load
 
 _METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
@@ -25,17 +25,12 @@ GROUP_FIELDS = ("name", "interval", "query_offset", "limit", "rules", "labels")
 RULE_FIELDS = ("record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations")
 
 
-class RuleFileError(Exception):
-    """One problem in a rule file; ``str()`` is ``path:line:col: message``."""
+class RuleFileError(LocatedError):
+    """One problem in a rule file; ``errors`` holds every problem the file has."""
 
     def __init__(self, path: str, line: int, col: int, message: str) -> None:
-        self.path, self.line, self.col, self.message = path, line, col, message
+        super().__init__(path, line, col, message)
         self.errors: list[RuleFileError] = [self]
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
-        return f"{where}: {self.message}"
 
 
 @dataclass

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .yamlmarks import Mark, MarkedDict, MarkedList, YamlError, load
+from .yamlmarks import LocatedError, Mark, MarkedDict, MarkedList, YamlError, load
 
 FILE_FIELDS = ("rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare")
 GROUP_FIELDS = ("name", "interval", "input_series", "alert_rule_test", "promql_expr_test",
@@ -29,18 +29,10 @@ SERIES_FIELDS = ("series", "values")
 BURNIN_FIELDS = ("match", "state", "regex")
 
 
-class TestFileError(Exception):
+class TestFileError(LocatedError):
     """A malformed test file: ``path:line:col: message``."""
 
     __test__ = False  # not a pytest test class, despite the name
-
-    def __init__(self, path: str, line: int, col: int, message: str) -> None:
-        self.path, self.line, self.col, self.message = path, line, col, message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
-        return f"{where}: {self.message}"
 
 
 @dataclass

@@ -44,6 +44,18 @@ class MarkedList(list[Any]):
     item_marks: list[Mark]
 
 
+class LocatedError(Exception):
+    """A problem at a place in a file; ``str()`` is ``path:line:col: message`` (1-based)."""
+
+    def __init__(self, path: str, line: int, col: int, message: str) -> None:
+        self.path, self.line, self.col, self.message = path, line, col, message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
 class YamlError(Exception):
     def __init__(self, msg: str, mark: Mark = (0, 0)) -> None:
         super().__init__(msg)
