@@ -11,13 +11,9 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import __version__
-
-if TYPE_CHECKING:
-    from .kinds import KindHandler
-
 
 # Packages that bring their own subcommands: each has ``add_parsers(sub)``,
 # whose parsers set ``func`` (argparse namespace -> exit code).
@@ -32,10 +28,7 @@ COMMAND_MODULES = (
 def _add_module_parsers(sub: Any, module: str) -> None:
     import importlib
 
-    from .plugin import _present
-
-    if _present(module):
-        importlib.import_module(module).add_parsers(sub)
+    importlib.import_module(module).add_parsers(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,19 +41,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_val.add_argument(
         "paths",
         nargs="*",
-        default=["slo_specs"],
-        help="spec files or folders (default: slo_specs).",
+        default=[],
+        help="spec files or folders (default: the ini's burnin_specs).",
     )
     p_fl = sub.add_parser("flush", help="deliver the alerts earlier runs left in the spool.")
     p_fl.add_argument(
         "paths",
         nargs="*",
-        default=["slo_specs"],
-        help="spec files or folders with the Channel entries.",
+        default=[],
+        help="spec files or folders with the Channel entries (default: burnin_specs).",
     )
-    p_fl.add_argument(
-        "--spool", default=".burnin/spool", help="the spool folder (default: .burnin/spool)."
-    )
+    p_fl.add_argument("--spool", default=None, help="the spool folder (default: burnin_spool).")
     p_sch = sub.add_parser("schemas", help="write the spec JSON Schemas (for editors) to a folder.")
     p_sch.add_argument(
         "-o", "--output", default="schemas", help="folder to write (default: schemas)."
@@ -75,89 +66,70 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         return validate(args.paths)
     if args.command == "flush":
-        return flush(args.paths, Path(args.spool))
+        return flush(args.paths, Path(args.spool) if args.spool else None)
     if args.command == "schemas":
         return export_schemas(Path(args.output))
     return 2  # pragma: no cover - argparse enforces the choices
 
 
-def _spec_files(paths: Sequence[str]) -> list[Path]:
-    from .spec.model import spec_files
-
-    return spec_files([Path(p) for p in paths])
-
-
 def validate(paths: Sequence[str]) -> int:
-    """Exit 0 when every spec file is valid, 1 otherwise; one line per entry."""
-    from .collect import collect_documents
-    from .errors import SpecError
+    """Exit 0 when every spec file is valid, 1 otherwise; one line per entry.
 
-    kinds = _all_kinds()
-    files = _spec_files(paths)
-    if not files:
-        print(f"burnin validate: no spec files under {', '.join(paths)}", file=sys.stderr)
+    The same project model as ``pytest --burnin``: the same files, exclusions,
+    schemas, checks and project-wide duplicate names.
+    """
+    from .errors import BurninError, display_path
+    from .project import project_for_command
+
+    try:
+        project = project_for_command(paths)
+    except BurninError as exc:
+        print(f"burnin validate: {exc}", file=sys.stderr)
         return 1
-    bad = 0
+    files = project.spec_files()
+    if not files:
+        where = ", ".join(paths) or ", ".join(str(p) for p in project.settings.spec_paths)
+        print(f"burnin validate: no spec files under {where}", file=sys.stderr)
+        return 1
+    errors = {Path(e.path).resolve(): e for e in project.errors()}
     for f in files:
-        if not f.exists():
-            print(f"{f}: no such file", file=sys.stderr)
-            bad += 1
+        error = errors.get(f.resolve())
+        if error is not None:
+            print(str(error), file=sys.stderr)
             continue
-        try:
-            entries = collect_documents(f, kinds)
-        except SpecError as exc:
-            print(str(exc), file=sys.stderr)
-            bad += 1
-            continue
-        for entry, _ in entries:
-            print(f"ok  {f}:{entry.line}  {entry.item_name}")
+        for entry, _ in project.load(f).entries:
+            print(f"ok  {display_path(f)}:{entry.line}  {entry.item_name}")
+    bad = len(errors)
     print(f"{len(files)} file(s), {bad} with errors", file=sys.stderr if bad else sys.stdout)
     return 1 if bad else 0
 
 
-def _all_kinds() -> dict[str, KindHandler]:
-    """Every kind this installation knows: the built-ins and those of the optional parts."""
-    import importlib
+def flush(paths: Sequence[str], spool_dir: Path | None) -> int:
+    """Exit 0 when the spool is empty afterwards, 1 while anything is still pending.
 
-    from .builtin import pytest_burnin_spec_kinds
-    from .plugin import GLUE_MODULES, _present
-
-    kinds: dict[str, KindHandler] = {}
-    providers = [pytest_burnin_spec_kinds]
-    for name in GLUE_MODULES:
-        if _present(name):
-            hook = getattr(importlib.import_module(name), "pytest_burnin_spec_kinds", None)
-            if hook is not None:
-                providers.append(hook)
-    for provide in providers:
-        # Outside pytest there is no config: kinds are built with their defaults.
-        for handler in provide(config=None):  # type: ignore[arg-type]
-            kinds.setdefault(handler.kind, handler)
-    return kinds
-
-
-def flush(paths: Sequence[str], spool_dir: Path) -> int:
-    """Exit 0 when the spool is empty afterwards, 1 while anything is still pending."""
-    from .alerting.config import ChannelSpecError, build_channel
+    A broken spec file elsewhere is reported and does not stop delivery: the
+    channels of every valid file are used.
+    """
     from .alerting.delivery import flush as flush_spool
     from .alerting.spool import pending
-    from .collect import collect_documents
-    from .errors import SpecError
+    from .burnin.loading import BurnInProject
+    from .errors import BurninError
+    from .project import project_for_command
 
-    channels = {}
-    for f in _spec_files(paths):
-        try:
-            entries = collect_documents(f, _all_kinds())
-        except SpecError as exc:
-            print(str(exc), file=sys.stderr)
-            return 1
-        for entry, _ in entries:
-            if entry.kind == "Channel":
-                try:
-                    channels[entry.name] = build_channel(entry.name, entry.spec)
-                except ChannelSpecError as exc:
-                    print(f"{entry.where(*exc.path)}: {exc}", file=sys.stderr)
-                    return 1
+    try:
+        project = project_for_command(paths)
+    except BurninError as exc:
+        print(f"burnin flush: {exc}", file=sys.stderr)
+        return 1
+    for error in project.errors():
+        print(f"burnin flush: skipped a spec file: {error}", file=sys.stderr)
+    spool_dir = spool_dir or project.settings.spool
+    names = [e.name for e in project.entries("Channel")]
+    try:
+        channels = BurnInProject(project).channels(names)
+    except BurninError as exc:
+        print(f"burnin flush: {exc}", file=sys.stderr)
+        return 1
     if not spool_dir.is_dir():
         print(f"nothing to flush: {spool_dir} does not exist")
         return 0

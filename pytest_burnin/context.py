@@ -14,27 +14,55 @@ from typing import TYPE_CHECKING, Any
 from .errors import EvaluationError
 
 if TYPE_CHECKING:
+    from .alerting.base import Channel
+    from .project import Project
+    from .settings import Settings
     from .sources import MetricSource
     from .spec.model import Entry
 
 SourceFactory = Callable[["Entry", "RunContext"], "MetricSource"]
-ChannelFactory = Callable[["Entry"], Any]
+ChannelFactory = Callable[["Entry"], "Channel"]
 
 
 @dataclass
 class RunContext:
-    rootdir: Path
-    compat: int = 3
+    """What evaluation sees of a run: the project, its settings, the run's options.
+
+    Built by the pytest layer from the command line, or by a ``burnin``
+    command; the core only sees this object.
+    """
+
+    project: Project
     require_coverage: bool = False
     engine: str = "embedded"  # or "promtool": promtool test groups run through the real promtool
     deliver: str = "local"  # or "real": simulations deliver to their configured channel
-    spool_dir: Path | None = None  # undelivered notifications wait here (real channels only)
+    release: bool = False  # --burnin-release: pending checklist items fail
+    # Every outcome of the run so far (the release gate reads them); None outside a run.
+    results: Callable[[], list[Any]] | None = None
+    # The evidence hook of checklist items (the plugin's pytest_burnin_checklist_check).
+    checklist_check: Callable[[Any, RunContext], Any] | None = None
     _receiver: Any = None
-    _channels: dict[str, Any] = field(default_factory=dict)
-    entries: list[Entry] = field(default_factory=list)
+    _channels: dict[str, Channel] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)  # the entries collected in this run
     make_source: SourceFactory | None = None
     make_channel: ChannelFactory | None = None
     _sources: dict[tuple[str, str], MetricSource] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        return self.project.settings
+
+    @property
+    def rootdir(self) -> Path:
+        return self.project.settings.rootdir
+
+    @property
+    def compat(self) -> int:
+        return self.project.settings.promql_compat
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.project.settings.spool
 
     def add_entry(self, entry: Entry) -> None:
         if not any(e.path == entry.path and e.item_name == entry.item_name for e in self.entries):
@@ -45,54 +73,15 @@ class RunContext:
 
     def source_entry(self, name: str | None, near: Entry) -> Entry:
         """The Source entry an entry refers to; without a name, the only one there is."""
-        sources = {e.name: e for e in self.of_kind("Source")}
-        if not sources or (name is not None and name not in sources):
-            self._discover_sources(near.path.parent)
-            sources = {e.name: e for e in self.of_kind("Source")}
-        if name is None:
-            if len(sources) == 1:
-                return next(iter(sources.values()))
-            if not sources:
-                raise EvaluationError(
-                    f"{near.where()}: no Source entry found; add a 'kind: Source' spec "
-                    "(for example type: file with the path of an OpenMetrics file)"
-                )
-            raise EvaluationError(
-                f"{near.where()}: {len(sources)} sources are defined "
-                f"({', '.join(sorted(sources))}); name one with 'source:'"
-            )
-        if name not in sources:
-            raise EvaluationError(
-                f"{near.where('source')}: unknown source {name!r}; "
-                f"defined: {', '.join(sorted(sources)) or 'none'}"
-            )
-        return sources[name]
+        return self.project.named("Source", name, near)
 
     def source(self, name: str | None, near: Entry) -> MetricSource:
         entry = self.source_entry(name, near)
         key = (str(entry.path), entry.name)
         if key not in self._sources:
-            if self.make_source is None:
-                raise EvaluationError("no metric source factory is configured")
-            self._sources[key] = self.make_source(entry, self)
+            make = self.make_source or _builtin_source
+            self._sources[key] = make(entry, self)
         return self._sources[key]
-
-    def _discover_sources(self, folder: Path) -> None:
-        # An entry run on its own (``pytest slo_specs/slos.yaml``) still finds
-        # the Source specs that live beside it.
-        from .spec.model import Entry, document_kind, is_excluded, load_spec_file
-
-        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-            if is_excluded(path, folder):
-                continue
-            try:
-                for doc in load_spec_file(path):
-                    if document_kind(doc) == "Source":
-                        name = doc.data.get("metadata", {}).get("name")
-                        if isinstance(name, str):
-                            self.add_entry(Entry("Source", name, doc))
-            except Exception:
-                continue
 
     def simulation_channel(self, entry: Entry) -> tuple[Any, Any, str]:
         """Where a simulation delivers: (channel, local receiver or None, request path).
@@ -121,23 +110,11 @@ class RunContext:
             )
         return self._channels[key], self._receiver, path
 
-    def channel(self, name: str, near: Entry) -> Any:
-        from .alerting.config import ChannelSpecError, build_channel
-
-        entries = {e.name: e for e in self.of_kind("Channel")}
-        if name not in entries:
-            raise EvaluationError(
-                f"{near.where('channel')}: unknown channel {name!r}; defined: "
-                f"{', '.join(sorted(entries)) or 'none'}"
-            )
+    def channel(self, name: str, near: Entry) -> Channel:
+        entry = self.project.named("Channel", name, near)
         if name not in self._channels:
-            if self.make_channel is not None:
-                self._channels[name] = self.make_channel(entries[name])
-            else:
-                try:
-                    self._channels[name] = build_channel(name, entries[name].spec)
-                except ChannelSpecError as exc:
-                    raise EvaluationError(f"{entries[name].where(*exc.path)}: {exc}") from None
+            make = self.make_channel or _builtin_channel
+            self._channels[name] = make(entry)
         return self._channels[name]
 
     def flush_spool(self) -> list[Any]:
@@ -147,7 +124,7 @@ class RunContext:
         from .alerting.delivery import flush
 
         channels = {}
-        for e in self.of_kind("Channel"):
+        for e in self.project.entries("Channel"):
             try:
                 channels[e.name] = self.channel(e.name, e)
             except EvaluationError:
@@ -157,10 +134,28 @@ class RunContext:
     def close(self) -> None:
         """Stop what the run started (the local receiver, channel sessions)."""
         for ch in self._channels.values():
-            close = getattr(ch, "close", None)
-            if close is not None:
-                close()
+            ch.close()
         self._channels.clear()
         if self._receiver is not None:
             self._receiver.stop()
             self._receiver = None
+
+
+def _builtin_source(entry: Entry, ctx: RunContext) -> MetricSource:
+    from .sources.factory import build_source
+
+    source = build_source(entry, ctx)
+    if source is None:
+        raise EvaluationError(
+            f"{entry.where('type')}: no plugin provides source type {entry.spec.get('type')!r}"
+        )
+    return source
+
+
+def _builtin_channel(entry: Entry) -> Channel:
+    from .alerting.config import ChannelSpecError, build_channel
+
+    try:
+        return build_channel(entry.name, entry.spec)
+    except ChannelSpecError as exc:
+        raise EvaluationError(f"{entry.where(*exc.path)}: {exc}") from None

@@ -1,17 +1,18 @@
 """What a spec kind is: its schema and how one entry of it is evaluated.
 
 Kinds are contributed through the ``pytest_burnin_spec_kinds`` hook; the
-built-in ones (``builtin.py``) use the same hook, so a conftest.py can add a
-kind or replace a built-in one. Nothing here imports pytest.
+built-in ones (``registry.py``) come through the same hook, so a conftest.py
+can add a kind or replace a built-in one. Nothing here imports pytest.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from .context import RunContext
+    from .spec.loader import Document
     from .spec.model import Entry
 
 
@@ -50,4 +51,14 @@ class KindHandler(Protocol):
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
         """Evaluate; raise EvaluationError when it cannot be evaluated (never a pass)."""
+        ...
+
+
+@runtime_checkable
+class Expanding(Protocol):
+    """A kind whose one document gives several entries (a checklist's items,
+    a rule file's alerts, a promtool file's groups, an SLO and its alert proofs)."""
+
+    def expand(self, doc: Document) -> list[Entry]:
+        """Validate the document and return its entries (raise SpecError)."""
         ...

@@ -47,8 +47,10 @@ def pytester(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pyte
     """
     # The generated burn-rate alert tests (SLOAlerts items) are left out too:
     # they add items to every run that has an SLO, and have tests of their own
-    # (tests/slo/test_docs.py loads them with -p pytest_burnin.slo.gen_glue).
-    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:benchmark -p no:pytest_burnin.slo.gen_glue")
+    # (tests/slo/test_docs.py loads them with -p pytest_burnin.plugin.slo_glue).
+    monkeypatch.setenv(
+        "PYTEST_ADDOPTS", "-p no:benchmark -p no:randomly -p no:pytest_burnin.plugin.slo_glue"
+    )
     return pytester
 
 

@@ -39,9 +39,13 @@ def _guard(fn: Command) -> Command:
 
 
 def _store_path(args: argparse.Namespace, spec: BurnInSpec | None = None) -> Path:
+    """``--store``, else the BurnIn's ``store:``, else the ini's ``burnin_store``."""
+    from ..settings import Settings
+
     if getattr(args, "store", None):
         return Path(args.store)
-    return Path(spec.store if spec is not None and spec.store else DEFAULT_STORE)
+    settings = Settings.discover()
+    return settings.under_root(spec.store if spec is not None and spec.store else settings.store)
 
 
 def _day(text: str, option: str) -> date:
@@ -71,7 +75,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     from .records import RunInfo, SloCheck, record_day
     from .remediate import from_spec
 
-    project = load_project([Path(p) for p in args.specs])
+    project = load_project(args.specs, store=args.store)
     spec = project.burnin(args.name)
     now = utc_now()
     days = [_day(d, "--day") for d in args.day] if args.day else []
@@ -84,13 +88,13 @@ def cmd_record(args: argparse.Namespace) -> int:
         days += [first + timedelta(n) for n in range((last - first).days + 1)]
     if not days:
         days = [now.date() - timedelta(1)]
-    store_path = _store_path(args, spec)
+    store_path = project.store_path(spec)
     checks = [SloCheck(project.slo(n), window=spec.window) for n in spec.slos]
-    project.attach_sources(checks, store_path, override=args.source)
+    project.attach_sources(checks, override=args.source)
     remediate = None if args.no_remediate else from_spec(spec)
     run = RunInfo.current(_git_commit())
     channels = project.channels(spec.notify)
-    spool = store_path.parent / "spool"
+    spool = project.project.settings.spool
     worst = 0
     with Store(store_path) as store:
         if spec.frozen:
@@ -123,7 +127,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .loading import load_project
     from .verdict import BurnInState, evaluate_all, status
 
-    spec = load_project([Path(p) for p in args.specs]).burnin(args.name)
+    spec = load_project(args.specs).burnin(args.name)
     as_of = _day(args.as_of, "--as-of") if args.as_of else None
     with Store(_store_path(args, spec)) as store:
         state = BurnInState.load(store, spec, as_of=as_of)
@@ -180,7 +184,7 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     from .freeze import record_change
     from .loading import load_project
 
-    spec = load_project([Path(p) for p in args.specs]).burnin(args.name)
+    spec = load_project(args.specs).burnin(args.name)
     if not spec.frozen:
         raise BurninError(f"burn-in {spec.name!r} lists no frozen files")
     with Store(_store_path(args, spec)) as store:
@@ -255,7 +259,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     def common(p: argparse.ArgumentParser, specs: bool = True) -> None:
         p.add_argument("--store", help=f"history store file (default: {DEFAULT_STORE}).")
         if specs:
-            p.add_argument("specs", nargs="*", default=["slo_specs"], help="spec files or folders.")
+            p.add_argument(
+                "specs",
+                nargs="*",
+                default=[],
+                help="spec files or folders (default: burnin_specs).",
+            )
             p.add_argument("--name", help="the BurnIn entry (default: the only one).")
 
     p = sub.add_parser("record", help="record the burn-in's checks for a day.")

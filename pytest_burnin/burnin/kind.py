@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from ..errors import BurninError, EvaluationError
 from ..kinds import Evaluation
-from . import DEFAULT_STORE
 from .spec import BurnInSpec
 
 if TYPE_CHECKING:
@@ -52,7 +51,7 @@ class BurnInKind:
         BurnInSpec.from_entry(entry)  # raises SpecError naming file:line
 
     def store_path(self, spec: BurnInSpec, ctx: RunContext) -> Path:
-        path = Path(spec.store or DEFAULT_STORE)
+        path = Path(spec.store) if spec.store else ctx.settings.store
         return path if path.is_absolute() else ctx.rootdir / path
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
@@ -83,7 +82,8 @@ class BurnInKind:
         for e in parts.values():
             props.update(dict(e.properties))
         passed, headline = ex.passed, ex.headline
-        if not passed and self.in_progress_passes and all(e.passed for e in parts.values()):
+        in_progress_passes = self.in_progress_passes or ctx.settings.in_progress_passes
+        if not passed and in_progress_passes and all(e.passed for e in parts.values()):
             n, length = state.day_number, spec.length_days
             passed, headline = (
                 True,

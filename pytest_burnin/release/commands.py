@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SPECS_HELP = "spec files or folders with the Checklist specs (default: slo_specs)."
+SPECS_HELP = "spec files or folders with the Checklist specs (default: burnin_specs)."
 
 
 def add_parsers(sub: Any) -> None:
@@ -22,17 +22,17 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--email", default="", help="the signer's e-mail (matched against git authors).")
     p.add_argument("--note", default="", help="a note kept with the record.")
     p.add_argument("--list", action="store_true", help="list sign-off items and their state.")
-    p.add_argument("--specs", nargs="+", default=["slo_specs"], help=SPECS_HELP)
+    p.add_argument("--specs", nargs="+", default=[], help=SPECS_HELP)
     p.set_defaults(func=signoff)
     d = sub.add_parser("release-docs", help="write RELEASE_CHECKLIST.md from the Checklist specs.")
-    d.add_argument("--specs", nargs="+", default=["slo_specs"], help=SPECS_HELP)
+    d.add_argument("--specs", nargs="+", default=[], help=SPECS_HELP)
     d.add_argument(
         "-o", "--output", help="write one file for all checklists (default: each docs item's path)."
     )
     d.add_argument("--check", action="store_true", help="write nothing; exit 1 when out of date.")
     d.set_defaults(func=release_docs)
     g = sub.add_parser("ga", help="record a GA declaration when the release gate is green.")
-    g.add_argument("--specs", nargs="+", default=["slo_specs"], help=SPECS_HELP)
+    g.add_argument("--specs", nargs="+", default=[], help=SPECS_HELP)
     g.add_argument(
         "--junit",
         help="judge this report of pytest --burnin --burnin-release instead of running it.",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class RunResult(Protocol):
-    """What the gate needs of a verdict (``pytest_burnin.state.Result`` has it)."""
+    """What the gate needs of a verdict (``pytest_burnin.plugin.state.Result`` has it)."""
 
     kind: str
     name: str
@@ -74,10 +74,10 @@ def check_gate(
 
 
 def check_burnin(item: ChecklistItem, check: dict[str, Any], ctx: RunContext | None) -> Evidence:
-    from ..burnin import DEFAULT_STORE
     from ..burnin.spec import BurnInSpec
     from ..burnin.store import Store, StoreError
     from ..burnin.verdict import BurnInState, exit_verdict
+    from ..paths import DEFAULT_STORE
 
     name, spec, spec_file = _burnin_spec(item, check.get("name"), ctx)
     try:
@@ -85,7 +85,8 @@ def check_burnin(item: ChecklistItem, check: dict[str, Any], ctx: RunContext | N
     except BurninError as exc:
         raise EvaluationError(f"BurnIn {name} in {spec_file}: {exc}") from None
     root = ctx.rootdir if ctx is not None else item.options.base
-    store_path = Path(burnin.store or DEFAULT_STORE)
+    default = ctx.settings.store if ctx is not None else Path(DEFAULT_STORE)
+    store_path = Path(burnin.store) if burnin.store else default
     store_path = store_path if store_path.is_absolute() else root / store_path
     if not store_path.is_file():
         raise EvaluationError(
@@ -105,29 +106,17 @@ def check_burnin(item: ChecklistItem, check: dict[str, Any], ctx: RunContext | N
 def _burnin_spec(
     item: ChecklistItem, name: Any, ctx: RunContext | None
 ) -> tuple[str, dict[str, Any], Path]:
-    found: dict[str, tuple[dict[str, Any], Path]] = {}
-    for e in ctx.of_kind("BurnIn") if ctx is not None else []:
-        found[e.name] = (e.spec, e.path)
-    if not found:
-        # Not collected in this run (or no plugin registers the kind): read the
-        # BurnIn documents that live beside the checklist.
-        from ..spec.model import load_spec_file
+    """The BurnIn entry the item names (or the project's only one), from the project model."""
+    if ctx is None:
+        # Outside a run: the project is the folder the checklist lives in.
+        from ..project import project_at
 
         folder = item.options.spec_file.parent
-        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-            try:
-                docs = load_spec_file(path)
-            except BurninError:
-                continue
-            for doc in docs:
-                data = doc.data if isinstance(doc.data, dict) else {}
-                if data.get("kind") == "BurnIn" and isinstance(data.get("spec"), dict):
-                    found[str(data.get("metadata", {}).get("name"))] = (data["spec"], path)
-    if name is None and len(found) == 1:
-        key = next(iter(found))
-        return key, *found[key]
-    if name is None or str(name) not in found:
-        have = ", ".join(sorted(found)) or "none"
-        what = "name one with name:" if name is None else f"no BurnIn {name!r}"
-        raise EvaluationError(f"{item.where('check')}: {what} (BurnIn entries: {have})")
-    return str(name), *found[str(name)]
+        project = project_at(folder, [folder])
+    else:
+        project = ctx.project
+    try:
+        entry = project.named("BurnIn", None if name is None else str(name))
+    except EvaluationError as exc:
+        raise EvaluationError(f"{item.where('check')}: {exc}") from None
+    return entry.name, entry.spec, entry.path

@@ -116,9 +116,10 @@ class ChecklistKind:
         from .gate import check_burnin, check_gate
 
         if item.check_type == "gate":
-            if self.results is None:
+            results = self.results or ctx.results
+            if results is None:
                 raise EvaluationError("a gate item can only be judged inside a pytest --burnin run")
-            return check_gate(item, item.check or {}, ctx, self.results)
+            return check_gate(item, item.check or {}, ctx, results)
         if item.check_type == "burnin":
             return check_burnin(item, item.check or {}, ctx)
         return builtin_check(item, ctx)
@@ -130,11 +131,12 @@ class ChecklistKind:
             ("commit", self.head(item)),
         ]
         if item.role is not None:
-            return self._signoff(item, props)
+            return self._signoff(item, props, self.release or ctx.release)
         title = f"{KIND} {item.qualified}"
-        pending_ok = item.when == "release" and not self.release
+        release = self.release or ctx.release
+        pending_ok = item.when == "release" and not release
         try:
-            evidence = self.checker(item, ctx)
+            evidence = (ctx.checklist_check or self.checker)(item, ctx)
         except EvaluationError as exc:
             if not pending_ok:
                 raise
@@ -173,7 +175,9 @@ class ChecklistKind:
             )
         return self._judgements[key]
 
-    def _signoff(self, item: ChecklistItem, props: list[tuple[str, str]]) -> Evaluation:
+    def _signoff(
+        self, item: ChecklistItem, props: list[tuple[str, str]], release: bool
+    ) -> Evaluation:
         from .signoffs import as_properties
 
         title = f"{KIND} {item.qualified}"
@@ -185,7 +189,7 @@ class ChecklistKind:
                 True, headline, [], [*props, *as_properties(rec), ("state", "passed")]
             )
         reason = f"pending sign-off by a {item.role}: {judgement.why}"
-        if self.release:
+        if release:
             return Evaluation(False, f"{title}: {reason}", [], [*props, ("state", "failed")])
         return _pending(title, reason, props)
 

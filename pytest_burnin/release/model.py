@@ -146,13 +146,10 @@ def load_checklists(paths: list[Path]) -> list[tuple[ChecklistOptions, list[Chec
 
 
 def spec_files(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml")))
-        elif p.exists():
-            files.append(p)
+    """The spec files holding checklists: under ``paths``, or the project's ``burnin_specs``."""
+    from ..project import project_for_command
+
+    files = project_for_command(paths, announce=False).spec_files()
     return [f for f in files if _has_checklist(f)]
 
 

@@ -20,7 +20,7 @@ from .snapshot import SNAPSHOT_FILE, RunSnapshot, load
 if TYPE_CHECKING:
     from ..context import RunContext
 
-DEFAULT_STORE = ".burnin/history.sqlite"
+from ..paths import DEFAULT_STORE
 
 
 def export_data(root: Path, store: Path | None = None) -> ExportData:
@@ -67,12 +67,9 @@ def checklist_rows(snapshot: RunSnapshot | None) -> list[tuple[str, str, str]]:
 
 
 def project_context(
-    root: Path, spec_paths: Sequence[Path], store: Path | None = None
+    specs: Sequence[str | Path] = (), store: str | Path | None = None
 ) -> RunContext:
-    """A run context over the specs under ``spec_paths`` (for the commands, outside pytest)."""
+    """A run context over the project (for the commands, outside pytest)."""
     from ..burnin.loading import load_project
 
-    project = load_project([p if p.is_absolute() else root / p for p in spec_paths])
-    ctx = project.context(store or root / DEFAULT_STORE)
-    ctx.rootdir = root
-    return ctx
+    return load_project(specs, store=store).context()

@@ -24,8 +24,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--specs",
         nargs="*",
-        default=["slo_specs"],
-        help="spec files or folders (default: slo_specs).",
+        default=[],
+        help="spec files or folders (default: the ini's burnin_specs).",
     )
     p.add_argument("--store", default=None, help="history store (default: .burnin/history.sqlite).")
 
@@ -34,7 +34,7 @@ def _context(args: argparse.Namespace) -> RunContext | None:
     from .build import project_context
 
     try:
-        return project_context(Path.cwd(), [Path(p) for p in args.specs], _store(args))
+        return project_context(args.specs, args.store)
     except (BurninError, OSError) as exc:
         print(f"burnin: specs not loaded ({exc}); charts left out", file=sys.stderr)
         return None
@@ -75,7 +75,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from .dashboard import dashboard_json
 
     try:
-        slos = list(load_project([Path(p) for p in args.specs]).named("SLO").values())
+        slos = list(load_project(args.specs).named("SLO").values())
     except BurninError as exc:
         print(f"burnin dashboard: {exc}", file=sys.stderr)
         return 2
@@ -127,30 +127,19 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _post(args: argparse.Namespace, summary: object) -> int:
-    from ..alerting.config import ChannelSpecError, build_channel
-    from ..spec.model import document_kind, load_spec_file, spec_files
+    from ..burnin.loading import load_project
     from .weekly import Weekly, post
 
     assert isinstance(summary, Weekly)
-    for path in spec_files([Path(p) for p in args.specs]):
-        for doc in load_spec_file(path):
-            meta = doc.data.get("metadata", {})
-            if document_kind(doc) == "Channel" and meta.get("name") == args.post:
-                try:
-                    channel = build_channel(args.post, doc.data.get("spec", {}))
-                except ChannelSpecError as exc:
-                    print(f"burnin report: channel {args.post}: {exc}", file=sys.stderr)
-                    return 2
-                result = post(summary, channel)
-                ok = bool(getattr(result, "delivered", False))
-                print(
-                    f"posted to {args.post}"
-                    if ok
-                    else f"NOT posted: {getattr(result, 'last_error', '')}"
-                )
-                return 0 if ok else 1
-    print(f"burnin report: no Channel entry named {args.post!r}", file=sys.stderr)
-    return 2
+    try:
+        (channel,) = load_project(args.specs).channels([args.post]).values()
+    except BurninError as exc:
+        print(f"burnin report: {exc}", file=sys.stderr)
+        return 2
+    result = post(summary, channel)
+    ok = bool(getattr(result, "delivered", False))
+    print(f"posted to {args.post}" if ok else f"NOT posted: {getattr(result, 'last_error', '')}")
+    return 0 if ok else 1
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

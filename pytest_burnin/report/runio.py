@@ -5,26 +5,33 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .snapshot import SNAPSHOT_FILE, ItemResult, RunSnapshot, save
 
 if TYPE_CHECKING:
     from ..context import RunContext
-    from ..state import State
+    from ..settings import Settings
+
+
+class State(Protocol):
+    """What session end needs of a run (the pytest layer's ``State`` has it)."""
+
+    enabled: bool
+    ctx: RunContext
+    results: list[Any]
+
+    @property
+    def settings(self) -> Settings: ...
 
 
 def run_context(state: State) -> RunContext:
     """The run's context; under xdist the controller collected nothing, so load the specs."""
     if state.ctx.of_kind("SLO") or not state.enabled:
         return state.ctx
-    from ..errors import BurninError
-    from .build import project_context
+    from ..burnin.loading import BurnInProject
 
-    try:
-        return project_context(state.rootdir, state.spec_paths)
-    except (BurninError, OSError):
-        return state.ctx  # the run already reported the spec errors
+    return BurnInProject(state.ctx.project).context()
 
 
 def snapshot_of(
@@ -56,7 +63,7 @@ def finish_run(
     """Write ``.burnin/last_run.json`` and the requested outputs; lines for the terminal."""
     from .build import export_data, report_input
 
-    root = state.rootdir
+    root = state.settings.rootdir
     ctx = run_context(state)
     save(snapshot_of(state, evidence, ctx), root / SNAPSHOT_FILE)
     # Each output is independent: one that cannot be written is reported and

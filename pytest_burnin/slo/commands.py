@@ -21,7 +21,9 @@ def add_parsers(sub: Any) -> None:
     p_rules = sub.add_parser(
         "rules", help="generate Prometheus rules (burn-rate alerts) from SLOs."
     )
-    p_rules.add_argument("paths", nargs="*", default=["slo_specs"], help="spec files or folders.")
+    p_rules.add_argument(
+        "paths", nargs="*", default=[], help="spec files or folders (default: burnin_specs)."
+    )
     p_rules.add_argument(
         "-o", "--output", default=None, help="rule file to write (default: stdout)."
     )
@@ -32,7 +34,9 @@ def add_parsers(sub: Any) -> None:
     p_docs = sub.add_parser(
         "docs", help="render the published documents (docs/SLOs.md, RELEASE_CHECKLIST.md)."
     )
-    p_docs.add_argument("paths", nargs="*", default=["slo_specs"], help="spec files or folders.")
+    p_docs.add_argument(
+        "paths", nargs="*", default=[], help="spec files or folders (default: burnin_specs)."
+    )
     p_docs.add_argument(
         "-o", "--output", default="docs/SLOs.md", help="file to write (default: docs/SLOs.md)."
     )
@@ -45,11 +49,7 @@ def add_parsers(sub: Any) -> None:
 def _entries(args: argparse.Namespace) -> list[Any]:
     from .docs import load_slos
 
-    paths = [Path(p) for p in args.paths]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise BurninError(f"no such file or folder: {', '.join(missing)}")
-    return load_slos(paths)
+    return load_slos([Path(p) for p in args.paths], announce=True)
 
 
 def _write_or_check(args: argparse.Namespace, text: str, stale: str) -> int:
@@ -106,11 +106,12 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def _release_docs(args: argparse.Namespace) -> int:
     """The release checklist documents too (RELEASE_CHECKLIST.md), when the specs have one."""
-    from ..spec.model import spec_files
+    from ..project import project_for_command
 
-    if not any("kind: Checklist" in f.read_text(encoding="utf-8", errors="replace")
-               for f in spec_files([Path(p) for p in args.paths])):  # fmt: skip
+    files = project_for_command(args.paths, announce=False).spec_files()
+    if not any("kind: Checklist" in f.read_text(encoding="utf-8", errors="replace") for f in files):
         return 0
     from ..release.commands import release_docs
 
-    return release_docs(argparse.Namespace(specs=list(args.paths), output=None, check=args.check))
+    specs = [str(f) for f in files]
+    return release_docs(argparse.Namespace(specs=specs, output=None, check=args.check))

@@ -21,52 +21,19 @@ STALE = "docs/SLOs.md is out of date: run `burnin docs`"
 _SYMBOL = {"below": "<", "above": ">", "at_most": "<=", "at_least": ">="}
 
 
-def load_slos(paths: Iterable[Path]) -> list[Entry]:
-    """Every SLO entry under ``paths``, checked as collection checks it; SpecError otherwise.
+def load_slos(paths: Iterable[Path], *, announce: bool = False) -> list[Entry]:
+    """Every SLO entry of the project under ``paths`` (native, OpenSLO, Sloth), by name.
 
-    Documents of other kinds are passed over (the rule files, burn-in specs,
-    checklists: their owners check them), so this works whatever kinds the
-    project has installed.
+    The same project model as ``pytest --burnin``: a spec error anywhere is
+    raised as the SpecError naming its file:line.
     """
-    from ..collect import entry_from_document
-    from ..errors import SpecError
-    from ..spec.model import document_kind, load_spec_file, spec_files
+    from ..project import project_for_command
 
-    kinds = _kinds()
-    out: list[Entry] = []
-    for f in spec_files(list(paths)):
-        for doc in load_spec_file(f):
-            try:
-                kind = document_kind(doc)
-            except SpecError:
-                continue  # not a spec document (a config file kept beside the specs)
-            handler = kinds.get(kind)
-            if handler is None or kind in ("PrometheusRules", "PromtoolTest"):
-                continue
-            expand = getattr(handler, "expand", None)
-            entries = (
-                expand(doc) if expand is not None else [entry_from_document(doc, kind, handler)]
-            )
-            for entry in entries:
-                if entry.kind == "SLO":
-                    handler.check(entry)
-                    out.append(entry)
-    return sorted(out, key=lambda e: e.name)
-
-
-def _kinds() -> dict[str, Any]:
-    """The kinds that make SLO entries: native SLOs, and OpenSLO / Sloth where present."""
-    from ..builtin import pytest_burnin_spec_kinds
-
-    kinds: dict[str, Any] = {k.kind: k for k in pytest_burnin_spec_kinds(config=None)}  # type: ignore[arg-type]
-    try:
-        from .openslo import OpenSLOKind
-        from .sloth import SlothKind
-    except ImportError:  # pragma: no cover - the translators are an optional part
-        return kinds
-    for extra in (OpenSLOKind(), SlothKind()):
-        kinds.setdefault(extra.kind, extra)
-    return kinds
+    project = project_for_command([str(p) for p in paths], announce=announce)
+    errors = project.errors()
+    if errors:
+        raise errors[0]
+    return sorted(project.entries("SLO"), key=lambda e: e.name)
 
 
 def _link(target: str) -> str:

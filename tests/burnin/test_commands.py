@@ -66,7 +66,7 @@ def test_loading_errors(tmp_path: Path) -> None:
         load_project([tmp_path]).burnin()
     assert load_project([tmp_path]).burnin("beta").name == "beta"
     (tmp_path / "c.yaml").write_text(burnin_yaml())
-    with pytest.raises(BurninError, match="duplicate BurnIn entry 'ga'"):
+    with pytest.raises(BurninError, match="duplicate BurnIn 'ga'"):
         load_project([tmp_path])
     with pytest.raises(BurninError, match="no such file or folder"):
         load_project([tmp_path / "absent"])

@@ -163,13 +163,14 @@ def test_burnin_kind_handler(project: Path, tmp_path: Path) -> None:
     from pytest_burnin.burnin.kind import BurnInKind
     from pytest_burnin.context import RunContext
     from pytest_burnin.errors import EvaluationError
+    from pytest_burnin.project import project_at
 
     docs = load_spec_file(project / "burnin.yaml")
     entry = Entry("BurnIn", "ga", docs[0])
     kind = BurnInKind(now=NOW)
     kind.check(entry)
     assert ("burnin.start", "2026-10-26") in kind.static_properties(entry)
-    ctx = RunContext(rootdir=tmp_path)
+    ctx = RunContext(project_at(tmp_path))
     with pytest.raises(EvaluationError, match="no history store at"):
         kind.evaluate(entry, ctx)
     days = [a for d in DAYS for a in ("--day", d.isoformat())]

@@ -50,8 +50,8 @@ pytestmark = [
 
 @pytest.mark.parametrize("test_file", FILES, ids=[str(f.relative_to(PEER_SUITES)) for f in FILES])
 def test_same_verdict_per_group_as_promtool(test_file: Path) -> None:
-    from pytest_burnin.promtool_engine import run_group_with_promtool
     from pytest_burnin.rules.promtool import RunOptions, run_file
+    from pytest_burnin.rules.promtool_binary import run_group_with_promtool
 
     ours = {r.index: r for r in run_file(test_file, RunOptions(compat=2))}
     whole = subprocess.run(

@@ -267,7 +267,7 @@ def test_burnin_exit_criteria_not_met_and_no_store(tmp_path: Path) -> None:
     assert not ev.passed
     assert ev.summary.startswith("BurnIn soak: exit criteria not met: ")
     assert dict(ev.properties)["evidence.burnin"] == "soak"
-    with pytest.raises(EvaluationError, match=r"no BurnIn 'other' \(BurnIn entries: soak\)"):
+    with pytest.raises(EvaluationError, match=r"no BurnIn 'other' \(defined: soak\)"):
         check_burnin(
             make_item(tmp_path, {"type": "burnin", "name": "other"}), {"name": "other"}, None
         )

@@ -24,7 +24,7 @@ def example_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("example")
     store = fill_store(root / ".burnin" / "history.sqlite")
     save(snapshot(), root / SNAPSHOT_FILE)
-    ctx = project_context(ROOT, [ROOT / "slo_specs"], store)
+    ctx = project_context([ROOT / "slo_specs"], store)
     page = root / "report.html"
     page.write_text(render_html(report_input(root, ctx, store=store, now=NOW)), encoding="utf-8")
     return page

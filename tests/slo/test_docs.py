@@ -12,7 +12,7 @@ from pytest_burnin.slo.rules_gen import generate
 from tests.conftest import slo_spec
 
 REPO = Path(__file__).resolve().parents[2]
-GLUE = ("-p", "pytest_burnin.slo.gen_glue")
+GLUE = ("-p", "pytest_burnin.plugin.slo_glue")
 
 
 def test_the_document_has_what_the_on_call_needs() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pytest_burnin.errors import SpecError
+from pytest_burnin.rules.kinds import gate_problems
 from pytest_burnin.rules.rulefile import parse_rule_file
-from pytest_burnin.rules_kinds import gate_problems
 from pytest_burnin.slo.rules_gen import generate, num, slo_rules
 from pytest_burnin.spec.loader import load_documents
 from pytest_burnin.spec.model import Entry

@@ -10,7 +10,7 @@ from pytest_burnin.slo.windows import WindowError, period_start, resolve_window
 
 # Our glue (until plugin.py registers it), without the rule generator's
 # behaviour items (their own tests cover them): item counts stay ours.
-GLUE = ("-p", "pytest_burnin.slo.glue", "-p", "no:pytest_burnin.slo.gen_glue")
+GLUE = ("-p", "no:pytest_burnin.plugin.slo_glue")
 
 
 def write(p: pytest.Pytester, text: str, name: str = "slos.yaml") -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .errors import EvaluationError
+from ..errors import EvaluationError
 
 TIMEOUT_S = 600
 

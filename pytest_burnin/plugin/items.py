@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .errors import BurninError, EvaluationError, ObjectiveMissed, SpecError, display_path
-from .plugin import KIND_MARKERS
+from ..errors import BurninError, EvaluationError, ObjectiveMissed, SpecError, display_path
+from .markers import KIND_MARKERS
 from .state import STATE_KEY
 
 if TYPE_CHECKING:
-    from .kinds import Evaluation, KindHandler
-    from .spec.model import Entry
+    from ..kinds import Evaluation, KindHandler
+    from ..spec.model import Entry
 
 
 class _Crash:
@@ -55,30 +55,14 @@ class SpecFile(pytest.File):
     """A YAML spec file: one item per entry, or one collection error naming file:line."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from .collect import collect_documents
-
         state = self.config.stash[STATE_KEY]
-        kinds = _kind_handlers(self.config)
         try:
-            collected = collect_documents(Path(self.path), kinds, state.ctx)
+            collected = state.project.entries_of_file(Path(self.path))
         except SpecError as exc:
             raise self.CollectError(str(exc)) from None
         for entry, handler in collected:
+            state.ctx.add_entry(entry)
             yield BurnInItem.from_parent(self, name=entry.item_name, entry=entry, handler=handler)
-
-
-def _kind_handlers(config: pytest.Config) -> dict[str, KindHandler]:
-    cached: dict[str, KindHandler] | None = config.stash.get(_KINDS_KEY, None)
-    if cached is None:
-        cached = {}
-        for result in config.hook.pytest_burnin_spec_kinds(config=config):
-            for handler in result:
-                cached.setdefault(handler.kind, handler)
-        config.stash[_KINDS_KEY] = cached
-    return cached
-
-
-_KINDS_KEY = pytest.StashKey[dict[str, "KindHandler"]]()
 
 
 class BurnInItem(pytest.Item):

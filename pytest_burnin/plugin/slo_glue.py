@@ -25,85 +25,6 @@ import pytest
 
 if TYPE_CHECKING:
     from collections.abc import Generator
-    from pathlib import Path
-
-    from ..context import RunContext
-    from ..kinds import Evaluation
-    from ..spec.model import Entry
-
-DOCS_FILE = "docs/SLOs.md"
-RULES_FILE = "generated/slo.rules.yaml"  # under a spec folder, so the rule lint collects it
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the markers of the items this module adds."""
-    config.addinivalue_line("markers", "burnin_sloalerts: behaviour of generated SLO alerts.")
-    config.addinivalue_line("markers", "burnin_docs: published documents are up to date.")
-    config.addinivalue_line("markers", "burnin_generated: generated files are up to date.")
-
-
-class SLOAlertsKind:
-    """Not a spec kind of its own: evaluates one behaviour check of an SLO's alerts."""
-
-    kind = "SLOAlerts"
-    schema: str | None = None
-
-    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
-        rules, name = entry.payload
-        return [("check", name)] if rules is not None else []
-
-    def check(self, entry: Entry) -> None:
-        return None
-
-    def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from ..errors import EvaluationError
-        from .behaviour import run_check
-
-        rules, name = entry.payload
-        if rules is None:
-            raise EvaluationError(f"cannot generate the alerts: {name}")
-        return run_check(rules, name)
-
-
-class GeneratedFileKind:
-    """``Docs:SLOs.md``, ``Generated:slo.rules.yaml``: a committed file is what the specs make."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.schema: str | None = None
-
-    def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
-        return [("file", str(entry.payload[1]))]
-
-    def check(self, entry: Entry) -> None:
-        return None
-
-    def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from ..kinds import Evaluation
-        from .docs import load_slos, render
-        from .rules_gen import generate
-
-        spec_paths, target = entry.payload
-        shown = _shown(target, ctx.rootdir)
-        entries = load_slos(spec_paths)
-        if self.kind == "Docs":
-            expected, command = render(entries, ctx.rootdir), "burnin docs"
-        else:
-            expected, command = generate(entries), f"burnin rules -o {shown}"
-        if target.read_text(encoding="utf-8") != expected:
-            return Evaluation(
-                False,
-                f"{shown} is out of date: run `{command}`",
-                details=["it differs from what the SLO specs generate now"],
-            )
-        return Evaluation(True, f"{shown} is up to date with the SLO specs")
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -117,7 +38,7 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, A
     report = outcome.get_result()
     if not report.passed or type(collector).__name__ != "SpecFile":
         return
-    from ..items import BurnInItem
+    from .items import BurnInItem
 
     out: list[Any] = []
     for node in report.result:
@@ -135,11 +56,12 @@ _FILES_ADDED = pytest.StashKey[bool]()
 
 def _alert_items(item: Any) -> list[pytest.Item]:
     from ..errors import BurninError
-    from ..items import BurnInItem
+    from ..slo.alerts_kind import SLOAlertsKind
+    from ..slo.behaviour import check_names
+    from ..slo.rules_gen import slo_rules
     from ..spec.model import Entry
-    from ..state import STATE_KEY
-    from .behaviour import check_names
-    from .rules_gen import slo_rules
+    from .items import BurnInItem
+    from .state import STATE_KEY
 
     slo: Entry = item.entry
     handler = SLOAlertsKind()
@@ -164,13 +86,15 @@ def _alert_items(item: Any) -> list[pytest.Item]:
 
 def _generated_items(config: pytest.Config, near: Any) -> list[pytest.Item]:
     """Only under --burnin (every spec is loaded), for the files the project commits."""
-    from ..items import BurnInItem
     from ..spec.model import Entry
-    from ..state import STATE_KEY
+    from .items import BurnInItem
+    from .state import STATE_KEY
 
     state = config.stash[STATE_KEY]
     if not state.enabled:
         return []
+    from ..slo.alerts_kind import DOCS_FILE, RULES_FILE, GeneratedFileKind
+
     targets = [("Docs", config.rootpath / DOCS_FILE)]
     targets += [("Generated", p / RULES_FILE) for p in state.spec_paths if p.is_dir()]
     out: list[pytest.Item] = []

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .context import RunContext
-from .plugin import SPEC_SUFFIXES
+from ..context import RunContext
+from ..paths import SPEC_SUFFIXES
+from ..project import Project
+from ..settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from ..kinds import KindHandler
 
 
 @dataclass
@@ -25,11 +32,9 @@ class Result:
 
 @dataclass(eq=False)  # registered as a plugin, so it must stay hashable
 class State:
+    config: pytest.Config
+    settings: Settings
     enabled: bool
-    rootdir: Path
-    spec_paths: list[Path]
-    promtool_globs: list[str]
-    exclude: list[str]
     named_spec_files: bool
     ctx: RunContext
     results: list[Result] = field(default_factory=list)
@@ -37,57 +42,51 @@ class State:
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> State:
-        root = config.rootpath
-        spec_paths = [(root / p).resolve() for p in config.getini("burnin_specs")]
-        compat_text = str(config.getini("burnin_promql_compat")).strip()
-        if compat_text not in ("2", "3"):
-            raise pytest.UsageError(
-                f"burnin_promql_compat must be 2 or 3, got {compat_text!r} (set it in your ini file)"
-            )
-        named = any(
-            str(a).split("::", 1)[0].endswith((".yaml", ".yml"))
+        try:
+            settings = Settings.from_values(config.rootpath, config.getini, config.inipath)
+        except SettingsError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        named = [
+            Path(str(a).split("::", 1)[0])
             for a in config.invocation_params.args
-        )
+            if str(a).split("::", 1)[0].endswith(SPEC_SUFFIXES)
+        ]
+        project = Project(settings, _kinds(config))
+        invoked = config.invocation_params.dir
+        project.extra_files = [p if p.is_absolute() else invoked / p for p in named]
         return cls(
+            config=config,
+            settings=settings,
             enabled=bool(config.getoption("burnin", False)),
-            rootdir=root,
-            spec_paths=spec_paths,
-            promtool_globs=[
-                *config.getini("burnin_promtool_files"),
-                *config.getini("burnin_rule_files"),
-            ],
-            exclude=list(config.getini("burnin_exclude")),
-            named_spec_files=named,
+            named_spec_files=bool(named),
             ctx=RunContext(
-                rootdir=root,
-                compat=int(compat_text),
+                project=project,
                 require_coverage=bool(config.getoption("burnin_require_coverage", False)),
                 engine=str(config.getoption("burnin_engine", "embedded")),
                 deliver=str(config.getoption("burnin_deliver", "local")),
-                spool_dir=(root / str(config.getini("burnin_spool"))).resolve(),
+                release=bool(config.getoption("burnin_release", False)),
             ),
         )
+
+    @property
+    def project(self) -> Project:
+        return self.ctx.project
+
+    @property
+    def spec_paths(self) -> tuple[Path, ...]:
+        return self.settings.spec_paths
 
     def wants(self, path: Path) -> bool:
         """Is this YAML file one of ours without being named on the command line?"""
         path = path.resolve()
         try:
-            rel = path.relative_to(self.rootdir).as_posix()
+            rel = path.relative_to(self.settings.rootdir).as_posix()
         except ValueError:
             rel = path.as_posix()
-        if any(fnmatch.fnmatch(rel, g) for g in self.promtool_globs):
+        globs = (*self.settings.promtool_files, *self.settings.rule_files)
+        if any(fnmatch.fnmatch(rel, g) for g in globs):
             return True
-        if not self.enabled:
-            return False
-        for folder in self.spec_paths:
-            if path == folder:
-                return True
-            if folder in path.parents:
-                # Config, data and evidence files live beside specs without being specs.
-                from .spec.model import is_excluded
-
-                return not is_excluded(path, folder, self.exclude)
-        return False
+        return self.enabled and self.project.is_spec_file(path)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Remember each burn-in item's verdict for the summary (under xdist too).
@@ -123,6 +122,20 @@ class State:
         if report.failed and str(report.nodeid).endswith(SPEC_SUFFIXES):
             text = str(report.longrepr)
             self.collect_errors.append(text.splitlines()[0] if text else report.nodeid)
+
+
+def _kinds(config: pytest.Config) -> Callable[[], dict[str, KindHandler]]:
+    """The kinds every plugin offers, asked for on first use: conftest.py files
+    below the rootdir register their hooks during collection, not before."""
+
+    def provide() -> dict[str, KindHandler]:
+        kinds: dict[str, KindHandler] = {}
+        for result in config.hook.pytest_burnin_spec_kinds(config=config):
+            for handler in result:
+                kinds.setdefault(handler.kind, handler)
+        return kinds
+
+    return provide
 
 
 STATE_KEY = pytest.StashKey[State]()

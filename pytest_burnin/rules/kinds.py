@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from .errors import EvaluationError, SpecError, display_path
-from .kinds import Evaluation
-from .spec.loader import Document
-from .spec.model import Entry
+from ..errors import EvaluationError, SpecError, display_path
+from ..kinds import Evaluation
+from ..spec.loader import Document
+from ..spec.model import Entry
 
 if TYPE_CHECKING:
-    from .context import RunContext
-    from .rules.rulefile import Rule
+    from ..context import RunContext
+    from .rulefile import Rule
 
 PAGE_SEVERITIES = ("page", "critical")
 
@@ -43,7 +43,7 @@ class PromtoolTestKind:
     schema: str | None = None
 
     def expand(self, doc: Document) -> list[Entry]:
-        from .rules.testfile import TestFileError, load_test_file
+        from .testfile import TestFileError, load_test_file
 
         try:
             tf = load_test_file(doc.path)
@@ -72,7 +72,7 @@ class PromtoolTestKind:
         return None
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from .rules.promtool import RunOptions, run_group
+        from .promtool import RunOptions, run_group
 
         tf, g = entry.payload
         if ctx.engine == "promtool":
@@ -108,7 +108,7 @@ class PromtoolTestKind:
 
 
 def _evaluate_with_promtool(entry: Entry) -> Evaluation:
-    from .promtool_engine import run_group_with_promtool
+    from .promtool_binary import run_group_with_promtool
 
     tf, g = entry.payload
     res = run_group_with_promtool(tf.path, g.index)
@@ -133,7 +133,7 @@ class RuleLintKind:
     schema: str | None = None
 
     def expand(self, doc: Document) -> list[Entry]:
-        from .rules.rulefile import RuleFileError, load_rule_file
+        from .rulefile import RuleFileError, load_rule_file
 
         try:
             rf = load_rule_file(doc.path)
@@ -241,7 +241,7 @@ def alert_tests(ctx: RunContext) -> dict[str, list[str]]:
                 out.setdefault(exp["alert"], []).append(f"{entry.path.name}::{entry.item_name}")
     behaviour = ctx.of_kind("SLOAlerts")
     if behaviour:
-        from .slo.behaviour import exercised_alerts
+        from ..slo.behaviour import exercised_alerts
 
         for entry in behaviour:
             rules, check = entry.payload
@@ -268,7 +268,3 @@ def _spec_error(doc: Document, exc: Any) -> SpecError:
     if more > 0:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return SpecError(doc.path, str(message), line=line, col=col, source_text=doc.text)
-
-
-def rule_kinds() -> list[Any]:
-    return [PromtoolTestKind(), RuleLintKind()]

@@ -8,52 +8,38 @@ that has the plugin installed pays for two hook calls per file and no more.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ..errors import EvaluationError
+from ..paths import SPEC_SUFFIXES
+
 if TYPE_CHECKING:
+    from ..alerting.base import Channel
+    from ..context import RunContext
+    from ..release.model import ChecklistItem, Evidence
+    from ..sources import MetricSource
+    from ..spec.model import Entry
     from .items import SpecFile
     from .state import State
 
-SPEC_SUFFIXES = (".yaml", ".yml")
-
-# pytest glue of the optional parts (burn-in, release gate, reports): each is a
-# small plugin module that imports nothing heavy at import time, registered
-# here so its options and hooks load with this plugin (and leave with -p no:burnin).
-GLUE_MODULES = (
-    "pytest_burnin.burnin.glue",
-    "pytest_burnin.release.glue",
-    "pytest_burnin.report.glue",
-    "pytest_burnin.slo.gen_glue",
-    "pytest_burnin.slo.glue",
-)
-
-
-def _present(module: str) -> bool:
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-pytest_plugins = [m for m in GLUE_MODULES if _present(m)]
-KIND_MARKERS = {
-    "SLO": "burnin_slo",
-    "Source": "burnin_source",
-    "Simulation": "burnin_simulation",
-    "PromtoolTest": "burnin_promtool",
-    "Rule": "burnin_rule",
-    "Channel": "burnin_channel",
-    "BurnIn": "burnin_burnin",
-    "MetricsCheck": "burnin_metricscheck",
-}
+# The pytest layer's other modules, each a plugin of its own: the built-in
+# behaviour as trylast hook implementations, the burn-in's daily record, the
+# release gate's ordering, the report outputs and the SLO alert proofs.
+pytest_plugins = [
+    "pytest_burnin.plugin.defaults",
+    "pytest_burnin.plugin.burnin_glue",
+    "pytest_burnin.plugin.release_glue",
+    "pytest_burnin.plugin.report_glue",
+    "pytest_burnin.plugin.slo_glue",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register the options of the ``burnin`` group and the ini settings."""
+    """Every option and ini setting of pytest-burnin, in one group."""
+    from ..settings import INI_OPTIONS
+
     group = parser.getgroup("burnin", "release and SLO gate (pytest-burnin)")
     group.addoption(
         "--burnin",
@@ -90,40 +76,52 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="burnin_allow_real_in_ci",
         help="let --burnin-deliver=real send to real channels when CI is set.",
     )
-    parser.addini(
-        "burnin_specs",
-        type="args",
-        default=["slo_specs"],
-        help="folders or files (relative to the rootdir) that --burnin collects.",
+    group.addoption(
+        "--burnin-strict",
+        action="store_true",
+        dest="burnin_strict",
+        default=False,
+        help="fail SLOs that meet their objective but not their warning band.",
     )
-    parser.addini(
-        "burnin_exclude",
-        type="args",
-        default=["config/*", "data/*", "evidence/*", "signoffs.yaml", "ga.yaml"],  # DEFAULT_EXCLUDE
-        help="globs, relative to each burnin_specs folder, of YAML files that are not specs.",
+    group.addoption(
+        "--burnin-release",
+        action="store_true",
+        dest="burnin_release",
+        default=False,
+        help="fail every checklist item that is incomplete, pending sign-offs included.",
     )
-    parser.addini(
-        "burnin_rule_files",
-        type="args",
-        default=[],
-        help="globs of Prometheus rule files to lint as burn-in items (outside burnin_specs too).",
+    group.addoption(
+        "--burnin-record",
+        nargs="?",
+        const="yesterday",
+        default=None,
+        metavar="DAY",
+        dest="burnin_record",
+        help="before judging, record the burn-in's checks for DAY (default yesterday, UTC).",
     )
-    parser.addini(
-        "burnin_promtool_files",
-        type="args",
-        default=[],
-        help="globs of promtool test files to collect as burn-in items.",
+    group.addoption(
+        "--burnin-html",
+        default=None,
+        metavar="PATH",
+        dest="burnin_html",
+        help="write a self-contained HTML report (charts, calendar, timeline) to PATH.",
     )
-    parser.addini(
-        "burnin_spool",
-        default=".burnin/spool",
-        help="folder where alerts that could not be delivered wait for the next run or `burnin flush`.",
+    group.addoption(
+        "--burnin-textfile",
+        default=None,
+        metavar="PATH",
+        dest="burnin_textfile",
+        help="write the exporter's metrics to PATH for node_exporter's textfile collector.",
     )
-    parser.addini(
-        "burnin_promql_compat",
-        default="3",
-        help="PromQL semantics: 3 (Prometheus 3, default) or 2 (closed range windows, as 2.x).",
+    group.addoption(
+        "--burnin-pushgateway",
+        default=None,
+        metavar="URL",
+        dest="burnin_pushgateway",
+        help="push the exporter's metrics to the Prometheus Pushgateway at URL.",
     )
+    for option in INI_OPTIONS:
+        parser.addini(option.name, help=option.help, type=option.type, default=option.default)  # type: ignore[arg-type]
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -135,6 +133,8 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register markers and the built-in kinds; widen the collection under --burnin."""
+    from .markers import KIND_MARKERS
+
     for marker in KIND_MARKERS.values():
         kind = marker.removeprefix("burnin_")
         config.addinivalue_line("markers", f"{marker}: pytest-burnin {kind} items.")
@@ -142,21 +142,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
     state = State.from_config(config)
     config.stash[STATE_KEY] = state
-    if state.enabled or state.named_spec_files or state.promtool_globs:
+    if (
+        state.enabled
+        or state.named_spec_files
+        or state.settings.promtool_files
+        or state.settings.rule_files
+    ):
         # Only then can burn-in items exist: a plain run does not pay for the hooks.
         config.pluginmanager.register(state, "burnin-state")
-    if not config.pluginmanager.has_plugin("burnin-builtin"):
-        from . import builtin
-
-        config.pluginmanager.register(builtin, "burnin-builtin")
-    from .builtin import make_channel_factory, make_source_factory
-
-    state.ctx.make_source = make_source_factory(config)
-    state.ctx.make_channel = make_channel_factory(config)
+    state.ctx.make_source = _make_source(config)
+    state.ctx.make_channel = _make_channel(config)
+    state.ctx.checklist_check = _checklist_check(config)
+    state.ctx.results = _results(config, state)
     if state.enabled:
         _add_spec_paths(config, state)
     if state.ctx.deliver == "real" and not config.getoption("burnin_allow_real_in_ci"):
-        from .simulation.kind import running_in_ci
+        from ..simulation.kind import running_in_ci
 
         if running_in_ci():
             raise pytest.UsageError(
@@ -167,6 +168,55 @@ def pytest_configure(config: pytest.Config) -> None:
         # One bad spec file must not hide the verdicts of the others: it is
         # reported as a collection error and the run still fails.
         config.option.continue_on_collection_errors = True
+
+
+def _make_source(config: pytest.Config) -> Any:
+    def factory(entry: Entry, ctx: RunContext) -> MetricSource:
+        source: MetricSource | None = config.hook.pytest_burnin_make_source(
+            config=config, entry=entry, ctx=ctx
+        )
+        if source is None:
+            raise EvaluationError(
+                f"{entry.where('type')}: no plugin provides source type {entry.spec.get('type')!r}"
+            )
+        return source
+
+    return factory
+
+
+def _make_channel(config: pytest.Config) -> Any:
+    def factory(entry: Entry) -> Channel:
+        channel: Channel | None = config.hook.pytest_burnin_make_channel(config=config, entry=entry)
+        if channel is None:
+            raise EvaluationError(
+                f"{entry.where('type')}: no plugin provides channel type {entry.spec.get('type')!r}"
+            )
+        return channel
+
+    return factory
+
+
+def _checklist_check(config: pytest.Config) -> Any:
+    def check(item: ChecklistItem, ctx: RunContext) -> Evidence | None:
+        result: Evidence | None = config.hook.pytest_burnin_checklist_check(
+            config=config, item=item, ctx=ctx
+        )
+        return result
+
+    return check
+
+
+def _results(config: pytest.Config, state: State) -> Any:
+    def results() -> list[Any]:
+        if hasattr(config, "workerinput"):
+            # Each xdist worker sees only its own items' outcomes.
+            raise EvaluationError(
+                "a gate item needs every outcome of the run in one process: run the "
+                "release gate without -n (or with -p no:xdist)"
+            )
+        return list(state.results)
+
+    return results
 
 
 def _add_spec_paths(config: pytest.Config, state: State) -> None:
@@ -250,18 +300,10 @@ def pytest_terminal_summary(
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
-    """Say what --burnin collects and with which PromQL semantics."""
+    """Say what --burnin collects, where its state lives, with which PromQL semantics."""
     from .state import STATE_KEY
 
     state = config.stash.get(STATE_KEY, None)
     if state is None or not state.enabled:
         return None
-    paths = ", ".join(str(_rel(p, config.rootpath)) for p in state.spec_paths)
-    return [f"burnin: specs {paths}; PromQL compat {state.ctx.compat}"]
-
-
-def _rel(path: Path, root: Path) -> Path:
-    try:
-        return path.relative_to(root)
-    except ValueError:
-        return path
+    return [state.settings.describe()]

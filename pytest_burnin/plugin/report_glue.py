@@ -1,7 +1,7 @@
 """pytest glue of the reports: ``--burnin-html``, ``--burnin-textfile``, ``--burnin-pushgateway``,
 the latest-run snapshot, and the ``MetricsCheck`` kind.
 
-Registered by ``plugin.py`` (``GLUE_MODULES``). Imports only pytest and typing
+Imports only pytest and typing
 at module level; the report code loads at session end, and only when used.
 """
 
@@ -13,8 +13,6 @@ import pytest
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from ..kinds import KindHandler
 
 
 class Evidence:
@@ -38,43 +36,8 @@ EVIDENCE_KEY = pytest.StashKey[Evidence]()
 WRITTEN_KEY = pytest.StashKey[list[str]]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Report outputs written after a ``--burnin`` run."""
-    group = parser.getgroup("burnin")
-    group.addoption(
-        "--burnin-html",
-        default=None,
-        metavar="PATH",
-        dest="burnin_html",
-        help="write a self-contained HTML report (charts, calendar, timeline) to PATH.",
-    )
-    group.addoption(
-        "--burnin-textfile",
-        default=None,
-        metavar="PATH",
-        dest="burnin_textfile",
-        help="write the exporter's metrics to PATH for node_exporter's textfile collector.",
-    )
-    group.addoption(
-        "--burnin-pushgateway",
-        default=None,
-        metavar="URL",
-        dest="burnin_pushgateway",
-        help="push the exporter's metrics to the Prometheus Pushgateway at URL.",
-    )
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_burnin_spec_kinds(config: pytest.Config) -> list[KindHandler]:
-    """``kind: MetricsCheck``."""
-    from .kind import MetricsCheckKind
-
-    return [MetricsCheckKind()]
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the MetricsCheck marker; start collecting the items' evidence for the snapshot."""
-    config.addinivalue_line("markers", "burnin_metricscheck: pytest-burnin MetricsCheck items.")
+    """Start collecting the items' evidence for the snapshot."""
     evidence = Evidence()
     config.stash[EVIDENCE_KEY] = evidence
     config.pluginmanager.register(evidence, "burnin-report-evidence")
@@ -82,13 +45,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Write the latest-run snapshot, then the requested outputs."""
-    from ..state import STATE_KEY
+    from .state import STATE_KEY
 
     config = session.config
     state = config.stash.get(STATE_KEY, None)
     if state is None or not state.results or hasattr(config, "workerinput"):
         return
-    from . import runio
+    from ..report import runio
 
     written = runio.finish_run(
         state,

@@ -1,0 +1,18 @@
+"""The marker of each kind's items (``-m burnin_slo``), registered once at configure."""
+
+from __future__ import annotations
+
+KIND_MARKERS = {
+    "SLO": "burnin_slo",
+    "Source": "burnin_source",
+    "Simulation": "burnin_simulation",
+    "PromtoolTest": "burnin_promtool",
+    "Rule": "burnin_rule",
+    "Channel": "burnin_channel",
+    "BurnIn": "burnin_burnin",
+    "MetricsCheck": "burnin_metricscheck",
+    "Checklist": "burnin_checklist",
+    "SLOAlerts": "burnin_sloalerts",
+    "Docs": "burnin_docs",
+    "Generated": "burnin_generated",
+}
