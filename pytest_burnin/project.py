@@ -287,7 +287,6 @@ def project_for_command(
     With ``announce``, the settings line pytest prints in its header goes to stderr.
     """
     import sys
-
     from dataclasses import replace
 
     from .registry import builtin_kinds

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ..errors import BurninError, EvaluationError, ObjectiveMissed, SpecError, display_path
-from .markers import KIND_MARKERS
+from .markers import marker_of
 from .state import STATE_KEY
 
 if TYPE_CHECKING:
@@ -73,8 +73,7 @@ class BurnInItem(pytest.Item):
         self.entry = entry
         self.handler = handler
         self.evaluation: Evaluation | None = None
-        marker = KIND_MARKERS.get(entry.kind, f"burnin_{entry.kind.lower()}")
-        self.add_marker(marker)
+        self.add_marker(marker_of(entry.kind))
         self.user_properties.append(("burnin.kind", entry.kind))
         self.user_properties.append(("burnin.name", entry.name))
         for key in ("owner", "oncall", "runbook"):

@@ -16,3 +16,7 @@ KIND_MARKERS = {
     "Docs": "burnin_docs",
     "Generated": "burnin_generated",
 }
+
+
+def marker_of(kind: str) -> str:
+    return KIND_MARKERS.get(kind, f"burnin_{kind.lower()}")

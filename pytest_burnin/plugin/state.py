@@ -129,10 +129,17 @@ def _kinds(config: pytest.Config) -> Callable[[], dict[str, KindHandler]]:
     below the rootdir register their hooks during collection, not before."""
 
     def provide() -> dict[str, KindHandler]:
+        from .markers import KIND_MARKERS, marker_of
+
         kinds: dict[str, KindHandler] = {}
         for result in config.hook.pytest_burnin_spec_kinds(config=config):
             for handler in result:
                 kinds.setdefault(handler.kind, handler)
+        for kind in kinds:
+            if kind not in KIND_MARKERS:  # a plugin's kind: its items get a marker too
+                config.addinivalue_line(
+                    "markers", f"{marker_of(kind)}: pytest-burnin {kind} items."
+                )
         return kinds
 
     return provide

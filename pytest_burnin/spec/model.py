@@ -12,36 +12,6 @@ from .loader import Document, Path_, load_documents
 
 API_VERSION = "burnin/v1"
 
-# YAML beside the specs that is not a spec (the ini option burnin_exclude; globs
-# relative to a spec folder): configuration, data, evidence, sign-off records.
-DEFAULT_EXCLUDE = ("config/*", "data/*", "evidence/*", "signoffs.yaml", "ga.yaml")
-
-
-def is_excluded(
-    path: Path, folder: Path, exclude: tuple[str, ...] | list[str] = DEFAULT_EXCLUDE
-) -> bool:
-    import fnmatch
-
-    try:
-        inner = path.resolve().relative_to(folder.resolve()).as_posix()
-    except ValueError:
-        return False
-    return any(fnmatch.fnmatch(inner, g) for g in exclude)
-
-
-def spec_files(
-    paths: list[Path] | tuple[Path, ...], exclude: tuple[str, ...] | list[str] = DEFAULT_EXCLUDE
-) -> list[Path]:
-    """The YAML spec files under folders (minus the excluded) and the files named."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            found = (f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
-            out.extend(sorted(f for f in found if not is_excluded(f, p, exclude)))
-        else:
-            out.append(p)
-    return out
-
 
 @dataclass
 class Entry:

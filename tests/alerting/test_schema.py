@@ -85,7 +85,6 @@ def test_every_channel_type_validates_and_builds(tmp_path: Path) -> None:
         ),
         ("{type: slack, url: x, timeout: soon}", "timeout"),
         ("{type: file, path: a, colour: red}", "colour"),
-        ("{type: sms, url: x}", "sms"),
         ("{type: webhook, url: x, retries: 50}", "50"),
     ],
 )

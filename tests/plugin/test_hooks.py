@@ -1,32 +1,8 @@
-"""The hooks documented in docs/extending.md work from a conftest.py."""
+"""The hooks work from a conftest.py (the documented examples: test_extending.py)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-
-from tests.conftest import REPO
-
-
-def _doc_blocks(lang: str) -> list[str]:
-    text = (REPO / "docs" / "extending.md").read_text()
-    return re.findall(rf"```{lang}\n(.*?)```", text, flags=re.S)
-
-
-def test_source_from_conftest_as_documented(pytester: pytest.Pytester) -> None:
-    conftest = next(b for b in _doc_blocks("python") if "pytest_burnin_make_source" in b)
-    source = next(b for b in _doc_blocks("yaml") if "type: constant" in b)
-    pytester.makeconftest(conftest)
-    specs = pytester.mkdir("slo_specs")
-    (specs / "sources.yaml").write_text(source)
-    (specs / "slo.yaml").write_text(
-        "apiVersion: burnin/v1\nkind: SLO\nmetadata: {name: half}\nspec:\n"
-        "  indicator: {threshold: {query: 'vector(1)'}}\n  objective: {at_least: 0.4}\n  window: 1h\n"
-    )
-    result = pytester.runpytest("--burnin", "-v")
-    result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["PASS  SLO half: measured 0.5 over 1h, objective >= 0.4"])
 
 
 def test_unknown_source_type_is_an_error(pytester: pytest.Pytester) -> None:
