@@ -22,13 +22,13 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from pytest_burnin.burnin.incidents import open_incident, record_alert_event, resolve_incident
-from pytest_burnin.burnin.ingest import ingest_storage, load_storage
 from pytest_burnin.burnin.records import FunctionCheck, RemediationResult, RunInfo, record_day
 from pytest_burnin.burnin.spec import BurnInSpec
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.burnin.verdict import BurnInState, evaluate_all
 from pytest_burnin.promql.storage import Storage
 from pytest_burnin.slo.evaluate import Objective
+from pytest_burnin.store.ingest import ingest_storage, load_storage
+from pytest_burnin.store.sqlite import Store
 
 CHECKS = 200
 DAYS = 365

@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pytest_burnin.openmetrics import load_file
 from pytest_burnin.promql.storage import Storage
-from pytest_burnin.sources.openmetrics import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

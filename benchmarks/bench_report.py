@@ -21,9 +21,9 @@ from pathlib import Path
 
 from pytest_burnin.burnin.incidents import open_incident, record_alert_event, resolve_incident
 from pytest_burnin.burnin.records import record_remediation
-from pytest_burnin.burnin.store import Store, iso
 from pytest_burnin.report.build import project_context, report_input
 from pytest_burnin.report.html import render_html
+from pytest_burnin.store.sqlite import Store, iso
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "slo_specs" / "data" / "ingest.om"

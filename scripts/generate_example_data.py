@@ -39,9 +39,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pytest_burnin.openmetrics import Metadata, dump_openmetrics
 from pytest_burnin.promql.labels import labels_from
 from pytest_burnin.promql.storage import Storage
-from pytest_burnin.sources.openmetrics import Metadata, dump_openmetrics
 
 SERVICE = "activity-ingest"
 DAY_S = 86_400

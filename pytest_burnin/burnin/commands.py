@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..errors import BurninError
-from . import DEFAULT_STORE
+from ..paths import DEFAULT_STORE
+from ..store.sqlite import Store, iso, utc_now
 from .spec import BurnInSpec
-from .store import Store, iso, utc_now
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -68,7 +68,7 @@ def _git_commit() -> str | None:
 @_guard
 def cmd_record(args: argparse.Namespace) -> int:
     """Record the burn-in's checks for one or more days (default: yesterday, UTC)."""
-    from ..report.progress import Progress
+    from ..progress import Progress
     from .freeze import record_baseline
     from .loading import load_project
     from .notify import notify_failures
@@ -202,8 +202,8 @@ def cmd_freeze(args: argparse.Namespace) -> int:
 @_guard
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Store the samples of OpenMetrics / Prometheus text files (``-`` reads stdin)."""
-    from ..sources.openmetrics import OpenMetricsError
-    from .ingest import ingest_text
+    from ..openmetrics import OpenMetricsError
+    from ..store.ingest import ingest_text
 
     default_ts = None
     if args.timestamp == "now":

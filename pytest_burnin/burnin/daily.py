@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BurninError, EvaluationError
-from . import DEFAULT_STORE
+from ..paths import DEFAULT_STORE
 
 if TYPE_CHECKING:
     from ..context import RunContext
@@ -33,11 +33,11 @@ def record_for_run(
     ctx: RunContext, day_text: str, remediate: Callable[[Any, date, Any], Any], root: Path
 ) -> list[str]:
     """Record ``day`` for each BurnIn entry of the run; one line of news per entry."""
+    from ..store.sqlite import Store
     from .freeze import record_baseline
     from .notify import notify_failures
     from .records import RunInfo, SloCheck, record_day
     from .spec import BurnInSpec
-    from .store import Store
 
     day = parse_day(day_text)
     slos = {e.name: e for e in ctx.of_kind("SLO")}

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import BurninError
 from ..fileio import sha256_file
+from ..store.sqlite import Store, iso, parse_iso, utc_now
 from .incidents import Incident, get_incident, list_incidents
-from .store import Store, iso, parse_iso, utc_now
 
 if TYPE_CHECKING:
     import sqlite3

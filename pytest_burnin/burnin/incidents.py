@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import BurninError
-from .store import Store, iso, parse_iso, utc_now
+from ..store.sqlite import Store, iso, parse_iso, utc_now
 
 if TYPE_CHECKING:
     import sqlite3

@@ -55,7 +55,7 @@ class BurnInKind:
         return path if path.is_absolute() else ctx.rootdir / path
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from .store import Store, StoreError
+        from ..store.sqlite import Store, StoreError
         from .verdict import VERDICTS, BurnInState, exit_verdict
 
         spec = BurnInSpec.from_entry(entry)

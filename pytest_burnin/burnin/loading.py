@@ -74,7 +74,7 @@ class BurnInProject:
 
     def attach_sources(self, checks: Sequence[SloCheck], override: str | None = None) -> None:
         """Give each check its SLO's source (``override``: one Source name, or ``local``)."""
-        from .local_source import make_local_source
+        from ..sources.local import make_local_source
 
         ctx = self.context()
         settings = self.project.settings

@@ -13,10 +13,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from ..store.sqlite import Store
 from .incidents import record_alert_event
 from .records import CheckOutcome
 from .spec import BurnInSpec
-from .store import Store
 
 ALERTNAME = "BurnInCheckFailed"
 

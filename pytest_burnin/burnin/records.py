@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..errors import BurninError, EvaluationError
 from ..slo.evaluate import Objective
-from .store import Store, day_text, iso, utc_now
+from ..store.sqlite import Store, day_text, iso, utc_now
 
 if TYPE_CHECKING:
     import sqlite3

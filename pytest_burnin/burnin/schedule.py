@@ -13,7 +13,7 @@ import shlex
 from dataclasses import dataclass
 
 from ..errors import BurninError
-from . import DEFAULT_STORE
+from ..paths import DEFAULT_STORE
 
 KINDS = ("github", "systemd", "cron")
 

@@ -14,11 +14,11 @@ from datetime import date, datetime, timedelta, timezone
 
 from ..kinds import Evaluation
 from ..slo.evaluate import Objective
+from ..store.sqlite import Store, day_text, iso, parse_iso, utc_now
 from .freeze import FrozenReport, check_files
 from .incidents import Incident, human_duration, list_incidents, mttr_seconds
 from .records import RemediationStats, parse_objective, remediation_stats
 from .spec import BurnInSpec
-from .store import Store, day_text, iso, parse_iso, utc_now
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ _FILES_ADDED = pytest.StashKey[bool]()
 def _alert_items(item: Any) -> list[pytest.Item]:
     from ..errors import BurninError
     from ..slo.alerts_kind import SLOAlertsKind
-    from ..slo.behaviour import check_names
+    from ..slo.behaviour import check_names, exercised_alerts
     from ..slo.rules_gen import slo_rules
     from ..spec.model import Entry
     from .items import BurnInItem
@@ -76,7 +76,12 @@ def _alert_items(item: Any) -> list[pytest.Item]:
     for name in check_names(rules):
         label = f"SLOAlerts:{slo.name}/{name}"
         entry = Entry(
-            "SLOAlerts", f"{slo.name}/{name}", slo.doc, label=label, payload=(rules, name)
+            "SLOAlerts",
+            f"{slo.name}/{name}",
+            slo.doc,
+            label=label,
+            payload=(rules, name),
+            exercises=tuple(exercised_alerts(rules, name)),
         )
         out.append(BurnInItem.from_parent(item.parent, name=label, entry=entry, handler=handler))
         # Known to the run, so the rule lint can count these as tests of the alerts.

@@ -75,9 +75,9 @@ def check_gate(
 
 def check_burnin(item: ChecklistItem, check: dict[str, Any], ctx: RunContext | None) -> Evidence:
     from ..burnin.spec import BurnInSpec
-    from ..burnin.store import Store, StoreError
     from ..burnin.verdict import BurnInState, exit_verdict
     from ..paths import DEFAULT_STORE
+    from ..store.sqlite import Store, StoreError
 
     name, spec, spec_file = _burnin_spec(item, check.get("name"), ctx)
     try:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..burnin.incidents import Incident, list_incidents
-from ..burnin.store import Store, parse_iso
+from ..store.sqlite import Store, parse_iso
 
 
 @dataclass(frozen=True)

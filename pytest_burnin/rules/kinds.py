@@ -239,15 +239,9 @@ def alert_tests(ctx: RunContext) -> dict[str, list[str]]:
         for exp in entry.spec.get("expect", []) or []:
             if isinstance(exp, dict) and isinstance(exp.get("alert"), str):
                 out.setdefault(exp["alert"], []).append(f"{entry.path.name}::{entry.item_name}")
-    behaviour = ctx.of_kind("SLOAlerts")
-    if behaviour:
-        from ..slo.behaviour import exercised_alerts
-
-        for entry in behaviour:
-            rules, check = entry.payload
-            if rules is not None:
-                for alert in exercised_alerts(rules, check):
-                    out.setdefault(alert, []).append(f"{entry.path.name}::{entry.item_name}")
+    for entry in ctx.entries:
+        for alert in entry.exercises:
+            out.setdefault(alert, []).append(f"{entry.path.name}::{entry.item_name}")
     return out
 
 

@@ -7,7 +7,6 @@ native spec through ``normalized_slo``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..kinds import Evaluation
@@ -70,14 +69,13 @@ class SLOKind:
                     ) from None
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from .. import burnin
         from .evaluate import evaluate_slo
 
         spec = normalized_slo(entry)
         source = self.source_for(entry, spec, ctx)
         compare = spec.get("compare") or {}
         # Like the burnin commands, a relative store path is read from the rootdir.
-        store = Path(ctx.rootdir) / str(compare.get("store", burnin.DEFAULT_STORE))
+        store = ctx.settings.under_root(str(compare.get("store") or ctx.settings.store))
         return evaluate_slo(entry, source, spec=spec, store=store)
 
     def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:

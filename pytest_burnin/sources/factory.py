@@ -41,7 +41,7 @@ def build_source(entry: Entry, ctx: RunContext) -> MetricSource | None:
             where=entry.where,
         )
     if kind == "local":
-        from ..burnin.local_source import make_local_source
+        from .local import make_local_source
 
         store = Path(str(entry.spec["store"])) if entry.spec.get("store") else ctx.settings.store
         return make_local_source(

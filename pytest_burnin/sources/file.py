@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..openmetrics import LoadStats, load_file
 from ..promql.storage import Storage
-from .openmetrics import LoadStats, load_file
 
 __all__ = ["FileSource", "FileSourceError", "clear_cache"]
 

@@ -25,6 +25,8 @@ class Entry:
     anchor: Path_ = ()
     label: str | None = None  # the pytest item name, when not "<kind>:<name>"
     payload: Any = None  # what the kind's loader made of it (a rule, a test group)
+    # Alert names this entry's test makes fire: the rule lint counts it as a test of them.
+    exercises: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from pytest_burnin.burnin.incidents import open_incident
 from pytest_burnin.burnin.records import FunctionCheck, RunInfo, record_day
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.slo.evaluate import Objective
+from pytest_burnin.store.sqlite import Store
 
 BASE = date(2025, 1, 1)
 NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)

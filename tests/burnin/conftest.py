@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pytest_burnin.burnin.records import FunctionCheck
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.slo.evaluate import Objective
+from pytest_burnin.store.sqlite import Store
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "slo_specs" / "data" / "ingest.om"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pytest_burnin.burnin.loading import load_project
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.errors import BurninError
+from pytest_burnin.store.sqlite import Store
 
 from .conftest import burnin_yaml
 from .test_example import run

@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from pytest_burnin.burnin.store import Store
+from pytest_burnin.store.sqlite import Store
 
 from . import _workers
 

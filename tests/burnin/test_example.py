@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from pytest_burnin.burnin.commands import add_parsers
-from pytest_burnin.burnin.ingest import ingest_text
-from pytest_burnin.burnin.local_source import make_local_source
 from pytest_burnin.burnin.records import SloCheck, record_day
 from pytest_burnin.burnin.spec import BurnInSpec
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.burnin.verdict import BurnInState, evaluate_all, status
 from pytest_burnin.sources.engine_source import EngineSource
 from pytest_burnin.sources.file import FileSource
+from pytest_burnin.sources.local import make_local_source
 from pytest_burnin.spec.model import Entry, document_kind, load_spec_file
+from pytest_burnin.store.ingest import ingest_text
+from pytest_burnin.store.sqlite import Store
 
 from .conftest import DATA, NOW, REPO
 

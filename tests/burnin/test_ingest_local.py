@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_burnin.burnin.ingest import ingest_text, labels_of, labels_text, load_storage
-from pytest_burnin.burnin.local_source import make_local_source
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.errors import EvaluationError
+from pytest_burnin.openmetrics import OpenMetricsError
 from pytest_burnin.promql.storage import STALE_NAN, is_stale
 from pytest_burnin.promql.values import Vector
-from pytest_burnin.sources.openmetrics import OpenMetricsError
+from pytest_burnin.sources.local import make_local_source
+from pytest_burnin.store.ingest import ingest_text, labels_of, labels_text, load_storage
+from pytest_burnin.store.sqlite import Store
 
 TEXT = """\
 # TYPE checked counter
@@ -57,8 +57,8 @@ def test_ingest_round_trip_and_reingest_is_idempotent(store: Store) -> None:
 
 
 def test_staleness_marker_survives(store: Store) -> None:
-    from pytest_burnin.burnin.ingest import ingest_storage
     from pytest_burnin.promql.storage import Storage
+    from pytest_burnin.store.ingest import ingest_storage
 
     s = Storage()
     s.append((("__name__", "m"),), 1000, 1.0)

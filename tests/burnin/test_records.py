@@ -19,9 +19,9 @@ from pytest_burnin.burnin.records import (
     remediation_stats,
 )
 from pytest_burnin.burnin.remediate import CommandRemediation
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.errors import BurninError, EvaluationError
 from pytest_burnin.slo.evaluate import Objective
+from pytest_burnin.store.sqlite import Store
 
 from .conftest import NOW, START, const
 

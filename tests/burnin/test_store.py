@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_burnin.burnin.store import (
+from pytest_burnin.store.sqlite import (
     LATEST_VERSION,
     MIGRATIONS,
     Store,

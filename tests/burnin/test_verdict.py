@@ -17,9 +17,9 @@ from pytest_burnin.burnin.incidents import (
 )
 from pytest_burnin.burnin.records import record_day
 from pytest_burnin.burnin.spec import BurnInSpec
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.burnin.verdict import BurnInState, evaluate_all, status
 from pytest_burnin.errors import BurninError
+from pytest_burnin.store.sqlite import Store
 
 from .conftest import const
 

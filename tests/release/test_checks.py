@@ -251,8 +251,8 @@ def test_docs_up_to_date_and_stale(tmp_path: Path) -> None:
 
 
 def test_burnin_exit_criteria_not_met_and_no_store(tmp_path: Path) -> None:
-    from pytest_burnin.burnin.store import Store
     from pytest_burnin.release.gate import check_burnin
+    from pytest_burnin.store.sqlite import Store
 
     (tmp_path / "burnin.yaml").write_text(
         "apiVersion: burnin/v1\nkind: BurnIn\nmetadata: {name: soak}\n"

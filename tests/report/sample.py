@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pytest_burnin.burnin.incidents import open_incident, record_alert_event, resolve_incident
 from pytest_burnin.burnin.records import record_remediation
-from pytest_burnin.burnin.store import Store, iso
 from pytest_burnin.report.snapshot import ItemResult, RunSnapshot
+from pytest_burnin.store.sqlite import Store, iso
 
 START = date(2026, 11, 16)  # Monday of 2026-W47
 T0 = datetime(2026, 11, 16, tzinfo=timezone.utc)

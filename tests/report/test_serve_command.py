@@ -10,8 +10,8 @@ from pathlib import Path
 import requests
 
 from pytest_burnin.burnin.incidents import open_incident
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.report.snapshot import SNAPSHOT_FILE, save
+from pytest_burnin.store.sqlite import Store
 from tests.integration.prom import free_port
 from tests.report.sample import fill_store, snapshot
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from junitparser import JUnitXml, Properties, TestCase
 
-from pytest_burnin.burnin.store import Store
 from pytest_burnin.slo.compare import Previous, compare, parse_share
+from pytest_burnin.store.sqlite import Store
 
 from .test_windows_budgeting import GLUE, native, write
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from pytest_burnin.openmetrics import load_file
 from pytest_burnin.promql.labels import format_labels
 from pytest_burnin.promql.storage import Storage
 from pytest_burnin.sources.file import FileSource, clear_cache
-from pytest_burnin.sources.openmetrics import load_file
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "slo_specs" / "data" / "ingest.om"

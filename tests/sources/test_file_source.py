@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from pytest_burnin.openmetrics import OpenMetricsError
 from pytest_burnin.promql.labels import labels_from
 from pytest_burnin.sources.file import FileSource, FileSourceError, clear_cache
-from pytest_burnin.sources.openmetrics import OpenMetricsError
 
 
 @pytest.fixture(autouse=True)

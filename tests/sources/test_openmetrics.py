@@ -1,4 +1,4 @@
-"""The exposition-text parser and writer (pytest_burnin.sources.openmetrics)."""
+"""The exposition-text parser and writer (pytest_burnin.openmetrics)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_burnin.promql.labels import labels_from
-from pytest_burnin.promql.storage import Storage
-from pytest_burnin.sources.openmetrics import (
+from pytest_burnin.openmetrics import (
     LoadStats,
     Metadata,
     OpenMetricsError,
@@ -23,6 +21,8 @@ from pytest_burnin.sources.openmetrics import (
     load_file,
     load_text,
 )
+from pytest_burnin.promql.labels import labels_from
+from pytest_burnin.promql.storage import Storage
 
 
 def samples(storage: Storage) -> dict[tuple[tuple[str, str], ...], list[tuple[int, float]]]:

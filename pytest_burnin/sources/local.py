@@ -11,9 +11,9 @@ import os
 from pathlib import Path
 
 from ..errors import EvaluationError
+from ..paths import DEFAULT_STORE
 from ..promql.storage import Storage
-from ..sources.engine_source import EngineSource
-from . import DEFAULT_STORE
+from .engine_source import EngineSource
 
 
 def make_local_source(
@@ -30,8 +30,8 @@ def make_local_source(
     store_path = Path(path)
 
     def load() -> Storage:
-        from .ingest import load_storage
-        from .store import Store
+        from ..store.ingest import load_storage
+        from ..store.sqlite import Store
 
         if not store_path.is_file():
             raise EvaluationError(

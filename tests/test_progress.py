@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from pytest_burnin.report.progress import Progress, interactive
+from pytest_burnin.progress import Progress, interactive
 
 
 class Tty(io.StringIO):

@@ -30,8 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..promql.labels import METRIC_NAME, Labels, get
-from ..promql.storage import Series, Storage
+from .promql.labels import METRIC_NAME, Labels, get
+from .promql.storage import Series, Storage
 
 __all__ = [
     "LoadStats",

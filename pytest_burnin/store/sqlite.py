@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import BurninError
-from . import DEFAULT_STORE
+from ..paths import DEFAULT_STORE
 
 T = TypeVar("T")
 

@@ -20,7 +20,7 @@ from ..promql.storage import Storage
 if TYPE_CHECKING:
     import sqlite3
 
-    from .store import Store
+    from .sqlite import Store
 
 
 def labels_text(labels: Labels) -> str:
@@ -87,7 +87,7 @@ def ingest_text(
     content_type: str | None = None,
 ) -> IngestStats:
     """Parse exposition text (raises ``OpenMetricsError`` on bad input) and store its samples."""
-    from ..sources.openmetrics import load_text
+    from ..openmetrics import load_text
 
     storage = Storage()
     load_text(
