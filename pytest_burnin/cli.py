@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "pytest_burnin.slo.commands",
     "pytest_burnin.release.commands",
     "pytest_burnin.report.commands",
+    "pytest_burnin.docs_commands",
 )
 
 
@@ -82,7 +83,7 @@ def validate(paths: Sequence[str]) -> int:
     from .project import project_for_command
 
     try:
-        project = project_for_command(paths)
+        project = project_for_command(paths, announce=True)
     except BurninError as exc:
         print(f"burnin validate: {exc}", file=sys.stderr)
         return 1

@@ -278,15 +278,14 @@ def project_for_command(
     *,
     store: str | Path | None = None,
     start: Path | None = None,
-    announce: bool = True,
+    announce: bool = False,
 ) -> Project:
     """The project a ``burnin`` command works on: the ini's settings and the built-in kinds.
 
     Paths given on the command line replace ``burnin_specs``; ``--store``
     replaces ``burnin_store``. Everything else is read as ``pytest --burnin`` reads it.
-    With ``announce``, the settings line pytest prints in its header goes to stderr.
+    With ``announce``, the settings line pytest prints in its header is printed first.
     """
-    import sys
     from dataclasses import replace
 
     from .registry import builtin_kinds
@@ -301,7 +300,7 @@ def project_for_command(
     if store:
         settings = replace(settings, store=Path(store))
     if announce:
-        print(settings.describe(), file=sys.stderr)
+        print(settings.describe())
     return Project(settings, builtin_kinds())
 
 

@@ -75,7 +75,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     from .records import RunInfo, SloCheck, record_day
     from .remediate import from_spec
 
-    project = load_project(args.specs, store=args.store)
+    project = load_project(args.specs, store=args.store, announce=True)
     spec = project.burnin(args.name)
     now = utc_now()
     days = [_day(d, "--day") for d in args.day] if args.day else []
@@ -127,7 +127,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .loading import load_project
     from .verdict import BurnInState, evaluate_all, status
 
-    spec = load_project(args.specs).burnin(args.name)
+    spec = load_project(args.specs, announce=True).burnin(args.name)
     as_of = _day(args.as_of, "--as-of") if args.as_of else None
     with Store(_store_path(args, spec)) as store:
         state = BurnInState.load(store, spec, as_of=as_of)

@@ -95,12 +95,15 @@ class BurnInProject:
 
 
 def load_project(
-    specs: Sequence[str | Path] = (), store: str | Path | None = None
+    specs: Sequence[str | Path] = (), store: str | Path | None = None, *, announce: bool = False
 ) -> BurnInProject:
-    """The project of a ``burnin`` command; a spec error anywhere stops it, naming file:line."""
+    """The project of a ``burnin`` command; a spec error anywhere stops it, naming file:line.
+
+    With ``announce``, the settings line (as pytest's header shows it) is printed first.
+    """
     from ..project import project_for_command
 
-    project = project_for_command(specs, store=store)
+    project = project_for_command(specs, store=store, announce=announce)
     errors = project.errors()
     if errors:
         raise errors[0]

@@ -1,10 +1,9 @@
-"""``burnin rules`` and ``burnin docs``: files generated from the SLO specs.
+"""``burnin rules``: the rule file generated from the SLO specs.
 
 ``burnin rules [PATH...] [-o FILE] [--check]`` writes the recording rules and
-burn-rate alerts (stdout without ``-o``). ``burnin docs [PATH...] [-o FILE]
-[--check]`` writes ``docs/SLOs.md``. With ``--check`` nothing is written: the
-exit code says whether the file is up to date (0) or not (1), for CI. A bad
-spec exits 2 with its ``file:line:col`` message.
+burn-rate alerts (stdout without ``-o``). With ``--check`` nothing is written:
+the exit code says whether the file is up to date (0) or not (1), for CI. A
+bad spec exits 2 with its ``file:line:col`` message.
 """
 
 from __future__ import annotations
@@ -31,28 +30,15 @@ def add_parsers(sub: Any) -> None:
         "--check", action="store_true", help="write nothing; exit 1 when the file is out of date."
     )
     p_rules.set_defaults(func=cmd_rules)
-    p_docs = sub.add_parser(
-        "docs", help="render the published documents (docs/SLOs.md, RELEASE_CHECKLIST.md)."
-    )
-    p_docs.add_argument(
-        "paths", nargs="*", default=[], help="spec files or folders (default: burnin_specs)."
-    )
-    p_docs.add_argument(
-        "-o", "--output", default="docs/SLOs.md", help="file to write (default: docs/SLOs.md)."
-    )
-    p_docs.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 when the file is out of date."
-    )
-    p_docs.set_defaults(func=cmd_docs)
 
 
-def _entries(args: argparse.Namespace) -> list[Any]:
+def slo_entries(args: argparse.Namespace) -> list[Any]:
     from .docs import load_slos
 
-    return load_slos([Path(p) for p in args.paths], announce=True)
+    return load_slos([Path(p) for p in args.paths])
 
 
-def _write_or_check(args: argparse.Namespace, text: str, stale: str) -> int:
+def write_or_check(args: argparse.Namespace, text: str, stale: str) -> int:
     target = Path(args.output)
     if args.check:
         current = target.read_text(encoding="utf-8") if target.is_file() else None
@@ -72,7 +58,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from .rules_gen import generate, slo_rules
 
     try:
-        entries = _entries(args)
+        entries = slo_entries(args)
         text = generate(entries)
         notes = [f"{e.name}: {n}" for e in entries for n in slo_rules(e).notes]
     except BurninError as exc:
@@ -86,32 +72,6 @@ def cmd_rules(args: argparse.Namespace) -> int:
             return 2
         sys.stdout.write(text)
         return 0
-    return _write_or_check(
+    return write_or_check(
         args, text, f"{args.output} is out of date: run `burnin rules -o {args.output}`"
     )
-
-
-def cmd_docs(args: argparse.Namespace) -> int:
-    """Render docs/SLOs.md from the SLO specs."""
-    from .docs import render
-
-    try:
-        text = render(_entries(args), Path.cwd())
-    except BurninError as exc:
-        print(f"burnin docs: {exc}", file=sys.stderr)
-        return 2
-    code = _write_or_check(args, text, f"{args.output} is out of date: run `burnin docs`")
-    return max(code, _release_docs(args))
-
-
-def _release_docs(args: argparse.Namespace) -> int:
-    """The release checklist documents too (RELEASE_CHECKLIST.md), when the specs have one."""
-    from ..project import project_for_command
-
-    files = project_for_command(args.paths, announce=False).spec_files()
-    if not any("kind: Checklist" in f.read_text(encoding="utf-8", errors="replace") for f in files):
-        return 0
-    from ..release.commands import release_docs
-
-    specs = [str(f) for f in files]
-    return release_docs(argparse.Namespace(specs=specs, output=None, check=args.check))

@@ -68,7 +68,7 @@ def test_a_bad_spec_exits_2_with_its_location(
     assert main(["rules", "slos.yaml"]) == 2
     assert capsys.readouterr().err.startswith("burnin rules: slos.yaml:")
     assert main(["docs", "nowhere"]) == 2
-    assert "no such file or folder: nowhere" in capsys.readouterr().err
+    assert "nowhere: no such file or folder" in capsys.readouterr().err
 
 
 def test_alert_behaviour_items_appear_next_to_each_slo(spec_dir: pytest.Pytester) -> None:
