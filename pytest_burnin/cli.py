@@ -93,14 +93,19 @@ def validate(paths: Sequence[str]) -> int:
         print(f"burnin validate: no spec files under {where}", file=sys.stderr)
         return 1
     errors = {Path(e.path).resolve(): e for e in project.errors()}
+    references = project.reference_errors()
+    broken = {id(e): message for e, message in references}
     for f in files:
         error = errors.get(f.resolve())
         if error is not None:
             print(str(error), file=sys.stderr)
             continue
         for entry, _ in project.load(f).entries:
-            print(f"ok  {display_path(f)}:{entry.line}  {entry.item_name}")
-    bad = len(errors)
+            if id(entry) in broken:
+                print(f"{entry.item_name}: {broken[id(entry)]}", file=sys.stderr)
+            else:
+                print(f"ok  {display_path(f)}:{entry.line}  {entry.item_name}")
+    bad = len(set(errors) | {e.path.resolve() for e, _ in references})
     print(f"{len(files)} file(s), {bad} with errors", file=sys.stderr if bad else sys.stdout)
     return 1 if bad else 0
 

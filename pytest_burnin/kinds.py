@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from .context import RunContext
+    from .project import Project
     from .spec.loader import Document
     from .spec.model import Entry
 
@@ -62,3 +63,15 @@ class Expanding(Protocol):
     def expand(self, doc: Document) -> list[Entry]:
         """Validate the document and return its entries (raise SpecError)."""
         ...
+
+
+@runtime_checkable
+class Referring(Protocol):
+    """A kind whose entries name other entries (``source:``, ``channel:``, ``slos:``).
+
+    ``check_references`` raises ``EvaluationError`` naming the entry's line and
+    what is defined. ``burnin validate`` calls it, and the run calls it before
+    evaluating, so both report the same error in the same words.
+    """
+
+    def check_references(self, entry: Entry, project: Project) -> None: ...

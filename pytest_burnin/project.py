@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import BurninError, EvaluationError, SpecError, display_path
-from .kinds import Expanding, KindHandler
+from .kinds import Expanding, KindHandler, Referring
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -154,6 +154,18 @@ class Project:
                 self._check_duplicates(loaded)
             except SpecError as exc:
                 out.append(exc)
+        return out
+
+    def reference_errors(self) -> list[tuple[Entry, str]]:
+        """Every entry naming an entry the project lacks (or has twice), with the message."""
+        out: list[tuple[Entry, str]] = []
+        for loaded in self.load_all():
+            for entry, handler in loaded.entries:
+                if isinstance(handler, Referring):
+                    try:
+                        handler.check_references(entry, self)
+                    except EvaluationError as exc:
+                        out.append((entry, str(exc)))
         return out
 
     # -- entries ---------------------------------------------------------------

@@ -69,6 +69,10 @@ def test_flush_delivers_what_the_spool_holds(
         (specs / "channel.yaml").write_text(
             f"apiVersion: burnin/v1\nkind: Channel\nmetadata: {{name: ops}}\nspec: {{type: webhook, url: '{url}'}}\n"
         )
+        # An unrelated broken spec file is reported, and does not stop delivery.
+        (specs / "broken.yaml").write_text("apiVersion: burnin/v1\nkind: SLO\nmetadata: {}\n")
         assert main(["flush", str(specs), "--spool", str(spool)]) == 0
     assert [h["key"] for h in _Hook.seen] == [alert.dedup_key]
-    assert "0 notification(s) still pending" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "0 notification(s) still pending" in out
+    assert "burnin flush: skipped a spec file: " in err and "broken.yaml:1:" in err

@@ -18,6 +18,7 @@ from .spec import BurnInSpec
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..project import Project
     from ..spec.model import Entry
 
 
@@ -46,6 +47,17 @@ class BurnInKind:
             ("burnin.length", str(spec.get("length", "30d"))),
             ("burnin.slos", ",".join(map(str, spec.get("slos", ())))),
         ]
+
+    def check_references(self, entry: Entry, project: Project) -> None:
+        """Every SLO it judges and every channel it notifies is defined."""
+        for name in entry.spec.get("slos", ()) or ():
+            if not any(e.name == name for e in project.entries("SLO")):
+                raise EvaluationError(
+                    f"{entry.where('slos')}: the burn-in lists SLO {name!r}, which no spec "
+                    f"file defines (SLOs: {', '.join(e.name for e in project.entries('SLO'))})"
+                )
+        for name in entry.spec.get("notify", ()) or ():
+            project.named("Channel", str(name), entry)
 
     def check(self, entry: Entry) -> None:
         BurnInSpec.from_entry(entry)  # raises SpecError naming file:line

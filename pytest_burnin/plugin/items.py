@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ..errors import BurninError, EvaluationError, ObjectiveMissed, SpecError, display_path
+from ..kinds import Referring
 from .markers import marker_of
 from .state import STATE_KEY
 
@@ -83,6 +84,8 @@ class BurnInItem(pytest.Item):
 
     def setup(self) -> None:
         ctx = self.config.stash[STATE_KEY].ctx
+        if isinstance(self.handler, Referring):
+            self.handler.check_references(self.entry, ctx.project)
         evaluation = self.handler.evaluate(self.entry, ctx)
         self.config.hook.pytest_burnin_evaluated(
             config=self.config, entry=self.entry, evaluation=evaluation

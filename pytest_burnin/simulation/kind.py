@@ -23,6 +23,7 @@ from .expect import Expectation, Outcome, check, fmt_ms
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..project import Project
     from ..spec.model import Entry
 
 DEFAULT_DURATION_MS = 3_600_000
@@ -151,6 +152,15 @@ class SimulationKind:
     def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
         alerts = ", ".join(str(e.get("alert")) for e in entry.spec.get("expect", []))
         return [("alerts", alerts)]
+
+    def check_references(self, entry: Entry, project: Project) -> None:
+        """The channel it would page in a drill, and the source of ``data:``, exist."""
+        channel = entry.spec.get("channel")
+        if isinstance(channel, str):
+            project.named("Channel", channel, entry)
+        data = entry.spec.get("data")
+        if isinstance(data, dict):
+            project.named("Source", data.get("source"), entry)
 
     def check(self, entry: Entry) -> None:
         plan(entry)

@@ -14,6 +14,7 @@ from .model import normalized_slo
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..project import Project
     from ..sources import MetricSource
     from ..spec.model import Entry
 
@@ -30,6 +31,10 @@ class SLOKind:
         window = spec["window"]
         text = window if isinstance(window, str) else f"calendar {window.get('calendar')}"
         return [("objective_spec", f"{op} {value}"), ("window", text)]
+
+    def check_references(self, entry: Entry, project: Project) -> None:
+        """The Source the SLO reads exists, once (the only one when ``source:`` is left out)."""
+        project.named("Source", entry.spec.get("source"), entry)
 
     def check(self, entry: Entry) -> None:
         from ..promql.parser import ParseError, parse
