@@ -31,6 +31,7 @@ from .gotemplate_parse import (
     Parsed,
     PipeNode,
     TemplateError,
+    TemplateNode,
     TextNode,
     VariableNode,
 )
@@ -49,6 +50,26 @@ MISSING: Any = _Missing()
 
 class AnyMap(dict[str, Any]):
     """A Go map[string]interface{}: a missing key is nil, printed ``<no value>``."""
+
+
+class GoMethods:
+    """A Go value with methods that templates call (``.SortedPairs``, ``.Remove .X``).
+
+    ``go_methods`` maps a method name to (callable, parameter kinds) as for functions.
+    Go looks a name up as a method before a map key or struct field.
+    """
+
+    go_methods: dict[str, Func] = {}
+
+
+class Escaper:
+    """Output filter for ``html/template``: sees every text and every printed value."""
+
+    def text(self, s: str) -> None:
+        """Template text was written (moves the HTML context on)."""
+
+    def value(self, v: Any) -> str:
+        return gofmt.go_print(v)
 
 
 class FuncError(Exception):
@@ -196,11 +217,20 @@ BUILTINS: dict[str, Func] = {
 
 
 class Executor:
-    def __init__(self, tree: Parsed, funcs: Mapping[str, Func]) -> None:
+    def __init__(
+        self,
+        tree: Parsed,
+        funcs: Mapping[str, Func],
+        templates: Mapping[str, Parsed] | None = None,
+        escaper: Escaper | None = None,
+    ) -> None:
         self.tree = tree
         self.funcs = funcs
+        self.templates = templates or {}
+        self.escaper = escaper
         self.out: list[str] = []
         self.vars: list[tuple[str, Any]] = []
+        self.depth = 0
 
     def run(self, data: Any, initial_vars: Mapping[str, Any] | None = None) -> str:
         self.vars = [("$", data), *(initial_vars or {}).items()]
@@ -215,8 +245,9 @@ class Executor:
         col = len(text[nl + 1 :].encode()) if nl >= 0 else len(text.encode())
         line = text.count("\n") + 1
         name = self.tree.name
+        where = self.tree.parse_name or name
         ctx = str(node)
-        return TemplateError(f'template: {name}:{line}:{col}: executing "{name}" at <{ctx}>: {msg}')
+        return TemplateError(f'template: {where}:{line}:{col}: executing "{name}" at <{ctx}>: {msg}')
 
     # -- walking ------------------------------------------------------------
 
@@ -227,10 +258,17 @@ class Executor:
     def walk(self, node: Node, dot: Any) -> None:
         if isinstance(node, TextNode):
             self.out.append(node.text)
+            if self.escaper is not None:
+                self.escaper.text(node.text)
         elif isinstance(node, ActionNode):
             val = self.pipeline(dot, node.pipe)
             if not node.pipe.decl:
-                self.out.append(self.printable(node, val))
+                if self.escaper is not None and not callable(val):
+                    self.out.append(self.escaper.value(val))
+                else:
+                    self.out.append(self.printable(node, val))
+        elif isinstance(node, TemplateNode):
+            self.call_template(node, dot)
         elif isinstance(node, ControlNode):
             mark = len(self.vars)
             try:
@@ -239,6 +277,21 @@ class Executor:
                 del self.vars[mark:]
         elif isinstance(node, LoopJump):
             raise _Jump(node.kind)
+
+    def call_template(self, node: TemplateNode, dot: Any) -> None:
+        sub = self.templates.get(node.name)
+        if sub is None:
+            raise self.fail(
+                node, f'template: no template "{node.name}" associated with template "{self.tree.name}"'
+            )
+        arg = None if node.pipe is None else self.pipeline(dot, node.pipe)
+        if self.depth >= 100_000 // 1000:  # Go's maxExecDepth is 100000; Python's stack is not
+            raise self.fail(node, "exceeded maximum template depth")
+        inner = Executor(sub, self.funcs, self.templates, self.escaper)
+        inner.out = self.out
+        inner.depth = self.depth + 1
+        inner.vars = [("$", arg)]
+        inner.walk_list(sub.root, arg)
 
     def printable(self, node: Node, val: Any) -> str:
         if callable(val):
@@ -317,6 +370,14 @@ class Executor:
         first = cmd.args[0]
         if isinstance(first, IdentifierNode):
             return self.call(dot, first, cmd.args[1:], final, cmd)
+        if (len(cmd.args) > 1 or final is not _NO_FINAL) and isinstance(
+            first, (FieldNode, VariableNode, ChainNode)
+        ):
+            method = self.method_target(dot, first)
+            if method is not None:
+                receiver, name = method
+                fn, kinds = receiver.go_methods[name]
+                return self.invoke(dot, name, fn, kinds, cmd.args[1:], final, first, cmd)
         if len(cmd.args) > 1 or final is not _NO_FINAL:
             raise self.fail(first, f"can't give argument to non-function {first}")
         return self.arg(dot, first)
@@ -344,8 +405,31 @@ class Executor:
             return self.call(dot, node, [], _NO_FINAL, node)
         raise self.fail(node, "can't evaluate node")
 
+    def method_target(self, dot: Any, node: Node) -> tuple[GoMethods, str] | None:
+        """For ``.A.B args``: the receiver of B when B is a method taking arguments."""
+        if isinstance(node, FieldNode):
+            receiver, names = dot, node.idents
+        elif isinstance(node, VariableNode):
+            receiver, names = self.lookup(node, node.idents[0]), node.idents[1:]
+        else:
+            assert isinstance(node, ChainNode)
+            receiver, names = self.arg(dot, node.node), node.fields
+        if not names:
+            return None
+        receiver = self.fields(node, receiver, names[:-1])
+        if isinstance(receiver, GoMethods) and names[-1] in receiver.go_methods:
+            return receiver, names[-1]
+        return None
+
     def fields(self, node: Node, receiver: Any, names: list[str]) -> Any:
         for name in names:
+            if isinstance(receiver, GoMethods) and name in receiver.go_methods:
+                fn, kinds = receiver.go_methods[name]
+                if kinds.rstrip("*"):
+                    n = len(kinds.rstrip("*"))
+                    raise self.fail(node, f"wrong number of args for {name}: want {n} got 0")
+                receiver = fn()
+                continue
             if isinstance(receiver, dict):
                 receiver = receiver.get(name, MISSING if isinstance(receiver, AnyMap) else "")
             elif isinstance(receiver, GoStruct):
@@ -365,6 +449,8 @@ class Executor:
         """Call a function; Go reports its errors at the whole command (``<gt $value 0>``)."""
         name = ident.name
         fn, kinds = self.funcs[name]
+        if name not in ("and", "or"):
+            return self.invoke(dot, name, fn, kinds, args, final, ident, cmd)
         if name in ("and", "or"):
             # Go 1.18+: arguments are evaluated lazily, left to right.
             nodes: list[Any] = list(args)
@@ -378,6 +464,19 @@ class Executor:
                 if truth(val) == (name == "or"):
                     return val
             return val
+        raise AssertionError("unreachable")
+
+    def invoke(
+        self,
+        dot: Any,
+        name: str,
+        fn: Callable[..., Any],
+        kinds: str,
+        args: list[Node],
+        final: Any,
+        ident: Node,
+        cmd: Node,
+    ) -> Any:
         values = [self.arg(dot, a) for a in args]
         if final is not _NO_FINAL:
             values.append(final)

@@ -1,0 +1,87 @@
+"""Go's ``encoding/json`` output, byte for byte, for notification bodies.
+
+A plain ``dict`` stands for a Go struct (keys in field order, as given); a
+``GoMap`` (or a template KV) for a Go map, whose keys Go sorts. Strings are
+escaped as Go does: ``<``, ``>`` and ``&`` as ``\\u003c`` etc. when HTML
+escaping is on (json.Encoder's default), U+2028/U+2029 always, other control
+characters as ``\\u00XX``. ``json.Encoder.Encode`` appends a newline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..rules.gofmt import format_float_v
+from .gotime import GoTime
+from .template_data import KV
+
+
+class GoMap(dict[str, Any]):
+    """A Go map: encoded with its keys sorted."""
+
+
+_SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
+def quote(s: str, escape_html: bool = True) -> str:
+    out = ['"']
+    for ch in s:
+        if ch in _SHORT:
+            out.append(_SHORT[ch])
+        elif escape_html and ch in _HTML:
+            out.append(_HTML[ch])
+        elif ord(ch) < 0x20 or ch in "\u2028\u2029":
+            out.append(f"\\u{ord(ch):04x}")
+        elif 0xD800 <= ord(ch) <= 0xDFFF:  # a lone surrogate is invalid UTF-8 to Go
+            out.append("\\ufffd")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def dumps(v: Any, escape_html: bool = True) -> str:
+    """json.Marshal (no trailing newline)."""
+    parts: list[str] = []
+    _encode(v, parts, escape_html)
+    return "".join(parts)
+
+
+def encode(v: Any) -> bytes:
+    """json.NewEncoder(&buf).Encode(v): HTML-escaped, with the trailing newline."""
+    return (dumps(v) + "\n").encode()
+
+
+def _encode(v: Any, out: list[str], esc: bool) -> None:
+    if v is None:
+        out.append("null")
+    elif isinstance(v, bool):
+        out.append("true" if v else "false")
+    elif isinstance(v, int):
+        out.append(str(v))
+    elif isinstance(v, float):
+        out.append(format_float_v(v))
+    elif isinstance(v, str):
+        out.append(quote(v, esc))
+    elif isinstance(v, GoTime):
+        out.append(quote(v.rfc3339nano(), esc))
+    elif isinstance(v, dict):
+        keys = sorted(v, key=lambda k: k.encode()) if isinstance(v, (GoMap, KV)) else list(v)
+        out.append("{")
+        for i, k in enumerate(keys):
+            if i:
+                out.append(",")
+            out.append(quote(k, esc))
+            out.append(":")
+            _encode(v[k], out, esc)
+        out.append("}")
+    elif isinstance(v, (list, tuple)):
+        out.append("[")
+        for i, x in enumerate(v):
+            if i:
+                out.append(",")
+            _encode(x, out, esc)
+        out.append("]")
+    else:
+        raise TypeError(f"cannot encode {type(v).__name__} as JSON")
