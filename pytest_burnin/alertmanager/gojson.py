@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..rules.gofmt import format_float_v
+from ..rules.gotemplate import GoStruct
 from .gotime import GoTime
 from .template_data import KV
 
@@ -66,6 +67,8 @@ def _encode(v: Any, out: list[str], esc: bool) -> None:
         out.append(quote(v, esc))
     elif isinstance(v, GoTime):
         out.append(quote(v.rfc3339nano(), esc))
+    elif isinstance(v, GoStruct):
+        _encode(_struct_fields(v), out, esc)
     elif isinstance(v, dict):
         keys = sorted(v, key=lambda k: k.encode()) if isinstance(v, (GoMap, KV)) else list(v)
         out.append("{")
@@ -85,3 +88,14 @@ def _encode(v: Any, out: list[str], esc: bool) -> None:
         out.append("]")
     else:
         raise TypeError(f"cannot encode {type(v).__name__} as JSON")
+
+
+# template.Data and template.Alert carry json tags: lower-camel names, one snake.
+_TAGGED = ("template.Data", "template.Alert")
+_RENAMED = {"NotificationReason": "notification_reason"}
+
+
+def _struct_fields(v: GoStruct) -> dict[str, Any]:
+    if v.type_name not in _TAGGED:
+        return dict(v.fields)
+    return {_RENAMED.get(k, k[:1].lower() + k[1:]): x for k, x in v.fields.items()}

@@ -77,6 +77,13 @@ def _since(t: Any) -> Any:
     return GoDuration(delta.total_seconds())
 
 
+def _to_json(v: Any) -> str:
+    try:
+        return gojson.dumps(v, escape_html=True)
+    except TypeError as e:
+        raise FuncError(f"json: {e}") from None
+
+
 def _dict(*values: Any) -> dict[str, Any]:
     if len(values) % 2:
         raise FuncError("dict requires an even number of arguments")
@@ -114,7 +121,7 @@ _LATER: dict[str, Func] = {
     "now": (_now, ""),
     "since": (_since, "a"),
     "humanizeDuration": (humanize_duration, "a"),
-    "toJson": (lambda v: gojson.dumps(v, escape_html=True), "a"),
+    "toJson": (_to_json, "a"),
     "list": (lambda *a: list(a), "a*"),
     "append": (_append, "aa*"),
     "dict": (_dict, "a*"),

@@ -1,0 +1,87 @@
+"""Render what one receiver's integrations would send for one group of alerts.
+
+The entry point for the CLI, routing tests and simulations: given a receiver's
+raw config (as in alertmanager.yml), the ``global:`` mapping, the template set
+and the group's alerts, produce each integration's request in config order,
+as Alertmanager's notification pipeline builds them (resolved alerts dropped
+for integrations without ``send_resolved``, alerts in dispatch order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..template_data import V025, PostedAlert, dispatch_order, template_data
+from ..templates import TemplateSet
+from . import email, pagerduty, slack, webhook
+from .common import Context, RenderError, Request
+
+__all__ = ["Notification", "RenderError", "group_key", "render_receiver"]
+
+Renderer = Callable[[Mapping[str, Any], Context], Request]
+
+# config key -> (integration name, renderer, send_resolved default)
+INTEGRATIONS: dict[str, tuple[str, Renderer, bool]] = {
+    "email_configs": ("email", email.render, False),
+    "pagerduty_configs": ("pagerduty", pagerduty.render, True),
+    "slack_configs": ("slack", slack.render, False),
+    "webhook_configs": ("webhook", webhook.render, True),
+}
+
+
+@dataclass
+class Notification:
+    integration: str  # "slack", "email", ...
+    index: int  # position within its *_configs list
+    request: Request
+
+
+def group_key(route_key: str, group_labels: Mapping[str, str]) -> str:
+    """dispatch's group key: the route's key, then the group labels as a Go label set."""
+    inner = ", ".join(f'{k}="{_go_escape(v)}"' for k, v in sorted(group_labels.items()))
+    return f"{route_key}:{{{inner}}}"
+
+
+def _go_escape(v: str) -> str:
+    return v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def render_receiver(
+    receiver: Mapping[str, Any],
+    global_conf: Mapping[str, Any],
+    templates: TemplateSet,
+    alerts: Sequence[PostedAlert],
+    *,
+    group_labels: Mapping[str, str] | None = None,
+    route_key: str = "{}",
+    external_url: str = "http://localhost:9093",
+    version: str = V025,
+) -> list[Notification]:
+    """Every integration's request for this group; unknown integration types raise RenderError."""
+    name = str(receiver.get("name", ""))
+    labels = dict(group_labels or {})
+    key = group_key(route_key, labels)
+    out: list[Notification] = []
+    for conf_key, confs in receiver.items():
+        if not conf_key.endswith("_configs") or not confs:
+            continue
+        if conf_key not in INTEGRATIONS:
+            raise RenderError(f"receiver {name!r}: rendering {conf_key} is not supported")
+        integration, renderer, resolved_default = INTEGRATIONS[conf_key]
+        for i, conf in enumerate(confs):
+            send_resolved = conf.get("send_resolved", resolved_default)
+            group = dispatch_order([a for a in alerts if send_resolved or not a.resolved])
+            if not group:
+                continue
+
+            def make(subset: Sequence[PostedAlert]) -> Any:
+                return template_data(name, labels, subset, external_url, version)
+
+            ctx = Context(templates, make(group), key, global_conf, version, group, make)
+            try:
+                out.append(Notification(integration, i, renderer(conf, ctx)))
+            except RenderError as e:
+                raise RenderError(f"receiver {name!r} {integration}[{i}]: {e}") from None
+    return out
