@@ -29,7 +29,10 @@ class SafeURL(str):
     """html/template's URL type: trusted in URL attributes (no filtering)."""
 
 
-_WORD = re.compile(r"[\w'’]+")
+# Words as Unicode word segmentation sees them (x/text's title caser): "_" joins,
+# and ".", "'" or ":" between letters do not break ("slack.fields" -> "Slack.fields",
+# as Alertmanager prints it).
+_WORD = re.compile(r"\w+(?:[.'’:·]\w+)*")
 
 
 def title(s: str) -> str:
