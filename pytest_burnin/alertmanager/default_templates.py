@@ -7,7 +7,7 @@ github.com/prometheus/alertmanager at v0.25.0 and v0.33.1. They are kept
 verbatim because notifications must match a real Alertmanager byte for byte.
 """
 
-# ruff: noqa: E501, W291
+# ruff: noqa: W291
 
 from __future__ import annotations
 

@@ -90,7 +90,7 @@ class GoTime(GoMethods):
     def format(self, layout: str) -> str:
         return _LAYOUT.sub(lambda m: self._element(m.group()), layout)
 
-    def _element(self, e: str) -> str:  # noqa: PLR0911, PLR0912 - one branch per layout element
+    def _element(self, e: str) -> str:
         d = self.dt
         if e == "2006":
             return f"{d.year:04d}"

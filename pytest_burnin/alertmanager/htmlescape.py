@@ -59,9 +59,8 @@ def url_process(s: str, norm: bool) -> str:
 
 def url_filter(s: str) -> str:
     colon = s.find(":")
-    if colon >= 0 and "/" not in s[:colon]:
-        if s[:colon].lower() not in ("http", "https", "mailto"):
-            return "#ZgotmplZ"
+    if colon >= 0 and "/" not in s[:colon] and s[:colon].lower() not in ("http", "https", "mailto"):
+        return "#ZgotmplZ"
     return s
 
 

@@ -82,7 +82,9 @@ class KV(dict[str, str], GoMethods):
         self.version = version
 
     def sorted_pairs(self) -> Pairs:
-        pairs = [GoStruct("template.Pair", {"Name": k, "Value": self[k]}) for k in _sort_keys(list(self))]
+        pairs = [
+            GoStruct("template.Pair", {"Name": k, "Value": self[k]}) for k in _sort_keys(list(self))
+        ]
         return Pairs(pairs, self.version)
 
     def remove(self, keys: Any) -> KV:
@@ -197,4 +199,8 @@ def dispatch_order(alerts: Sequence[PostedAlert]) -> list[PostedAlert]:
     """The order the dispatcher hands a group's alerts to a notifier (types.AlertSlice)."""
     from functools import cmp_to_key
 
-    return sorted(alerts, key=cmp_to_key(lambda a, b: -1 if _less(a, b) else (1 if _less(b, a) else 0)))
+    def cmp(a: PostedAlert, b: PostedAlert) -> int:
+        return -1 if _less(a, b) else (1 if _less(b, a) else 0)
+
+    # sorted() is stable, like the sort.Stable Alertmanager uses.
+    return sorted(alerts, key=cmp_to_key(cmp))

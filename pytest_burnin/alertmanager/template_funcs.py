@@ -91,7 +91,7 @@ def _dict(*values: Any) -> dict[str, Any]:
     if len(values) % 2:
         raise FuncError("dict requires an even number of arguments")
     out: dict[str, Any] = {}
-    for k, v in zip(values[::2], values[1::2]):
+    for k, v in zip(values[::2], values[1::2], strict=True):
         if not isinstance(k, str):
             raise FuncError("dict keys must be strings")
         out[k] = v

@@ -59,7 +59,9 @@ class GoMethods:
     Go looks a name up as a method before a map key or struct field.
     """
 
-    go_methods: dict[str, Func] = {}
+    @property
+    def go_methods(self) -> dict[str, Func]:
+        return {}
 
 
 class Escaper:
@@ -247,7 +249,9 @@ class Executor:
         name = self.tree.name
         where = self.tree.parse_name or name
         ctx = str(node)
-        return TemplateError(f'template: {where}:{line}:{col}: executing "{name}" at <{ctx}>: {msg}')
+        return TemplateError(
+            f'template: {where}:{line}:{col}: executing "{name}" at <{ctx}>: {msg}'
+        )
 
     # -- walking ------------------------------------------------------------
 
@@ -282,7 +286,8 @@ class Executor:
         sub = self.templates.get(node.name)
         if sub is None:
             raise self.fail(
-                node, f'template: no template "{node.name}" associated with template "{self.tree.name}"'
+                node,
+                f'template: no template "{node.name}" associated with template "{self.tree.name}"',
             )
         arg = None if node.pipe is None else self.pipeline(dot, node.pipe)
         if self.depth >= 100_000 // 1000:  # Go's maxExecDepth is 100000; Python's stack is not

@@ -56,7 +56,7 @@ class HTTPCapture:
         capture = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n)
                 with capture.cond:
@@ -88,7 +88,9 @@ class HTTPCapture:
                         return c
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"nothing arrived within {timeout}s; got {[c.path for c in self.got]}")
+                    raise AssertionError(
+                        f"nothing arrived within {timeout}s; got {[c.path for c in self.got]}"
+                    )
                 self.cond.wait(left)
 
     def stop(self) -> None:
@@ -105,9 +107,11 @@ class SMTPCapture:
         capture = self
 
         class Handler:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 with capture.cond:
-                    capture.got.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+                    capture.got.append(
+                        (envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+                    )
                     capture.cond.notify_all()
                 return "250 OK"
 
@@ -115,7 +119,9 @@ class SMTPCapture:
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
-    def wait(self, pred: Callable[[bytes], bool], timeout: float = 20) -> tuple[str, list[str], bytes]:
+    def wait(
+        self, pred: Callable[[bytes], bool], timeout: float = 20
+    ) -> tuple[str, list[str], bytes]:
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:

@@ -24,7 +24,14 @@ from pytest_burnin.alertmanager.notify.render import render_receiver
 from pytest_burnin.alertmanager.template_data import PostedAlert
 from pytest_burnin.alertmanager.templates import TemplateSet
 
-from .am_real import EXTERNAL_URL, HTTPCapture, SMTPCapture, binaries, post_alerts, running_alertmanager
+from .am_real import (
+    EXTERNAL_URL,
+    HTTPCapture,
+    SMTPCapture,
+    binaries,
+    post_alerts,
+    running_alertmanager,
+)
 
 pytestmark = pytest.mark.differential
 
@@ -41,37 +48,91 @@ def receivers(http: str, smtp_port: int, corpus: bool) -> list[dict[str, Any]]:
     email = {"to": "oncall@example.org, Ops Team <ops@example.org>", "from": "am@example.org",
              "smarthost": f"127.0.0.1:{smtp_port}", "require_tls": False}  # fmt: skip
     out: list[dict[str, Any]] = [
-        {"name": "slack-default", "slack_configs": [{"api_url": f"{http}/slack-default", "channel": "#ops"}]},
+        {
+            "name": "slack-default",
+            "slack_configs": [{"api_url": f"{http}/slack-default", "channel": "#ops"}],
+        },
         {"name": "webhook", "webhook_configs": [{"url": f"{http}/webhook"}]},
-        {"name": "pagerduty-default",
-         "pagerduty_configs": [{"routing_key": "rk-123", "url": f"{http}/pagerduty-default"}]},
+        {
+            "name": "pagerduty-default",
+            "pagerduty_configs": [{"routing_key": "rk-123", "url": f"{http}/pagerduty-default"}],
+        },
         {"name": "email-default", "email_configs": [email]},
-        {"name": "email-text", "email_configs": [{
-            **email, "html": "", "headers": {"subject": "Über {{ .Status }}: {{ .CommonLabels.alertname }}"},
-            "text": '{{ .GroupLabels.rcv }}\n{{ range .Alerts }}{{ .Labels.instance }} {{ .Annotations.summary }}\n{{ end }}'
-                    "{{ .CommonAnnotations.runbook_url }} " + "long line " * 12}]},
-        {"name": "slack.fields", "slack_configs": [{
-            "api_url": f"{http}/slack-fields", "channel": "#ops", "send_resolved": True,
-            "title": "{{ .CommonLabels.alertname }} on {{ .GroupLabels.rcv | title }}",
-            "text": "{{ range .Alerts }}<{{ .GeneratorURL }}|{{ .Labels.instance }}> {{ .Annotations.summary }}\n{{ end }}",
-            "fields": [{"title": "runbook", "value": "{{ .CommonAnnotations.runbook_url }}", "short": True},
-                       {"title": "n", "value": "{{ len .Alerts }}"}],
-            "actions": [{"type": "button", "text": "Runbook", "url": "{{ .CommonAnnotations.runbook_url }}"}],
-            "mrkdwn_in": ["text"], "link_names": True}]},
+        {
+            "name": "email-text",
+            "email_configs": [
+                {
+                    **email,
+                    "html": "",
+                    "headers": {"subject": "Über {{ .Status }}: {{ .CommonLabels.alertname }}"},
+                    "text": "{{ .GroupLabels.rcv }}\n{{ range .Alerts }}{{ .Labels.instance }} {{ .Annotations.summary }}\n{{ end }}"
+                    "{{ .CommonAnnotations.runbook_url }} " + "long line " * 12,
+                }
+            ],
+        },
+        {
+            "name": "slack.fields",
+            "slack_configs": [
+                {
+                    "api_url": f"{http}/slack-fields",
+                    "channel": "#ops",
+                    "send_resolved": True,
+                    "title": "{{ .CommonLabels.alertname }} on {{ .GroupLabels.rcv | title }}",
+                    "text": "{{ range .Alerts }}<{{ .GeneratorURL }}|{{ .Labels.instance }}> {{ .Annotations.summary }}\n{{ end }}",
+                    "fields": [
+                        {
+                            "title": "runbook",
+                            "value": "{{ .CommonAnnotations.runbook_url }}",
+                            "short": True,
+                        },
+                        {"title": "n", "value": "{{ len .Alerts }}"},
+                    ],
+                    "actions": [
+                        {
+                            "type": "button",
+                            "text": "Runbook",
+                            "url": "{{ .CommonAnnotations.runbook_url }}",
+                        }
+                    ],
+                    "mrkdwn_in": ["text"],
+                    "link_names": True,
+                }
+            ],
+        },
     ]
     if corpus:
         out += [
-            {"name": "slack-corpus", "slack_configs": [{
-                "api_url": f"{http}/slack-corpus", "channel": "#ops", "send_resolved": True,
-                "title": '{{ template "slack.title" . }}', "color": '{{ template "slack.color" . }}',
-                "text": '{{ template "slack.cp.text" . }}', "icon_emoji": '{{ template "slack.icon_emoji" . }}',
-                "title_link": '{{ template "__alert_silence_link" . }}'}]},
-            {"name": "pagerduty-corpus", "pagerduty_configs": [{
-                "routing_key": "rk-456", "url": f"{http}/pagerduty-corpus",
-                "description": '{{ template "pagerduty.custom.description" . }}',
-                "severity": "{{ .CommonLabels.severity }}", "class": "{{ .CommonLabels.service }}",
-                "details": {"runbook": "{{ .CommonAnnotations.runbook_url }}"},
-                "links": [{"href": "{{ .CommonAnnotations.runbook_url }}", "text": "runbook"}]}]},
+            {
+                "name": "slack-corpus",
+                "slack_configs": [
+                    {
+                        "api_url": f"{http}/slack-corpus",
+                        "channel": "#ops",
+                        "send_resolved": True,
+                        "title": '{{ template "slack.title" . }}',
+                        "color": '{{ template "slack.color" . }}',
+                        "text": '{{ template "slack.cp.text" . }}',
+                        "icon_emoji": '{{ template "slack.icon_emoji" . }}',
+                        "title_link": '{{ template "__alert_silence_link" . }}',
+                    }
+                ],
+            },
+            {
+                "name": "pagerduty-corpus",
+                "pagerduty_configs": [
+                    {
+                        "routing_key": "rk-456",
+                        "url": f"{http}/pagerduty-corpus",
+                        "description": '{{ template "pagerduty.custom.description" . }}',
+                        "severity": "{{ .CommonLabels.severity }}",
+                        "class": "{{ .CommonLabels.service }}",
+                        "details": {"runbook": "{{ .CommonAnnotations.runbook_url }}"},
+                        "links": [
+                            {"href": "{{ .CommonAnnotations.runbook_url }}", "text": "runbook"}
+                        ],
+                    }
+                ],
+            },
         ]
     return out
 
@@ -102,15 +163,20 @@ def rig(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     version = request.param
     binary = binaries()[version]
     if binary is None:
-        why = "prometheus-alertmanager is not installed" if version == "0.25" else (
-            "BURNIN_ALERTMANAGER_033 does not name an Alertmanager 0.33 binary")
+        why = (
+            "prometheus-alertmanager is not installed"
+            if version == "0.25"
+            else ("BURNIN_ALERTMANAGER_033 does not name an Alertmanager 0.33 binary")
+        )
         pytest.skip(why)
     corpus = SHARED.is_dir()
     templates = [SHARED / t for t in CORPUS_TEMPLATES] if corpus else []
     http, smtp = HTTPCapture(), SMTPCapture()
     rcvs = receivers(http.url, smtp.port, corpus)
     try:
-        with running_alertmanager(binary, _config(rcvs, templates), tmp_path_factory.mktemp("am")) as am:
+        with running_alertmanager(
+            binary, _config(rcvs, templates), tmp_path_factory.mktemp("am")
+        ) as am:
             yield Rig(version, am, http, smtp, rcvs, templates)
     finally:
         http.stop()

@@ -40,7 +40,9 @@ def default_details(version: str) -> dict[str, str]:
 
 def configured(conf: Mapping[str, Any], version: str) -> dict[str, Any]:
     """PagerdutyConfig.UnmarshalYAML: defaults, source from client, default details added."""
-    if not any(conf.get(k) for k in ("routing_key", "service_key", "routing_key_file", "service_key_file")):
+    if not any(
+        conf.get(k) for k in ("routing_key", "service_key", "routing_key_file", "service_key_file")
+    ):
         raise RenderError("missing service or routing key in PagerDuty config")
     c = with_defaults(conf, DEFAULTS)
     if not c.get("source"):
@@ -95,7 +97,7 @@ def render(conf: Mapping[str, Any], ctx: Context) -> Request:
         ctx.check("failed to template PagerDuty v1 message")
         # event_action and payload have no omitempty: v1 bodies carry "" and null.
         v1.update({"event_action": "", "payload": None, "details": details})
-        body = {k: v1[k] for k in _ORDER if k in v1 and v1[k] not in ("", {}) or k in _ALWAYS}
+        body = {k: v1[k] for k in _ORDER if (k in v1 and v1[k] not in ("", {})) or k in _ALWAYS}
         return Request("http", V1_URL, encode(body), headers, secrets=[str(c["service_key"])])
     if not c.get("routing_key"):
         raise RenderError("routing_key_file is not read when rendering; give routing_key")
@@ -111,8 +113,14 @@ def render(conf: Mapping[str, Any], ctx: Context) -> Request:
         for i in c.get("images") or []
         if (s := t(i.get("src", "")))
     ]
-    links = [{"href": h, "text": t(i.get("text", ""))} for i in c.get("links") or [] if (h := t(i.get("href", "")))]
-    top = _omit_empty({"routing_key": t(str(c["routing_key"])), "dedup_key": group_key_hash(ctx.group_key)})
+    links = [
+        {"href": h, "text": t(i.get("text", ""))}
+        for i in c.get("links") or []
+        if (h := t(i.get("href", "")))
+    ]
+    top = _omit_empty(
+        {"routing_key": t(str(c["routing_key"])), "dedup_key": group_key_hash(ctx.group_key)}
+    )
     top["event_action"] = event
     top["payload"] = payload
     top.update(_omit_empty({"client": t(c["client"]), "client_url": t(c["client_url"]),

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..gojson import encode
 from ..template_data import V025
-from .common import SECRET, Context, Request, RenderError, truncate_runes, with_defaults
+from .common import SECRET, Context, RenderError, Request, truncate_runes, with_defaults
 
 MAX_TITLE_RUNES = 1024
 
@@ -49,7 +49,9 @@ def render(conf: Mapping[str, Any], ctx: Context) -> Request:
         )
     actions = []
     for a in c.get("actions") or []:
-        action = {k: t(a.get(k, "")) for k in ("type", "text", "url", "style", "name", "value")}
+        action: dict[str, Any] = {
+            k: t(a.get(k, "")) for k in ("type", "text", "url", "style", "name", "value")
+        }
         confirm = a.get("confirm")
         if confirm is not None:
             keys = ("text", "title", "ok_text", "dismiss_text")
