@@ -137,6 +137,26 @@ class SMTPCapture:
         self.controller.stop()
 
 
+SYSTEM_SHARE = Path("/usr/share/prometheus/alertmanager")
+
+
+def _command(binary: str, args: list[str]) -> list[str]:
+    """Debian's build reads default.tmpl from /usr/share/prometheus/alertmanager.
+
+    An unpacked sid binary would read the system's 0.25 templates there, so it runs
+    in a private mount namespace where its own share folder is bound over that path
+    (the system's files are untouched).
+    """
+    share = Path(binary).resolve().parents[1] / "share" / "prometheus" / "alertmanager"
+    if not share.is_dir() or share == SYSTEM_SHARE:
+        return [binary, *args]
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        raise RuntimeError("unshare is needed to give an unpacked Alertmanager its own templates")
+    script = f'mount --bind "{share}" "{SYSTEM_SHARE}" && exec "$0" "$@"'
+    return [unshare, "-m", "sh", "-c", script, binary, *args]
+
+
 @contextmanager
 def running_alertmanager(binary: str, config: str, workdir: Path) -> Iterator[str]:
     """Start Alertmanager with ``config``; yield its base URL; stop it by pid."""
@@ -145,12 +165,10 @@ def running_alertmanager(binary: str, config: str, workdir: Path) -> Iterator[st
     cfg.write_text(config, encoding="utf-8")
     port = free_port()
     log = (workdir / "alertmanager.log").open("wb")
-    proc = subprocess.Popen(
-        [binary, f"--config.file={cfg}", f"--storage.path={workdir / 'data'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
-         f"--web.external-url={EXTERNAL_URL}"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    args = [f"--config.file={cfg}", f"--storage.path={workdir / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
+            f"--web.external-url={EXTERNAL_URL}"]  # fmt: skip
+    proc = subprocess.Popen(_command(binary, args), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..gojson import GoMap, encode
+from ..yamlinline import NotYAML, parse_inline
 from ..template_data import V025
 from .common import Context, RenderError, Request, group_key_hash, truncate_runes, with_defaults
 
@@ -55,11 +56,25 @@ def configured(conf: Mapping[str, Any], version: str) -> dict[str, Any]:
 
 
 def _deep_template(v: Any, ctx: Context) -> Any:
-    # 0.33's DeepCopyWithTemplate: strings are templates, maps and lists are walked.
+    """0.28+'s DeepCopyWithTemplate: render strings, then read them back as YAML."""
+    if v is None:
+        return None
     if isinstance(v, str):
-        return ctx.text(v)
+        rendered = ctx.text(v)
+        if ctx.first_error is not None:
+            return rendered
+        try:
+            inline = parse_inline(rendered)
+        except NotYAML:
+            return rendered
+        if isinstance(inline, str):
+            return rendered
+        return _deep_template(inline, ctx)
     if isinstance(v, Mapping):
-        return GoMap({str(k): _deep_template(x, ctx) for k, x in v.items()})
+        # Non-string keys are dropped; string keys are templates too.
+        return GoMap(
+            {ctx.text(k): _deep_template(x, ctx) for k, x in v.items() if isinstance(k, str)}
+        )
     if isinstance(v, list):
         return [_deep_template(x, ctx) for x in v]
     return v

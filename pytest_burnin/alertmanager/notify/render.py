@@ -58,8 +58,14 @@ def render_receiver(
     route_key: str = "{}",
     external_url: str = "http://localhost:9093",
     version: str = V025,
+    notification_reason: str = "first notification",
 ) -> list[Notification]:
-    """Every integration's request for this group; unknown integration types raise RenderError."""
+    """Every integration's request for this group; unknown integration types raise RenderError.
+
+    ``notification_reason`` (0.28+, ``.NotificationReason``) comes from the
+    dispatcher's state: "first notification", "new alerts added", "some alerts
+    resolved", "all alerts resolved" or "repeat interval elapsed".
+    """
     name = str(receiver.get("name", ""))
     labels = dict(group_labels or {})
     key = group_key(route_key, labels)
@@ -77,7 +83,9 @@ def render_receiver(
                 continue
 
             def make(subset: Sequence[PostedAlert]) -> Any:
-                return template_data(name, labels, subset, external_url, version)
+                return template_data(
+                    name, labels, subset, external_url, version, notification_reason
+                )
 
             ctx = Context(templates, make(group), key, global_conf, version, group, make)
             try:
