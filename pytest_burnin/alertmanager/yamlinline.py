@@ -35,7 +35,7 @@ for first in "yYnNtTfFoO":
     ] + [("tag:yaml.org,2002:bool", _V2_BOOL)]
 
 
-def _bool(loader: yaml.SafeLoader, node: yaml.Node) -> bool:
+def _bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
     return str(loader.construct_scalar(node)) in ("y", "Y", "yes", "Yes", "YES", "true", "True",
                                                    "TRUE", "on", "On", "ON")  # fmt: skip
 
@@ -50,6 +50,6 @@ class NotYAML(Exception):
 def parse_inline(text: str) -> Any:
     """The value yaml.v2 decodes ``text`` to; raises NotYAML where it reports an error."""
     try:
-        return yaml.load(text, Loader=_V2Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_V2Loader)
     except yaml.YAMLError:
         raise NotYAML(text) from None

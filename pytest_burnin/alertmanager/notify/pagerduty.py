@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..gojson import GoMap, encode
-from ..yamlinline import NotYAML, parse_inline
 from ..template_data import V025
+from ..yamlinline import NotYAML, parse_inline
 from .common import Context, RenderError, Request, group_key_hash, truncate_runes, with_defaults
 
 V1_URL = "https://events.pagerduty.com/generic/2010-04-15/create_event.json"
