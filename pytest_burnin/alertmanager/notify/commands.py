@@ -141,7 +141,7 @@ def render_command(args: argparse.Namespace) -> int:
     alerts = [
         PostedAlert(
             lab, annotations, now, now if args.resolved else GoTime.zero(), resolved=args.resolved
-        )  # fmt: skip
+        )
         for lab in labels
     ]
     try:
