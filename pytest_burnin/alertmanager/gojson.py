@@ -91,7 +91,7 @@ def _encode(v: Any, out: list[str], esc: bool) -> None:
 
 
 # template.Data and template.Alert carry json tags: lower-camel names, one snake.
-_TAGGED = ("template.Data", "template.Alert")
+_TAGGED = ("*template.Data", "template.Alert")
 _RENAMED = {"NotificationReason": "notification_reason"}
 
 

@@ -165,7 +165,7 @@ def template_data(
     }
     if version != V025:
         fields["NotificationReason"] = notification_reason
-    return GoStruct("template.Data", fields)
+    return GoStruct("*template.Data", fields)  # passed by pointer, as Go names it
 
 
 def _before(a: Mapping[str, str], b: Mapping[str, str]) -> bool:

@@ -1,0 +1,235 @@
+"""Each receiver type's request, exact bytes (the layouts the differential tests proved)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from pytest_burnin.alertmanager.gotime import GoTime
+from pytest_burnin.alertmanager.notify.mimeenc import q_encode, quoted_printable
+from pytest_burnin.alertmanager.notify.render import RenderError, group_key, render_receiver
+from pytest_burnin.alertmanager.template_data import V025, V033, PostedAlert
+from pytest_burnin.alertmanager.templates import TemplateSet
+
+T0 = GoTime.parse_rfc3339("2026-11-28T10:00:00Z")
+LABELS = {"alertname": "IntegrityRateHigh", "service": "ingest", "severity": "critical"}
+ANN = {"summary": "1.8% > 1%", "runbook_url": "https://rb/integrity"}
+
+
+def _render(rcv: dict[str, Any], version: str = V025, alerts: list[PostedAlert] | None = None,
+            global_conf: dict[str, Any] | None = None) -> list[Any]:  # fmt: skip
+    alerts = alerts if alerts is not None else [PostedAlert(LABELS, ANN, T0)]
+    return render_receiver(
+        {"name": "oncall", **rcv}, global_conf or {}, TemplateSet(version), alerts,
+        group_labels={"alertname": "IntegrityRateHigh"}, external_url="http://am:9093", version=version,
+    )  # fmt: skip
+
+
+def test_group_key_is_route_key_and_group_labels() -> None:
+    assert group_key("{}", {}) == "{}:{}"
+    assert group_key('{}/{team="a"}', {"b": 'x"y', "a": "1"}) == '{}/{team="a"}:{a="1", b="x\\"y"}'
+
+
+def test_slack_default_body() -> None:
+    (n,) = _render({"slack_configs": [{"api_url": "http://h/s", "channel": "#ops"}]})
+    assert n.request.url == "http://h/s"
+    assert n.request.display_url == "<secret>"
+    assert n.request.body == (
+        b'{"channel":"#ops","username":"Alertmanager","attachments":[{"title":"[FIRING:1] '
+        b'IntegrityRateHigh (ingest critical)","title_link":"http://am:9093/#/alerts?receiver=oncall",'
+        b'"text":"","fallback":"[FIRING:1] IntegrityRateHigh (ingest critical) | '
+        b'http://am:9093/#/alerts?receiver=oncall","callback_id":"","footer":"","color":"danger",'
+        b'"mrkdwn_in":["fallback","pretext","text"]}]}\n'
+    )
+
+
+def test_slack_takes_the_global_url_and_needs_one() -> None:
+    (n,) = _render({"slack_configs": [{}]}, global_conf={"slack_api_url": "http://g/s"})
+    assert n.request.url == "http://g/s"
+    with pytest.raises(RenderError, match="no global Slack API URL set"):
+        _render({"slack_configs": [{}]})
+
+
+def test_slack_fields_actions_and_message_text_033() -> None:
+    conf = {"api_url": "http://h", "message_text": "{{ .Status }}", "short_fields": True,
+            "fields": [{"title": "a", "value": "{{ .CommonLabels.service }}"}, {"title": "b", "short": False}],
+            "actions": [{"type": "button", "text": "Runbook", "url": "{{ .CommonAnnotations.runbook_url }}",
+                         "confirm": {"text": "sure?"}}]}  # fmt: skip
+    (n,) = _render({"slack_configs": [conf]}, V033)
+    body = json.loads(n.request.body)
+    assert body["text"] == "firing"
+    att = body["attachments"][0]
+    assert att["fields"] == [
+        {"title": "a", "value": "ingest", "short": True},
+        {"title": "b", "short": False},
+    ]
+    assert att["actions"] == [{"type": "button", "text": "Runbook", "url": "https://rb/integrity",
+                               "confirm": {"text": "sure?"}}]  # fmt: skip
+    assert att["color"] == "danger"
+
+
+def test_slack_does_not_send_resolved_by_default() -> None:
+    resolved = [PostedAlert(LABELS, ANN, T0, T0, resolved=True)]
+    assert _render({"slack_configs": [{"api_url": "http://h"}]}, alerts=resolved) == []
+    (n,) = _render(
+        {"slack_configs": [{"api_url": "http://h", "send_resolved": True}]}, alerts=resolved
+    )
+    assert json.loads(n.request.body)["attachments"][0]["color"] == "good"
+
+
+def test_webhook_v4_body() -> None:
+    (n,) = _render({"webhook_configs": [{"url": "http://h/w"}]})
+    assert n.request.body == (
+        b'{"receiver":"oncall","status":"firing","alerts":[{"status":"firing","labels":'
+        b'{"alertname":"IntegrityRateHigh","service":"ingest","severity":"critical"},"annotations":'
+        b'{"runbook_url":"https://rb/integrity","summary":"1.8% \\u003e 1%"},"startsAt":'
+        b'"2026-11-28T10:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":'
+        b'"' + render_fp() + b'"}],"groupLabels":{"alertname":"IntegrityRateHigh"},"commonLabels":'
+        b'{"alertname":"IntegrityRateHigh","service":"ingest","severity":"critical"},'
+        b'"commonAnnotations":{"runbook_url":"https://rb/integrity","summary":"1.8% \\u003e 1%"},'
+        b'"externalURL":"http://am:9093","version":"4","groupKey":"{}:{alertname=\\"IntegrityRateHigh\\"}",'
+        b'"truncatedAlerts":0}\n'
+    )
+
+
+def render_fp() -> bytes:
+    from pytest_burnin.alertmanager.template_data import fingerprint
+
+    return fingerprint(LABELS).encode()
+
+
+def test_webhook_max_alerts_truncates_before_building_the_data() -> None:
+    alerts = [PostedAlert({**LABELS, "i": str(i)}, {"n": str(i)}, T0) for i in range(3)]
+    (n,) = _render({"webhook_configs": [{"url": "http://h", "max_alerts": 1}]}, V033, alerts)
+    body = json.loads(n.request.body)
+    assert len(body["alerts"]) == 1 and body["truncatedAlerts"] == 2
+    assert body["commonAnnotations"] == {"n": "0"}  # common over the one alert kept
+    assert body["notification_reason"] == "first notification"
+
+
+def test_pagerduty_v2_body_025() -> None:
+    (n,) = _render(
+        {"pagerduty_configs": [{"routing_key": "rk", "severity": "{{ .CommonLabels.severity }}"}]}
+    )
+    body = json.loads(n.request.body)
+    assert n.request.url == "https://events.pagerduty.com/v2/enqueue"
+    assert list(body) == [
+        "routing_key",
+        "dedup_key",
+        "event_action",
+        "payload",
+        "client",
+        "client_url",
+    ]
+    assert body["event_action"] == "trigger"
+    assert len(body["dedup_key"]) == 64
+    assert body["payload"]["severity"] == "critical"
+    assert body["payload"]["custom_details"]["num_firing"] == "1"
+    assert body["payload"]["custom_details"]["firing"].startswith(
+        "Labels:\n - alertname = IntegrityRateHigh\n"
+    )
+    assert "rk" not in n.request.display_body()
+
+
+def test_pagerduty_v2_details_are_yaml_in_033() -> None:
+    (n,) = _render(
+        {"pagerduty_configs": [{"routing_key": "rk", "details": {"yes": "yes", "m": "a: b"}}]}, V033
+    )
+    details = json.loads(n.request.body)["payload"]["custom_details"]
+    assert details["num_firing"] == 1 and details["resolved"] == []
+    assert details["firing"][0]["labels"]["service"] == "ingest"
+    assert details["yes"] is True and details["m"] == {"a": "b"}
+
+
+def test_pagerduty_v1_with_service_key_and_resolve() -> None:
+    resolved = [PostedAlert(LABELS, ANN, T0, T0, resolved=True)]
+    (n,) = _render({"pagerduty_configs": [{"service_key": "sk"}]}, alerts=resolved)
+    body = json.loads(n.request.body)
+    assert n.request.url.endswith("/generic/2010-04-15/create_event.json")
+    assert list(body) == ["service_key", "incident_key", "event_type", "description", "event_action",
+                          "payload", "details"]  # fmt: skip
+    assert (
+        body["event_type"] == "resolve" and body["event_action"] == "" and body["payload"] is None
+    )
+
+
+def test_pagerduty_needs_a_key() -> None:
+    with pytest.raises(RenderError, match="missing service or routing key in PagerDuty config"):
+        _render({"pagerduty_configs": [{}]})
+
+
+def test_email_message_layout() -> None:
+    conf = {"to": "a@x.org", "from": "am@x.org", "smarthost": "h:25", "html": "<p>{{ .Status }}</p>",
+            "text": "é {{ .Status }}", "headers": {"x-team": "ingest ✓"}}  # fmt: skip
+    (n,) = _render({"email_configs": [conf]})
+    assert n.request.kind == "smtp" and n.request.envelope == ("am@x.org", ["a@x.org"])
+    b = "0" * 60
+    assert n.request.body.decode() == (
+        "From: am@x.org\r\nSubject: [FIRING:1] IntegrityRateHigh (ingest critical)\r\nTo: a@x.org\r\n"
+        "X-Team: =?utf-8?q?ingest_=E2=9C=93?=\r\nMessage-Id: <0.0@localhost>\r\n"
+        "Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"
+        f"Content-Type: multipart/alternative;  boundary={b}\r\nMIME-Version: 1.0\r\n\r\n"
+        f"--{b}\r\nContent-Transfer-Encoding: quoted-printable\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+        f"=C3=A9 firing\r\n--{b}\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        f"Content-Type: text/html; charset=UTF-8\r\n\r\n<p>firing</p>\r\n--{b}--\r\n"
+    )
+
+
+def test_email_needs_to_and_a_smarthost() -> None:
+    with pytest.raises(RenderError, match="missing to address in email config"):
+        _render({"email_configs": [{"from": "a@b"}]})
+    with pytest.raises(RenderError, match="no global SMTP smarthost set"):
+        _render({"email_configs": [{"to": "a@b", "from": "c@d"}]})
+
+
+def test_a_template_error_fails_the_notification_with_its_receiver() -> None:
+    with pytest.raises(
+        RenderError,
+    want = 'slack: template: :1:8: executing "" at <.nope.deeper>: can\'t evaluate field nope in type *template.Data'
+    with pytest.raises(RenderError, match=re.escape("receiver 'oncall' slack[0]: " + want)):
+        r" at <.nope.deeper>: can't evaluate field nope in type \*template.Data",
+    ):
+        _render({"slack_configs": [{"api_url": "http://h", "text": "{{ .nope.deeper }}"}]})
+
+
+def test_unsupported_integration_is_said_not_skipped() -> None:
+    with pytest.raises(RenderError, match="rendering wechat_configs is not supported"):
+        _render({"wechat_configs": [{"corp_id": "x"}]})
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("plain ascii", "plain ascii"),
+        ("Über", "=?utf-8?q?=C3=9Cber?="),
+        ("a_b=c? é", "=?utf-8?q?a=5Fb=3Dc=3F_=C3=A9?="),
+        (
+            "é" * 30,
+            "=?utf-8?q?"
+            + "=C3=A9" * 10
+            + "?= =?utf-8?q?"
+            + "=C3=A9" * 10
+            + "?= =?utf-8?q?"
+            + "=C3=A9" * 10
+            + "?=",
+        ),
+    ],
+)
+def test_q_encoding_like_go_mime(text: str, want: str) -> None:
+    assert q_encode(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("a=b\n", b"a=3Db\r\n"),
+        ("trailing \nx", b"trailing=20\r\nx"),
+        ("x" * 80, b"x" * 75 + b"=\r\n" + b"x" * 5),
+        ("é\r\nz\t", b"=C3=A9\r\nz=09"),
+    ],
+)
+def test_quoted_printable_like_go(text: str, want: bytes) -> None:
+    assert quoted_printable(text) == want
