@@ -186,12 +186,11 @@ def test_email_needs_to_and_a_smarthost() -> None:
 
 
 def test_a_template_error_fails_the_notification_with_its_receiver() -> None:
-    with pytest.raises(
-        RenderError,
-    want = 'slack: template: :1:8: executing "" at <.nope.deeper>: can\'t evaluate field nope in type *template.Data'
-    with pytest.raises(RenderError, match=re.escape("receiver 'oncall' slack[0]: " + want)):
-        r" at <.nope.deeper>: can't evaluate field nope in type \*template.Data",
-    ):
+    want = (
+        "receiver 'oncall' slack[0]: slack: template: :1:8: executing \"\" at <.nope.deeper>: "
+        "can't evaluate field nope in type *template.Data"
+    )
+    with pytest.raises(RenderError, match=re.escape(want)):
         _render({"slack_configs": [{"api_url": "http://h", "text": "{{ .nope.deeper }}"}]})
 
 
