@@ -58,6 +58,24 @@ def receivers(http: str, smtp_port: int, corpus: bool) -> list[dict[str, Any]]:
             "pagerduty_configs": [{"routing_key": "rk-123", "url": f"{http}/pagerduty-default"}],
         },
         {"name": "email-default", "email_configs": [email]},
+        {"name": "resolved-webhook", "webhook_configs": [{"url": f"{http}/resolved-webhook"}]},
+        {
+            "name": "resolved-opsgenie",
+            "opsgenie_configs": [{"api_url": f"{http}/resolved-opsgenie/", "api_key": "og-key"}],
+        },
+        {
+            "name": "opsgenie",
+            "opsgenie_configs": [
+                {
+                    "api_url": f"{http}/opsgenie/",
+                    "api_key": "og-key",
+                    "tags": "a,{{ .CommonLabels.service }},",
+                    "priority": "P1",
+                    "responders": [{"name": "ingest,platform", "type": "teams"}],
+                    "details": {"runbook": "{{ .CommonAnnotations.runbook_url }}"},
+                }
+            ],
+        },
         {
             "name": "email-text",
             "email_configs": [
@@ -233,7 +251,8 @@ def _normalise_mail(raw: bytes) -> bytes:
     return b"\r\n".join(sorted(lines)) + b"\r\n\r\n" + body
 
 
-HTTP_CASES = ["slack-default", "webhook", "pagerduty-default", "slack.fields"]
+HTTP_CASES = ["slack-default", "webhook", "pagerduty-default", "slack.fields", "opsgenie"]
+PATHS = {"slack.fields": "/slack-fields", "opsgenie": "/opsgenie/v2/alerts"}
 CORPUS_CASES = ["slack-corpus", "pagerduty-corpus"]
 
 
@@ -243,14 +262,15 @@ def test_http_body_equals_alertmanager(rig: Rig, name: str) -> None:
         pytest.skip("../shared/alertmanager-configs is absent")
     posted, ours = _alerts(name)
     post_alerts(rig.am, posted)
-    path = "/slack-fields" if name == "slack.fields" else f"/{name}"
+    path = PATHS.get(name, f"/{name}")
     theirs = rig.http.wait(lambda c: c.path == path and _whole_group(c.body))
     # The reason is dispatcher state (was a group flushed before?), not rendering:
     # take Alertmanager's, so the rest of the body is what is compared.
     m = re.search(rb'"notification_reason":"([a-z ]+)"', theirs.body)
     req = _ours(rig, name, ours, m.group(1).decode() if m else "first notification")
     assert req.body.decode() == theirs.body.decode()
-    assert theirs.headers["Content-Type"] == req.headers["Content-Type"]
+    for header, value in req.headers.items():
+        assert theirs.headers[header] == value
 
 
 @pytest.mark.parametrize("name", ["email-default", "email-text"])
@@ -261,3 +281,26 @@ def test_email_equals_alertmanager(rig: Rig, name: str) -> None:
     req = _ours(rig, name, ours)
     assert req.envelope == (mail_from, rcpt)
     assert _normalise_mail(req.body).decode() == _normalise_mail(raw).decode()
+
+
+@pytest.mark.parametrize("name", ["resolved-webhook", "resolved-opsgenie"])
+def test_resolved_notification_equals_alertmanager(rig: Rig, name: str) -> None:
+    firing, _ = _alerts(name)
+    post_alerts(rig.am, firing)
+    rig.http.wait(lambda c: c.path.startswith(f"/{name}/") or c.path == f"/{name}")
+    posted, ours = _alerts(name, resolved=True)
+    for p, f in zip(posted, firing, strict=True):
+        p["startsAt"] = f["startsAt"]
+    ours = [
+        PostedAlert(o.labels, o.annotations, GoTime.parse_rfc3339(p["startsAt"]), o.ends_at,
+                    o.generator_url, resolved=True)
+        for o, p in zip(ours, posted, strict=True)
+    ]  # fmt: skip
+    post_alerts(rig.am, posted)
+    theirs = rig.http.wait(
+        lambda c: (c.path == f"/{name}" and b'"status":"resolved"' in c.body) or "/close?" in c.path
+    )
+    m = re.search(rb'"notification_reason":"([a-z ]+)"', theirs.body)
+    req = _ours(rig, name, ours, m.group(1).decode() if m else "all alerts resolved")
+    assert req.body.decode() == theirs.body.decode()
+    assert req.url.removeprefix(rig.http.url) == theirs.path

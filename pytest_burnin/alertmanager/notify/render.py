@@ -15,16 +15,18 @@ from typing import Any
 
 from ..template_data import V025, PostedAlert, dispatch_order, template_data
 from ..templates import TemplateSet
-from . import email, pagerduty, slack, webhook
+from . import email, opsgenie, pagerduty, slack, webhook
 from .common import Context, RenderError, Request
 
 __all__ = ["Notification", "RenderError", "group_key", "render_receiver"]
 
-Renderer = Callable[[Mapping[str, Any], Context], Request]
+# A renderer returns one request, or several (OpsGenie's update_alerts PUTs).
+Renderer = Callable[[Mapping[str, Any], Context], "Request | list[Request]"]
 
 # config key -> (integration name, renderer, send_resolved default)
 INTEGRATIONS: dict[str, tuple[str, Renderer, bool]] = {
     "email_configs": ("email", email.render, False),
+    "opsgenie_configs": ("opsgenie", opsgenie.render, True),
     "pagerduty_configs": ("pagerduty", pagerduty.render, True),
     "slack_configs": ("slack", slack.render, False),
     "webhook_configs": ("webhook", webhook.render, True),
@@ -89,7 +91,9 @@ def render_receiver(
 
             ctx = Context(templates, make(group), key, global_conf, version, group, make)
             try:
-                out.append(Notification(integration, i, renderer(conf, ctx)))
+                made = renderer(conf, ctx)
+                for req in made if isinstance(made, list) else [made]:
+                    out.append(Notification(integration, i, req))
             except RenderError as e:
                 raise RenderError(f"receiver {name!r} {integration}[{i}]: {e}") from None
     return out
