@@ -58,6 +58,18 @@ def receivers(http: str, smtp_port: int, corpus: bool) -> list[dict[str, Any]]:
             "pagerduty_configs": [{"routing_key": "rk-123", "url": f"{http}/pagerduty-default"}],
         },
         {"name": "email-default", "email_configs": [email]},
+        {
+            "name": "victorops",
+            "victorops_configs": [
+                {
+                    "api_url": f"{http}/victorops/",
+                    "api_key": "vo-key",
+                    "routing_key": "{{ .CommonLabels.service }}",
+                    "custom_fields": {"runbook": "{{ .CommonAnnotations.runbook_url }}"},
+                }
+            ],
+        },
+        {"name": "discord", "discord_configs": [{"webhook_url": f"{http}/discord"}]},
         {"name": "resolved-webhook", "webhook_configs": [{"url": f"{http}/resolved-webhook"}]},
         {
             "name": "resolved-opsgenie",
@@ -251,8 +263,10 @@ def _normalise_mail(raw: bytes) -> bytes:
     return b"\r\n".join(sorted(lines)) + b"\r\n\r\n" + body
 
 
-HTTP_CASES = ["slack-default", "webhook", "pagerduty-default", "slack.fields", "opsgenie"]
-PATHS = {"slack.fields": "/slack-fields", "opsgenie": "/opsgenie/v2/alerts"}
+HTTP_CASES = ["slack-default", "webhook", "pagerduty-default", "slack.fields", "opsgenie",
+              "victorops", "discord"]  # fmt: skip
+PATHS = {"slack.fields": "/slack-fields", "opsgenie": "/opsgenie/v2/alerts",
+         "victorops": "/victorops/vo-key/ingest"}  # fmt: skip
 CORPUS_CASES = ["slack-corpus", "pagerduty-corpus"]
 
 
