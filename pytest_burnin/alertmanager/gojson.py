@@ -9,6 +9,7 @@ characters as ``\\u00XX``. ``json.Encoder.Encode`` appends a newline.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..rules.gofmt import format_float_v
@@ -25,21 +26,23 @@ _SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
+_NEEDS = re.compile('[\x00-\x1f"\\\\<>&\u2028\u2029\ud800-\udfff]')
+_NEEDS_NO_HTML = re.compile('[\x00-\x1f"\\\\\u2028\u2029\ud800-\udfff]')
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch in _SHORT:
+        return _SHORT[ch]
+    if ch in _HTML:
+        return _HTML[ch]
+    if 0xD800 <= ord(ch) <= 0xDFFF:  # a lone surrogate is invalid UTF-8 to Go
+        return "\\ufffd"
+    return f"\\u{ord(ch):04x}"
+
+
 def quote(s: str, escape_html: bool = True) -> str:
-    out = ['"']
-    for ch in s:
-        if ch in _SHORT:
-            out.append(_SHORT[ch])
-        elif escape_html and ch in _HTML:
-            out.append(_HTML[ch])
-        elif ord(ch) < 0x20 or ch in "\u2028\u2029":
-            out.append(f"\\u{ord(ch):04x}")
-        elif 0xD800 <= ord(ch) <= 0xDFFF:  # a lone surrogate is invalid UTF-8 to Go
-            out.append("\\ufffd")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    return '"' + (_NEEDS if escape_html else _NEEDS_NO_HTML).sub(_escape, s) + '"'
 
 
 def dumps(v: Any, escape_html: bool = True) -> str:

@@ -49,6 +49,9 @@ class TemplateSet:
         self.html_funcs = _html_funcs(version)
         self.text_defs: dict[str, Parsed] = dict(_defaults(version)[0])
         self.html_defs: dict[str, Parsed] = dict(_defaults(version)[1])
+        # Receiver fields are the same few texts for every notification: parse each once
+        # (execution never changes a tree).
+        self._parsed: dict[tuple[str, str], tuple[Parsed, dict[str, Parsed]]] = {}
         for name, text in sources:
             self._add(name, text)
 
@@ -63,22 +66,37 @@ class TemplateSet:
         strip_comments(html_tree)
         _merge(self.html_defs, html_tree, name)
 
+    def _prepare(self, text: str, mode: str) -> tuple[Parsed, dict[str, Parsed]]:
+        hit = self._parsed.get((mode, text))
+        if hit is not None:
+            return hit
+        funcs, base = (
+            (self.text_funcs, self.text_defs)
+            if mode == "text"
+            else (self.html_funcs, self.html_defs)
+        )
+        tree = parse(text, "", funcs, allow_define=True)
+        if mode == "html":
+            strip_comments(tree)
+        defs = base
+        if tree.defs:  # a field that defines templates sees them, the set does not
+            defs = dict(base)
+            _merge(defs, tree, "")
+        if len(self._parsed) < 4096:
+            self._parsed[(mode, text)] = (tree, defs)
+        return tree, defs
+
     def text(self, text: str, data: Any) -> str:
         """ExecuteTextString: an empty field stays empty without being parsed."""
         if text == "":
             return ""
-        tree = parse(text, "", self.text_funcs, allow_define=True)
-        defs = dict(self.text_defs)
-        _merge(defs, tree, "")
+        tree, defs = self._prepare(text, "text")
         return Executor(tree, self.text_funcs, defs).run(data)
 
     def html(self, text: str, data: Any) -> str:
         if text == "":
             return ""
-        tree = parse(text, "", self.html_funcs, allow_define=True)
-        strip_comments(tree)
-        defs = dict(self.html_defs)
-        _merge(defs, tree, "")
+        tree, defs = self._prepare(text, "html")
         return Executor(tree, self.html_funcs, defs, HTMLEscaper()).run(data)
 
 

@@ -232,3 +232,49 @@ def test_q_encoding_like_go_mime(text: str, want: str) -> None:
 )
 def test_quoted_printable_like_go(text: str, want: bytes) -> None:
     assert quoted_printable(text) == want
+
+
+def test_opsgenie_create_then_close() -> None:
+    conf = {"api_key": "k", "api_url": "http://og/", "tags": " a,,b ", "update_alerts": True,
+            "responders": [{"name": "x,y", "type": "Teams"}, {"username": "u", "type": "user"}]}  # fmt: skip
+    create, msg_put, desc_put = _render({"opsgenie_configs": [conf]})
+    body = json.loads(create.request.body)
+    assert create.request.url == "http://og/v2/alerts"
+    assert list(body) == ["alias", "message", "description", "details", "source", "responders", "tags"]
+    assert body["responders"] == [{"name": "x", "type": "team"}, {"name": "y", "type": "team"},
+                                  {"username": "u", "type": "user"}]  # fmt: skip
+    assert body["tags"] == ["a", "b"]
+    assert body["details"] == LABELS
+    assert create.request.headers["Authorization"] == "GenieKey k"
+    assert msg_put.request.url.endswith("/message?identifierType=alias")
+    assert desc_put.request.url.endswith("/description?identifierType=alias")
+    resolved = [PostedAlert(LABELS, ANN, T0, T0, resolved=True)]
+    (close,) = _render({"opsgenie_configs": [conf]}, alerts=resolved)
+    assert close.request.url == f"http://og/v2/alerts/{body['alias']}/close?identifierType=alias"
+    assert close.request.body == b'{"source":"http://am:9093/#/alerts?receiver=oncall"}\n'
+
+
+def test_victorops_body_is_a_sorted_map_with_custom_fields() -> None:
+    conf = {"api_key": "secretkey", "routing_key": "{{ .CommonLabels.service }}", "message_type": "bogus",
+            "custom_fields": {"zz": "{{ .Status }}", "entity_display_name": "mine"}}  # fmt: skip
+    (n,) = _render({"victorops_configs": [conf]})
+    body = json.loads(n.request.body)
+    assert n.request.url == "https://alert.victorops.com/integrations/generic/20131114/alert/secretkey/ingest"
+    assert n.request.display_url.endswith("/<secret>/ingest")
+    assert list(body) == sorted(body)
+    assert body["message_type"] == "CRITICAL"  # not an allowed firing type
+    assert body["entity_display_name"] == "mine" and body["zz"] == "firing"
+    assert body["monitoring_tool"] == "Alertmanager"
+
+
+def test_discord_embed_and_colour_per_version() -> None:
+    (old,) = _render({"discord_configs": [{"webhook_url": "http://d", "username": "bot"}]})
+    (new,) = _render({"discord_configs": [{"webhook_url": "http://d", "username": "bot", "content": "hi"}]}, V033)
+    assert json.loads(old.request.body) == {
+        "content": "",
+        "embeds": [{"title": "[FIRING:1] IntegrityRateHigh (ingest critical)",
+                    "description": json.loads(old.request.body)["embeds"][0]["description"],
+                    "color": 0x992D22}],
+    }  # fmt: skip
+    assert json.loads(new.request.body)["username"] == "bot"
+    assert json.loads(new.request.body)["content"] == "hi"
