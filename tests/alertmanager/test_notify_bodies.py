@@ -240,7 +240,15 @@ def test_opsgenie_create_then_close() -> None:
     create, msg_put, desc_put = _render({"opsgenie_configs": [conf]})
     body = json.loads(create.request.body)
     assert create.request.url == "http://og/v2/alerts"
-    assert list(body) == ["alias", "message", "description", "details", "source", "responders", "tags"]
+    assert list(body) == [
+        "alias",
+        "message",
+        "description",
+        "details",
+        "source",
+        "responders",
+        "tags",
+    ]
     assert body["responders"] == [{"name": "x", "type": "team"}, {"name": "y", "type": "team"},
                                   {"username": "u", "type": "user"}]  # fmt: skip
     assert body["tags"] == ["a", "b"]
@@ -259,7 +267,10 @@ def test_victorops_body_is_a_sorted_map_with_custom_fields() -> None:
             "custom_fields": {"zz": "{{ .Status }}", "entity_display_name": "mine"}}  # fmt: skip
     (n,) = _render({"victorops_configs": [conf]})
     body = json.loads(n.request.body)
-    assert n.request.url == "https://alert.victorops.com/integrations/generic/20131114/alert/secretkey/ingest"
+    assert (
+        n.request.url
+        == "https://alert.victorops.com/integrations/generic/20131114/alert/secretkey/ingest"
+    )
     assert n.request.display_url.endswith("/<secret>/ingest")
     assert list(body) == sorted(body)
     assert body["message_type"] == "CRITICAL"  # not an allowed firing type
@@ -269,7 +280,9 @@ def test_victorops_body_is_a_sorted_map_with_custom_fields() -> None:
 
 def test_discord_embed_and_colour_per_version() -> None:
     (old,) = _render({"discord_configs": [{"webhook_url": "http://d", "username": "bot"}]})
-    (new,) = _render({"discord_configs": [{"webhook_url": "http://d", "username": "bot", "content": "hi"}]}, V033)
+    (new,) = _render(
+        {"discord_configs": [{"webhook_url": "http://d", "username": "bot", "content": "hi"}]}, V033
+    )
     assert json.loads(old.request.body) == {
         "content": "",
         "embeds": [{"title": "[FIRING:1] IntegrityRateHigh (ingest critical)",
