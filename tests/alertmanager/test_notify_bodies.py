@@ -291,3 +291,16 @@ def test_discord_embed_and_colour_per_version() -> None:
     }  # fmt: skip
     assert json.loads(new.request.body)["username"] == "bot"
     assert json.loads(new.request.body)["content"] == "hi"
+
+
+def test_pushover_puts_everything_in_the_query() -> None:
+    conf = {"token": "tok", "user_key": "usr", "retry": "30s", "sound": "siren"}
+    (n,) = _render({"pushover_configs": [conf]})
+    assert n.request.body == b""
+    url, _, query = n.request.url.partition("?")
+    assert url == "https://api.pushover.net/1/messages.json"
+    keys = [kv.split("=")[0] for kv in query.split("&")]
+    assert keys == sorted(keys)
+    assert "retry=30&" in query and "expire=3600&" in query and "priority=2&" in query
+    assert "title=%5BFIRING%3A1%5D+IntegrityRateHigh+%28ingest+critical%29" in query
+    assert "tok" not in n.request.display_url and "usr" not in n.request.display_url

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..template_data import V025, PostedAlert, dispatch_order, template_data
 from ..templates import TemplateSet
-from . import discord, email, opsgenie, pagerduty, slack, victorops, webhook
+from . import discord, email, opsgenie, pagerduty, pushover, slack, victorops, webhook
 from .common import Context, RenderError, Request
 
 __all__ = ["Notification", "RenderError", "group_key", "render_receiver"]
@@ -29,6 +29,7 @@ INTEGRATIONS: dict[str, tuple[str, Renderer, bool]] = {
     "email_configs": ("email", email.render, False),
     "opsgenie_configs": ("opsgenie", opsgenie.render, True),
     "pagerduty_configs": ("pagerduty", pagerduty.render, True),
+    "pushover_configs": ("pushover", pushover.render, True),
     "slack_configs": ("slack", slack.render, False),
     "victorops_configs": ("victorops", victorops.render, True),
     "webhook_configs": ("webhook", webhook.render, True),
