@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,11 +61,12 @@ def _deep_template(v: Any, ctx: Context) -> Any:
     if v is None:
         return None
     if isinstance(v, str):
-        rendered = ctx.text(v)
+        # Text without an action renders as itself: skip the template engine.
+        rendered = ctx.text(v) if "{{" in v else v
         if ctx.first_error is not None:
             return rendered
         try:
-            inline = parse_inline(rendered)
+            inline = _read_back(rendered)
         except NotYAML:
             return rendered
         if isinstance(inline, str):
@@ -78,6 +80,16 @@ def _deep_template(v: Any, ctx: Context) -> Any:
     if isinstance(v, list):
         return [_deep_template(x, ctx) for x in v]
     return v
+
+
+def _read_back(text: str) -> Any:
+    # toJson output is JSON, which YAML reads the same way; json is far faster.
+    if text[:1] in ("[", "{"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+    return parse_inline(text)
 
 
 def _omit_empty(d: dict[str, Any]) -> dict[str, Any]:
