@@ -304,3 +304,19 @@ def test_pushover_puts_everything_in_the_query() -> None:
     assert "retry=30&" in query and "expire=3600&" in query and "priority=2&" in query
     assert "title=%5BFIRING%3A1%5D+IntegrityRateHigh+%28ingest+critical%29" in query
     assert "tok" not in n.request.display_url and "usr" not in n.request.display_url
+
+
+def test_fields_flatten_each_kind_of_request() -> None:
+    from pytest_burnin.alertmanager.notify.fields import fields
+
+    rcv = {"slack_configs": [{"api_url": "http://h", "text": "{{ .CommonAnnotations.runbook_url }}"}],
+           "email_configs": [{"to": "a@x.org", "from": "am@x.org", "smarthost": "h:25",
+                              "text": "runbook: {{ .CommonAnnotations.runbook_url }} é"}],
+           "pushover_configs": [{"token": "t", "user_key": "u"}]}  # fmt: skip
+    slack, mail, push = (fields(n.request) for n in _render(rcv))
+    assert slack["attachments.0.text"] == "https://rb/integrity"
+    assert slack["attachments.0.mrkdwn_in.2"] == "text"
+    assert mail["Subject"] == "[FIRING:1] IntegrityRateHigh (ingest critical)"
+    assert mail["text"] == "runbook: https://rb/integrity é"
+    assert "https://rb/integrity" in mail["html"]
+    assert push["priority"] == "2"
