@@ -44,7 +44,7 @@ CORPUS_TEMPLATES = [
 WIKIMEDIA_EMAIL = "wikimedia-operations-puppet/modules/alertmanager/templates/email.tmpl"
 
 
-def receivers(http: str, smtp_port: int, corpus: bool) -> list[dict[str, Any]]:
+def receivers(http: str, smtp_port: int, corpus: bool, version: str) -> list[dict[str, Any]]:
     email = {"to": "oncall@example.org, Ops Team <ops@example.org>", "from": "am@example.org",
              "smarthost": f"127.0.0.1:{smtp_port}", "require_tls": False}  # fmt: skip
     out: list[dict[str, Any]] = [
@@ -130,6 +130,8 @@ def receivers(http: str, smtp_port: int, corpus: bool) -> list[dict[str, Any]]:
             ],
         },
     ]
+    if version != "0.25":  # integrations 0.25 does not know
+        out.append({"name": "msteams", "msteams_configs": [{"webhook_url": f"{http}/msteams"}]})
     if corpus:
         out += [
             {
@@ -202,7 +204,7 @@ def rig(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     corpus = SHARED.is_dir()
     templates = [SHARED / t for t in CORPUS_TEMPLATES] if corpus else []
     http, smtp = HTTPCapture(), SMTPCapture()
-    rcvs = receivers(http.url, smtp.port, corpus)
+    rcvs = receivers(http.url, smtp.port, corpus, version)
     try:
         with running_alertmanager(
             binary, _config(rcvs, templates), tmp_path_factory.mktemp("am")
@@ -270,8 +272,10 @@ PATHS = {"slack.fields": "/slack-fields", "opsgenie": "/opsgenie/v2/alerts",
 CORPUS_CASES = ["slack-corpus", "pagerduty-corpus"]
 
 
-@pytest.mark.parametrize("name", HTTP_CASES + CORPUS_CASES)
+@pytest.mark.parametrize("name", [*HTTP_CASES, *CORPUS_CASES, "msteams"])
 def test_http_body_equals_alertmanager(rig: Rig, name: str) -> None:
+    if name == "msteams" and rig.version == "0.25":
+        pytest.skip("Alertmanager 0.25 has no msteams_configs")
     if name in CORPUS_CASES and not SHARED.is_dir():
         pytest.skip("../shared/alertmanager-configs is absent")
     posted, ours = _alerts(name)

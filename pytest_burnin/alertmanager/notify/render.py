@@ -15,7 +15,7 @@ from typing import Any
 
 from ..template_data import V025, PostedAlert, dispatch_order, template_data
 from ..templates import TemplateSet
-from . import discord, email, opsgenie, pagerduty, pushover, slack, victorops, webhook
+from . import discord, email, msteams, opsgenie, pagerduty, pushover, slack, victorops, webhook
 from .common import Context, RenderError, Request
 
 __all__ = ["Notification", "RenderError", "group_key", "render_receiver"]
@@ -27,6 +27,7 @@ Renderer = Callable[[Mapping[str, Any], Context], "Request | list[Request]"]
 INTEGRATIONS: dict[str, tuple[str, Renderer, bool]] = {
     "discord_configs": ("discord", discord.render, True),
     "email_configs": ("email", email.render, False),
+    "msteams_configs": ("msteams", msteams.render, True),
     "opsgenie_configs": ("opsgenie", opsgenie.render, True),
     "pagerduty_configs": ("pagerduty", pagerduty.render, True),
     "pushover_configs": ("pushover", pushover.render, True),
