@@ -320,3 +320,23 @@ def test_fields_flatten_each_kind_of_request() -> None:
     assert mail["text"] == "runbook: https://rb/integrity é"
     assert "https://rb/integrity" in mail["html"]
     assert push["priority"] == "2"
+
+
+def test_telegram_escapes_html_and_hides_the_token() -> None:
+    conf = {"bot_token": "12:secret", "chat_id": 42, "message": "{{ .CommonAnnotations.summary }} <b>ok</b>",
+            "disable_notifications": True}  # fmt: skip
+    (n,) = _render({"telegram_configs": [conf]})
+    assert n.request.body == (
+        b'{"chat_id":"42","disable_notification":"true","disable_web_page_preview":"true",'
+        b'"parse_mode":"HTML","text":"1.8% \\u0026gt; 1% \\u003cb\\u003eok\\u003c/b\\u003e"}\n'
+    )
+    assert n.request.display_url == "https://api.telegram.org/bot<secret>/sendMessage"
+
+
+def test_msteams_card_only_from_0_26() -> None:
+    (n,) = _render({"msteams_configs": [{"webhook_url": "http://t"}]}, V033)
+    body = json.loads(n.request.body)
+    assert list(body) == ["@context", "type", "title", "summary", "text", "themeColor"]
+    assert body["themeColor"] == "8C1A1A" and body["title"] == body["summary"]
+    with pytest.raises(RenderError, match=r"needs Alertmanager 0\.26 or later"):
+        _render({"msteams_configs": [{"webhook_url": "http://t"}]}, V025)

@@ -70,6 +70,12 @@ def receivers(http: str, smtp_port: int, corpus: bool, version: str) -> list[dic
             ],
         },
         {"name": "discord", "discord_configs": [{"webhook_url": f"{http}/discord"}]},
+        {
+            "name": "telegram",
+            "telegram_configs": [
+                {"api_url": f"{http}/telegram", "bot_token": "12:tok", "chat_id": -100123}
+            ],
+        },
         {"name": "resolved-webhook", "webhook_configs": [{"url": f"{http}/resolved-webhook"}]},
         {
             "name": "resolved-opsgenie",
@@ -266,9 +272,9 @@ def _normalise_mail(raw: bytes) -> bytes:
 
 
 HTTP_CASES = ["slack-default", "webhook", "pagerduty-default", "slack.fields", "opsgenie",
-              "victorops", "discord"]  # fmt: skip
+              "victorops", "discord", "telegram"]  # fmt: skip
 PATHS = {"slack.fields": "/slack-fields", "opsgenie": "/opsgenie/v2/alerts",
-         "victorops": "/victorops/vo-key/ingest"}  # fmt: skip
+         "victorops": "/victorops/vo-key/ingest", "telegram": "/telegram/bot12:tok/sendMessage"}  # fmt: skip
 CORPUS_CASES = ["slack-corpus", "pagerduty-corpus"]
 
 

@@ -15,7 +15,18 @@ from typing import Any
 
 from ..template_data import V025, PostedAlert, dispatch_order, template_data
 from ..templates import TemplateSet
-from . import discord, email, msteams, opsgenie, pagerduty, pushover, slack, victorops, webhook
+from . import (
+    discord,
+    email,
+    msteams,
+    opsgenie,
+    pagerduty,
+    pushover,
+    slack,
+    telegram,
+    victorops,
+    webhook,
+)
 from .common import Context, RenderError, Request
 
 __all__ = ["Notification", "RenderError", "group_key", "render_receiver"]
@@ -32,6 +43,7 @@ INTEGRATIONS: dict[str, tuple[str, Renderer, bool]] = {
     "pagerduty_configs": ("pagerduty", pagerduty.render, True),
     "pushover_configs": ("pushover", pushover.render, True),
     "slack_configs": ("slack", slack.render, False),
+    "telegram_configs": ("telegram", telegram.render, True),
     "victorops_configs": ("victorops", victorops.render, True),
     "webhook_configs": ("webhook", webhook.render, True),
 }
