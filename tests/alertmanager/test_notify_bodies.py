@@ -340,3 +340,20 @@ def test_msteams_card_only_from_0_26() -> None:
     assert body["themeColor"] == "8C1A1A" and body["title"] == body["summary"]
     with pytest.raises(RenderError, match=r"needs Alertmanager 0\.26 or later"):
         _render({"msteams_configs": [{"webhook_url": "http://t"}]}, V025)
+
+
+def test_webex_body_and_byte_truncation() -> None:
+    from pytest_burnin.alertmanager.notify.webex import truncate_bytes
+
+    conf = {
+        "room_id": "r",
+        "message": "{{ .Status }}",
+        "http_config": {"authorization": {"credentials": "c"}},
+    }
+    (n,) = _render({"webex_configs": [conf]})
+    assert n.request.body == b'{"markdown":"firing","roomId":"r"}\n'
+    assert n.request.headers["Authorization"] == "Bearer c"
+    assert truncate_bytes("abcdef", 6) == "abcdef"
+    assert truncate_bytes("aéééé", 7) == "aé…"  # never half a rune
+    with pytest.raises(RenderError, match="authorization.credentials"):
+        _render({"webex_configs": [{"room_id": "r"}]})

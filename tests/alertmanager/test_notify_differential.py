@@ -71,6 +71,16 @@ def receivers(http: str, smtp_port: int, corpus: bool, version: str) -> list[dic
         },
         {"name": "discord", "discord_configs": [{"webhook_url": f"{http}/discord"}]},
         {
+            "name": "webex",
+            "webex_configs": [
+                {
+                    "api_url": f"{http}/webex",
+                    "room_id": "room-1",
+                    "http_config": {"authorization": {"credentials": "wx"}},
+                }
+            ],
+        },
+        {
             "name": "telegram",
             "telegram_configs": [
                 {"api_url": f"{http}/telegram", "bot_token": "12:tok", "chat_id": -100123}
@@ -272,7 +282,7 @@ def _normalise_mail(raw: bytes) -> bytes:
 
 
 HTTP_CASES = ["slack-default", "webhook", "pagerduty-default", "slack.fields", "opsgenie",
-              "victorops", "discord", "telegram"]  # fmt: skip
+              "victorops", "discord", "telegram", "webex"]  # fmt: skip
 PATHS = {"slack.fields": "/slack-fields", "opsgenie": "/opsgenie/v2/alerts",
          "victorops": "/victorops/vo-key/ingest", "telegram": "/telegram/bot12:tok/sendMessage"}  # fmt: skip
 CORPUS_CASES = ["slack-corpus", "pagerduty-corpus"]

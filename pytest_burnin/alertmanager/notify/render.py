@@ -25,6 +25,7 @@ from . import (
     slack,
     telegram,
     victorops,
+    webex,
     webhook,
 )
 from .common import Context, RenderError, Request
@@ -45,6 +46,7 @@ INTEGRATIONS: dict[str, tuple[str, Renderer, bool]] = {
     "slack_configs": ("slack", slack.render, False),
     "telegram_configs": ("telegram", telegram.render, True),
     "victorops_configs": ("victorops", victorops.render, True),
+    "webex_configs": ("webex", webex.render, True),
     "webhook_configs": ("webhook", webhook.render, True),
 }
 
