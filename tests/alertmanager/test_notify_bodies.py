@@ -355,5 +355,5 @@ def test_webex_body_and_byte_truncation() -> None:
     assert n.request.headers["Authorization"] == "Bearer c"
     assert truncate_bytes("abcdef", 6) == "abcdef"
     assert truncate_bytes("aéééé", 7) == "aé…"  # never half a rune
-    with pytest.raises(RenderError, match="authorization.credentials"):
+    with pytest.raises(RenderError, match=r"authorization\.credentials"):
         _render({"webex_configs": [{"room_id": "r"}]})
