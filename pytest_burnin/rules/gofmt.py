@@ -142,6 +142,9 @@ def type_name(v: Any) -> str:
 
 def go_print(v: Any) -> str:
     """``fmt.Sprint`` of one value, as text/template prints an action's result."""
+    go_string = getattr(v, "go_string", None)
+    if go_string is not None:  # a Go Stringer (fmt prefers String() to the raw value)
+        return str(go_string())
     if isinstance(v, str):
         return v
     if isinstance(v, bool):

@@ -31,43 +31,24 @@ from .gotemplate_parse import (
     Parsed,
     PipeNode,
     TemplateError,
+    TemplateNode,
     TextNode,
     VariableNode,
 )
+from .gotemplate_values import (
+    BUILTINS,
+    MISSING,
+    AnyMap,
+    Escaper,
+    Func,
+    FuncError,
+    GoMethods,
+    GoStruct,
+    truth,
+)
 
-
-class _Missing:
-    def __repr__(self) -> str:
-        return gofmt.MISSING_MARK
-
-    def __str__(self) -> str:
-        return gofmt.MISSING_MARK
-
-
-MISSING: Any = _Missing()
-
-
-class AnyMap(dict[str, Any]):
-    """A Go map[string]interface{}: a missing key is nil, printed ``<no value>``."""
-
-
-class FuncError(Exception):
-    """Raised by a template function; reported as ``error calling NAME: msg``."""
-
-
-@dataclass
-class GoStruct:
-    type_name: str
-    fields: dict[str, Any]
-
-    def __str__(self) -> str:
-        # text/template dereferences pointers before printing: {field field}.
-        return "{" + " ".join(gofmt.go_print(v) for v in self.fields.values()) + "}"
-
-
-# A function: (callable, parameter kinds). Kinds: "s" string, "f" float64, "i" int,
-# "a" anything; a trailing "*" makes the last kind variadic.
-Func = tuple[Callable[..., Any], str]
+__all__ = ["BUILTINS", "MISSING", "AnyMap", "Escaper", "Executor", "Func", "FuncError",
+           "GoMethods", "GoStruct", "truth"]  # fmt: skip
 
 
 class _Jump(Exception):
@@ -75,132 +56,21 @@ class _Jump(Exception):
         self.kind = kind
 
 
-def truth(v: Any) -> bool:
-    if v is MISSING or v is None:
-        return False
-    if isinstance(v, (bool, int, float, str, dict, list)):
-        return bool(v)
-    return True
-
-
-def _kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, float):
-        return "float"
-    if isinstance(v, str):
-        return "string"
-    return "other"
-
-
-def _eq(a: Any, *bs: Any) -> bool:
-    if a is MISSING:
-        raise FuncError("invalid type for comparison")
-    for b in bs:
-        ka, kb = _kind(a), _kind(b)
-        if ka == "other" or kb == "other":
-            if a is None or b is None:
-                if a is b:
-                    return True
-                continue
-            raise FuncError("non-comparable types")
-        if ka != kb:
-            raise FuncError("incompatible types for comparison")
-        if a == b:
-            return True
-    return False
-
-
-def _lt(a: Any, b: Any) -> bool:
-    ka, kb = _kind(a), _kind(b)
-    if ka in ("bool", "other") or kb in ("bool", "other"):
-        raise FuncError("invalid type for comparison")
-    if ka != kb:
-        raise FuncError("incompatible types for comparison")
-    return bool(a < b)
-
-
-def _index(item: Any, *keys: Any) -> Any:
-    for k in keys:
-        if isinstance(item, dict):
-            item = item.get(k, "")
-        elif isinstance(item, (list, str)):
-            if not isinstance(k, int) or not 0 <= k < len(item):
-                raise FuncError(f"index out of range: {k}")
-            item = item[k]
-        else:
-            raise FuncError(f"can't index item of type {gofmt.type_name(item)}")
-    return item
-
-
-def _len(v: Any) -> int:
-    if isinstance(v, str):
-        return len(v.encode())
-    if isinstance(v, (dict, list)):
-        return len(v)
-    raise FuncError(f"len of type {gofmt.type_name(v)}")
-
-
-def _sprint(*args: Any) -> str:
-    # fmt.Sprint: a space between operands when neither side is a string.
-    out = ""
-    for i, a in enumerate(args):
-        if i and not isinstance(a, str) and not isinstance(args[i - 1], str):
-            out += " "
-        out += gofmt.go_print(a)
-    return out
-
-
-def _html(*args: Any) -> str:
-    s = args[0] if len(args) == 1 and isinstance(args[0], str) else _sprint(*args)
-    table = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&#34;", "'": "&#39;", "\0": "\ufffd"}
-    return "".join(table.get(c, c) for c in s)
-
-
-def _js(*args: Any) -> str:
-    s = args[0] if len(args) == 1 and isinstance(args[0], str) else _sprint(*args)
-    table = {"\\": "\\\\", "'": "\\'", '"': '\\"', "<": "\\u003C", ">": "\\u003E",
-             "&": "\\u0026", "=": "\\u003D", "\n": "\\u000A", "\r": "\\u000D"}  # fmt: skip
-    return "".join(table.get(c, c) for c in s)
-
-
-def _urlquery(*args: Any) -> str:
-    from urllib.parse import quote_plus
-
-    s = args[0] if len(args) == 1 and isinstance(args[0], str) else _sprint(*args)
-    return quote_plus(s, safe="")
-
-
-BUILTINS: dict[str, Func] = {
-    "eq": (_eq, "aa*"),
-    "ne": (lambda a, b: not _eq(a, b), "aa"),
-    "lt": (_lt, "aa"),
-    "le": (lambda a, b: _lt(a, b) or _eq(a, b), "aa"),
-    "gt": (lambda a, b: not (_lt(a, b) or _eq(a, b)), "aa"),
-    "ge": (lambda a, b: not _lt(a, b), "aa"),
-    "not": (lambda a: not truth(a), "a"),
-    "len": (_len, "a"),
-    "index": (_index, "aa*"),
-    "print": (_sprint, "a*"),
-    "println": (lambda *a: " ".join(gofmt.go_print(x) for x in a) + "\n", "a*"),
-    "printf": (lambda f, *a: gofmt.sprintf(f, list(a)), "sa*"),
-    "html": (_html, "a*"),
-    "js": (_js, "a*"),
-    "urlquery": (_urlquery, "a*"),
-    # and/or are special-cased in _call: they short-circuit on unevaluated nodes.
-    "and": (lambda *a: a[-1], "aa*"),
-    "or": (lambda *a: a[-1], "aa*"),
-}
-
-
 class Executor:
-    def __init__(self, tree: Parsed, funcs: Mapping[str, Func]) -> None:
+    def __init__(
+        self,
+        tree: Parsed,
+        funcs: Mapping[str, Func],
+        templates: Mapping[str, Parsed] | None = None,
+        escaper: Escaper | None = None,
+    ) -> None:
         self.tree = tree
         self.funcs = funcs
+        self.templates = templates or {}
+        self.escaper = escaper
         self.out: list[str] = []
         self.vars: list[tuple[str, Any]] = []
+        self.depth = 0
 
     def run(self, data: Any, initial_vars: Mapping[str, Any] | None = None) -> str:
         self.vars = [("$", data), *(initial_vars or {}).items()]
@@ -215,8 +85,11 @@ class Executor:
         col = len(text[nl + 1 :].encode()) if nl >= 0 else len(text.encode())
         line = text.count("\n") + 1
         name = self.tree.name
+        where = self.tree.parse_name or name
         ctx = str(node)
-        return TemplateError(f'template: {name}:{line}:{col}: executing "{name}" at <{ctx}>: {msg}')
+        return TemplateError(
+            f'template: {where}:{line}:{col}: executing "{name}" at <{ctx}>: {msg}'
+        )
 
     # -- walking ------------------------------------------------------------
 
@@ -227,10 +100,17 @@ class Executor:
     def walk(self, node: Node, dot: Any) -> None:
         if isinstance(node, TextNode):
             self.out.append(node.text)
+            if self.escaper is not None:
+                self.escaper.text(node.text)
         elif isinstance(node, ActionNode):
             val = self.pipeline(dot, node.pipe)
             if not node.pipe.decl:
-                self.out.append(self.printable(node, val))
+                if self.escaper is not None and not callable(val):
+                    self.out.append(self.escaper.value(val))
+                else:
+                    self.out.append(self.printable(node, val))
+        elif isinstance(node, TemplateNode):
+            self.call_template(node, dot)
         elif isinstance(node, ControlNode):
             mark = len(self.vars)
             try:
@@ -239,6 +119,22 @@ class Executor:
                 del self.vars[mark:]
         elif isinstance(node, LoopJump):
             raise _Jump(node.kind)
+
+    def call_template(self, node: TemplateNode, dot: Any) -> None:
+        sub = self.templates.get(node.name)
+        if sub is None:
+            raise self.fail(
+                node,
+                f'template: no template "{node.name}" associated with template "{self.tree.name}"',
+            )
+        arg = None if node.pipe is None else self.pipeline(dot, node.pipe)
+        if self.depth >= 100_000 // 1000:  # Go's maxExecDepth is 100000; Python's stack is not
+            raise self.fail(node, "exceeded maximum template depth")
+        inner = Executor(sub, self.funcs, self.templates, self.escaper)
+        inner.out = self.out
+        inner.depth = self.depth + 1
+        inner.vars = [("$", arg)]
+        inner.walk_list(sub.root, arg)
 
     def printable(self, node: Node, val: Any) -> str:
         if callable(val):
@@ -317,6 +213,14 @@ class Executor:
         first = cmd.args[0]
         if isinstance(first, IdentifierNode):
             return self.call(dot, first, cmd.args[1:], final, cmd)
+        if (len(cmd.args) > 1 or final is not _NO_FINAL) and isinstance(
+            first, (FieldNode, VariableNode, ChainNode)
+        ):
+            method = self.method_target(dot, first)
+            if method is not None:
+                receiver, name = method
+                fn, kinds = receiver.go_methods[name]
+                return self.invoke(dot, name, fn, kinds, cmd.args[1:], final, first, cmd)
         if len(cmd.args) > 1 or final is not _NO_FINAL:
             raise self.fail(first, f"can't give argument to non-function {first}")
         return self.arg(dot, first)
@@ -344,8 +248,31 @@ class Executor:
             return self.call(dot, node, [], _NO_FINAL, node)
         raise self.fail(node, "can't evaluate node")
 
+    def method_target(self, dot: Any, node: Node) -> tuple[GoMethods, str] | None:
+        """For ``.A.B args``: the receiver of B when B is a method taking arguments."""
+        if isinstance(node, FieldNode):
+            receiver, names = dot, node.idents
+        elif isinstance(node, VariableNode):
+            receiver, names = self.lookup(node, node.idents[0]), node.idents[1:]
+        else:
+            assert isinstance(node, ChainNode)
+            receiver, names = self.arg(dot, node.node), node.fields
+        if not names:
+            return None
+        receiver = self.fields(node, receiver, names[:-1])
+        if isinstance(receiver, GoMethods) and names[-1] in receiver.go_methods:
+            return receiver, names[-1]
+        return None
+
     def fields(self, node: Node, receiver: Any, names: list[str]) -> Any:
         for name in names:
+            if isinstance(receiver, GoMethods) and name in receiver.go_methods:
+                fn, kinds = receiver.go_methods[name]
+                if kinds.rstrip("*"):
+                    n = len(kinds.rstrip("*"))
+                    raise self.fail(node, f"wrong number of args for {name}: want {n} got 0")
+                receiver = fn()
+                continue
             if isinstance(receiver, dict):
                 receiver = receiver.get(name, MISSING if isinstance(receiver, AnyMap) else "")
             elif isinstance(receiver, GoStruct):
@@ -365,6 +292,8 @@ class Executor:
         """Call a function; Go reports its errors at the whole command (``<gt $value 0>``)."""
         name = ident.name
         fn, kinds = self.funcs[name]
+        if name not in ("and", "or"):
+            return self.invoke(dot, name, fn, kinds, args, final, ident, cmd)
         if name in ("and", "or"):
             # Go 1.18+: arguments are evaluated lazily, left to right.
             nodes: list[Any] = list(args)
@@ -378,6 +307,19 @@ class Executor:
                 if truth(val) == (name == "or"):
                     return val
             return val
+        raise AssertionError("unreachable")
+
+    def invoke(
+        self,
+        dot: Any,
+        name: str,
+        fn: Callable[..., Any],
+        kinds: str,
+        args: list[Node],
+        final: Any,
+        ident: Node,
+        cmd: Node,
+    ) -> Any:
         values = [self.arg(dot, a) for a in args]
         if final is not _NO_FINAL:
             values.append(final)

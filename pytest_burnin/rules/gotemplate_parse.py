@@ -130,10 +130,23 @@ class LoopJump(Node):
 
 
 @dataclass
+class TemplateNode(Node):
+    """``{{template "name" pipeline}}`` (and the call half of ``{{block}}``)."""
+
+    name: str
+    pipe: PipeNode | None
+
+
+@dataclass
 class Parsed:
     name: str
     text: str
     root: list[Node] = field(default_factory=list)
+    # Templates named by {{define}}/{{block}} in this text, each a Parsed of its own
+    # whose ``text`` is the whole file (so error positions count from its start).
+    defs: dict[str, Parsed] = field(default_factory=dict)
+    # The name errors cite as ``template: NAME:line:col`` (Go's ParseName: the file).
+    parse_name: str = ""
 
 
 # ---- parser --------------------------------------------------------------
@@ -147,6 +160,9 @@ class _Parser:
         self.funcs = funcs
         self.vars: list[str] = ["$"]
         self.loops = 0
+        self.text = text
+        self.defs: dict[str, Parsed] = {}
+        self.allow_define = False
 
     def fail(self, tok: Tok, msg: str) -> TemplateError:
         return TemplateError(f"template: {self.name}:{tok.line}: {msg}")
@@ -211,7 +227,41 @@ class _Parser:
                 raise self.fail(kw, f"{{{{{kw.val}}}}} outside {{{{range}}}}")
             self.expect("RIGHT", kw.val)
             return LoopJump(kw.pos, kw.val)
+        if kw.val == "template":
+            return self.template_call(kw)
+        if kw.val == "block":
+            call = self.template_call(kw, block=True)
+            self.define_body(call.name, kw)
+            return call
+        if kw.val == "define" and self.allow_define:
+            # Only at top level (Go: "unexpected <define> in command" elsewhere).
+            name = self.expect("STRING", "define clause")
+            self.expect("RIGHT", "define clause")
+            self.define_body(_string_value(name.val), kw)
+            return TextNode(kw.pos, "")
         raise self.fail(kw, f"{{{{{kw.val}}}}} is not supported in rule templates")
+
+    def template_call(self, kw: Tok, block: bool = False) -> TemplateNode:
+        context = f"{kw.val} clause"
+        name = self.expect("STRING", context)
+        pipe: PipeNode | None = None
+        if block or self.peek_non_space().kind != "RIGHT":
+            pipe = self.pipeline(context, "RIGHT")
+        else:
+            self.expect("RIGHT", context)
+        return TemplateNode(kw.pos, _string_value(name.val), pipe)
+
+    def define_body(self, name: str, kw: Tok) -> None:
+        # A defined template sees only its own "$" (Go starts each with a fresh scope).
+        saved_vars, saved_loops, saved_define = self.vars, self.loops, self.allow_define
+        self.vars, self.loops, self.allow_define = ["$"], 0, False
+        try:
+            body, term = self.item_list()
+        finally:
+            self.vars, self.loops, self.allow_define = saved_vars, saved_loops, saved_define
+        if term != "end":
+            raise self.fail(kw, f"unexpected {{{{{term}}}}} in {kw.val} clause")
+        self.defs[name] = Parsed(name, self.text, body)
 
     def control(self, kw: Tok) -> ControlNode:
         mark = len(self.vars)
@@ -372,6 +422,15 @@ def _number(text: str, err: TemplateError) -> int | float:
         raise err from None
 
 
+def _string_value(tok_text: str) -> str:
+    return tok_text[1:-1] if tok_text[0] == "`" else unquote(tok_text[1:-1])
+
+
+def is_empty_tree(nodes: list[Node]) -> bool:
+    """Go's IsEmptyTree: only whitespace text, so a later empty {{define}} keeps the old body."""
+    return all(isinstance(n, TextNode) and not n.text.strip() for n in nodes)
+
+
 def _describe(t: Tok) -> str:
     names = {"RIGHT": '"}}"', "RPAREN": '")"', "LPAREN": '"("', "PIPE": '"|"', "EOF": "EOF",
              "COMMA": '","', "DECLARE": '":="', "ASSIGN": '"="'}  # fmt: skip
@@ -379,9 +438,18 @@ def _describe(t: Tok) -> str:
 
 
 def parse(
-    text: str, name: str, funcs: Collection[str], predeclared: Collection[str] = ()
+    text: str,
+    name: str,
+    funcs: Collection[str],
+    predeclared: Collection[str] = (),
+    *,
+    allow_define: bool = False,
 ) -> Parsed:
+    """Parse one text; with ``allow_define``, top-level ``{{define}}`` blocks go to ``defs``."""
     p = _Parser(text, name, funcs)
     p.vars.extend(predeclared)
+    p.allow_define = allow_define
     root, _ = p.item_list(top=True)
-    return Parsed(name, text, root)
+    for d in p.defs.values():
+        d.parse_name = name
+    return Parsed(name, text, root, p.defs, name)

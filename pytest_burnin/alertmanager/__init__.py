@@ -1,0 +1,1 @@
+"""An embedded Alertmanager: routing, inhibition, time intervals and notification rendering."""

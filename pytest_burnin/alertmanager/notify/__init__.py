@@ -1,0 +1,1 @@
+"""Notification rendering: one module per receiver type, as Alertmanager's notify/*/ packages."""
