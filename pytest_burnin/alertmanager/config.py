@@ -235,18 +235,18 @@ class _Reader:
         period = ti.Period()
         parsers = {"weekdays": ti.parse_weekdays, "days_of_month": ti.parse_days_of_month,
                    "months": ti.parse_months, "years": ti.parse_years}  # fmt: skip
-        try:
-            if "times" in node:
-                period.times = [ti.parse_times(_texts(t)) for t in node["times"] or []]
-            for key, parse in parsers.items():
-                if key in node:
-                    setattr(period, key, [parse(v) for v in _item_texts(node[key])])
-            if "location" in node:
-                period.location = ti.parse_location(node.text("location"))
-        except ti.IntervalError as exc:
-            bad = next((k for k in _PERIOD if k in node and k != "location"), "location")
-            where = node.value_mark("location" if "time zone" in str(exc) else bad)
-            raise self.fail(where, str(exc)) from None
+        for key in _PERIOD:
+            if key not in node:
+                continue
+            try:
+                if key == "times":
+                    period.times = [ti.parse_times(_texts(t)) for t in node["times"] or []]
+                elif key == "location":
+                    period.location = ti.parse_location(node.text("location"))
+                else:
+                    setattr(period, key, [parsers[key](v) for v in _item_texts(node[key])])
+            except ti.IntervalError as exc:
+                raise self.fail(node.value_mark(key), str(exc)) from None
         return period
 
     def duration(self, node: MarkedDict, key: str) -> int | None:
