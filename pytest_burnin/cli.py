@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "pytest_burnin.slo.commands",
     "pytest_burnin.release.commands",
     "pytest_burnin.report.commands",
+    "pytest_burnin.alertmanager.commands",
 )
 
 
