@@ -22,6 +22,7 @@ SPEC_SUFFIXES = (".yaml", ".yml")
 # small plugin module that imports nothing heavy at import time, registered
 # here so its options and hooks load with this plugin (and leave with -p no:burnin).
 GLUE_MODULES = (
+    "pytest_burnin.alertmanager.glue",
     "pytest_burnin.burnin.glue",
     "pytest_burnin.release.glue",
     "pytest_burnin.report.glue",

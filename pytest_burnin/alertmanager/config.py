@@ -130,9 +130,26 @@ def _item_texts(items: Any) -> list[str]:
     return [raw if raw is not None else str(v) for v, raw in zip(items, raws, strict=True)]
 
 
+def _integration_problem(kind: str, c: dict[str, Any], global_: dict[str, Any]) -> str | None:
+    """The checks of ``config.go`` a config most often fails, in its words."""
+    if kind == "email" and not c.get("to"):
+        return "missing to address in email config"
+    keys = ("routing_key", "routing_key_file", "service_key", "service_key_file")
+    if kind == "pagerduty" and not any(c.get(k) for k in keys):
+        return "missing service or routing key in PagerDuty config"
+    if kind == "webhook" and not (c.get("url") or c.get("url_file")):
+        return "missing URL in webhook config"
+    urls = (c.get("api_url"), c.get("api_url_file"), global_.get("slack_api_url"),
+            global_.get("slack_api_url_file"))  # fmt: skip
+    if kind == "slack" and not any(urls):
+        return "no global Slack API URL set either inline or in a file"
+    return None
+
+
 class _Reader:
     def __init__(self, path: Path, text: str) -> None:
         self.path, self.text = path, text
+        self.global_: dict[str, Any] = {}
 
     def fail(self, mark: Mark, message: str, hint: str | None = None) -> SpecError:
         line, col = mark
@@ -168,6 +185,7 @@ class _Reader:
         self.fields(root, _TOP, "config.plain")
         global_ = dict(GLOBAL_DEFAULTS)
         global_.update(self.mapping(root.get("global"), root.value_mark("global"), "global"))
+        self.global_ = global_
         receivers = self.receivers(root)
         intervals = self.intervals(root)
         route = self.route(root["route"], root.value_mark("route"))
@@ -206,8 +224,20 @@ class _Reader:
                 configs = node.get(f"{t}_configs")
                 if configs:
                     integrations[t] = [dict(c or {}) for c in configs]
+            self.check_integrations(node, integrations)
             out[name] = Receiver(name, node.mark, integrations)
         return out
+
+    def check_integrations(
+        self, node: MarkedDict, integrations: dict[str, list[dict[str, Any]]]
+    ) -> None:
+        for kind, configs in integrations.items():
+            for i, c in enumerate(configs):
+                problem = _integration_problem(kind, c, self.global_)
+                if problem:
+                    items = node[f"{kind}_configs"]
+                    mark = items.item_marks[i] if isinstance(items, MarkedList) else node.mark
+                    raise self.fail(mark, problem)
 
     def intervals(self, root: MarkedDict) -> dict[str, list[ti.Period]]:
         out: dict[str, list[ti.Period]] = {}

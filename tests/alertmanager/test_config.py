@@ -148,3 +148,26 @@ def test_yaml_syntax_error_has_position(tmp_path: Path) -> None:
     path = _write(tmp_path, "route:\n  receiver: [a\n")
     with pytest.raises(SpecError, match=r"alertmanager.yml:\d+:\d+: yaml: "):
         load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("receiver", "message"),
+    [
+        (
+            "{name: r, slack_configs: [{channel: '#a'}]}",
+            "no global Slack API URL set either inline or in a file",
+        ),
+        ("{name: r, email_configs: [{from: a@b}]}", "missing to address in email config"),
+        (
+            "{name: r, pagerduty_configs: [{}]}",
+            "missing service or routing key in PagerDuty config",
+        ),
+        ("{name: r, webhook_configs: [{}]}", "missing URL in webhook config"),
+    ],
+)
+def test_integration_without_its_endpoint_is_refused(
+    tmp_path: Path, receiver: str, message: str
+) -> None:
+    path = _write(tmp_path, f"route:\n  receiver: r\nreceivers:\n- {receiver}\n")
+    with pytest.raises(SpecError, match=f":4:.*: {message}"):
+        load_config(path)
