@@ -33,7 +33,7 @@ class RouteOpts:
     active_time_intervals: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(eq=False)  # identity: nodes link to their parent and children
 class Route:
     opts: RouteOpts
     matchers: list[Matcher]
