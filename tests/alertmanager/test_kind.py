@@ -92,3 +92,46 @@ def test_a_missing_config_names_the_spec_line(project: pytest.Pytester) -> None:
     result = project.runpytest("--burnin", "-p", "no:randomly")
     result.stdout.fnmatch_lines(["*routing.yaml:5:*Alertmanager config 'nope.yml' not found*"])
     assert result.ret != 0
+
+
+RULES = """\
+groups:
+  - name: g
+    interval: 30s
+    rules:
+      - alert: Paged
+        expr: vector(1)
+        for: 1m
+        labels: {team: ingest, severity: page}
+      - alert: Stray
+        expr: vector(1)
+        labels: {team: nobody}
+"""
+NOTIFY = """\
+apiVersion: burnin/v1
+kind: Notify
+metadata: {name: ttn}
+spec:
+  config: config/am.yml
+  rules: [rules.yaml]
+  notify_within: 2m
+  alerts: {Stray: {notify_within: 10m}}
+"""
+
+
+def test_notify_items_one_per_alerting_rule(project: pytest.Pytester) -> None:
+    specs = project.path / "slo_specs"
+    (specs / "routing.yaml").unlink()
+    (specs / "rules.yaml").write_text(RULES)
+    (specs / "notify.yaml").write_text(NOTIFY)
+    result = project.runpytest("--burnin", "-p", "no:randomly", "-k", "Notify")
+    result.assert_outcomes(failed=2)
+    out = result.stdout.str()
+    assert (
+        "Paged -> ingest-pager (no integrations): within 2m worst case "
+        "(eval 30s + for 1m + group_wait 30s); budget 2m: receiver ingest-pager has no integrations"
+    ) in out
+    assert (
+        "Stray -> catch-all (no integrations): within 1m worst case (eval 30s + for 0s + "
+        "group_wait 30s); budget 10m: reaches only the root route's catch-all catch-all (+1 more)"
+    ) in out
