@@ -41,6 +41,7 @@ class Route:
     parent: Route | None = None
     routes: list[Route] = field(default_factory=list)
     config: RouteConfig | None = None
+    _key: str | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, cr: RouteConfig, parent: Route | None = None) -> Route:
@@ -81,8 +82,11 @@ class Route:
         return found or [self]
 
     def key(self) -> str:
-        own = format_matchers(self.matchers)
-        return f"{self.parent.key()}/{own}" if self.parent is not None else own
+        """``Route.Key()``: the matchers of every node from the root, "/" between."""
+        if self._key is None:
+            own = format_matchers(self.matchers)
+            self._key = f"{self.parent.key()}/{own}" if self.parent is not None else own
+        return self._key
 
     def group_labels(self, labels: Mapping[str, str]) -> dict[str, str]:
         """The alert's labels that form its group (``getGroupLabels``); empty values are absent."""
@@ -120,7 +124,14 @@ def _or(value: int | None, default: int) -> int:
 
 def format_label_set(labels: Mapping[str, str]) -> str:
     """Prometheus' ``model.LabelSet.String()``: sorted, ``name="value"``, ", " between."""
-    return "{" + ", ".join(f"{k}={go_quote(labels[k])}" for k in sorted(labels)) + "}"
+    return "{" + ", ".join(f"{k}={_quote(labels[k])}" for k in sorted(labels)) + "}"
+
+
+def _quote(value: str) -> str:
+    # Most label values need no escaping; only those go through the full %q.
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return go_quote(value)
 
 
 def receivers(root: Route, labels: Mapping[str, str]) -> list[str]:
