@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from ..promql.gomath import go_quote
 from ..promql.re2 import compile_anchored
 
 EQ, NE, RE, NRE = "=", "!=", "=~", "!~"
@@ -53,7 +54,9 @@ class Matcher:
 
     def __str__(self) -> str:
         escaped = self.value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-        return f'{self.name}{self.op}"{escaped}"'
+        # 0.27+ quotes a name that is not a classic label name (UTF-8 names).
+        name = self.name if LABEL_NAME.match(self.name) else go_quote(self.name)
+        return f'{name}{self.op}"{escaped}"'
 
     def sort_key(self) -> tuple[str, str, int]:
         # labels.Matchers.Less: by name, then value, then type.
@@ -134,10 +137,11 @@ def split_classic(text: str) -> list[str]:
     return tokens
 
 
+# matcher/parse: unquoted names and values are runs of anything but spaces and {}!=~,\"'`
+_BARE = r"[^\s{}!=~,\\\"'`]+"
+_QUOTED = r'"((?:[^"\\]|\\.)*)"'
 _UTF8 = re.compile(
-    r'^\s*(?:"((?:[^"\\]|\\.)*)"|([^\s=!~"{},]+))\s*(=~|=|!=|!~)\s*'
-    r'(?:"((?:[^"\\]|\\.)*)"|([^\s"{},=!~]*))\s*\Z',
-    re.S,
+    rf"^\s*(?:{_QUOTED}|({_BARE}))\s*(=~|=|!=|!~)\s*(?:{_QUOTED}|({_BARE}))\s*\Z", re.S
 )
 _UNESCAPE = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
 

@@ -115,3 +115,41 @@ def test_routes_test_equals_live_amtool(
     assert _run(capsys, "routes", "show", "--config", str(config))[:2] == _amtool(
         "config", "routes", f"--config.file={config}"
     )
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "slo_specs" / "config" / "alertmanager.yml"
+
+
+@pytest.mark.differential
+@pytest.mark.skipif(AMTOOL is None, reason="amtool is not installed")
+@pytest.mark.parametrize(
+    "labels",
+    [
+        [
+            "alertname=IntegrityRateHigh",
+            "severity=page",
+            "service=activity-ingest",
+            "channel=ingest-oncall",
+        ],
+        [
+            "alertname=PrivacyViolation",
+            "severity=page",
+            "service=activity-ingest",
+            "channel=privacy-oncall",
+        ],
+        [
+            "alertname=IngestionFailures",
+            "severity=ticket",
+            "service=activity-ingest",
+            "channel=ingest-oncall",
+        ],
+        ["alertname=Other", "severity=page"],
+    ],
+)
+def test_example_config_equals_live_amtool(
+    capsys: pytest.CaptureFixture[str], labels: list[str]
+) -> None:
+    theirs = _amtool("config", "routes", "test", f"--config.file={EXAMPLE}", "--tree", *labels)
+    assert _run(capsys, "routes", "test", "--config", str(EXAMPLE), "--tree", *labels)[:2] == theirs
+    show = _amtool("config", "routes", f"--config.file={EXAMPLE}")
+    assert _run(capsys, "routes", "show", "--config", str(EXAMPLE))[:2] == show
