@@ -179,8 +179,10 @@ class _Reader:
         return [str(v) for v in value]
 
     def config(self, doc: Any) -> AlertmanagerConfig:
-        if doc is None or (isinstance(doc, MarkedDict) and doc.get("route") is None):
-            raise self.fail((1, 1) if doc is None else doc.mark, "no route provided in config")
+        if doc is None:
+            raise self.fail((1, 1), "no route provided in config")
+        if isinstance(doc, MarkedDict) and doc.get("route") is None:
+            raise self.fail(doc.mark, "no routes provided")
         root = self.mapping(doc, (1, 1), "the config")
         self.fields(root, _TOP, "config.plain")
         global_ = dict(GLOBAL_DEFAULTS)
@@ -295,11 +297,12 @@ class _Reader:
                 if not LABEL_NAME.match(name):
                     raise self.fail(spec.key_mark(name), f'invalid label name "{name}"')
                 value = spec.text(name)
-                if op == "=~":
-                    # config.Regexp.String() is the anchored form: amtool shows it, sorting uses it.
-                    value = f"^(?:{value})$"
                 try:
-                    out.append(Matcher.make(op, name, value))
+                    matcher = Matcher.make(op, name, value)  # errors show Go's ^(?:value)$
+                    if op == "=~":
+                        # config.Regexp.String() is the anchored form: amtool shows it, sorting uses it.
+                        matcher = Matcher.make(op, name, f"^(?:{value})$")
+                    out.append(matcher)
                 except MatcherError as exc:
                     raise self.fail(spec.value_mark(name), str(exc)) from None
         key = f"{prefix}matchers"

@@ -40,7 +40,7 @@ class Matcher:
                 # Go's "." does not match a newline unless (?s) is given.
                 pattern = compile_anchored(value, dotall=False)
             except re.error as exc:
-                raise MatcherError(f"error parsing regexp: {exc}: `{value}`") from None
+                raise MatcherError(_go_regexp_error(exc, f"^(?:{value})$")) from None
         return cls(op, name, value, pattern)
 
     def matches(self, value: str) -> bool:
@@ -61,6 +61,25 @@ class Matcher:
     def sort_key(self) -> tuple[str, str, int]:
         # labels.Matchers.Less: by name, then value, then type.
         return (self.name, self.value, _ORDER[self.op])
+
+
+# Python's re messages -> Go regexp/syntax error codes (the words Alertmanager prints).
+_GO_RE_ERRORS = (
+    ("missing ), unterminated subpattern", "missing closing )"),
+    ("unbalanced parenthesis", "unexpected )"),
+    ("unterminated character set", "missing closing ]"),
+    ("nothing to repeat", "missing argument to repetition operator"),
+    ("multiple repeat", "invalid nested repetition operator"),
+    ("bad character range", "invalid character class range"),
+    ("bad escape (end of pattern)", "trailing backslash at end of expression"),
+    ("bad escape", "invalid escape sequence"),
+)
+
+
+def _go_regexp_error(exc: re.error, pattern: str) -> str:
+    text = str(exc)
+    code = next((go for py, go in _GO_RE_ERRORS if text.startswith(py)), text)
+    return f"error parsing regexp: {code}: `{pattern}`"
 
 
 def matches_all(matchers: Iterable[Matcher], labels: Mapping[str, str]) -> bool:
