@@ -43,6 +43,50 @@ _ROUTE = ("receiver", "group_by", "match", "match_re", "matchers", "mute_time_in
           "repeat_interval", "labels")  # fmt: skip
 _INHIBIT = ("source_match", "source_match_re", "source_matchers", "target_match",
             "target_match_re", "target_matchers", "equal")  # fmt: skip
+_GLOBAL = (
+    "resolve_timeout",
+    "http_config",
+    "jira_api_url",
+    "smtp_from",
+    "smtp_hello",
+    "smtp_smarthost",
+    "smtp_auth_username",
+    "smtp_auth_password",
+    "smtp_auth_password_file",
+    "smtp_auth_secret",
+    "smtp_auth_secret_file",
+    "smtp_auth_identity",
+    "smtp_require_tls",
+    "smtp_tls_config",
+    "smtp_force_implicit_tls",
+    "slack_api_url",
+    "slack_api_url_file",
+    "slack_app_token",
+    "slack_app_token_file",
+    "slack_app_url",
+    "pagerduty_url",
+    "opsgenie_api_url",
+    "opsgenie_api_key",
+    "opsgenie_api_key_file",
+    "wechat_api_url",
+    "wechat_api_secret",
+    "wechat_api_secret_file",
+    "wechat_api_corp_id",
+    "victorops_api_url",
+    "victorops_api_key",
+    "victorops_api_key_file",
+    "telegram_api_url",
+    "telegram_bot_token",
+    "telegram_bot_token_file",
+    "webex_api_url",
+    "rocketchat_api_url",
+    "rocketchat_token",
+    "rocketchat_token_file",
+    "rocketchat_token_id",
+    "rocketchat_token_id_file",
+    "mattermost_webhook_url",
+    "mattermost_webhook_url_file",
+)  # fmt: skip  (the union of 0.25-0.33)
 _PERIOD = ("times", "weekdays", "days_of_month", "months", "years", "location")
 
 
@@ -186,7 +230,9 @@ class _Reader:
         root = self.mapping(doc, (1, 1), "the config")
         self.fields(root, _TOP, "config.plain")
         global_ = dict(GLOBAL_DEFAULTS)
-        global_.update(self.mapping(root.get("global"), root.value_mark("global"), "global"))
+        given = self.mapping(root.get("global"), root.value_mark("global"), "global")
+        self.fields(given, _GLOBAL, "config.plain")
+        global_.update(given)
         self.global_ = global_
         receivers = self.receivers(root)
         intervals = self.intervals(root)
