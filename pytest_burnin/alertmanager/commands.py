@@ -49,7 +49,7 @@ def cmd_routes_test(args: argparse.Namespace) -> int:
         print(f"burnin routes test: {exc}", file=sys.stderr)
         return 1
     if args.tree:
-        sys.stdout.write(matching_tree(root, labels))
+        sys.stdout.write(matching_tree(root, labels, args.amtool_version))
     slug = ",".join(receivers(root, labels))
     print(slug)
     if args.verify_receivers and args.verify_receivers != slug:
@@ -65,8 +65,24 @@ def cmd_routes_show(args: argparse.Namespace) -> int:
     except (BurninError, OSError) as exc:
         print(f"burnin routes show: {exc}", file=sys.stderr)
         return 1
-    sys.stdout.write(routes_tree(root))
+    sys.stdout.write(routes_tree(root, args.amtool_version))
     return 0
+
+
+def _version_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--amtool-version",
+        default="0.25",
+        type=_version,
+        help="print as this amtool prints (default 0.25; 0.27+ indents trees with plain spaces).",
+    )
+
+
+def _version(text: str) -> str:
+    parts = text.split(".")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a version like 0.25 or 0.33.1")
+    return text
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,6 +91,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     rsub = p.add_subparsers(dest="action", required=True)
     show = rsub.add_parser("show", help="print the routing tree (amtool config routes).")
     show.add_argument("--config", required=True, help="the alertmanager.yml to read.")
+    _version_option(show)
     show.set_defaults(func=cmd_routes_show)
     test = rsub.add_parser("test", help="print the receivers an alert reaches.")
     test.add_argument("--config", required=True, help="the alertmanager.yml to read.")
@@ -86,5 +103,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         default="",
         help="R1,R2: exit 1 unless the alert reaches exactly these, in this order.",
     )
+    _version_option(test)
     test.add_argument("labels", nargs="*", help="the alert's labels as name=value.")
     test.set_defaults(func=cmd_routes_test)

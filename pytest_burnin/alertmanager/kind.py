@@ -59,7 +59,7 @@ class RoutingKind:
         from .routing_test import judge
 
         config, root, test = entry.payload
-        outcome = judge(config, root, test)
+        outcome = judge(config, root, test, str(entry.doc.data["spec"].get("version", "0.25")))
         props = [("receivers", ", ".join(outcome.receivers)), ("route", outcome.path)]
         alert = _labels_text(test.get("labels"))
         if not outcome.problems:

@@ -14,7 +14,7 @@ from typing import Any
 from ..promql.lexer import parse_duration
 from ..rules.testfile import go_duration_text
 from .config import AlertmanagerConfig
-from .inhibit import inhibited_by
+from .inhibit import indexed_inhibitor, inhibited_by
 from .route import Route
 from .timeinterval import contains
 from .tree import route_path
@@ -47,7 +47,9 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def judge(config: AlertmanagerConfig, root: Route, test: dict[str, Any]) -> Outcome:
+def judge(
+    config: AlertmanagerConfig, root: Route, test: dict[str, Any], version: str = "0.25"
+) -> Outcome:
     labels = _labels(test.get("labels"))
     routes = root.match(labels)
     out = Outcome(receivers=[r.opts.receiver for r in routes])
@@ -59,7 +61,7 @@ def judge(config: AlertmanagerConfig, root: Route, test: dict[str, Any]) -> Outc
             f"reached [{', '.join(out.receivers)}], expected [{', '.join(expected)}]"
         )
     _grouping(routes, labels, test, out)
-    _inhibition(config, labels, test, out)
+    _inhibition(config, labels, test, out, indexed_inhibitor(version))
     for key, want_muted in (("muted_at", True), ("active_at", False)):
         for text in test.get(key) or []:
             at = _instant(text)
@@ -102,15 +104,19 @@ def _grouping(
 
 
 def _inhibition(
-    config: AlertmanagerConfig, labels: dict[str, str], test: dict[str, Any], out: Outcome
+    config: AlertmanagerConfig,
+    labels: dict[str, str],
+    test: dict[str, Any],
+    out: Outcome,
+    indexed: bool,
 ) -> None:
     if test.get("inhibited_by"):
         firing = [_labels(a) for a in test["inhibited_by"]]
-        if inhibited_by(config.inhibit_rules, labels, firing) is None:
+        if inhibited_by(config.inhibit_rules, labels, firing, indexed=indexed) is None:
             out.problems.append(f"not inhibited while {_fmt_alerts(firing)} fire")
     if test.get("not_inhibited_by"):
         firing = [_labels(a) for a in test["not_inhibited_by"]]
-        hit = inhibited_by(config.inhibit_rules, labels, firing)
+        hit = inhibited_by(config.inhibit_rules, labels, firing, indexed=indexed)
         if hit is not None:
             out.problems.append(
                 f"inhibited by inhibit_rules[{hit.rule_index}] (line {hit.rule.mark[0]}) "

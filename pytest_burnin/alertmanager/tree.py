@@ -7,8 +7,13 @@ from dataclasses import dataclass, field
 
 from .route import Route
 
-# treeprint indents under a continuing edge with two no-break spaces and a space.
-_LINK_INDENT = "│\u00a0\u00a0 "
+# treeprint 1.1 (amtool up to 0.26) indents under a continuing edge with two
+# no-break spaces and a space; treeprint 1.2 (amtool 0.27+) with three spaces.
+_LINK_INDENT = {False: "│\u00a0\u00a0 ", True: "│   "}
+
+
+def _plain_spaces(version: str) -> bool:
+    return tuple(int(p) for p in version.split(".")[:2]) >= (0, 27)
 
 
 @dataclass
@@ -17,14 +22,15 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
-def _render(root: _Node) -> str:
+def _render(root: _Node, version: str) -> str:
     lines = [root.value]
+    link = _LINK_INDENT[_plain_spaces(version)]
 
     def walk(nodes: list[_Node], prefix: str) -> None:
         for i, node in enumerate(nodes):
             last = i == len(nodes) - 1
             lines.append(prefix + ("└── " if last else "├── ") + node.value)
-            walk(node.children, prefix + ("    " if last else _LINK_INDENT))
+            walk(node.children, prefix + ("    " if last else link))
 
     walk(root.children, "")
     return "\n".join(lines) + "\n"
@@ -36,9 +42,9 @@ def _full(route: Route) -> _Node:
     return node
 
 
-def routes_tree(root: Route) -> str:
+def routes_tree(root: Route, version: str = "0.25") -> str:
     """``amtool config routes`` stdout (``Routing tree:`` then the tree and a blank line)."""
-    return "Routing tree:\n" + _render(_Node(".", [_full(root)])) + "\n"
+    return "Routing tree:\n" + _render(_Node(".", [_full(root)]), version) + "\n"
 
 
 def _matching(route: Route, labels: Mapping[str, str]) -> _Node:
@@ -54,9 +60,9 @@ def _matching(route: Route, labels: Mapping[str, str]) -> _Node:
     return node
 
 
-def matching_tree(root: Route, labels: Mapping[str, str]) -> str:
+def matching_tree(root: Route, labels: Mapping[str, str], version: str = "0.25") -> str:
     """``amtool config routes test --tree`` output before the receivers line."""
-    return "Matching routes:\n" + _render(_Node(".", [_matching(root, labels)])) + "\n\n"
+    return "Matching routes:\n" + _render(_Node(".", [_matching(root, labels)]), version) + "\n\n"
 
 
 def route_path(route: Route) -> str:

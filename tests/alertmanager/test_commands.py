@@ -9,7 +9,7 @@ import pytest
 
 from pytest_burnin.cli import main
 
-from .conftest import AMTOOL, CORPUS
+from .conftest import AMTOOL, AMTOOL_033, CORPUS
 
 CONFIG = """\
 route:
@@ -153,3 +153,40 @@ def test_example_config_equals_live_amtool(
     assert _run(capsys, "routes", "test", "--config", str(EXAMPLE), "--tree", *labels)[:2] == theirs
     show = _amtool("config", "routes", f"--config.file={EXAMPLE}")
     assert _run(capsys, "routes", "show", "--config", str(EXAMPLE))[:2] == show
+
+
+@pytest.mark.differential
+@pytest.mark.skipif(AMTOOL_033 is None, reason="BURNIN_AMTOOL_033 is not set (amtool 0.33.1)")
+@pytest.mark.parametrize("verify", ["", "test1,test2", "default"])
+def test_routes_equal_live_amtool_0_33(
+    config: Path, capsys: pytest.CaptureFixture[str], verify: str
+) -> None:
+    assert AMTOOL_033 is not None
+    extra = [f"--verify.receivers={verify}"] if verify else []
+    args = ["config", "routes", "test", f"--config.file={config}", "--tree", *extra, "test=2"]
+    done = subprocess.run(
+        [AMTOOL_033, *args], capture_output=True, text=True, timeout=30, check=False
+    )
+    ours = _run(
+        capsys,
+        "routes",
+        "test",
+        "--config",
+        str(config),
+        "--tree",
+        "--amtool-version",
+        "0.33",
+        *extra,
+        "test=2",
+    )
+    assert ours[:2] == (done.returncode, done.stdout)
+    show = subprocess.run(
+        [AMTOOL_033, "config", "routes", f"--config.file={config}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert _run(capsys, "routes", "show", "--config", str(config), "--amtool-version", "0.33")[
+        :2
+    ] == (0, show.stdout)

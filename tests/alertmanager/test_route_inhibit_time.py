@@ -36,6 +36,9 @@ inhibit_rules:
   - source_match: {severity: page}
     target_match_re: {severity: 'page|ticket'}
     equal: [service]
+  - source_matchers: ['severity=~"page|critical"']
+    target_matchers: ['severity="page"']
+    equal: [service]
 time_intervals:
   - name: office
     time_intervals:
@@ -114,3 +117,35 @@ def test_time_intervals_in_location_and_negative_days(tmp_path: Path) -> None:
     assert not contains(month_end, datetime(2024, 2, 26, tzinfo=timezone.utc))
     assert contains(month_end, datetime(2025, 2, 26, tzinfo=timezone.utc))  # 26..28
     assert not contains(month_end, datetime(2026, 2, 27, tzinfo=timezone.utc))  # year outside
+
+
+def test_indexed_inhibitor_of_0_30_looks_at_one_source_per_equal_labels(tmp_path: Path) -> None:
+    _, cfg = _root(tmp_path)
+    rules = cfg.inhibit_rules  # type: ignore[attr-defined]
+    target = {"alertname": "T", "severity": "page", "service": "api"}
+    twin = {"alertname": "Twin", "severity": "page", "service": "api"}  # matches both sides
+    other = {"alertname": "O", "severity": "critical", "service": "api"}  # source side only
+    # 0.25 scans every source: the twin is skipped, the other inhibits.
+    hit = inhibited_by(rules, target, [twin, other])
+    assert hit is not None and hit.rule_index == 2 and hit.source == other
+    # 0.30+ keeps the last source per equal labels: the twin when it came last, and it is excluded.
+    assert inhibited_by(rules, target, [other, twin], indexed=True) is None
+    assert inhibited_by(rules, target, [twin, other], indexed=True) is not None
+
+
+def test_routing_test_judges_inhibition_for_the_declared_version(tmp_path: Path) -> None:
+    from pytest_burnin.alertmanager.routing_test import judge
+
+    root, cfg = _root(tmp_path)
+    test = {
+        "labels": {"alertname": "T", "severity": "page", "service": "api"},
+        "inhibited_by": [
+            {"alertname": "O", "severity": "critical", "service": "api"},
+            {"alertname": "Twin", "severity": "page", "service": "api"},
+        ],
+    }
+    assert judge(cfg, root, test, "0.25").problems == []  # type: ignore[arg-type]
+    assert judge(cfg, root, test, "0.33.1").problems == [  # type: ignore[arg-type]
+        "not inhibited while {alertname=O, service=api, severity=critical}, "
+        "{alertname=Twin, service=api, severity=page} fire"
+    ]
