@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -43,17 +44,39 @@ def _binaries() -> list[object]:
     return out
 
 
+def _hours(now: datetime) -> tuple[str, tuple[str, str], tuple[str, str]]:
+    """A zone where now +- 30 min stays within the local day; a window around now, one later."""
+    for zone in ("America/New_York", "Asia/Tokyo", "Europe/Paris", "Australia/Sydney"):
+        local = now.astimezone(ZoneInfo(zone))
+        minute = local.hour * 60 + local.minute
+        if 30 <= minute <= 1440 - 150:
+            fmt = lambda m: f"{m // 60:02d}:{m % 60:02d}"  # noqa: E731
+            return zone, (fmt(minute - 30), fmt(minute + 30)), (fmt(minute + 60), fmt(minute + 120))
+    raise AssertionError("no zone has room around now")  # four zones 3-14 h apart: unreachable
+
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 def _config(url: str, now: datetime) -> str:
     today, tomorrow = WEEKDAYS[now.weekday()], WEEKDAYS[(now.weekday() + 1) % 7]
+    zone, around, later = _hours(now)
     from_end = (
         calendar.monthrange(now.year, now.month)[1] - now.day + 1
     )  # today, counted from the end
     hooks = "\n".join(
         f"  - name: {n}\n    webhook_configs: [{{url: '{url}/{n}', send_resolved: false}}]"
-        for n in ("root", "ingest", "pager", "audit", "weekday", "quiet", "month-end")
+        for n in (
+            "root",
+            "ingest",
+            "pager",
+            "audit",
+            "weekday",
+            "quiet",
+            "month-end",
+            "hours-now",
+            "hours-later",
+        )
     )
     return f"""\
 route:
@@ -77,6 +100,13 @@ route:
     - matchers: ['window="tomorrow"']
       receiver: quiet
       active_time_intervals: [tomorrow]
+    - matchers: ['window="hours-now"']
+      receiver: hours-now
+      active_time_intervals: [around-now]
+    - matchers: ['window="hours-later"']
+      receiver: hours-later
+      mute_time_intervals: [around-now]
+      active_time_intervals: [later]
     - matchers: ['window="month-end"']
       receiver: month-end
       mute_time_intervals: [from-the-end]
@@ -95,6 +125,10 @@ time_intervals:
     time_intervals: [{{weekdays: ['{today}']}}]
   - name: tomorrow
     time_intervals: [{{weekdays: ['{tomorrow}']}}]
+  - name: around-now
+    time_intervals: [{{times: [{{start_time: '{around[0]}', end_time: '{around[1]}'}}], location: {zone}}}]
+  - name: later
+    time_intervals: [{{times: [{{start_time: '{later[0]}', end_time: '{later[1]}'}}], location: {zone}}}]
   - name: from-the-end
     time_intervals: [{{days_of_month: ['-{from_end}']}}]
 receivers:
@@ -121,6 +155,8 @@ ALERTS = [
     {"alertname": "Today", "window": "today"},
     {"alertname": "Tomorrow", "window": "tomorrow"},
     {"alertname": "MonthEnd", "window": "month-end"},
+    {"alertname": "HoursNow", "window": "hours-now"},
+    {"alertname": "HoursLater", "window": "hours-later"},
     {"alertname": "Stray"},
     # 0.25 scans every source: Crit inhibits Pay and Twin (rule 2). 0.30+ keeps one source per
     # service, the last to arrive (Twin), which matches both sides and is excluded.
@@ -191,6 +227,8 @@ def test_what_arrives_equals_the_model(
             if muted(config, r, now) is None:
                 expected.add((r.opts.receiver, r.group_key(labels), labels["alertname"]))
     assert len(expected) >= 6  # the case is not vacuous: most alerts do arrive somewhere
+    names = {name for _, _, name in expected}
+    assert {"HoursNow", "Today"} <= names and not {"HoursLater", "Tomorrow", "MonthEnd"} & names
 
     proc, base = _start(binary, path, tmp_path / "data")
     try:
