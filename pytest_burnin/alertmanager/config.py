@@ -268,10 +268,10 @@ class _Reader:
                     f"notification config name {name!r} is not unique".replace("'", '"'),
                 )
             integrations: dict[str, list[dict[str, Any]]] = {}
-            for t in INTEGRATION_TYPES:
-                configs = node.get(f"{t}_configs")
-                if configs:
-                    integrations[t] = [dict(c or {}) for c in configs]
+            for key in node:  # in the file's order
+                configs = node[key]
+                if key != "name" and configs:
+                    integrations[key.removesuffix("_configs")] = [dict(c or {}) for c in configs]
             self.check_integrations(node, integrations)
             out[name] = Receiver(name, node.mark, integrations)
         return out

@@ -52,7 +52,12 @@ class NotifyKind:
                     if rule.is_alert:
                         labels = {**group.labels, **rule.labels, "alertname": rule.name}
                         alerts.append((labels, group.interval_ms or default_eval, rule.for_ms, i))
-        everyone = [labels for labels, *_ in alerts]
+        tested = self._tested_labels(doc, spec.get("tests") or [])
+        variants = {
+            id(labels): [labels] + [{**labels, **t} for t in tested.get(labels["alertname"], [])]
+            for labels, *_ in alerts
+        }
+        everyone = [v for vs in variants.values() for v in vs]
         out: list[Entry] = []
         seen: set[str] = set()
         for labels, eval_ms, for_ms, i in alerts:
@@ -61,14 +66,35 @@ class NotifyKind:
                 continue  # one item per alert name; its first rule stands for it
             seen.add(name)
             own = overrides.get(name, {}).get("notify_within")
-            payload = (config, root, labels, eval_ms, for_ms, parse_duration(own) if own else budget,
-                       [o for o in everyone if o is not labels])  # fmt: skip
+            payload = (config, root, _unique(variants[id(labels)]), eval_ms, for_ms,
+                       parse_duration(own) if own else budget, everyone)  # fmt: skip
             out.append(Entry(self.kind, name, doc, anchor=("spec", "rules", i), payload=payload))
         unknown = sorted(set(overrides) - seen)
         if unknown:
             raise doc.error(
                 ("spec", "alerts", unknown[0]), f"no alerting rule named {unknown[0]!r}"
             )
+        return out
+
+    def _tested_labels(self, doc: Document, files: list[str]) -> dict[str, list[dict[str, str]]]:
+        """Label sets the promtool tests expect each alert to fire with (exact, not regex)."""
+        from ..rules.testfile import TestFileError, load_test_file
+
+        out: dict[str, list[dict[str, str]]] = {}
+        for i, name in enumerate(files):
+            path = self._file(doc, ("spec", "tests", i), name)
+            try:
+                test_file = load_test_file(path)
+            except TestFileError as exc:
+                raise SpecError(
+                    path, exc.message, line=exc.line or None, col=exc.col or None
+                ) from None
+            for group in test_file.groups:
+                for test in group.alert_tests:
+                    if not test.regex:
+                        out.setdefault(test.alertname, []).extend(
+                            {**group.external_labels, **e.labels} for e in test.exp_alerts
+                        )
         return out
 
     @staticmethod
@@ -91,13 +117,37 @@ class NotifyKind:
         from ..rules.testfile import go_duration_text
         from .notify_time import time_to_notify
 
-        config, root, labels, eval_ms, for_ms, budget, others = entry.payload
-        bound = time_to_notify(config, root, labels, eval_interval_ms=eval_ms, for_ms=for_ms,
-                               budget_ms=budget, others=others)  # fmt: skip
-        props = [("worst_case", go_duration_text(bound.worst_ms)), ("budget", go_duration_text(budget)),
-                 ("receivers", ", ".join(bound.receivers))]  # fmt: skip
+        config, root, variants, eval_ms, for_ms, budget, everyone = entry.payload
+        bounds = [
+            time_to_notify(
+                config,
+                root,
+                labels,
+                eval_interval_ms=eval_ms,
+                for_ms=for_ms,
+                budget_ms=budget,
+                others=[o for o in everyone if o != labels],
+            )
+            for labels in variants
+        ]
+        # The story of the worst label set: a failing one first, else the slowest.
+        bound = max(bounds, key=lambda b: (not b.passed, b.join_ms or b.worst_ms, b.worst_ms))
+        props = [
+            ("label_sets", str(len(variants))),
+            ("worst_case", go_duration_text(bound.worst_ms)),
+            ("budget", go_duration_text(budget)),
+            ("receivers", ", ".join(bound.receivers)),
+        ]
         if bound.join_ms is not None:
             props.append(("joining_open_group", go_duration_text(bound.join_ms)))
         return Evaluation(
             bound.passed, bound.headline, details=bound.problems[1:], properties=props
         )
+
+
+def _unique(label_sets: list[dict[str, str]]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for labels in label_sets:
+        if labels not in out:
+            out.append(labels)
+    return out

@@ -135,3 +135,37 @@ def test_notify_items_one_per_alerting_rule(project: pytest.Pytester) -> None:
         "Stray -> catch-all (no integrations): within 1m worst case (eval 30s + for 0s + "
         "group_wait 30s); budget 10m: reaches only the root route's catch-all catch-all (+1 more)"
     ) in out
+
+
+def test_notify_routes_the_labels_promtool_tests_expect(pytester: pytest.Pytester) -> None:
+    specs = pytester.mkdir("slo_specs")
+    (specs / "config").mkdir()
+    (specs / "config" / "am.yml").write_text(
+        "route:\n  receiver: hook\n  group_by: [alertname]\n  group_wait: 0s\n  group_interval: 5m\n"
+        "  routes: [{matchers: [severity=page], receiver: hook}]\n"
+        "receivers:\n  - {name: hook, webhook_configs: [{url: 'http://127.0.0.1:9/'}]}\n"
+    )
+    (specs / "rules.yaml").write_text(
+        "groups:\n  - name: g\n    rules:\n      - alert: Down\n        expr: up == 0\n"
+        "        labels: {severity: page}\n"
+    )
+    (specs / "rules_test.yaml").write_text(
+        "rule_files: [rules.yaml]\ntests:\n  - interval: 1m\n    input_series:\n"
+        "      - {series: 'up{instance=\"a\"}', values: '0x5'}\n"
+        "      - {series: 'up{instance=\"b\"}', values: '0x5'}\n"
+        "    alert_rule_test:\n      - eval_time: 2m\n        alertname: Down\n        exp_alerts:\n"
+        "          - exp_labels: {severity: page, instance: a}\n"
+        "          - exp_labels: {severity: page, instance: b}\n"
+    )
+    (specs / "notify.yaml").write_text(
+        "apiVersion: burnin/v1\nkind: Notify\nmetadata: {name: ttn}\n"
+        "spec: {config: config/am.yml, rules: [rules.yaml], tests: [rules_test.yaml], notify_within: 2m}\n"
+    )
+    result = pytester.runpytest("--burnin", "-p", "no:randomly", "-k", "Notify")
+    result.assert_outcomes(failed=1)
+    # Two instances share the alertname group: the second joins the open group.
+    assert (
+        "Down -> hook (webhook): within 1m worst case (eval 1m + for 0s + group_wait 0s), "
+        "6m joining an open group (eval 1m + for 0s + group_interval 5m); budget 2m: "
+        "joining an open group takes up to 6m, over the budget"
+    ) in result.stdout.str()
