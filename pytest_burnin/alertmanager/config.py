@@ -18,76 +18,17 @@ from ..promql.lexer import parse_duration
 from ..rules.yamlmarks import Mark, MarkedDict, MarkedList, YamlError, load
 from ..spec.loader import read_text
 from . import timeinterval as ti
+from .config_fields import (
+    GLOBAL_DEFAULTS,
+    GLOBAL_FIELDS,
+    INHIBIT_FIELDS,
+    INTEGRATION_TYPES,
+    PERIOD_FIELDS,
+    ROUTE_FIELDS,
+    TOP_FIELDS,
+    integration_problem,
+)
 from .matchers import LABEL_NAME, Matcher, MatcherError, parse_matchers
-
-INTEGRATION_TYPES = (
-    "discord", "email", "incidentio", "jira", "mattermost", "msteams", "msteamsv2",
-    "opsgenie", "pagerduty", "pushover", "rocketchat", "slack", "sns", "telegram",
-    "victorops", "webex", "webhook", "wechat",
-)  # fmt: skip
-GLOBAL_DEFAULTS: dict[str, Any] = {
-    "resolve_timeout": "5m",
-    "smtp_hello": "localhost",
-    "smtp_require_tls": True,
-    "pagerduty_url": "https://events.pagerduty.com/v2/enqueue",
-    "opsgenie_api_url": "https://api.opsgenie.com/",
-    "wechat_api_url": "https://qyapi.weixin.qq.com/cgi-bin/",
-    "victorops_api_url": "https://alert.victorops.com/integrations/generic/20131114/alert/",
-    "telegram_api_url": "https://api.telegram.org",
-    "webex_api_url": "https://webexapis.com/v1/messages",
-}
-_TOP = ("global", "route", "inhibit_rules", "receivers", "templates",
-        "mute_time_intervals", "time_intervals", "tracing", "event_recorder")  # fmt: skip
-_ROUTE = ("receiver", "group_by", "match", "match_re", "matchers", "mute_time_intervals",
-          "active_time_intervals", "continue", "routes", "group_wait", "group_interval",
-          "repeat_interval", "labels")  # fmt: skip
-_INHIBIT = ("source_match", "source_match_re", "source_matchers", "target_match",
-            "target_match_re", "target_matchers", "equal")  # fmt: skip
-_GLOBAL = (
-    "resolve_timeout",
-    "http_config",
-    "jira_api_url",
-    "smtp_from",
-    "smtp_hello",
-    "smtp_smarthost",
-    "smtp_auth_username",
-    "smtp_auth_password",
-    "smtp_auth_password_file",
-    "smtp_auth_secret",
-    "smtp_auth_secret_file",
-    "smtp_auth_identity",
-    "smtp_require_tls",
-    "smtp_tls_config",
-    "smtp_force_implicit_tls",
-    "slack_api_url",
-    "slack_api_url_file",
-    "slack_app_token",
-    "slack_app_token_file",
-    "slack_app_url",
-    "pagerduty_url",
-    "opsgenie_api_url",
-    "opsgenie_api_key",
-    "opsgenie_api_key_file",
-    "wechat_api_url",
-    "wechat_api_secret",
-    "wechat_api_secret_file",
-    "wechat_api_corp_id",
-    "victorops_api_url",
-    "victorops_api_key",
-    "victorops_api_key_file",
-    "telegram_api_url",
-    "telegram_bot_token",
-    "telegram_bot_token_file",
-    "webex_api_url",
-    "rocketchat_api_url",
-    "rocketchat_token",
-    "rocketchat_token_file",
-    "rocketchat_token_id",
-    "rocketchat_token_id_file",
-    "mattermost_webhook_url",
-    "mattermost_webhook_url_file",
-)  # fmt: skip  (the union of 0.25-0.33)
-_PERIOD = ("times", "weekdays", "days_of_month", "months", "years", "location")
 
 
 @dataclass
@@ -174,22 +115,6 @@ def _item_texts(items: Any) -> list[str]:
     return [raw if raw is not None else str(v) for v, raw in zip(items, raws, strict=True)]
 
 
-def _integration_problem(kind: str, c: dict[str, Any], global_: dict[str, Any]) -> str | None:
-    """The checks of ``config.go`` a config most often fails, in its words."""
-    if kind == "email" and not c.get("to"):
-        return "missing to address in email config"
-    keys = ("routing_key", "routing_key_file", "service_key", "service_key_file")
-    if kind == "pagerduty" and not any(c.get(k) for k in keys):
-        return "missing service or routing key in PagerDuty config"
-    if kind == "webhook" and not (c.get("url") or c.get("url_file")):
-        return "missing URL in webhook config"
-    urls = (c.get("api_url"), c.get("api_url_file"), global_.get("slack_api_url"),
-            global_.get("slack_api_url_file"))  # fmt: skip
-    if kind == "slack" and not any(urls):
-        return "no global Slack API URL set either inline or in a file"
-    return None
-
-
 class _Reader:
     def __init__(self, path: Path, text: str) -> None:
         self.path, self.text = path, text
@@ -228,10 +153,10 @@ class _Reader:
         if isinstance(doc, MarkedDict) and doc.get("route") is None:
             raise self.fail(doc.mark, "no routes provided")
         root = self.mapping(doc, (1, 1), "the config")
-        self.fields(root, _TOP, "config.plain")
+        self.fields(root, TOP_FIELDS, "config.plain")
         global_ = dict(GLOBAL_DEFAULTS)
         given = self.mapping(root.get("global"), root.value_mark("global"), "global")
-        self.fields(given, _GLOBAL, "config.plain")
+        self.fields(given, GLOBAL_FIELDS, "config.plain")
         global_.update(given)
         self.global_ = global_
         receivers = self.receivers(root)
@@ -281,7 +206,7 @@ class _Reader:
     ) -> None:
         for kind, configs in integrations.items():
             for i, c in enumerate(configs):
-                problem = _integration_problem(kind, c, self.global_)
+                problem = integration_problem(kind, c, self.global_)
                 if problem:
                     items = node[f"{kind}_configs"]
                     mark = items.item_marks[i] if isinstance(items, MarkedList) else node.mark
@@ -309,11 +234,11 @@ class _Reader:
 
     def period(self, item: Any, mark: Mark) -> ti.Period:
         node = self.mapping(item, mark, "a time interval")
-        self.fields(node, _PERIOD, "timeinterval.TimeInterval")
+        self.fields(node, PERIOD_FIELDS, "timeinterval.TimeInterval")
         period = ti.Period()
         parsers = {"weekdays": ti.parse_weekdays, "days_of_month": ti.parse_days_of_month,
                    "months": ti.parse_months, "years": ti.parse_years}  # fmt: skip
-        for key in _PERIOD:
+        for key in PERIOD_FIELDS:
             if key not in node:
                 continue
             try:
@@ -365,7 +290,7 @@ class _Reader:
 
     def route(self, item: Any, mark: Mark) -> RouteConfig:
         node = self.mapping(item, mark, "a route")
-        self.fields(node, _ROUTE, "config.plain")
+        self.fields(node, ROUTE_FIELDS, "config.plain")
         r = RouteConfig(mark=node.mark, receiver=node.text("receiver"))
         if node.get("group_by") is not None:
             labels = self.strings(node, "group_by")
@@ -422,7 +347,7 @@ class _Reader:
 
     def inhibit_rule(self, item: Any, mark: Mark) -> InhibitRule:
         node = self.mapping(item, mark, "an inhibit rule")
-        self.fields(node, _INHIBIT, "config.plain")
+        self.fields(node, INHIBIT_FIELDS, "config.plain")
         equal = self.strings(node, "equal")
         for label in equal:
             if not LABEL_NAME.match(label):
