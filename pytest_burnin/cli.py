@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "pytest_burnin.release.commands",
     "pytest_burnin.report.commands",
     "pytest_burnin.docs_commands",
+    "pytest_burnin.alertmanager.commands",
     "pytest_burnin.alertmanager.notify.commands",
 )
 

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 # Kinds whose entries are looked up by name elsewhere (``source: x``, ``channel: y``)
 # or that name a verdict: two of the same name anywhere in the project are an error.
 # Items derived from rule and test files are told apart by their file instead.
-_FILE_SCOPED = frozenset({"PromtoolTest", "Rule", "SLOAlerts", "Docs", "Generated"})
+_FILE_SCOPED = frozenset(
+    {"PromtoolTest", "Rule", "SLOAlerts", "Docs", "Generated", "Routing", "Notify"}
+)
 
 
 def is_excluded(path: Path, folder: Path, exclude: Sequence[str] = paths.DEFAULT_EXCLUDE) -> bool:

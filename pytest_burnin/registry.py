@@ -28,6 +28,8 @@ BUILTIN_KINDS = {
     "BurnIn": "pytest_burnin.burnin.kind:BurnInKind",
     "Checklist": "pytest_burnin.release.kind:ChecklistKind",
     "MetricsCheck": "pytest_burnin.report.kind:MetricsCheckKind",
+    "Routing": "pytest_burnin.alertmanager.kind:RoutingKind",
+    "Notify": "pytest_burnin.alertmanager.notify_kind:NotifyKind",
 }
 
 

@@ -15,6 +15,8 @@ KIND_MARKERS = {
     "SLOAlerts": "burnin_sloalerts",
     "Docs": "burnin_docs",
     "Generated": "burnin_generated",
+    "Routing": "burnin_routing",
+    "Notify": "burnin_notify",
 }
 
 

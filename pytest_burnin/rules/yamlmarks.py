@@ -42,6 +42,7 @@ class MarkedDict(dict[str, Any]):
 class MarkedList(list[Any]):
     mark: Mark = (0, 0)
     item_marks: list[Mark]
+    raw_items: list[str | None]  # source text of scalar items (Go reads `10:00` as "10:00")
 
 
 class LocatedError(Exception):
@@ -100,6 +101,7 @@ class MarkedLoader(yaml.SafeLoader):
         out = MarkedList(self.construct_object(child, deep=True) for child in node.value)
         out.mark = _mark(node)
         out.item_marks = [_mark(child) for child in node.value]
+        out.raw_items = [c.value if isinstance(c, yaml.ScalarNode) else None for c in node.value]
         return out
 
 
