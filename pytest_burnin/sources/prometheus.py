@@ -9,7 +9,9 @@ can be committed; a ``url`` carrying ``user:password@`` is refused for the same
 reason. A missing variable is an error naming the variable, never a value.
 Secret values live in a ``requests`` auth object that never prints them, every
 message passes through ``_scrub`` (which replaces them with ``***``), and URLs
-in messages have their userinfo and query values redacted.
+in messages have their userinfo and query values redacted. Redirects (up to
+5) are followed by ``httpio.exchange``, which sends the credentials only to the
+``url``'s own origin: a server cannot forward them to another host.
 
 Could-not-evaluate is an error, never a pass: connection refused, a timeout,
 HTTP 5xx after the retries, a body that is not the API's JSON, ``status:
@@ -22,7 +24,10 @@ Retries. ``retries`` (default 2) more attempts after the first, for connection
 failures, 429 and 5xx, with exponential backoff or the server's
 ``Retry-After`` (capped, so a server cannot stall a CI run). A read timeout is
 not retried: a server too slow for one attempt will not be faster for the next
-and the run would only wait ``retries`` times longer.
+and the run would only wait ``retries`` times longer. ``timeout`` is a
+wall-clock deadline on the whole exchange (a server sending a byte a second
+does not stretch it), and a circuit breaker (sources/breaker.py) makes the
+rest of the run fail fast once 3 consecutive attempts could not reach it.
 
 Time. ``evaluation_time`` is ``now`` (the default), fixed once per source so
 every SLO of a run is judged at the same instant, or an RFC 3339 time. ``end``
@@ -61,9 +66,11 @@ import requests
 from requests.auth import AuthBase
 
 from ..errors import EvaluationError
+from ..httpio import REDIRECTS, Answer, DeadlineExceeded, exchange, guarded_session
 from ..promql import ast
 from ..promql.labels import labels_from
 from ..promql.values import Matrix, Sample, Scalar, SeriesPoints, String, Value, Vector
+from .breaker import CircuitBreaker, CircuitOpen
 
 __all__ = ["PrometheusSource", "redact_url"]
 
@@ -72,6 +79,7 @@ DEFAULT_RETRIES = 2
 BACKOFF_S = 0.5  # first pause; doubles each retry
 RETRY_AFTER_CAP_S = 30.0  # longest pause taken, whatever the server asks
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
 
 
 def redact_url(url: str) -> str:
@@ -141,6 +149,8 @@ class PrometheusSource:
         self.backoff_s = backoff_s
         self.retry_after_cap_s = retry_after_cap_s
         self._now_ms: int | None = None
+        # Shared by every query of this source in the run (the run caches sources).
+        self.breaker = CircuitBreaker()
         parts = urlsplit(self._url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise self._error(f"url must be http(s)://host[:port][/prefix], got {self._shown!r}")
@@ -302,58 +312,83 @@ class PrometheusSource:
         what = f"query {expr!r}"
         reason = ""
         for attempt in range(self.retries + 1):
+            try:
+                self.breaker.check()
+            except CircuitOpen as exc:
+                raise self._error(f"{what}: {exc}") from None
             delay = self.backoff_s * 2**attempt
             try:
-                # A session per request: nothing stays open between queries, so no
-                # socket outlives the run (a few ms a query against a local server).
-                with warnings.catch_warnings(), requests.Session() as session:
-                    if self._insecure:  # the user chose it; one warning per request is noise
-                        warnings.simplefilter("ignore")
-                    resp = session.get(
-                        url,
-                        params=params,
-                        timeout=self.timeout_s,
-                        auth=self._auth,
-                        verify=self._verify,
-                        cert=self._cert,
-                    )
+                answer = self._exchange(url, params)
+            except DeadlineExceeded:
+                self.breaker.failure(f"no answer within {self.timeout_s:g}s")
+                raise self._error(
+                    f"{what}: no answer within {self.timeout_s:g}s (timeout; not retried)"
+                ) from None
             except requests.RequestException as exc:
                 if _is_read_timeout(exc):
+                    self.breaker.failure(f"no answer within {self.timeout_s:g}s")
                     raise self._error(
                         f"{what}: no answer within {self.timeout_s:g}s (timeout; not retried)"
                     ) from None
                 reason = _connection_reason(exc)
                 if not isinstance(exc, requests.ConnectionError):
                     raise self._error(f"{what}: {reason}") from None
+                self.breaker.failure(reason)
             else:
-                if resp.status_code not in _RETRY_STATUSES:
-                    return self._decode(resp, what)
-                reason = _http_reason(resp)
-                if resp.status_code in (429, 503):
-                    asked = _retry_after(resp.headers.get("Retry-After"))
+                self.breaker.success()
+                if answer.status not in _RETRY_STATUSES:
+                    return self._decode(answer, what)
+                reason = _http_reason(answer)
+                if answer.status in (429, 503):
+                    asked = _retry_after(answer.headers.get("Retry-After"))
                     delay = delay if asked is None else asked
-            if attempt < self.retries:
+            if attempt < self.retries and not self.breaker.is_open:
                 time.sleep(min(delay, self.retry_after_cap_s))
         tries = self.retries + 1
         raise self._error(f"{what}: {reason} (after {tries} attempt{'s' * (tries > 1)})")
 
-    def _decode(self, resp: requests.Response, what: str) -> Any:
-        try:
-            body = resp.json()
-        except ValueError:
-            snippet = resp.text[:80].replace("\n", " ")
+    def _exchange(self, url: str, params: dict[str, str]) -> Answer:
+        # A session per request: nothing stays open between queries, so no socket
+        # outlives the run (a few ms a query against a local server). Redirects are
+        # followed by exchange(), which sends the credentials to this origin only.
+        with warnings.catch_warnings(), guarded_session() as session:
+            if self._insecure:  # the user chose it; one warning per request is noise
+                warnings.simplefilter("ignore")
+            return exchange(
+                session,
+                "GET",
+                url,
+                params=params,
+                timeout=self.timeout_s,
+                deadline=self.timeout_s,
+                follow=MAX_REDIRECTS,
+                credentials={"auth": self._auth, "cert": self._cert},
+                verify=self._verify,
+            )
+
+    def _decode(self, resp: Answer, what: str) -> Any:
+        if resp.status in REDIRECTS:
+            to = redact_url(resp.headers.get("Location", ""))
             raise self._error(
-                f"{what}: HTTP {resp.status_code}: the answer is not JSON: {snippet!r}"
+                f"{what}: HTTP {resp.status} redirect to {to!r} not followed "
+                f"(more than {MAX_REDIRECTS} redirects); point url at the final address"
+            )
+        try:
+            body = json.loads(resp.body)
+        except ValueError:
+            snippet = resp.text()[:80].replace("\n", " ")
+            raise self._error(
+                f"{what}: HTTP {resp.status}: the answer is not JSON: {snippet!r}"
             ) from None
         if not isinstance(body, dict) or body.get("status") not in ("success", "error"):
-            raise self._error(f"{what}: HTTP {resp.status_code}: not a Prometheus API answer")
+            raise self._error(f"{what}: HTTP {resp.status}: not a Prometheus API answer")
         if body["status"] == "error":
             raise self._error(
-                f"{what}: HTTP {resp.status_code}: {body.get('errorType', 'error')}: "
-                f"{body.get('error', '(no message)')}{_auth_hint(resp.status_code)}"
+                f"{what}: HTTP {resp.status}: {body.get('errorType', 'error')}: "
+                f"{body.get('error', '(no message)')}{_auth_hint(resp.status)}"
             )
-        if resp.status_code != 200:
-            raise self._error(f"{what}: HTTP {resp.status_code}{_auth_hint(resp.status_code)}")
+        if resp.status != 200:
+            raise self._error(f"{what}: HTTP {resp.status}{_auth_hint(resp.status)}")
         if body.get("warnings"):
             raise self._error(
                 f"{what}: the server answered with warnings, so the answer may be partial "
@@ -441,15 +476,15 @@ def _one_line(exc: BaseException) -> str:
     return text[:200]
 
 
-def _http_reason(resp: requests.Response) -> str:
+def _http_reason(resp: Answer) -> str:
     detail = ""
     try:
-        body = resp.json()
+        body = json.loads(resp.body)
         if isinstance(body, dict) and body.get("status") == "error":
             detail = f": {body.get('errorType', 'error')}: {body.get('error', '')}"
     except ValueError:
         pass
-    return f"HTTP {resp.status_code} {resp.reason or ''}".rstrip() + detail
+    return f"HTTP {resp.status} {resp.reason or ''}".rstrip() + detail
 
 
 def _auth_hint(status: int) -> str:
