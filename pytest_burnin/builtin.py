@@ -81,7 +81,7 @@ class ChannelKind:
         from .alerting.config import ChannelSpecError, build_channel
 
         try:
-            build_channel(entry.name, entry.spec, env={})
+            build_channel(entry.name, entry.spec, env={}, base_dir=entry.path.parent)
         except ChannelSpecError as exc:
             raise entry.error(exc.path, str(exc)) from None
 
@@ -159,7 +159,7 @@ def pytest_burnin_make_channel(config: pytest.Config, entry: Entry) -> Any:
     if entry.spec.get("type") not in TYPES:
         return None
     try:
-        return build_channel(entry.name, entry.spec)
+        return build_channel(entry.name, entry.spec, base_dir=entry.path.parent)
     except ChannelSpecError as exc:
         raise EvaluationError(f"{entry.where(*exc.path)}: {exc}") from None
 

@@ -135,7 +135,9 @@ class RunContext:
                 self._channels[name] = self.make_channel(entries[name])
             else:
                 try:
-                    self._channels[name] = build_channel(name, entries[name].spec)
+                    self._channels[name] = build_channel(
+                        name, entries[name].spec, base_dir=entries[name].path.parent
+                    )
                 except ChannelSpecError as exc:
                     raise EvaluationError(f"{entries[name].where(*exc.path)}: {exc}") from None
         return self._channels[name]

@@ -138,3 +138,42 @@ def elapsed(fn: Callable[[], object]) -> tuple[float, object]:
     except Exception as exc:  # the tests inspect what was raised
         out = exc
     return time.monotonic() - t0, out
+
+
+class TrickleTCP:
+    """A TCP server that answers every connection with ``data``, one byte a second
+    (an SMTP greeting that never finishes within a per-read timeout)."""
+
+    def __init__(self, data: bytes = b"220 slow.example ESMTP ready\r\n" * 10) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = int(self.sock.getsockname()[1])
+        self.data = data
+        self.stopping = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        with conn:
+            for i in range(len(self.data)):
+                if self.stopping.wait(1.0):
+                    return
+                try:
+                    conn.sendall(self.data[i : i + 1])
+                except OSError:
+                    return
+
+    def __enter__(self) -> TrickleTCP:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.sock.close()

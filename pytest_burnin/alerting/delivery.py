@@ -38,6 +38,7 @@ class DeliveryResult:
     status: int | None = None
     spooled: bool = False  # still pending on disk: the next flush sends it
     dead_lettered: bool = False  # rejected for good (4xx): moved to <spool>/dead/
+    dead_path: Path | None = None  # where it lies now, when dead_lettered
 
 
 def backoff_delay(
@@ -87,10 +88,9 @@ def _attempts(
         if clock() - started + delay + policy.timeout > policy.deadline:
             break
         sleep(delay)
-    dead = False
+    dead: Path | None = None
     if last.outcome == "rejected" and entry is not None:
-        spool.dead_letter(entry)
-        dead = True
+        dead = spool.dead_letter(entry, last.error)
     return DeliveryResult(
         channel.name,
         key,
@@ -98,8 +98,9 @@ def _attempts(
         attempts=tries,
         last_error=last.error,
         status=last.status,
-        spooled=entry is not None and not dead,
-        dead_lettered=dead,
+        spooled=entry is not None and dead is None,
+        dead_lettered=dead is not None,
+        dead_path=dead,
     )
 
 
@@ -171,7 +172,7 @@ def flush(
                 entry = spool.read(path)
             except spool.SpoolError as exc:
                 log.error("spool: %s; moved to %s/", exc, spool.DEAD)
-                spool.dead_letter(path)
+                spool.dead_letter(path, str(exc))
                 continue
             channel = by_name.get(entry.channel)
             if channel is None or entry.channel in down:

@@ -32,6 +32,20 @@ class MissingSecretError(ValueError):
         super().__init__(f"environment variable {variable} is not set{place}")
 
 
+class Secret(str):
+    """A credential: a ``str`` for every library that needs the value, but its repr is
+    ``'***'``, so a traceback shown with ``pytest -l``/``--showlocals`` (which prints
+    each frame's locals with repr) or written to JUnit XML never holds the value.
+
+    Operations return plain ``str`` (``"Basic " + s``): wrap such results again.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(REDACTED)
+
+
 def references(template: str) -> list[str]:
     """The variable names a template refers to, in order of appearance."""
     return _REFERENCE.findall(template)
@@ -45,6 +59,7 @@ def expand(
     where: str = "",
 ) -> str:
     """Replace every ``${VAR}`` with its value; register values with ``redactor``.
+    The result is a ``Secret`` (redacted repr) when it took any value.
 
     ``$$`` is not special and a lone ``$`` stays as it is: only the braced form
     is a reference, so URLs and passwords containing ``$`` survive untouched.
@@ -59,7 +74,9 @@ def expand(
             redactor.add(value)
         return value
 
-    return _REFERENCE.sub(substitute, template)
+    expanded = _REFERENCE.sub(substitute, template)
+    # Only a string that took a value from the environment may hold a credential.
+    return Secret(expanded) if references(template) else expanded
 
 
 def redact_url(url: str) -> str:

@@ -72,7 +72,7 @@ class Project:
                     f"the burn-in notifies channel {name!r}, which no spec file defines"
                 )
             try:
-                out[name] = build_channel(name, found[name].spec)
+                out[name] = build_channel(name, found[name].spec, base_dir=found[name].path.parent)
             except ChannelSpecError as exc:
                 raise BurninError(f"{found[name].where(*exc.path)}: {exc}") from None
         return out

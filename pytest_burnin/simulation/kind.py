@@ -249,9 +249,17 @@ def _deliver(
             if result.spooled
             else ""
         )
-        problems.append(
-            f"{exp.alert}: delivery failed after {result.attempts} attempt(s): {result.last_error}{kept}"
-        )
+        if result.dead_lettered:
+            # Refused for good: no later flush will send it, so say so plainly.
+            problems.append(
+                f"{exp.alert}: dead: {result.last_error} (moved to {result.dead_path}; "
+                "fix the channel, then `burnin flush --retry-dead`)"
+            )
+        else:
+            problems.append(
+                f"{exp.alert}: delivery failed after {result.attempts} attempt(s): "
+                f"{result.last_error}{kept}"
+            )
         return f"{exp.alert} fired at {fmt_ms(life.firing_at_ms)}, not delivered", props, problems
     real_s = result.latency or 0.0
     payload: Any = None

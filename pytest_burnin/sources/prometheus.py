@@ -65,6 +65,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 from requests.auth import AuthBase
 
+from ..alerting.secrets import Secret
 from ..errors import EvaluationError
 from ..httpio import REDIRECTS, Answer, DeadlineExceeded, exchange, guarded_session
 from ..promql import ast
@@ -112,7 +113,7 @@ class _EnvAuth(AuthBase):
     def secrets(self) -> list[str]:
         """Every value to scrub from messages: headers as sent and the variables' values."""
         values = [*self._headers.values(), *self._secrets]
-        values += [v.split(" ", 1)[1] for v in self._headers.values() if " " in v]
+        values += [Secret(v.split(" ", 1)[1]) for v in self._headers.values() if " " in v]
         # Longest first, so a token is replaced whole before any part of it. Values
         # under 4 characters (a tenant "1") are left: replacing them would garble
         # every message, and they cannot be meaningful secrets.
@@ -181,8 +182,9 @@ class PrometheusSource:
                     f"{at}source {name!r}: environment variable {var} ({field}) is not set "
                     "or is empty"
                 )
-            raw.extend([value, value.strip()])
-            return value.strip()  # a trailing newline from `$(cat file)` is not part of it
+            # Secret: a redacted repr, so `pytest -l` never shows these locals' values.
+            raw.extend([Secret(value), Secret(value.strip())])
+            return Secret(value.strip())  # a trailing newline from `$(cat file)` is not part
 
         if "bearer_token_env" in spec and "basic_auth" in spec:
             raise EvaluationError(
@@ -194,14 +196,14 @@ class PrometheusSource:
         raw: list[str] = []
         if "bearer_token_env" in spec:
             var = spec["bearer_token_env"]
-            headers["Authorization"] = "Bearer " + env(var, "bearer_token_env")
+            headers["Authorization"] = Secret("Bearer " + env(var, "bearer_token_env"))
             origins.append(f"${var}")
         if "basic_auth" in spec:
             basic = spec["basic_auth"]
             user = env(basic["username_env"], "basic_auth")
             password = env(basic["password_env"], "basic_auth")
-            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-            headers["Authorization"] = "Basic " + token
+            token = Secret(base64.b64encode(f"{user}:{password}".encode()).decode("ascii"))
+            headers["Authorization"] = Secret("Basic " + token)
             origins.append(f"${basic['username_env']}:${basic['password_env']}")
         for header, var in dict(spec.get("headers_env", {})).items():
             headers[str(header)] = env(var, "headers_env")
