@@ -106,3 +106,69 @@ def test_the_flush_command_fails_while_dead_letters_remain_and_drop_dead_clears_
     assert "1 dead notification(s) discarded" in out and "dead:" not in out
     assert not dead_letters(spool) and not list((spool / "dead").iterdir())
     assert len(receiver.requests) == 1
+
+
+def test_a_simulation_whose_alert_is_refused_fails_saying_dead(
+    pytester: pytest.Pytester, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.plugin.test_simulations import RULES, simulation
+
+    monkeypatch.delenv("CI", raising=False)
+    receiver.default = Reply(404, body=b"no such hook")
+    specs = pytester.mkdir("slo_specs")
+    (specs / "rules.yaml").write_text(RULES)
+    (specs / "channel.yaml").write_text(
+        "apiVersion: burnin/v1\nkind: Channel\nmetadata: {name: staging}\n"
+        f"spec: {{type: webhook, url: '{receiver.url}/hook'}}\n"
+    )
+    (specs / "sim.yaml").write_text(
+        simulation("    - alert: HighErrors\n", extra="  channel: staging\n")
+    )
+    result = pytester.runpytest("--burnin", "--burnin-deliver=real", "-rf", "-p", "no:randomly")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*HighErrors: dead: staging: POST */hook: HTTP 404: no such hook (moved to *dead*"]
+    )
+    assert "--retry-dead" in result.stdout.str()
+    assert len(dead_letters(pytester.path / ".burnin" / "spool")) == 1
+
+
+def test_the_daily_job_says_dead_and_fails_until_the_dead_letter_is_handled(
+    pytester: pytest.Pytester,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import shutil
+
+    from tests.conftest import REPO
+
+    receiver.default = Reply(404, body=b"no such hook")
+    specs = pytester.path / "slo_specs"
+    shutil.copytree(REPO / "slo_specs", specs)
+    monkeypatch.chdir(pytester.path)
+    slos = specs / "slos.yaml"  # a failing day, so the job notifies
+    slos.write_text(
+        slos.read_text().replace("objective: {below: 0.01}", "objective: {below: 0.001}")
+    )
+    (specs / "channel.yaml").write_text(
+        "apiVersion: burnin/v1\nkind: Channel\nmetadata: {name: ops}\n"
+        f"spec: {{type: webhook, url: '{receiver.url}/hook'}}\n"
+    )
+    burnin = specs / "burnin.yaml"
+    burnin.write_text(
+        burnin.read_text().replace(
+            "frozen: [config/scoring.yaml]", "frozen: [config/scoring.yaml]\n  notify: [ops]"
+        )
+    )
+    store = pytester.path / ".burnin" / "history.sqlite"
+    args = ["record", "--store", str(store), str(specs), "--date", "2026-11-22"]
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert "alerted ops: dead: ops: POST" in out and "HTTP 404: no such hook" in out
+    assert "1 dead notification(s) in" in err and "--retry-dead" in err
+    assert main([*args[:-1], "2026-11-23"]) == 1  # still visible the next day
+    assert main(["flush", str(specs), "--spool", str(store.parent / "spool"), "--drop-dead"]) == 0
+    capsys.readouterr()
+    receiver.default = Reply(200)
+    assert main([*args[:-1], "2026-11-24"]) == 0
