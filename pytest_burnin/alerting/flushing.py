@@ -77,8 +77,12 @@ class FlushSummary:
         if self.dropped:
             out.append(f"{self.dropped} dead notification(s) discarded")
         for r in self.results:
-            if r.delivered:
-                word = "delivered"
+            if r.already_acknowledged:
+                word = "delivered before a restart (journal); not sent again"
+            elif r.delivered:
+                word = "delivered" + (
+                    " (an earlier attempt was cut off: may repeat)" if r.possible_repeat else ""
+                )
             elif r.dead_lettered:
                 word = f"dead: {r.last_error}"
             else:

@@ -226,7 +226,8 @@ def _deliver(
     received_before = len([r for r in receiver.received if r.path == path]) if receiver else 0
     handed_off = time.time()
     started = time.monotonic()
-    result = deliver(notification, channel, handed_off_at=handed_off, spool_dir=spool)
+    # resend: a simulation measures delivery on every run, even of an alert sent before.
+    result = deliver(notification, channel, handed_off_at=handed_off, spool_dir=spool, resend=True)
     if life.resolved_at_ms is not None and result.delivered:
         resolved = Alert(
             labels=alert.labels,
@@ -237,7 +238,7 @@ def _deliver(
             value=life.value,
             threshold=life.threshold,
         )
-        deliver(Notification.of(resolved), channel, spool_dir=spool)
+        deliver(Notification.of(resolved), channel, spool_dir=spool, resend=True)
     problems: list[str] = []
     props = [
         (f"{exp.alert}.fired_at", fmt_ms(life.firing_at_ms)),
