@@ -222,7 +222,11 @@ class PrometheusSource:
             cert = (cert_file, str(base_dir / tls["key_file"])) if "key_file" in tls else cert_file
         for key in ("ca_file", "cert_file", "key_file"):
             if key in tls and not (base_dir / tls[key]).is_file():
-                raise EvaluationError(f"source {name!r}: tls.{key}: no such file {tls[key]!r}")
+                at = f"{where('tls')}: " if where else ""
+                raise EvaluationError(
+                    f"{at}source {name!r}: tls.{key}: no such file {tls[key]!r} (a relative "
+                    f"path is read from the spec file's folder, {base_dir})"
+                )
         timeout = spec.get("timeout")
         return cls(
             name,

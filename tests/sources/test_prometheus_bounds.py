@@ -127,3 +127,27 @@ def test_a_redirect_loop_is_a_clear_error(tmp_path: Path) -> None:
         out = elapsed(lambda: source(prom.url, tmp_path).query("1", 0))[1]
     assert isinstance(out, EvaluationError)
     assert "redirect" in str(out) and "not followed (more than 5 redirects)" in str(out)
+
+
+def test_a_missing_ca_file_is_located_and_read_from_the_spec_folder(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    with pytest.raises(EvaluationError) as err:
+        PrometheusSource.from_spec(
+            "prom",
+            {"type": "prometheus", "url": "https://127.0.0.1:1", "tls": {"ca_file": "ca.pem"}},
+            base_dir=specs,
+            environ={},
+            where=lambda field: f"specs/source.yaml:7 ({field})",
+        )
+    text = str(err.value)
+    assert text.startswith("specs/source.yaml:7 (tls): source 'prom': tls.ca_file: no such file")
+    assert f"read from the spec file's folder, {specs}" in text
+    (specs / "ca.pem").write_text("x")
+    src = PrometheusSource.from_spec(
+        "prom",
+        {"type": "prometheus", "url": "https://127.0.0.1:1", "tls": {"ca_file": "ca.pem"}},
+        base_dir=specs,
+        environ={},
+    )
+    assert src._verify == str(specs / "ca.pem")
