@@ -123,3 +123,24 @@ def test_a_missing_ca_file_is_a_located_spec_error(tmp_path: Path) -> None:
     assert err.value.path == ("ca_file",)
     assert "ca_file: no such file 'certs/ca.pem'" in str(err.value)
     assert "spec file's folder" in str(err.value)
+
+
+def test_flush_against_a_trickling_receiver_ends_within_the_channel_deadline(
+    tmp_path: Path,
+) -> None:
+    from datetime import timedelta
+
+    from pytest_burnin.alerting import flush
+
+    from .conftest import T0, make_alert
+
+    spec = {"timeout": "1s", "retries": 3, "backoff": 0.05, "deadline": "3s"}
+    with Server(trickle()) as server:
+        channel = build_channel("c", {"type": "webhook", "url": server.url, **spec})
+        for i in range(3):
+            n = Notification.of(make_alert(starts_at=T0 + timedelta(minutes=i)))
+            deliver(n, channel, spool_dir=tmp_path, sleep=lambda s: None)
+        took, results = elapsed(lambda: flush(tmp_path, [channel]))
+    # Before: each attempt lasted as long as the server trickled (170 s and more).
+    assert took < 6, f"flush took {took:.1f}s for a channel with deadline: 3s"
+    assert isinstance(results, list) and not any(r.delivered for r in results)

@@ -151,3 +151,24 @@ def test_a_missing_ca_file_is_located_and_read_from_the_spec_folder(tmp_path: Pa
         environ={},
     )
     assert src._verify == str(specs / "ca.pem")
+
+
+def test_a_down_server_costs_one_items_retries_not_every_items(pytester: pytest.Pytester) -> None:
+    specs = pytester.mkdir("slo_specs")
+    (specs / "source.yaml").write_text(
+        "apiVersion: burnin/v1\nkind: Source\nmetadata: {name: prom}\nspec:\n"
+        f"  type: prometheus\n  url: http://127.0.0.1:{closed_port()}\n"
+        '  evaluation_time: "2026-11-28T00:00:00Z"\n'
+    )
+    slo = (
+        "apiVersion: burnin/v1\nkind: SLO\nmetadata: {{name: {name}}}\nspec:\n"
+        "  source: prom\n  indicator:\n    ratio:\n"
+        "      bad: sum(rate(failed_total[5m]))\n      total: sum(rate(checked_total[5m]))\n"
+        "  objective: {{below: 0.05}}\n  window: 1d\n"
+    )
+    (specs / "slos.yaml").write_text("---\n".join(slo.format(name=f"slo-{i}") for i in range(5)))
+    result = pytester.runpytest("--burnin", "-rA", "-p", "no:randomly")
+    text = result.stdout.str()
+    assert result.ret != 0 and "passed" not in result.parseoutcomes()
+    assert "connection refused (after 3 attempts)" in text
+    assert text.count("not queried: 3 consecutive attempts could not reach the server") >= 4
