@@ -9,8 +9,9 @@ text the alerting code emits (results, logs, exceptions) goes through it.
 from __future__ import annotations
 
 import logging
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
 REDACTED = "***"
@@ -44,6 +45,27 @@ class Secret(str):
 
     def __repr__(self) -> str:
         return repr(REDACTED)
+
+
+class Environment(Mapping[str, str]):
+    """A read-only view of the environment (``os.environ`` by default, read live) whose
+    repr names no value: a frame holding it as a local prints nothing secret under
+    ``pytest -l``, where ``os.environ`` itself would print every variable."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self._env = os.environ if env is None else env
+
+    def __getitem__(self, name: str) -> str:
+        return self._env[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._env)
+
+    def __len__(self) -> int:
+        return len(self._env)
+
+    def __repr__(self) -> str:
+        return f"<environment: {len(self._env)} variables>"
 
 
 def references(template: str) -> list[str]:

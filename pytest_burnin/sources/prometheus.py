@@ -65,7 +65,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 from requests.auth import AuthBase
 
-from ..alerting.secrets import Secret
+from ..alerting.secrets import Environment, Secret
 from ..errors import EvaluationError
 from ..httpio import REDIRECTS, Answer, DeadlineExceeded, exchange, guarded_session
 from ..promql import ast
@@ -173,6 +173,8 @@ class PrometheusSource:
     ) -> PrometheusSource:
         """Build from a ``type: prometheus`` spec; secrets are read from ``environ``."""
         from ..promql.parser import parse_duration
+
+        environ = Environment(environ)  # a local whose repr lists no value (pytest -l)
 
         def env(var: str, field: str) -> str:
             value = environ.get(var)

@@ -85,11 +85,11 @@ def test_showlocals_never_prints_an_expanded_secret(
 ) -> None:
     pytester.makepyfile(
         """
-        import os
-        from pytest_burnin.alerting.secrets import expand
+        from pytest_burnin.alerting.secrets import Environment, expand
 
         def test_fails_with_a_secret_in_locals():
-            password = expand("${PW}", os.environ)
+            env = Environment()
+            password = expand("${PW}", env)
             raise RuntimeError("delivery broke with the password in a local")
         """
     )
@@ -97,6 +97,7 @@ def test_showlocals_never_prints_an_expanded_secret(
     r = pytester.runpytest("-l", "--junitxml=out.xml", "-p", "no:randomly")
     r.assert_outcomes(failed=1)
     assert "password   = '***'" in r.stdout.str()
+    assert "env        = <environment: " in r.stdout.str()
     assert "canary-pw-0042" not in r.stdout.str()
     assert "canary-pw-0042" not in (pytester.path / "out.xml").read_text()
 
