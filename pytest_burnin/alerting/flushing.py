@@ -56,6 +56,17 @@ def dead_notice(spool_dir: Path) -> list[str]:
     return [*lines, RETRY_HINT]
 
 
+def describe(r: DeliveryResult) -> str:
+    """One result in words, for any output that lists what a flush did."""
+    if r.already_acknowledged:
+        return "delivered before a restart (journal); not sent again"
+    if r.delivered:
+        return "delivered" + (" (an earlier attempt was cut off: may repeat)" * r.possible_repeat)
+    if r.dead_lettered:
+        return f"dead: {r.last_error}"
+    return f"still pending: {r.last_error}"
+
+
 @dataclass(frozen=True)
 class FlushSummary:
     spool_dir: Path
@@ -76,18 +87,7 @@ class FlushSummary:
             out.append(f"{self.revived} dead notification(s) put back in the spool")
         if self.dropped:
             out.append(f"{self.dropped} dead notification(s) discarded")
-        for r in self.results:
-            if r.already_acknowledged:
-                word = "delivered before a restart (journal); not sent again"
-            elif r.delivered:
-                word = "delivered" + (
-                    " (an earlier attempt was cut off: may repeat)" if r.possible_repeat else ""
-                )
-            elif r.dead_lettered:
-                word = f"dead: {r.last_error}"
-            else:
-                word = f"still pending: {r.last_error}"
-            out.append(f"{r.channel}: {r.dedup_key}: {word}")
+        out += [f"{r.channel}: {r.dedup_key}: {describe(r)}" for r in self.results]
         out.append(f"{self.pending} notification(s) still pending in {self.spool_dir}")
         return out + dead_notice(self.spool_dir)
 
