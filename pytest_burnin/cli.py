@@ -55,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="spec files or folders with the Channel entries (default: burnin_specs).",
     )
     p_fl.add_argument("--spool", default=None, help="the spool folder (default: burnin_spool).")
+    dead = p_fl.add_mutually_exclusive_group()
+    dead.add_argument("--retry-dead", action="store_true", help="send the dead letters again.")
+    dead.add_argument("--drop-dead", action="store_true", help="discard the dead letters.")
     p_sch = sub.add_parser("schemas", help="write the spec JSON Schemas (for editors) to a folder.")
     p_sch.add_argument(
         "-o", "--output", default="schemas", help="folder to write (default: schemas)."
@@ -69,7 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         return validate(args.paths)
     if args.command == "flush":
-        return flush(args.paths, Path(args.spool) if args.spool else None)
+        return flush(
+            args.paths, Path(args.spool) if args.spool else None, args.retry_dead, args.drop_dead
+        )
     if args.command == "schemas":
         return export_schemas(Path(args.output))
     return 2  # pragma: no cover - argparse enforces the choices
@@ -112,14 +117,18 @@ def validate(paths: Sequence[str]) -> int:
     return 1 if bad else 0
 
 
-def flush(paths: Sequence[str], spool_dir: Path | None) -> int:
-    """Exit 0 when the spool is empty afterwards, 1 while anything is still pending.
+def flush(
+    paths: Sequence[str],
+    spool_dir: Path | None,
+    retry_dead: bool = False,
+    drop_dead: bool = False,
+) -> int:
+    """Exit 0 when the spool is empty afterwards, 1 while anything is pending or dead.
 
     A broken spec file elsewhere is reported and does not stop delivery: the
     channels of every valid file are used.
     """
-    from .alerting.delivery import flush as flush_spool
-    from .alerting.spool import pending
+    from .alerting.flushing import flush_spool
     from .burnin.loading import BurnInProject
     from .errors import BurninError
     from .project import project_for_command
@@ -141,12 +150,9 @@ def flush(paths: Sequence[str], spool_dir: Path | None) -> int:
     if not spool_dir.is_dir():
         print(f"nothing to flush: {spool_dir} does not exist")
         return 0
-    for result in flush_spool(spool_dir, channels):
-        word = "delivered" if result.delivered else f"still pending: {result.last_error}"
-        print(f"{result.channel}: {result.dedup_key}: {word}")
-    left = list(pending(spool_dir))
-    print(f"{len(left)} notification(s) still pending in {spool_dir}")
-    return 1 if left else 0
+    summary = flush_spool(spool_dir, channels, retry_dead=retry_dead, drop_dead=drop_dead)
+    print("\n".join(summary.lines()))
+    return summary.exit_code
 
 
 def export_schemas(folder: Path) -> int:

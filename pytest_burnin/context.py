@@ -156,6 +156,6 @@ def _builtin_channel(entry: Entry) -> Channel:
     from .alerting.config import ChannelSpecError, build_channel
 
     try:
-        return build_channel(entry.name, entry.spec)
+        return build_channel(entry.name, entry.spec, base_dir=entry.path.parent)
     except ChannelSpecError as exc:
         raise EvaluationError(f"{entry.where(*exc.path)}: {exc}") from None

@@ -8,7 +8,6 @@ it returns an ``Attempt`` whose ``error`` is already redacted.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -16,6 +15,7 @@ from typing import Literal, Protocol
 from .model import Notification
 from .secrets import (
     PROCESS,
+    Environment,
     MissingSecretError,
     Redactor,
     expand,
@@ -90,14 +90,14 @@ class ChannelBase:
         return f"<{type(self).__name__} {self.name!r}>"
 
     def _expand(self, template: str, where: str) -> str:
-        env = os.environ if self._env is None else self._env
+        env = Environment(self._env)
         return expand(template, env, self.redactor, where=f"channel {self.name!r} {where}")
 
     def _templates(self) -> dict[str, str]:
         return {}
 
     def check(self) -> None:
-        env = os.environ if self._env is None else self._env
+        env = Environment(self._env)
         for where, template in self._templates().items():
             for var in references(template):
                 if var not in env:

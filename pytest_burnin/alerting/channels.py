@@ -10,14 +10,15 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from ..httpio import REDIRECTS, DeadlineExceeded, exchange, guarded_session
 from . import payload
 from .base import DEFAULT_POLICY, Attempt, Channel, ChannelBase, Outcome, Policy
 from .model import Notification
-from .secrets import MissingSecretError, redact_url, references, secret_path_parts
+from .secrets import MissingSecretError, Secret, redact_url, references, secret_path_parts
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -84,20 +85,7 @@ def _network_reason(exc: BaseException, timeout: float) -> str:
     return f"connection error ({type(exc).__name__})"
 
 
-_MAX_BODY = 64 * 1024
-
-
-def _head(resp: requests.Response) -> bytes:
-    """The first 64 KiB of an answer. Read to the end when it is shorter, which lets
-    the connection go back to the pool; a longer one is cut and its connection dropped."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in resp.iter_content(8192):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= _MAX_BODY:
-            break
-    return b"".join(chunks)
+_MAX_BODY = 64 * 1024  # of an answer: enough for an error message, never a flood
 
 
 class HttpChannel(ChannelBase):
@@ -122,7 +110,7 @@ class HttpChannel(ChannelBase):
         self.runbook_base_url = runbook_base_url
         self.external_url = external_url
         # One session per channel: keep-alive saves a TCP (and TLS) handshake per alert.
-        self._session = requests.Session()
+        self._session = guarded_session()
 
     def _templates(self) -> dict[str, str]:
         return {"url": self._url, **{f"header {k}": v for k, v in self._headers.items()}}
@@ -148,7 +136,7 @@ class HttpChannel(ChannelBase):
             parts = urlsplit(url)
             for part in (parts.query, parts.password or "", *secret_path_parts(parts.path)):
                 self.redactor.add(part)
-        return self.endpoint(url)
+        return Secret(self.endpoint(url))  # endpoint() returns a plain str
 
     def attempt(self, notification: Notification, timeout: float) -> Attempt:
         try:
@@ -159,24 +147,32 @@ class HttpChannel(ChannelBase):
         body = self.render(notification)
         shown = redact_url(url)
         try:
-            resp = self._session.post(
+            # timeout is a wall-clock deadline on the whole exchange (httpio): a
+            # receiver sending a byte a second cannot hold the run.
+            resp = exchange(
+                self._session,
+                "POST",
                 url,
                 data=body,
                 headers=payload.headers_for(notification, headers),
                 timeout=timeout,
-                allow_redirects=False,  # a redirect would turn the POST into a GET
-                stream=True,  # so a huge answer is not read whole (see _head)
+                deadline=timeout,
+                max_body=_MAX_BODY,
+                follow=0,  # a redirect would turn the POST into a GET and may carry secrets
             )
-            with resp:
-                head = _head(resp)
+        except DeadlineExceeded:
+            return self._fail("retry", f"POST {shown}: timed out after {timeout:g}s")
         except requests.RequestException as exc:
             return self._fail("retry", f"POST {shown}: {_network_reason(exc, timeout)}")
-        outcome = classify_status(resp.status_code)
+        outcome = classify_status(resp.status)
         if outcome == "ok":
-            return Attempt("ok", status=resp.status_code)
-        detail = head[:200].decode("utf-8", "replace").strip() if outcome != "retry" else ""
-        what = f"POST {shown}: HTTP {resp.status_code}" + (f": {detail}" if detail else "")
-        failed = self._fail(outcome, what.replace("\n", " "), resp.status_code)
+            return Attempt("ok", status=resp.status)
+        detail = resp.body[:200].decode("utf-8", "replace").strip() if outcome != "retry" else ""
+        if resp.status in REDIRECTS:
+            where = redact_url(urljoin(url, resp.headers.get("Location", "")))
+            detail = f"redirect to {where} not followed; set url to the final address"
+        what = f"POST {shown}: HTTP {resp.status}" + (f": {detail}" if detail else "")
+        failed = self._fail(outcome, what.replace("\n", " "), resp.status)
         return replace(failed, retry_after=parse_retry_after(resp.headers.get("Retry-After")))
 
     def close(self) -> None:

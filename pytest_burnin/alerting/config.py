@@ -8,6 +8,7 @@ on, so the core is safe to call with a hand-written mapping too.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ..promql.lexer import parse_duration
@@ -78,13 +79,31 @@ def _text(spec: Mapping[str, Any], key: str, default: str | None = None) -> str:
     return value
 
 
+def _ca_file(spec: Mapping[str, Any], base_dir: Path | None) -> str:
+    value = _text(spec, "ca_file", "")
+    if not value or base_dir is None:
+        return value
+    path = base_dir / value
+    if not path.is_file():
+        raise ChannelSpecError(
+            ("ca_file",),
+            f"ca_file: no such file {value!r} (a relative path is read from the spec "
+            f"file's folder, {base_dir})",
+        )
+    return str(path)
+
+
 def build_channel(
     name: str,
     spec: Mapping[str, Any],
     *,
     env: Mapping[str, str] | None = None,
+    base_dir: Path | None = None,
 ) -> Channel:
     """The channel a ``kind: Channel`` spec describes.
+
+    ``base_dir`` is the spec file's folder: a relative ``ca_file`` is read from
+    there (not from the working directory), and a missing one is an error here.
 
     ``env`` is read at each delivery (default: ``os.environ`` as it is then);
     nothing is resolved here, so a spec can be built where its secrets are not
@@ -115,6 +134,7 @@ def build_channel(
         port = spec.get("port", 587)
         if isinstance(port, bool) or not isinstance(port, int):
             raise ChannelSpecError(("port",), f"port: expected an integer, got {port!r}")
+        ca_file = _ca_file(spec, base_dir)
         try:
             return EmailChannel(
                 name,
@@ -125,7 +145,7 @@ def build_channel(
                 starttls=bool(spec.get("starttls", True)),
                 username=_text(spec, "username", ""),
                 password=_text(spec, "password", ""),
-                ca_file=_text(spec, "ca_file", ""),
+                ca_file=ca_file,
                 subject_prefix=_text(spec, "subject_prefix", ""),
                 runbook_base_url=base,
                 policy=policy,

@@ -3,7 +3,9 @@
 At least once: a notification is on disk before the first attempt and leaves
 it only after a 2xx, so a receiver may see a repeat (after a kill or a lost
 response) but always with the same dedup key (``Idempotency-Key`` header and
-``dedupKey`` in the body), which lets it drop the repeat.
+``dedupKey`` in the body), which lets it drop the repeat. Slack and email
+cannot, so every 2xx is journaled (journal.py) and never sent again; what
+remains is a kill between the receiver taking a request and that journal entry.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import spool
+from . import journal, spool
 from .base import Attempt, Channel, Policy
 from .model import Notification
 
@@ -38,6 +40,12 @@ class DeliveryResult:
     status: int | None = None
     spooled: bool = False  # still pending on disk: the next flush sends it
     dead_lettered: bool = False  # rejected for good (4xx): moved to <spool>/dead/
+    dead_path: Path | None = None  # where it lies now, when dead_lettered
+    # Acknowledged (2xx) before, by this or an earlier process (journal.py): not sent again.
+    already_acknowledged: bool = False
+    # An earlier attempt was cut off (kill, crash) with the request maybe received:
+    # the receiver may see this one twice (same dedup key).
+    possible_repeat: bool = False
 
 
 def backoff_delay(
@@ -70,14 +78,23 @@ def _attempts(
     started = clock()
     last = Attempt("retry", error="not attempted")
     tries = 0
+    repeat = False
     for tries in range(1, policy.retries + 2):
+        if entry is not None and journal.begin_attempt(entry) and tries == 1:
+            repeat = True
+            log.warning("%s: %s: an earlier attempt was cut off; may repeat", channel.name, key)
         last = channel.attempt(notification, policy.timeout)
         if last.outcome == "ok":
             latency = max(0.0, clock() - handed_off_at)
             if entry is not None:
-                spool.remove(entry)
+                journal.acknowledge(entry, channel.name, key)
             log.debug("%s: delivered %s in %.3fs (%d attempts)", channel.name, key, latency, tries)
-            return DeliveryResult(channel.name, key, True, tries, latency, None, last.status)
+            return DeliveryResult(
+                channel.name, key, True, tries, latency, None, last.status, possible_repeat=repeat
+            )
+        if entry is not None and (last.status is not None or last.outcome != "retry"):
+            # Answered, or never sent (a config error): nothing of ours is in flight.
+            journal.end_attempt(entry)
         log.warning("%s: attempt %d for %s failed: %s", channel.name, tries, key, last.error)
         if last.outcome != "retry" or tries > policy.retries:
             break
@@ -87,10 +104,10 @@ def _attempts(
         if clock() - started + delay + policy.timeout > policy.deadline:
             break
         sleep(delay)
-    dead = False
+    dead: Path | None = None
     if last.outcome == "rejected" and entry is not None:
-        spool.dead_letter(entry)
-        dead = True
+        dead = spool.dead_letter(entry, last.error)
+        journal.end_attempt(entry)
     return DeliveryResult(
         channel.name,
         key,
@@ -98,9 +115,16 @@ def _attempts(
         attempts=tries,
         last_error=last.error,
         status=last.status,
-        spooled=entry is not None and not dead,
-        dead_lettered=dead,
+        spooled=entry is not None and dead is None,
+        dead_lettered=dead is not None,
+        dead_path=dead,
+        possible_repeat=repeat,
     )
+
+
+def _already(channel: str, key: str) -> DeliveryResult:
+    log.info("%s: %s was acknowledged before; not sent again", channel, key)
+    return DeliveryResult(channel, key, True, 0, already_acknowledged=True)
 
 
 def deliver(
@@ -112,8 +136,13 @@ def deliver(
     sleep: Sleep = time.sleep,
     clock: Clock = time.time,
     rng: Callable[[], float] = random.random,
+    resend: bool = False,
 ) -> DeliveryResult:
     """Deliver one notification to one channel, spooling it first when ``spool_dir`` is set.
+
+    With a spool, a notification this channel already acknowledged (journal.py) is
+    not sent again (a job killed and run again does not repeat its alerts to Slack
+    or email) unless ``resend`` (a simulation measuring delivery each run).
 
     ``handed_off_at`` (Unix seconds, default now) is when the alert was handed to
     delivery (pass the breach time to measure breach-to-receipt); ``latency`` is
@@ -125,6 +154,10 @@ def deliver(
         return _attempts(
             notification, channel, entry=None, handed_off_at=t0, sleep=sleep, clock=clock, rng=rng
         )
+    if not resend and journal.acknowledged(
+        spool.entry_path(Path(spool_dir), channel.name, notification.dedup_key)
+    ):
+        return _already(channel.name, notification.dedup_key)
     path = spool.write(Path(spool_dir), channel.name, notification, t0)
     with spool.claimed(path) as ours:
         if not ours:
@@ -159,6 +192,7 @@ def flush(
     files are moved to ``dead/``. At most ``limit`` entries are tried when given.
     """
     by_name = dict(channels) if isinstance(channels, Mapping) else {c.name: c for c in channels}
+    journal.prune(Path(spool_dir))
     results: list[DeliveryResult] = []
     # A channel that just failed after all its retries is down: trying its other entries
     # now would cost a full retry cycle each (minutes for a long spool), for nothing.
@@ -171,7 +205,12 @@ def flush(
                 entry = spool.read(path)
             except spool.SpoolError as exc:
                 log.error("spool: %s; moved to %s/", exc, spool.DEAD)
-                spool.dead_letter(path)
+                spool.dead_letter(path, str(exc))
+                continue
+            if journal.acknowledged(path):
+                # Acknowledged, then killed before the entry was removed: done already.
+                journal.forget(path)
+                results.append(_already(entry.channel, entry.dedup_key))
                 continue
             channel = by_name.get(entry.channel)
             if channel is None or entry.channel in down:

@@ -27,7 +27,7 @@ class ChannelKind:
         if entry.spec.get("type") not in TYPES:
             return  # a plugin's type: its pytest_burnin_make_channel checks it at evaluation
         try:
-            build_channel(entry.name, entry.spec, env={})
+            build_channel(entry.name, entry.spec, env={}, base_dir=entry.path.parent)
         except ChannelSpecError as exc:
             raise entry.error(exc.path, str(exc)) from None
 

@@ -9,8 +9,9 @@ text the alerting code emits (results, logs, exceptions) goes through it.
 from __future__ import annotations
 
 import logging
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
 REDACTED = "***"
@@ -32,6 +33,41 @@ class MissingSecretError(ValueError):
         super().__init__(f"environment variable {variable} is not set{place}")
 
 
+class Secret(str):
+    """A credential: a ``str`` for every library that needs the value, but its repr is
+    ``'***'``, so a traceback shown with ``pytest -l``/``--showlocals`` (which prints
+    each frame's locals with repr) or written to JUnit XML never holds the value.
+
+    Operations return plain ``str`` (``"Basic " + s``): wrap such results again.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(REDACTED)
+
+
+class Environment(Mapping[str, str]):
+    """A read-only view of the environment (``os.environ`` by default, read live) whose
+    repr names no value: a frame holding it as a local prints nothing secret under
+    ``pytest -l``, where ``os.environ`` itself would print every variable."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self._env = os.environ if env is None else env
+
+    def __getitem__(self, name: str) -> str:
+        return self._env[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._env)
+
+    def __len__(self) -> int:
+        return len(self._env)
+
+    def __repr__(self) -> str:
+        return f"<environment: {len(self._env)} variables>"
+
+
 def references(template: str) -> list[str]:
     """The variable names a template refers to, in order of appearance."""
     return _REFERENCE.findall(template)
@@ -45,6 +81,7 @@ def expand(
     where: str = "",
 ) -> str:
     """Replace every ``${VAR}`` with its value; register values with ``redactor``.
+    The result is a ``Secret`` (redacted repr) when it took any value.
 
     ``$$`` is not special and a lone ``$`` stays as it is: only the braced form
     is a reference, so URLs and passwords containing ``$`` survive untouched.
@@ -59,7 +96,9 @@ def expand(
             redactor.add(value)
         return value
 
-    return _REFERENCE.sub(substitute, template)
+    expanded = _REFERENCE.sub(substitute, template)
+    # Only a string that took a value from the environment may hold a credential.
+    return Secret(expanded) if references(template) else expanded
 
 
 def redact_url(url: str) -> str:

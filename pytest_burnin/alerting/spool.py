@@ -130,14 +130,55 @@ def remove(path: Path) -> None:
     Path(path).unlink(missing_ok=True)
 
 
-def dead_letter(path: Path) -> Path:
-    """Move an entry its receiver rejected out of the way; kept for a person to read."""
+REASON_SUFFIX = ".reason"  # next to a dead letter: why it was refused, for `burnin flush`
+
+
+def dead_letter(path: Path, reason: str = "") -> Path:
+    """Move an entry its receiver rejected out of the way; kept for a person to read.
+
+    ``reason`` (already redacted) is written next to it first, so the entry is never
+    in ``dead/`` without its reason for longer than a crash between two renames.
+    """
     path = Path(path)
     target = path.parent / DEAD / path.name
     target.parent.mkdir(exist_ok=True)
+    note = target.with_name(target.name + REASON_SUFFIX)
+    tmp = note.with_name(f".{note.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.write_text((reason or "no reason recorded").strip() + "\n", encoding="utf-8")
+        os.replace(tmp, note)
+    finally:
+        tmp.unlink(missing_ok=True)
     os.replace(path, target)
+    _fsync_dir(target.parent)
     _fsync_dir(path.parent)
     return target
+
+
+def dead_reason(dead: Path) -> str:
+    """Why a dead letter was refused ("no reason recorded" for one from an older version)."""
+    note = Path(dead).with_name(Path(dead).name + REASON_SUFFIX)
+    try:
+        return note.read_text(encoding="utf-8").strip() or "no reason recorded"
+    except OSError:
+        return "no reason recorded"
+
+
+def revive(dead: Path) -> Path:
+    """Put a dead letter back in the spool, for the next flush to deliver."""
+    dead = Path(dead)
+    target = dead.parent.parent / dead.name
+    os.replace(dead, target)
+    dead.with_name(dead.name + REASON_SUFFIX).unlink(missing_ok=True)
+    _fsync_dir(target.parent)
+    return target
+
+
+def drop(dead: Path) -> None:
+    """Discard a dead letter a person has dealt with (and its reason)."""
+    dead = Path(dead)
+    dead.unlink(missing_ok=True)
+    dead.with_name(dead.name + REASON_SUFFIX).unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

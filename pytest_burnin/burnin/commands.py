@@ -68,6 +68,7 @@ def _git_commit() -> str | None:
 @_guard
 def cmd_record(args: argparse.Namespace) -> int:
     """Record the burn-in's checks for one or more days (default: yesterday, UTC)."""
+    from ..alerting.flushing import dead_notice
     from ..progress import Progress
     from .freeze import record_baseline
     from .loading import load_project
@@ -118,7 +119,11 @@ def cmd_record(args: argparse.Namespace) -> int:
                     code = "did not finish" if rem.exit_code is None else f"exit {rem.exit_code}"
                     progress.echo(f"  remediation for {name} ({rem.mode}): {rem.command} -> {code}")
                 progress.advance(label=str(day))
-    return worst
+    # A notification refused for good fails every daily job until someone handles it.
+    notice = dead_notice(spool)
+    for line in notice:
+        print(line, file=sys.stderr)
+    return 1 if notice else worst
 
 
 @_guard

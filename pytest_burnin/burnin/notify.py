@@ -72,8 +72,11 @@ def notify_failures(
                 delivered_at=delivered,
                 dedup_key=f"{result.dedup_key}@{name}",
             )
-            word = (
-                "delivered" if result.delivered else f"not delivered ({result.last_error}); spooled"
-            )
+            if result.delivered:
+                word = "delivered"
+            elif result.dead_lettered:
+                word = f"dead: {result.last_error} (moved to {result.dead_path})"
+            else:
+                word = f"not delivered ({result.last_error}); spooled"
             news.append(f"{o.name}: alerted {name}: {word}")
     return news

@@ -270,10 +270,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
     state = session.config.stash.get(STATE_KEY, None)
     if state is not None and state.ctx.deliver == "real":
+        from ..alerting.flushing import describe
+
         for result in state.ctx.flush_spool():
-            word = "delivered" if result.delivered else "still pending"
             session.config.get_terminal_writer().line(
-                f"burnin: spooled alert {result.dedup_key} to {result.channel}: {word}"
+                f"burnin: spooled alert {result.dedup_key} to {result.channel}: {describe(result)}"
             )
 
 

@@ -47,7 +47,7 @@ def pytest_burnin_make_channel(config: pytest.Config, entry: Entry) -> Channel |
     if entry.spec.get("type") not in TYPES:
         return None
     try:
-        return build_channel(entry.name, entry.spec)
+        return build_channel(entry.name, entry.spec, base_dir=entry.path.parent)
     except ChannelSpecError as exc:
         raise EvaluationError(f"{entry.where(*exc.path)}: {exc}") from None
 

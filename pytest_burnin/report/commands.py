@@ -56,7 +56,12 @@ def cmd_serve_metrics(args: argparse.Namespace) -> int:
     def html() -> bytes:
         return render_html(report_input(root, ctx, store=_store(args))).encode()
 
-    server = MetricsServer(args.port, lambda: render(export_data(root, _store(args))), html)
+    server = MetricsServer(
+        args.port,
+        lambda: render(export_data(root, _store(args))),
+        html,
+        allowed_hosts=args.allow_host,
+    )
     print(
         f"serving {server.url}/metrics and the report at {server.url}/ (Ctrl-C stops)", flush=True
     )
@@ -149,6 +154,14 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         type=int,
         default=DEFAULT_PORT,
         help=f"port (default {DEFAULT_PORT}; 0: any free port).",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME[:PORT]",
+        help="another Host header to answer (a proxy's name); "
+        "127.0.0.1, localhost and [::1] on the port are always allowed.",
     )
     _common(p)
     p.set_defaults(func=cmd_serve_metrics)

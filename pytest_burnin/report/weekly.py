@@ -6,6 +6,7 @@ chart) for people. Both are written from one ``Weekly`` summary.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -153,6 +154,20 @@ def _sections(w: Weekly) -> list[tuple[str, list[str], list[list[str]]]]:
     ]
 
 
+# Markdown that would turn text into markup: emphasis, code, links and images, tables,
+# strike-through, and the backslash itself. Raw HTML is neutralised as entities.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def md_cell(text: str) -> str:
+    """Text from the store (an incident title, an SLO headline) as literal Markdown:
+    no raw HTML reaches the reader's renderer and no markup is interpreted."""
+    text = " ".join(text.split())  # a newline would end the table row
+    text = "".join(_HTML.get(ch, ch) for ch in text)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def markdown(w: Weekly) -> str:
     end = w.monday + timedelta(days=6)
     out = [f"# Weekly ops report {w.week} ({w.monday} .. {end})", ""]
@@ -163,7 +178,7 @@ def markdown(w: Weekly) -> str:
             continue
         out.append("| " + " | ".join(header) + " |")
         out.append("|" + "---|" * len(header))
-        out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+        out += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows]
         out.append("")
     return "\n".join(out)
 

@@ -236,7 +236,8 @@ def _deliver(
     received_before = len([r for r in receiver.received if r.path == path]) if receiver else 0
     handed_off = time.time()
     started = time.monotonic()
-    result = deliver(notification, channel, handed_off_at=handed_off, spool_dir=spool)
+    # resend: a simulation measures delivery on every run, even of an alert sent before.
+    result = deliver(notification, channel, handed_off_at=handed_off, spool_dir=spool, resend=True)
     if life.resolved_at_ms is not None and result.delivered:
         resolved = Alert(
             labels=alert.labels,
@@ -247,7 +248,7 @@ def _deliver(
             value=life.value,
             threshold=life.threshold,
         )
-        deliver(Notification.of(resolved), channel, spool_dir=spool)
+        deliver(Notification.of(resolved), channel, spool_dir=spool, resend=True)
     problems: list[str] = []
     props = [
         (f"{exp.alert}.fired_at", fmt_ms(life.firing_at_ms)),
@@ -259,9 +260,17 @@ def _deliver(
             if result.spooled
             else ""
         )
-        problems.append(
-            f"{exp.alert}: delivery failed after {result.attempts} attempt(s): {result.last_error}{kept}"
-        )
+        if result.dead_lettered:
+            # Refused for good: no later flush will send it, so say so plainly.
+            problems.append(
+                f"{exp.alert}: dead: {result.last_error} (moved to {result.dead_path}; "
+                "fix the channel, then `burnin flush --retry-dead`)"
+            )
+        else:
+            problems.append(
+                f"{exp.alert}: delivery failed after {result.attempts} attempt(s): "
+                f"{result.last_error}{kept}"
+            )
         return f"{exp.alert} fired at {fmt_ms(life.firing_at_ms)}, not delivered", props, problems
     real_s = result.latency or 0.0
     payload: Any = None

@@ -9,7 +9,9 @@ can be committed; a ``url`` carrying ``user:password@`` is refused for the same
 reason. A missing variable is an error naming the variable, never a value.
 Secret values live in a ``requests`` auth object that never prints them, every
 message passes through ``_scrub`` (which replaces them with ``***``), and URLs
-in messages have their userinfo and query values redacted.
+in messages have their userinfo and query values redacted. Redirects (up to
+5) are followed by ``httpio.exchange``, which sends the credentials only to the
+``url``'s own origin: a server cannot forward them to another host.
 
 Could-not-evaluate is an error, never a pass: connection refused, a timeout,
 HTTP 5xx after the retries, a body that is not the API's JSON, ``status:
@@ -22,7 +24,10 @@ Retries. ``retries`` (default 2) more attempts after the first, for connection
 failures, 429 and 5xx, with exponential backoff or the server's
 ``Retry-After`` (capped, so a server cannot stall a CI run). A read timeout is
 not retried: a server too slow for one attempt will not be faster for the next
-and the run would only wait ``retries`` times longer.
+and the run would only wait ``retries`` times longer. ``timeout`` is a
+wall-clock deadline on the whole exchange (a server sending a byte a second
+does not stretch it), and a circuit breaker (sources/breaker.py) makes the
+rest of the run fail fast once 3 consecutive attempts could not reach it.
 
 Time. ``evaluation_time`` is ``now`` (the default), fixed once per source so
 every SLO of a run is judged at the same instant, or an RFC 3339 time. ``end``
@@ -45,8 +50,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import email.utils
-import errno
 import json
 import math
 import time
@@ -55,15 +58,27 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
-from requests.auth import AuthBase
 
+from ..alerting.secrets import Environment, Secret
 from ..errors import EvaluationError
+from ..httpio import REDIRECTS, Answer, DeadlineExceeded, exchange, guarded_session
 from ..promql import ast
 from ..promql.labels import labels_from
 from ..promql.values import Matrix, Sample, Scalar, SeriesPoints, String, Value, Vector
+from .breaker import CircuitBreaker, CircuitOpen
+from .prometheus_http import (
+    _auth_hint,
+    _connection_reason,
+    _EnvAuth,
+    _http_reason,
+    _is_read_timeout,
+    _one_line,
+    _retry_after,
+    redact_url,
+)
 
 __all__ = ["PrometheusSource", "redact_url"]
 
@@ -72,43 +87,7 @@ DEFAULT_RETRIES = 2
 BACKOFF_S = 0.5  # first pause; doubles each retry
 RETRY_AFTER_CAP_S = 30.0  # longest pause taken, whatever the server asks
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-def redact_url(url: str) -> str:
-    """The URL with userinfo and query values replaced by ``***``."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = urlencode(
-        [(k, "***") for k, _ in parse_qsl(parts.query, keep_blank_values=True)], safe="*"
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
-
-
-class _EnvAuth(AuthBase):
-    """Adds the auth headers to each request; its repr names variables, not values."""
-
-    def __init__(self, headers: dict[str, str], origin: str, secrets: list[str]) -> None:
-        self._headers = headers
-        self._origin = origin
-        self._secrets = secrets
-
-    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        r.headers.update(self._headers)
-        return r
-
-    def __repr__(self) -> str:
-        return f"<auth from {self._origin}>"
-
-    def secrets(self) -> list[str]:
-        """Every value to scrub from messages: headers as sent and the variables' values."""
-        values = [*self._headers.values(), *self._secrets]
-        values += [v.split(" ", 1)[1] for v in self._headers.values() if " " in v]
-        # Longest first, so a token is replaced whole before any part of it. Values
-        # under 4 characters (a tenant "1") are left: replacing them would garble
-        # every message, and they cannot be meaningful secrets.
-        return sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
+MAX_REDIRECTS = 5
 
 
 class PrometheusSource:
@@ -141,6 +120,8 @@ class PrometheusSource:
         self.backoff_s = backoff_s
         self.retry_after_cap_s = retry_after_cap_s
         self._now_ms: int | None = None
+        # Shared by every query of this source in the run (the run caches sources).
+        self.breaker = CircuitBreaker()
         parts = urlsplit(self._url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise self._error(f"url must be http(s)://host[:port][/prefix], got {self._shown!r}")
@@ -163,6 +144,8 @@ class PrometheusSource:
         """Build from a ``type: prometheus`` spec; secrets are read from ``environ``."""
         from ..promql.parser import parse_duration
 
+        environ = Environment(environ)  # a local whose repr lists no value (pytest -l)
+
         def env(var: str, field: str) -> str:
             value = environ.get(var)
             if not value:
@@ -171,8 +154,9 @@ class PrometheusSource:
                     f"{at}source {name!r}: environment variable {var} ({field}) is not set "
                     "or is empty"
                 )
-            raw.extend([value, value.strip()])
-            return value.strip()  # a trailing newline from `$(cat file)` is not part of it
+            # Secret: a redacted repr, so `pytest -l` never shows these locals' values.
+            raw.extend([Secret(value), Secret(value.strip())])
+            return Secret(value.strip())  # a trailing newline from `$(cat file)` is not part
 
         if "bearer_token_env" in spec and "basic_auth" in spec:
             raise EvaluationError(
@@ -184,14 +168,14 @@ class PrometheusSource:
         raw: list[str] = []
         if "bearer_token_env" in spec:
             var = spec["bearer_token_env"]
-            headers["Authorization"] = "Bearer " + env(var, "bearer_token_env")
+            headers["Authorization"] = Secret("Bearer " + env(var, "bearer_token_env"))
             origins.append(f"${var}")
         if "basic_auth" in spec:
             basic = spec["basic_auth"]
             user = env(basic["username_env"], "basic_auth")
             password = env(basic["password_env"], "basic_auth")
-            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-            headers["Authorization"] = "Basic " + token
+            token = Secret(base64.b64encode(f"{user}:{password}".encode()).decode("ascii"))
+            headers["Authorization"] = Secret("Basic " + token)
             origins.append(f"${basic['username_env']}:${basic['password_env']}")
         for header, var in dict(spec.get("headers_env", {})).items():
             headers[str(header)] = env(var, "headers_env")
@@ -210,7 +194,11 @@ class PrometheusSource:
             cert = (cert_file, str(base_dir / tls["key_file"])) if "key_file" in tls else cert_file
         for key in ("ca_file", "cert_file", "key_file"):
             if key in tls and not (base_dir / tls[key]).is_file():
-                raise EvaluationError(f"source {name!r}: tls.{key}: no such file {tls[key]!r}")
+                at = f"{where('tls')}: " if where else ""
+                raise EvaluationError(
+                    f"{at}source {name!r}: tls.{key}: no such file {tls[key]!r} (a relative "
+                    f"path is read from the spec file's folder, {base_dir})"
+                )
         timeout = spec.get("timeout")
         return cls(
             name,
@@ -302,58 +290,83 @@ class PrometheusSource:
         what = f"query {expr!r}"
         reason = ""
         for attempt in range(self.retries + 1):
+            try:
+                self.breaker.check()
+            except CircuitOpen as exc:
+                raise self._error(f"{what}: {exc}") from None
             delay = self.backoff_s * 2**attempt
             try:
-                # A session per request: nothing stays open between queries, so no
-                # socket outlives the run (a few ms a query against a local server).
-                with warnings.catch_warnings(), requests.Session() as session:
-                    if self._insecure:  # the user chose it; one warning per request is noise
-                        warnings.simplefilter("ignore")
-                    resp = session.get(
-                        url,
-                        params=params,
-                        timeout=self.timeout_s,
-                        auth=self._auth,
-                        verify=self._verify,
-                        cert=self._cert,
-                    )
+                answer = self._exchange(url, params)
+            except DeadlineExceeded:
+                self.breaker.failure(f"no answer within {self.timeout_s:g}s")
+                raise self._error(
+                    f"{what}: no answer within {self.timeout_s:g}s (timeout; not retried)"
+                ) from None
             except requests.RequestException as exc:
                 if _is_read_timeout(exc):
+                    self.breaker.failure(f"no answer within {self.timeout_s:g}s")
                     raise self._error(
                         f"{what}: no answer within {self.timeout_s:g}s (timeout; not retried)"
                     ) from None
                 reason = _connection_reason(exc)
                 if not isinstance(exc, requests.ConnectionError):
                     raise self._error(f"{what}: {reason}") from None
+                self.breaker.failure(reason)
             else:
-                if resp.status_code not in _RETRY_STATUSES:
-                    return self._decode(resp, what)
-                reason = _http_reason(resp)
-                if resp.status_code in (429, 503):
-                    asked = _retry_after(resp.headers.get("Retry-After"))
+                self.breaker.success()
+                if answer.status not in _RETRY_STATUSES:
+                    return self._decode(answer, what)
+                reason = _http_reason(answer)
+                if answer.status in (429, 503):
+                    asked = _retry_after(answer.headers.get("Retry-After"))
                     delay = delay if asked is None else asked
-            if attempt < self.retries:
+            if attempt < self.retries and not self.breaker.is_open:
                 time.sleep(min(delay, self.retry_after_cap_s))
         tries = self.retries + 1
         raise self._error(f"{what}: {reason} (after {tries} attempt{'s' * (tries > 1)})")
 
-    def _decode(self, resp: requests.Response, what: str) -> Any:
-        try:
-            body = resp.json()
-        except ValueError:
-            snippet = resp.text[:80].replace("\n", " ")
+    def _exchange(self, url: str, params: dict[str, str]) -> Answer:
+        # A session per request: nothing stays open between queries, so no socket
+        # outlives the run (a few ms a query against a local server). Redirects are
+        # followed by exchange(), which sends the credentials to this origin only.
+        with warnings.catch_warnings(), guarded_session() as session:
+            if self._insecure:  # the user chose it; one warning per request is noise
+                warnings.simplefilter("ignore")
+            return exchange(
+                session,
+                "GET",
+                url,
+                params=params,
+                timeout=self.timeout_s,
+                deadline=self.timeout_s,
+                follow=MAX_REDIRECTS,
+                credentials={"auth": self._auth, "cert": self._cert},
+                verify=self._verify,
+            )
+
+    def _decode(self, resp: Answer, what: str) -> Any:
+        if resp.status in REDIRECTS:
+            to = redact_url(resp.headers.get("Location", ""))
             raise self._error(
-                f"{what}: HTTP {resp.status_code}: the answer is not JSON: {snippet!r}"
+                f"{what}: HTTP {resp.status} redirect to {to!r} not followed "
+                f"(more than {MAX_REDIRECTS} redirects); point url at the final address"
+            )
+        try:
+            body = json.loads(resp.body)
+        except ValueError:
+            snippet = resp.text()[:80].replace("\n", " ")
+            raise self._error(
+                f"{what}: HTTP {resp.status}: the answer is not JSON: {snippet!r}"
             ) from None
         if not isinstance(body, dict) or body.get("status") not in ("success", "error"):
-            raise self._error(f"{what}: HTTP {resp.status_code}: not a Prometheus API answer")
+            raise self._error(f"{what}: HTTP {resp.status}: not a Prometheus API answer")
         if body["status"] == "error":
             raise self._error(
-                f"{what}: HTTP {resp.status_code}: {body.get('errorType', 'error')}: "
-                f"{body.get('error', '(no message)')}{_auth_hint(resp.status_code)}"
+                f"{what}: HTTP {resp.status}: {body.get('errorType', 'error')}: "
+                f"{body.get('error', '(no message)')}{_auth_hint(resp.status)}"
             )
-        if resp.status_code != 200:
-            raise self._error(f"{what}: HTTP {resp.status_code}{_auth_hint(resp.status_code)}")
+        if resp.status != 200:
+            raise self._error(f"{what}: HTTP {resp.status}{_auth_hint(resp.status)}")
         if body.get("warnings"):
             raise self._error(
                 f"{what}: the server answered with warnings, so the answer may be partial "
@@ -402,75 +415,6 @@ def _to_value(data: Any) -> Value:
             matrix.append(SeriesPoints(labels_from(item["metric"]), points))
         return matrix
     raise ValueError(f"unknown resultType {kind!r}")
-
-
-def _is_read_timeout(exc: BaseException) -> bool:
-    if isinstance(exc, requests.ReadTimeout):
-        return True
-    # A body that stalls after the headers arrives as ConnectionError(ReadTimeoutError).
-    return any(type(e).__name__ == "ReadTimeoutError" for e in _chain(exc))
-
-
-def _connection_reason(exc: BaseException) -> str:
-    for e in _chain(exc):
-        if isinstance(e, ConnectionRefusedError) or getattr(e, "errno", None) == errno.ECONNREFUSED:
-            return "connection refused"
-        if type(e).__name__ == "SSLError" and e is not exc:
-            return f"TLS error: {_one_line(e)}"
-        if isinstance(e, requests.ConnectTimeout):
-            return "connect timeout"
-    return f"cannot connect: {type(exc).__name__}"
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """The exception and what it wraps (urllib3 keeps causes in args and .reason)."""
-    seen: set[int] = set()
-    todo: list[Any] = [exc]
-    while todo:
-        e = todo.pop()
-        if not isinstance(e, BaseException) or id(e) in seen:
-            continue
-        seen.add(id(e))
-        yield e
-        todo.extend([e.__cause__, e.__context__, getattr(e, "reason", None), *e.args])
-
-
-def _one_line(exc: BaseException) -> str:
-    # Exception texts can quote a URL (with userinfo) or an object's repr; keep one line.
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:200]
-
-
-def _http_reason(resp: requests.Response) -> str:
-    detail = ""
-    try:
-        body = resp.json()
-        if isinstance(body, dict) and body.get("status") == "error":
-            detail = f": {body.get('errorType', 'error')}: {body.get('error', '')}"
-    except ValueError:
-        pass
-    return f"HTTP {resp.status_code} {resp.reason or ''}".rstrip() + detail
-
-
-def _auth_hint(status: int) -> str:
-    if status in (401, 403):
-        return " (check bearer_token_env, basic_auth or headers_env and the variables' values)"
-    return ""
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _duration(ms: int) -> str:

@@ -21,7 +21,7 @@ import pytest
 
 from pytest_burnin.alerting import Notification, build_channel, deliver, flush
 from pytest_burnin.alerting.channels import parse_retry_after
-from pytest_burnin.alerting.spool import DEAD, pending
+from pytest_burnin.alerting.spool import dead_letters, pending
 
 from .receiver import Receiver, RefusingPort, Reply
 
@@ -69,7 +69,7 @@ def test_4xx_is_permanent_and_dead_lettered(
     assert not result.delivered and result.attempts == 1 and result.status == 400
     assert result.dead_lettered and not result.spooled
     assert result.last_error == f"hook: POST {receiver.url}/hook: HTTP 400: invalid_blocks"
-    assert pending(tmp_path) == [] and len(list((tmp_path / DEAD).iterdir())) == 1
+    assert pending(tmp_path) == [] and len(dead_letters(tmp_path)) == 1
     assert flush(tmp_path, [webhook(receiver.url)]) == []  # not retried forever
 
 
