@@ -9,6 +9,7 @@ crash leaves a day whole or absent. Remediation runs before the transaction
 
 from __future__ import annotations
 
+import math
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -63,6 +64,11 @@ def parse_objective(text: str | None) -> Objective | None:
 
 
 def judge(name: str, value: float, objective: Objective | None) -> CheckOutcome:
+    if not math.isfinite(value):
+        # +Inf, -Inf or NaN would pass or fail any bound: not evidence of a day.
+        return CheckOutcome(
+            name, None, objective, "error", f"check {name!r} gave {value}, not a finite number"
+        )
     passed = objective is None or objective.holds(value)
     return CheckOutcome(name, value, objective, "pass" if passed else "fail")
 
