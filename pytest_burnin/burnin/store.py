@@ -92,9 +92,31 @@ class StoreBusy(StoreError):
     """Other writers kept the store locked for longer than the timeout."""
 
 
+class StoreCorrupt(StoreError):
+    """SQLite found a damaged page: the history cannot be trusted until restored."""
+
+
+def corrupt_message(path: Path, exc: BaseException) -> str:
+    return (
+        f"history store {path} is damaged ({exc}): no verdict can be read from it. "
+        f"Check it with 'burnin store check --store {path}', then restore it from a backup "
+        "(the daily job's artifact, or 'burnin store backup' output); do not delete it, "
+        "the burn-in history lives there"
+    )
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+def _hint(exc: sqlite3.OperationalError | sqlite3.DatabaseError) -> str:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return "; make the store and its folder writable (or give another --store)"
+    if "full" in text:
+        return "; the disk is full: free space, then run again (nothing was written)"
+    return ""
 
 
 def utc_now() -> datetime:
@@ -123,7 +145,13 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE, *, timeout_s: float = 60.0):
         self.path = Path(path)
         self.timeout_s = timeout_s
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder of the history store {self.path}: "
+                f"{exc.strerror or exc}; make it writable or give another --store"
+            ) from None
         self._conn: sqlite3.Connection = self._retry(self._connect)
         try:
             self._retry(self._migrate)
@@ -149,7 +177,11 @@ class Store:
             conn.close()
             if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
                 raise
-            raise StoreError(f"{self.path}: not a usable history store: {exc}") from None
+            if "malformed" in str(exc):
+                raise StoreCorrupt(corrupt_message(self.path, exc)) from None
+            raise StoreError(
+                f"{self.path}: not a usable history store: {exc}{_hint(exc)}"
+            ) from None
         return conn
 
     def _retry(self, fn: Callable[[], T]) -> T:
@@ -160,12 +192,16 @@ class Store:
                 return fn()
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc):
-                    raise StoreError(f"{self.path}: {exc}") from None
+                    raise StoreError(f"{self.path}: {exc}{_hint(exc)}") from None
                 if time.monotonic() >= deadline:
                     raise StoreBusy(
                         f"history store {self.path} stayed busy for {self.timeout_s:.0f} s: "
                         "another burnin process is writing; try again when it ends"
                     ) from None
+            except sqlite3.DatabaseError as exc:
+                # "database disk image is malformed", "file is not a database":
+                # never a raw sqlite3 traceback, always the file and what to do.
+                raise StoreCorrupt(corrupt_message(self.path, exc)) from None
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.25)
 
@@ -260,3 +296,28 @@ def migrate(conn: sqlite3.Connection, current: int, target: int) -> None:
             conn.execute(statement)
         # PRAGMA takes no parameters; the value is our own integer.
         conn.execute(f"PRAGMA user_version = {version + 1}")
+
+
+def check_file(path: Path) -> list[str]:
+    """What SQLite finds wrong with a store file (empty: sound), read-only, never migrating.
+
+    Opened directly rather than through ``Store`` so a damaged file is examined
+    as it is: ``Store`` would stop at the first bad page.
+    """
+    if not path.is_file():
+        return [f"{path}: no such file"]
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return [f"{path}: cannot open: {exc}"]
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if not problems and version > LATEST_VERSION:
+            problems.append(f"schema version {version} is newer than {LATEST_VERSION}")
+        return problems
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
