@@ -94,7 +94,9 @@ def cmd_record(args: argparse.Namespace) -> int:
     worst = 0
     with Store(store_path) as store:
         if spec.frozen:
-            stored = record_baseline(store, spec.name, spec.root, spec.frozen, at=now)
+            stored = record_baseline(
+                store, spec.name, spec.root, spec.frozen, identity=spec.identity, at=now
+            )
             if stored:
                 print(f"frozen: baseline of {stored} file(s) recorded")
         with Progress("recording", total=len(days)) as progress:
@@ -185,7 +187,13 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         raise BurninError(f"burn-in {spec.name!r} lists no frozen files")
     with Store(_store_path(args, spec)) as store:
         paths = record_change(
-            store, spec.name, spec.root, spec.frozen, incident_id=args.incident, note=args.note
+            store,
+            spec.name,
+            spec.root,
+            spec.frozen,
+            incident_id=args.incident,
+            note=args.note,
+            identity=spec.identity,
         )
     if not paths:
         print("frozen files: no change to record")

@@ -80,6 +80,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             value REAL, nan_bits INTEGER, PRIMARY KEY (series_id, ts)) WITHOUT ROWID""",
         "CREATE INDEX samples_ts ON samples (ts)",
     ),
+    (  # 4: a freeze bound to the burn-in's identity, not its name; rewritten days audited
+        # identity: digest of what the burn-in measures and freezes (freeze.freeze_identity),
+        # so renaming a BurnIn neither drops its baseline nor lets a new one be taken.
+        "ALTER TABLE frozen_files ADD COLUMN identity TEXT",
+        "CREATE INDEX frozen_files_identity ON frozen_files (identity, id)",
+        "CREATE INDEX frozen_files_path ON frozen_files (path, id)",
+        # Every daily record replaced by a different one: what it was, what it became, why.
+        """CREATE TABLE record_rewrites (
+            id INTEGER PRIMARY KEY, day TEXT NOT NULL, check_name TEXT NOT NULL,
+            old_value REAL, old_objective TEXT, old_verdict TEXT NOT NULL,
+            old_run_id INTEGER, old_recorded_at TEXT NOT NULL,
+            new_value REAL, new_objective TEXT, new_verdict TEXT NOT NULL,
+            run_id INTEGER REFERENCES runs(id), reason TEXT NOT NULL, by TEXT, at TEXT NOT NULL)""",
+        "CREATE INDEX record_rewrites_day ON record_rewrites (day, check_name)",
+    ),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -69,7 +69,11 @@ class BurnInState:
         period_end = datetime.combine(last + timedelta(days=1), datetime.min.time(), timezone.utc)
         period_start = datetime.combine(spec.start, datetime.min.time(), timezone.utc)
         fired = _alerts_fired(store, spec.alerts, period_start, period_end) if days else []
-        frozen = check_files(store, spec.name, spec.root, spec.frozen) if spec.frozen else None
+        frozen = (
+            check_files(store, spec.name, spec.root, spec.frozen, spec.identity)
+            if spec.frozen
+            else None
+        )
         stats = remediation_stats(store, spec.start, last)
         return cls(spec, now, days, records, fired, list_incidents(store), frozen, stats)
 
@@ -281,7 +285,9 @@ def frozen_verdict(state: BurnInState) -> Evaluation:
             True, f"{_title(state)}: {rep.files} frozen file(s) unchanged{extra}", [], props
         )
     details = [
-        f"{p}: changed with no change record naming an open incident" for p, _, _ in rep.unrecorded
+        f"{p}: changed with no change record naming an open incident; revert it, or open an "
+        "incident and record the change: 'burnin freeze --incident N --note WHY'"
+        for p, _, _ in rep.unrecorded
     ]
     details += rep.bad_records
     paths = [p for p, _, _ in rep.unrecorded] + [b.split(":", 1)[0] for b in rep.bad_records]
