@@ -14,11 +14,15 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BurninError
 from . import DEFAULT_STORE
 from .spec import BurnInSpec
 from .store import Store, iso, utc_now
+
+if TYPE_CHECKING:
+    from .rewrites import Rewrite
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -70,6 +74,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     from .notify import notify_failures
     from .records import RunInfo, SloCheck, record_day
     from .remediate import from_spec
+    from .rewrites import text as rewrite_text
 
     project = load_project([Path(p) for p in args.specs])
     spec = project.burnin(args.name)
@@ -89,6 +94,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     project.attach_sources(checks, store_path, override=args.source)
     remediate = None if args.no_remediate else from_spec(spec)
     run = RunInfo.current(_git_commit())
+    rewrite = _rewrite(args)
     channels = project.channels(spec.notify)
     spool = store_path.parent / "spool"
     worst = 0
@@ -101,7 +107,9 @@ def cmd_record(args: argparse.Namespace) -> int:
                 print(f"frozen: baseline of {stored} file(s) recorded")
         with Progress("recording", total=len(days)) as progress:
             for day in sorted(days):
-                result = record_day(store, day, checks, None, remediate=remediate, run=run)
+                result = record_day(
+                    store, day, checks, None, remediate=remediate, run=run, rewrite=rewrite
+                )
                 parts = []
                 for o in result.outcomes:
                     shown = "no value" if o.value is None else f"{o.value:.6g}"
@@ -110,6 +118,10 @@ def cmd_record(args: argparse.Namespace) -> int:
                         worst = 1
                         progress.echo(f"  {o.name}: {o.error}", file=sys.stderr)
                 progress.echo(f"recorded {day}: " + ", ".join(parts))
+                for r in result.rewritten:
+                    progress.echo(
+                        f"  REWROTE {r.check}: {rewrite_text(r.old)} -> {rewrite_text(r.new)}"
+                    )
                 for line in notify_failures(store, spec, day, result.outcomes, channels, spool):
                     progress.echo(f"  {line}")
                 for name, rem in result.remediations:
@@ -117,6 +129,28 @@ def cmd_record(args: argparse.Namespace) -> int:
                     progress.echo(f"  remediation for {name} ({rem.mode}): {rem.command} -> {code}")
                 progress.advance(label=str(day))
     return worst
+
+
+def _rewrite(args: argparse.Namespace) -> Rewrite | None:
+    from .rewrites import Rewrite
+
+    reason = (getattr(args, "reason", None) or "").strip()
+    if not getattr(args, "rewrite", False):
+        if reason:
+            raise BurninError("--reason goes with --rewrite (it says why recorded days change)")
+        return None
+    if not reason:
+        raise BurninError(
+            "--rewrite needs --reason TEXT: why the recorded days must change (it is kept "
+            "with the old records and shown by the burn-in verdict)"
+        )
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare container
+        who = ""
+    return Rewrite(reason, who)
 
 
 @_guard
@@ -304,6 +338,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--to", dest="to_day", help="last day of the range (default yesterday).")
     p.add_argument("--source", help="evaluate with this Source entry, or 'local' (the store).")
     p.add_argument("--no-remediate", action="store_true", help="do not run the remediation.")
+    p.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="replace days already recorded with a different result (needs --reason; audited).",
+    )
+    p.add_argument("--reason", help="why recorded days are rewritten (kept with the old records).")
     p.set_defaults(func=cmd_record)
     p = sub.add_parser("status", help="the burn-in verdicts: GA-ready or what is missing.")
     common(p)
