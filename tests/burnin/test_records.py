@@ -191,3 +191,12 @@ def test_remediation_from_spec(tmp_path: Path) -> None:
     assert rem is not None and rem.timeout_s == 60 and rem.mode == "manual"
     result = rem(START, CheckOutcome("integrity", 0.02, Objective("below", 0.01), "fail"))
     assert result is not None and result.output.strip() == str(tmp_path)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_a_non_finite_day_is_an_error_not_a_verdict(store: Store, value: float) -> None:
+    result = record_day(store, START, [const("a", value)], now=NOW)
+    (outcome,) = result.outcomes
+    assert outcome.verdict == "error" and outcome.value is None
+    assert outcome.error == f"check 'a' gave {value}, not a finite number"
+    assert rows(store) == [("2026-11-01", "a", None, "error")]
