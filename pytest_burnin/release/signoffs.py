@@ -50,6 +50,7 @@ class Record:
 class Judgement:
     record: Record | None  # the record that holds, if any
     why: str  # when none holds: why, in a phrase
+    proof: str = ""  # when one holds: the commit that added it, and its signature state
 
 
 def read_records(path: Path) -> list[Record]:
@@ -157,7 +158,7 @@ def _judge(
     for rec in sorted(mine, key=lambda r: r.at, reverse=True):
         problem = _problem(item, rec, repo, head, allowed)
         if problem is None:
-            return Judgement(rec, "")
+            return Judgement(rec, "", _proof(item, rec, repo))
         problems.append(problem)
     return Judgement(None, problems[0])
 
@@ -222,6 +223,26 @@ def _identity_problem(item: ChecklistItem, rec: Record, repo: Path) -> str | Non
             f"{adder.commit[:12]}), not by the signer: a sign-off is committed by its signer"
         )
     return None
+
+
+_SIGNATURES = {
+    "G": "good signature",
+    "U": "good signature, key of unknown validity",
+    "X": "good signature, expired",
+    "Y": "good signature, expired key",
+    "R": "good signature, revoked key",
+    "E": "signature not checkable here",
+    "B": "BAD signature",
+    "N": "unsigned: the author name is a claim, see docs/integrity.md",
+}
+
+
+def _proof(item: ChecklistItem, rec: Record, repo: Path) -> str:
+    adder = adding_commit(repo, item.options.signoffs_file, rec.digest)
+    if adder is None:
+        return ""
+    state = _SIGNATURES.get(adder.signature, f"signature state {adder.signature}")
+    return f"committed by {adder.author} in {adder.commit[:12]} ({state})"
 
 
 def _same_person(rec: Record, who: tuple[str, str]) -> bool:

@@ -89,6 +89,10 @@ def test_release_mode_passes_once_signed(project: pytest.Pytester) -> None:
     # Signed for the commit checked out then; the signer's own commit adds the record.
     assert props["signed_commit"] == git(project.path, "rev-parse", "HEAD~1")
     assert props["commit"] == git(project.path, "rev-parse", "HEAD")
+    assert props["signoff_proof"] == (
+        f"committed by Olive Owner <oliveowner@example.com> in {props['commit'][:12]} "
+        "(unsigned: the author name is a claim, see docs/integrity.md)"
+    )
     assert props["state"] == "passed"
     assert props["burnin.kind"] == "Checklist" and props["checklist"] == "ga"
     assert props["owner"] == "team-a"
