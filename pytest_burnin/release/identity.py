@@ -16,9 +16,11 @@ What can be verified without a GPG key, and what cannot:
   file, and every record not yet committed, does not hold.
 * **Not verifiable without signatures**: git author names are claims. Someone
   who sets ``GIT_AUTHOR_NAME`` to another person's name and commits can still
-  impersonate them; only signed commits (``git log --format=%G?``, shown as
-  ``signature`` below) close that, with the keys a team trusts. Review of the
-  pull request that adds ``signoffs.yaml`` remains the control.
+  impersonate them. A Checklist with ``signed_signoffs: true`` closes that: the
+  adding commit must carry a good signature (``%G?`` is ``G``: a key the local
+  GnuPG trusts) whose user id is the signer. Without it, the JUnit property
+  ``signoff_proof`` says the commit was unsigned, and review of the pull
+  request that adds ``signoffs.yaml`` remains the control.
 
 Names are compared normalised (Unicode NFC, whitespace collapsed, casefolded),
 so ``"Grace  Hopper"`` and ``"grace hopper"`` are one person.
@@ -105,6 +107,17 @@ class Adder:
     commit: str
     author: Identity
     signature: str  # git's %G?: G good, N none, B bad, U good but untrusted key, ...
+    key_owner: str = ""  # git's %GS: the signing key's user id ("Name <email>")
+
+    def signed_by(self, name: str, email: str) -> bool:
+        """A good, trusted signature from a key whose user id is this person."""
+        if self.signature != "G":
+            return False
+        m = re.match(r"^(?P<name>.*?)\s*(?:<(?P<email>[^>]*)>)?$", self.key_owner.strip())
+        if m is None:
+            return False
+        key = Identity(display_name(m["name"] or ""), (m["email"] or "").strip())
+        return key.is_(name, email)
 
 
 def adding_commit(cwd: Path, path: Path, digest: str) -> Adder | None:
@@ -113,7 +126,7 @@ def adding_commit(cwd: Path, path: Path, digest: str) -> Adder | None:
         cwd,
         "log",
         "--reverse",
-        "--format=%H%x1f%an%x1f%ae%x1f%G?",
+        "--format=%H%x1f%an%x1f%ae%x1f%G?%x1f%GS",
         "-S",
         digest,
         "--",
@@ -123,6 +136,7 @@ def adding_commit(cwd: Path, path: Path, digest: str) -> Adder | None:
         return None
     for line in res.stdout.splitlines():
         parts = line.split("\x1f")
-        if len(parts) == 4:
-            return Adder(parts[0], Identity(display_name(parts[1]), parts[2]), parts[3])
+        if len(parts) == 5:
+            author = Identity(display_name(parts[1]), parts[2])
+            return Adder(parts[0], author, parts[3], parts[4])
     return None

@@ -222,6 +222,14 @@ def _identity_problem(item: ChecklistItem, rec: Record, repo: Path) -> str | Non
             f"the record naming {rec.by} was committed by {adder.author} (commit "
             f"{adder.commit[:12]}), not by the signer: a sign-off is committed by its signer"
         )
+    if item.options.signed_signoffs and not adder.signed_by(rec.by, rec.email):
+        state = _SIGNATURES.get(adder.signature, adder.signature)
+        key = f" by {adder.key_owner}" if adder.key_owner else ""
+        return (
+            f"{rec.by}'s sign-off was committed in {adder.commit[:12]} without the signer's "
+            f"good signature ({state}{key}); this checklist wants signed sign-offs: "
+            "commit it with 'git commit -S' and a key trusted here"
+        )
     return None
 
 
