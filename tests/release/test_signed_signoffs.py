@@ -34,13 +34,16 @@ def gnupg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "gnupg"
     home.mkdir(mode=0o700)
     monkeypatch.setenv("GNUPGHOME", str(home))
-    subprocess.run(
-        ["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key"]
-        + [f"Ada Lovelace <{email_of('Ada Lovelace')}>", "ed25519", "sign", "never"],
-        check=True,
-        capture_output=True,
-    )
+    new_key(f"Ada Lovelace <{email_of('Ada Lovelace')}>")
     return home
+
+
+def new_key(uid: str) -> None:
+    """A signing key without a passphrase in the current GNUPGHOME (ultimately trusted)."""
+    gen = ["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
+    subprocess.run(
+        [*gen, "--quick-gen-key", uid, "ed25519", "sign", "never"], check=True, capture_output=True
+    )
 
 
 @pytest.fixture
@@ -92,12 +95,7 @@ def test_a_commit_signed_by_the_signer_carries_it(repo: Path, gnupg: Path) -> No
 
 
 def test_a_commit_signed_by_someone_else_does_not(repo: Path, gnupg: Path) -> None:
-    subprocess.run(
-        ["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key"]
-        + ["Mallory <mallory@example.com>", "ed25519", "sign", "never"],
-        check=True,
-        capture_output=True,
-    )
+    new_key("Mallory <mallory@example.com>")
     who = sign_as_ada(repo)
     env = identity_env(*who) | {"GNUPGHOME": str(gnupg)}
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
@@ -112,4 +110,3 @@ def test_a_commit_signed_by_someone_else_does_not(repo: Path, gnupg: Path) -> No
     assert j.record is None
     assert "(good signature by Mallory <mallory@example.com>)" in j.why
     assert git(repo, "log", "-1", "--format=%G?") == "G"
-
