@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .test_windows_budgeting import GLUE
@@ -122,3 +124,18 @@ def test_an_infinite_threshold_bound_is_refused(pytester: pytest.Pytester) -> No
     result = pytester.runpytest("--burnin", *GLUE)
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*slo.yaml:*objective.at_most: inf is not a finite number*"])
+
+
+def test_burnin_validate_refuses_a_ratio_bound_of_1_5_as_the_run_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pytest_burnin.cli import main
+
+    spec = tmp_path / "slo.yaml"
+    spec.write_text(
+        "apiVersion: burnin/v1\nkind: SLO\nmetadata: {name: s}\nspec:\n"
+        + RATIO.replace("below: 0.01", "below: 1.5")
+    )
+    assert main(["validate", str(spec)]) == 1
+    out = capsys.readouterr()
+    assert "slo.yaml:9:15: objective.below: 1.5 always holds for a ratio" in out.out + out.err
