@@ -85,3 +85,15 @@ def test_the_pytest_item_shows_rewritten_days(
     result.stdout.fnmatch_lines(["*BurnIn ingest-ga*"])
     xml = (project.path / "out.xml").read_text()
     assert 'name="rewritten_days" value="2026-' in xml
+
+
+def test_the_pytest_daily_job_does_not_rewrite_a_recorded_day(
+    project: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(burnin(project, "record", "--date", "2026-11-05", "--no-remediate")) == 0
+    set_integrity_objective(project, "0.01", "0.02")
+    result = project.runpytest("--burnin", "--burnin-record=2026-11-05", "-m", "burnin_burnin")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    out = result.stdout.str() + result.stderr.str()
+    assert "2026-11-05 is already recorded and this run judges it differently" in out
+    assert "Traceback" not in out and "INTERNALERROR" not in out
