@@ -20,6 +20,7 @@ from ..errors import BurninError
 from . import DEFAULT_STORE
 from .spec import BurnInSpec
 from .store import Store, iso, utc_now
+from .storecheck import cmd_store
 
 if TYPE_CHECKING:
     from .rewrites import Rewrite
@@ -271,31 +272,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 @_guard
-def cmd_store(args: argparse.Namespace) -> int:
-    """``check``: is the store sound (exit 0) or damaged (exit 1); ``backup DEST``: a copy."""
-    from .store import check_file
-
-    path = _store_path(args)
-    if args.action == "check":
-        problems = check_file(path)
-        if not problems:
-            print(f"{path}: ok")
-            return 0
-        for line in problems[:20]:
-            print(f"{path}: {line}")
-        print(
-            f"{path} is damaged: restore it from a backup (the daily job's artifact or "
-            "'burnin store backup'); until then every verdict that reads it is an error",
-            file=sys.stderr,
-        )
-        return 1
-    with Store(path) as store:
-        store.backup(args.dest)
-    print(f"backed up {path} to {args.dest}")
-    return 0
-
-
-@_guard
 def cmd_schedule(args: argparse.Namespace) -> int:
     """Print the daily job as a GitHub Actions workflow, systemd units or a crontab line."""
     from .schedule import Job, emit
@@ -378,7 +354,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     ssub.add_parser("check", help="SQLite's integrity check: exit 0 sound, 1 damaged.")
     b = ssub.add_parser("backup", help="a consistent copy of the store.")
     b.add_argument("dest", help="file to write.")
-    p.set_defaults(func=cmd_store)
+    p.set_defaults(func=_guard(cmd_store))
     p = sub.add_parser("schedule", help="print the daily job: github, systemd or cron.")
     common(p, specs=False)
     p.add_argument("kind", nargs="?", choices=["github", "systemd", "cron"])

@@ -311,28 +311,3 @@ def migrate(conn: sqlite3.Connection, current: int, target: int) -> None:
             conn.execute(statement)
         # PRAGMA takes no parameters; the value is our own integer.
         conn.execute(f"PRAGMA user_version = {version + 1}")
-
-
-def check_file(path: Path) -> list[str]:
-    """What SQLite finds wrong with a store file (empty: sound), read-only, never migrating.
-
-    Opened directly rather than through ``Store`` so a damaged file is examined
-    as it is: ``Store`` would stop at the first bad page.
-    """
-    if not path.is_file():
-        return [f"{path}: no such file"]
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        return [f"{path}: cannot open: {exc}"]
-    try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
-        problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if not problems and version > LATEST_VERSION:
-            problems.append(f"schema version {version} is newer than {LATEST_VERSION}")
-        return problems
-    except sqlite3.Error as exc:
-        return [str(exc)]
-    finally:
-        conn.close()

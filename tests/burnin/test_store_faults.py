@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_burnin.burnin.store import Store, StoreCorrupt, check_file
+from pytest_burnin.burnin.store import Store, StoreCorrupt
+from pytest_burnin.burnin.storecheck import check_file
 from pytest_burnin.cli import main
 from tests.conftest import REPO
 
