@@ -14,11 +14,16 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BurninError
 from ..paths import DEFAULT_STORE
 from ..store.sqlite import Store, iso, utc_now
 from .spec import BurnInSpec
+from .storecheck import cmd_store
+
+if TYPE_CHECKING:
+    from .rewrites import Rewrite
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -75,6 +80,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     from .notify import notify_failures
     from .records import RunInfo, SloCheck, record_day
     from .remediate import from_spec
+    from .rewrites import text as rewrite_text
 
     project = load_project(args.specs, store=args.store, announce=True)
     spec = project.burnin(args.name)
@@ -94,17 +100,22 @@ def cmd_record(args: argparse.Namespace) -> int:
     project.attach_sources(checks, override=args.source)
     remediate = None if args.no_remediate else from_spec(spec)
     run = RunInfo.current(_git_commit())
+    rewrite = _rewrite(args)
     channels = project.channels(spec.notify)
     spool = project.project.settings.spool
     worst = 0
     with Store(store_path) as store:
         if spec.frozen:
-            stored = record_baseline(store, spec.name, spec.root, spec.frozen, at=now)
+            stored = record_baseline(
+                store, spec.name, spec.root, spec.frozen, identity=spec.identity, at=now
+            )
             if stored:
                 print(f"frozen: baseline of {stored} file(s) recorded")
         with Progress("recording", total=len(days)) as progress:
             for day in sorted(days):
-                result = record_day(store, day, checks, None, remediate=remediate, run=run)
+                result = record_day(
+                    store, day, checks, None, remediate=remediate, run=run, rewrite=rewrite
+                )
                 parts = []
                 for o in result.outcomes:
                     shown = "no value" if o.value is None else f"{o.value:.6g}"
@@ -113,6 +124,10 @@ def cmd_record(args: argparse.Namespace) -> int:
                         worst = 1
                         progress.echo(f"  {o.name}: {o.error}", file=sys.stderr)
                 progress.echo(f"recorded {day}: " + ", ".join(parts))
+                for r in result.rewritten:
+                    progress.echo(
+                        f"  REWROTE {r.check}: {rewrite_text(r.old)} -> {rewrite_text(r.new)}"
+                    )
                 for line in notify_failures(store, spec, day, result.outcomes, channels, spool):
                     progress.echo(f"  {line}")
                 for name, rem in result.remediations:
@@ -124,6 +139,28 @@ def cmd_record(args: argparse.Namespace) -> int:
     for line in notice:
         print(line, file=sys.stderr)
     return 1 if notice else worst
+
+
+def _rewrite(args: argparse.Namespace) -> Rewrite | None:
+    from .rewrites import Rewrite
+
+    reason = (getattr(args, "reason", None) or "").strip()
+    if not getattr(args, "rewrite", False):
+        if reason:
+            raise BurninError("--reason goes with --rewrite (it says why recorded days change)")
+        return None
+    if not reason:
+        raise BurninError(
+            "--rewrite needs --reason TEXT: why the recorded days must change (it is kept "
+            "with the old records and shown by the burn-in verdict)"
+        )
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare container
+        who = ""
+    return Rewrite(reason, who)
 
 
 @_guard
@@ -194,7 +231,13 @@ def cmd_freeze(args: argparse.Namespace) -> int:
         raise BurninError(f"burn-in {spec.name!r} lists no frozen files")
     with Store(_store_path(args, spec)) as store:
         paths = record_change(
-            store, spec.name, spec.root, spec.frozen, incident_id=args.incident, note=args.note
+            store,
+            spec.name,
+            spec.root,
+            spec.frozen,
+            incident_id=args.incident,
+            note=args.note,
+            identity=spec.identity,
         )
     if not paths:
         print("frozen files: no change to record")
@@ -285,6 +328,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--to", dest="to_day", help="last day of the range (default yesterday).")
     p.add_argument("--source", help="evaluate with this Source entry, or 'local' (the store).")
     p.add_argument("--no-remediate", action="store_true", help="do not run the remediation.")
+    p.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="replace days already recorded with a different result (needs --reason; audited).",
+    )
+    p.add_argument("--reason", help="why recorded days are rewritten (kept with the old records).")
     p.set_defaults(func=cmd_record)
     p = sub.add_parser("status", help="the burn-in verdicts: GA-ready or what is missing.")
     common(p)
@@ -313,6 +362,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("files", nargs="+", help="OpenMetrics / Prometheus text files, or -.")
     p.add_argument("--timestamp", help="time of samples written without one: RFC 3339 or 'now'.")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("store", help="check the history store, or back it up.")
+    common(p, specs=False)
+    ssub = p.add_subparsers(dest="action", required=True)
+    ssub.add_parser("check", help="SQLite's integrity check: exit 0 sound, 1 damaged.")
+    b = ssub.add_parser("backup", help="a consistent copy of the store.")
+    b.add_argument("dest", help="file to write.")
+    p.set_defaults(func=_guard(cmd_store))
     p = sub.add_parser("schedule", help="print the daily job: github, systemd or cron.")
     common(p, specs=False)
     p.add_argument("kind", nargs="?", choices=["github", "systemd", "cron"])

@@ -65,7 +65,7 @@ def record_for_run(
 
         with Store(path) as store:
             if spec.frozen:
-                record_baseline(store, spec.name, spec.root, spec.frozen)
+                record_baseline(store, spec.name, spec.root, spec.frozen, identity=spec.identity)
             result = record_day(
                 store, day, checks, None, remediate=for_spec, run=RunInfo.current(None)
             )

@@ -5,11 +5,19 @@ globs match. A change is allowed only while an incident is open, and only with
 a change record (``record_change``) that names the incident; the verdict
 (``check_frozen``) compares today's files with the last recorded hash of each.
 A removed file is recorded with the hash ``REMOVED``.
+
+Rows are keyed by the burn-in's identity (``freeze_identity``: what it
+measures and what it freezes), not by its name, so renaming a BurnIn keeps its
+baseline and its verdict. And a new baseline is refused for a file that the
+store already knows under another content, unless an incident is open: a
+changed formula cannot be blessed by starting a "new" burn-in.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +33,16 @@ if TYPE_CHECKING:
     import sqlite3
 
 REMOVED = "-"
+
+
+def freeze_identity(slos: Sequence[str], globs: Sequence[str]) -> str:
+    """A burn-in's stable identity: the SLOs it judges and the globs it freezes (not its name)."""
+    body = json.dumps({"slos": sorted(slos), "frozen": sorted(globs)}, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()[:24]
+
+
+class FreezeRefused(BurninError):
+    """A new baseline would bless files changed since the store froze them."""
 
 
 def fingerprints(root: Path, globs: Sequence[str]) -> dict[str, str]:
@@ -48,35 +66,84 @@ class FrozenRow:
     note: str | None
 
 
-def recorded(store: Store, burnin: str) -> list[FrozenRow]:
+_MINE = "(identity = ? OR (identity IS NULL AND burnin = ?))"  # NULL: rows before version 4
+
+
+def recorded(store: Store, burnin: str, identity: str | None = None) -> list[FrozenRow]:
     rows = store.query(
         "SELECT path, sha256, recorded_at, incident_id, change_note FROM frozen_files"
-        " WHERE burnin = ? ORDER BY id",
-        (burnin,),
+        f" WHERE {_MINE} ORDER BY id",
+        (identity, burnin),
     )
     return [FrozenRow(str(r[0]), str(r[1]), parse_iso(r[2]), r[3], r[4]) for r in rows]
 
 
 def record_baseline(
-    store: Store, burnin: str, root: Path, globs: Sequence[str], *, at: datetime | None = None
+    store: Store,
+    burnin: str,
+    root: Path,
+    globs: Sequence[str],
+    *,
+    identity: str | None = None,
+    at: datetime | None = None,
 ) -> int:
-    """Store the frozen files' hashes once; later calls change nothing. Returns files stored."""
+    """Store the frozen files' hashes once; later calls change nothing. Returns files stored.
+
+    Refused (``FreezeRefused``) when a file differs from the content the store
+    last froze it at, under any burn-in, and no incident is open: the change
+    must go through an incident (``burnin freeze``), not through a new baseline.
+    """
     current = fingerprints(root, globs)
-    stamp = iso(at or utc_now())
+    when = at or utc_now()
+    stamp = iso(when)
+    key = identity  # None: keyed by name only (callers before identities)
+    opened = [i for i in list_incidents(store) if i.open_at(when)]
 
     def write(conn: sqlite3.Connection) -> int:
         if conn.execute(
-            "SELECT 1 FROM frozen_files WHERE burnin = ? LIMIT 1", (burnin,)
+            f"SELECT 1 FROM frozen_files WHERE {_MINE} LIMIT 1", (key, burnin)
         ).fetchone():
             return 0
+        changed = _changed_since_frozen(conn, current)
+        incident = opened[0].id if changed and opened else None
+        if changed and incident is None:
+            raise FreezeRefused(_refusal(burnin, changed))
         conn.executemany(
-            "INSERT INTO frozen_files (burnin, path, sha256, recorded_at, change_note)"
-            " VALUES (?, ?, ?, ?, 'baseline')",
-            [(burnin, p, h, stamp) for p, h in current.items()],
+            "INSERT INTO frozen_files (burnin, identity, path, sha256, recorded_at, incident_id,"
+            " change_note) VALUES (?, ?, ?, ?, ?, ?, 'baseline')",
+            [(burnin, key, p, h, stamp, incident) for p, h in current.items()],
         )
         return len(current)
 
     return store.write(write)
+
+
+def _changed_since_frozen(
+    conn: sqlite3.Connection, current: dict[str, str]
+) -> list[tuple[str, str, str, str]]:
+    """(path, burn-in, when, hash) of each file whose last frozen content differs from now."""
+    out = []
+    for path, sha in current.items():
+        row = conn.execute(
+            "SELECT sha256, burnin, recorded_at FROM frozen_files WHERE path = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (path,),
+        ).fetchone()
+        if row is not None and str(row[0]) not in (sha, REMOVED):
+            out.append((path, str(row[1]), str(row[2]), str(row[0])))
+    return out
+
+
+def _refusal(burnin: str, changed: list[tuple[str, str, str, str]]) -> str:
+    path, other, when, _ = changed[0]
+    more = f" (+{len(changed) - 1} more)" if len(changed) > 1 else ""
+    return (
+        f"frozen files of burn-in {burnin!r}: {path}{more} changed since it was frozen for "
+        f"burn-in {other!r} on {when[:10]}, and no incident is open; a new baseline would "
+        "accept the change unreviewed (renaming a BurnIn does not restart its freeze). "
+        "Revert the change, or open an incident ('burnin incident open TITLE') and record "
+        "it with 'burnin freeze --incident N --note WHY'"
+    )
 
 
 def record_change(
@@ -87,6 +154,7 @@ def record_change(
     *,
     incident_id: int,
     note: str,
+    identity: str | None = None,
     at: datetime | None = None,
 ) -> list[str]:
     """Record the frozen files that differ from their last record, under an open incident.
@@ -105,14 +173,15 @@ def record_change(
         )
     if not note.strip():
         raise BurninError("a change record needs a note saying what changed and why")
-    changes = diff(recorded(store, burnin), fingerprints(root, globs))
+    changes = diff(recorded(store, burnin, identity), fingerprints(root, globs))
     stamp = iso(when)
+    key = identity  # None: keyed by name only (callers before identities)
 
     def write(conn: sqlite3.Connection) -> None:
         conn.executemany(
-            "INSERT INTO frozen_files (burnin, path, sha256, recorded_at, incident_id,"
-            " change_note) VALUES (?, ?, ?, ?, ?, ?)",
-            [(burnin, path, new, stamp, incident_id, note) for path, _, new in changes],
+            "INSERT INTO frozen_files (burnin, identity, path, sha256, recorded_at, incident_id,"
+            " change_note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(burnin, key, path, new, stamp, incident_id, note) for path, _, new in changes],
         )
 
     store.write(write)
@@ -146,8 +215,10 @@ class FrozenReport:
         return self.baseline and not self.unrecorded and not self.bad_records
 
 
-def check_files(store: Store, burnin: str, root: Path, globs: Sequence[str]) -> FrozenReport:
-    rows = recorded(store, burnin)
+def check_files(
+    store: Store, burnin: str, root: Path, globs: Sequence[str], identity: str | None = None
+) -> FrozenReport:
+    rows = recorded(store, burnin, identity)
     incidents = {i.id: i for i in list_incidents(store)}
     bad: list[str] = []
     changes: list[FrozenRow] = []

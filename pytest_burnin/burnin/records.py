@@ -1,7 +1,11 @@
 """The daily job: evaluate each check for one day, remediate failures, write it all at once.
 
 A day's record per check is keyed ``(day, check_name)``: recording a day again
-replaces its records in one transaction (an upsert), never duplicates them. The
+never duplicates it. Re-recording the same result is a no-op; a record of a day
+that had not ended, or that could not be evaluated, is replaced. Replacing a
+pass or fail by anything different rewrites history: it needs an explicit
+``Rewrite`` (``burnin record --rewrite --reason TEXT``), and the old record is
+kept in ``record_rewrites``, which the burn-in verdict shows. The
 run, the records and the remediation actions of a day commit together, so a
 crash leaves a day whole or absent. Remediation runs before the transaction
 (it can take minutes and must not hold the write lock).
@@ -9,6 +13,7 @@ crash leaves a day whole or absent. Remediation runs before the transaction
 
 from __future__ import annotations
 
+import math
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -20,6 +25,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from ..errors import BurninError, EvaluationError
 from ..slo.evaluate import Objective
 from ..store.sqlite import Store, day_text, iso, utc_now
+from .rewrites import Rewrite, Rewritten, audit, find_rewrites
 
 if TYPE_CHECKING:
     import sqlite3
@@ -63,6 +69,11 @@ def parse_objective(text: str | None) -> Objective | None:
 
 
 def judge(name: str, value: float, objective: Objective | None) -> CheckOutcome:
+    if not math.isfinite(value):
+        # +Inf, -Inf or NaN would pass or fail any bound: not evidence of a day.
+        return CheckOutcome(
+            name, None, objective, "error", f"check {name!r} gave {value}, not a finite number"
+        )
     passed = objective is None or objective.holds(value)
     return CheckOutcome(name, value, objective, "pass" if passed else "fail")
 
@@ -168,6 +179,7 @@ class DayResult:
     outcomes: list[CheckOutcome]
     remediations: list[tuple[str, RemediationResult]] = field(default_factory=list)
     run_id: int = 0
+    rewritten: list[Rewritten] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -190,11 +202,14 @@ def record_day(
     remediate: Remediate | None = None,
     now: datetime | None = None,
     run: RunInfo | None = None,
+    rewrite: Rewrite | None = None,
 ) -> DayResult:
     """Evaluate every check at the end of ``day`` (or now, for today) and store the day.
 
     A day after today (UTC) is refused: there is nothing to measure yet.
     Failing checks are passed to ``remediate``; its results are stored with the day.
+    A different result for a day already judged raises ``HistoryRewrite`` unless
+    ``rewrite`` is given (see the module's docstring).
     """
     from ..spec.model import Entry
 
@@ -215,6 +230,11 @@ def record_day(
         raise BurninError(f"check names must be unique, got {names}")
     outcomes = [c.evaluate(source, t_ms) for c in wrapped]
     remediations: list[tuple[str, RemediationResult]] = []
+    if rewrite is not None and not rewrite.reason.strip():
+        raise BurninError("a rewrite of recorded days needs a reason (--reason TEXT)")
+    if rewrite is None:
+        # Refuse before remediation runs: a refused day must leave no trace.
+        store.read(lambda conn: find_rewrites(conn, day, outcomes, rewrite=None))
     if remediate is not None:
         for o in outcomes:
             if o.verdict == "fail":
@@ -225,7 +245,12 @@ def record_day(
     finished = now if fixed_clock else utc_now()
 
     def write(conn: sqlite3.Connection) -> int:
-        return _write_day(conn, result, info, started, finished, status)
+        # Checked again inside the write lock: another recorder may have won the race.
+        result.rewritten = find_rewrites(conn, day, outcomes, rewrite)
+        run_id = _write_day(conn, result, info, started, finished, status)
+        if result.rewritten:
+            audit(conn, result.rewritten, run_id, rewrite, finished)
+        return run_id
 
     result.run_id = store.write(write)
     return result

@@ -61,6 +61,13 @@ class BurnInSpec:
     runbook: str = ""
 
     @property
+    def identity(self) -> str:
+        """What the freeze is bound to: the SLOs and frozen globs, not the (renamable) name."""
+        from .freeze import freeze_identity
+
+        return freeze_identity(self.slos, self.frozen)
+
+    @property
     def last_day(self) -> date:
         return self.start + timedelta(days=self.length_days - 1)
 

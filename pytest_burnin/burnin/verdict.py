@@ -9,7 +9,7 @@ day that has ended, yesterday UTC), never past ``start + length``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from ..kinds import Evaluation
@@ -18,6 +18,7 @@ from ..store.sqlite import Store, day_text, iso, parse_iso, utc_now
 from .freeze import FrozenReport, check_files
 from .incidents import Incident, human_duration, list_incidents, mttr_seconds
 from .records import RemediationStats, parse_objective, remediation_stats
+from .rewrites import AuditRow, rewrites_between
 from .spec import BurnInSpec
 
 
@@ -38,6 +39,7 @@ class BurnInState:
     incidents: list[Incident]
     frozen: FrozenReport | None
     remediation: RemediationStats
+    rewrites: list[AuditRow] = field(default_factory=list)  # recorded days replaced
 
     @property
     def day_number(self) -> int:
@@ -69,9 +71,15 @@ class BurnInState:
         period_end = datetime.combine(last + timedelta(days=1), datetime.min.time(), timezone.utc)
         period_start = datetime.combine(spec.start, datetime.min.time(), timezone.utc)
         fired = _alerts_fired(store, spec.alerts, period_start, period_end) if days else []
-        frozen = check_files(store, spec.name, spec.root, spec.frozen) if spec.frozen else None
+        frozen = (
+            check_files(store, spec.name, spec.root, spec.frozen, spec.identity)
+            if spec.frozen
+            else None
+        )
         stats = remediation_stats(store, spec.start, last)
-        return cls(spec, now, days, records, fired, list_incidents(store), frozen, stats)
+        rewrites = rewrites_between(store, spec.start, last, spec.slos) if days else []
+        incidents = list_incidents(store)
+        return cls(spec, now, days, records, fired, incidents, frozen, stats, rewrites)
 
 
 def _alerts_fired(
@@ -187,6 +195,18 @@ def objectives_verdict(state: BurnInState) -> Evaluation:
                     worst = (use, d, check, rec)
     window = state.spec.window or "rolling"
     props = [*_base_props(state), ("days_missed_objective", str(len({m[0] for m in misses})))]
+    rewritten = sorted({r.day for r in state.rewrites})
+    props.append(("rewritten_days", ",".join(d.isoformat() for d in rewritten)))
+    # Rewritten days never hide: the headline says how many, the details what and why.
+    flipped = sorted({r.day for r in state.rewrites if r.old[2] != r.new[2]})
+    note = ""
+    if rewritten:
+        note = f"; {len(rewritten)} recorded day(s) rewritten"
+        if flipped:
+            note += f" ({len(flipped)} with another verdict)"
+    # Changed verdicts first: they are what a reviewer must see.
+    ordered = sorted(state.rewrites, key=lambda r: r.old[2] == r.new[2])
+    audit = [f"rewritten: {r.line()}" for r in ordered]
     if not misses:
         headline = f"{_title(state)}: every day's {window} objective held ({len(state.days)} days)"
         if worst is not None:
@@ -196,7 +216,7 @@ def objectives_verdict(state: BurnInState) -> Evaluation:
                 f"; closest: {check} {_fmt(rec.value, rec.objective)} on {d}, "
                 f"objective {_objective(rec.objective)}"
             )
-        return Evaluation(bool(state.days), headline, [], props)
+        return Evaluation(bool(state.days), headline + note, audit, props)
     details = []
     for d, check, rec in misses:
         if rec.value is None or rec.objective is None:
@@ -211,7 +231,7 @@ def objectives_verdict(state: BurnInState) -> Evaluation:
         f"{_title(state)}: {len(days)} day(s) missed the {window} objective"
         f" ({', '.join(map(str, days[:3]))}{', ...' if len(days) > 3 else ''}); first: {first}"
     )
-    return Evaluation(False, headline, details, props)
+    return Evaluation(False, headline + note, details + audit, props)
 
 
 def alerts_verdict(state: BurnInState) -> Evaluation:
@@ -281,7 +301,9 @@ def frozen_verdict(state: BurnInState) -> Evaluation:
             True, f"{_title(state)}: {rep.files} frozen file(s) unchanged{extra}", [], props
         )
     details = [
-        f"{p}: changed with no change record naming an open incident" for p, _, _ in rep.unrecorded
+        f"{p}: changed with no change record naming an open incident; revert it, or open an "
+        "incident and record the change: 'burnin freeze --incident N --note WHY'"
+        for p, _, _ in rep.unrecorded
     ]
     details += rep.bad_records
     paths = [p for p, _, _ in rep.unrecorded] + [b.split(":", 1)[0] for b in rep.bad_records]

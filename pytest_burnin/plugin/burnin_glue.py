@@ -27,5 +27,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             config=session.config, burnin=burnin, day=d, outcome=outcome
         )
 
-    for line in record_for_run(state.ctx, day, remediate, Path(session.config.rootpath)):
+    from ..errors import BurninError
+
+    try:
+        lines = record_for_run(state.ctx, day, remediate, Path(session.config.rootpath))
+    except BurninError as exc:  # a damaged, read-only or full store: no day recorded
+        pytest.exit(f"burnin record: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+    for line in lines:
         session.config.get_terminal_writer().line(f"burnin record: {line}")

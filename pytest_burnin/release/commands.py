@@ -17,9 +17,9 @@ SPECS_HELP = "spec files or folders with the Checklist specs (default: burnin_sp
 def add_parsers(sub: Any) -> None:
     p = sub.add_parser("signoff", help="sign a release-checklist item, or list what is pending.")
     p.add_argument("item", nargs="?", help="the item: <checklist>/<item> (or Checklist:<...>).")
-    p.add_argument("--by", help="who signs: a person's name.")
+    p.add_argument("--by", help="who signs: checked against your git identity (default: it).")
     p.add_argument("--role", help="the role signed for; must be the item's role.")
-    p.add_argument("--email", default="", help="the signer's e-mail (matched against git authors).")
+    p.add_argument("--email", default="", help="your e-mail: checked against your git identity.")
     p.add_argument("--note", default="", help="a note kept with the record.")
     p.add_argument("--list", action="store_true", help="list sign-off items and their state.")
     p.add_argument("--specs", nargs="+", default=[], help=SPECS_HELP)
@@ -77,18 +77,20 @@ def signoff(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if args.list:
         return list_signoffs(items)
-    if not (args.item and args.by and args.role):
-        return _fail("sign with: burnin signoff ITEM --by NAME --role ROLE (or --list)")
+    if not (args.item and args.role):
+        return _fail("sign with: burnin signoff ITEM --role ROLE [--by YOUR NAME] (or --list)")
     try:
         item = _find(items, args.item)
     except SystemExit as exc:
         return int(exc.code or 2)
-    return record_signoff(item, args.by, args.role, note=args.note, email=args.email)
+    return record_signoff(item, args.by or "", args.role, note=args.note, email=args.email)
 
 
 def record_signoff(item: Any, by: str, role: str, *, note: str = "", email: str = "") -> int:
+    """Sign ``item`` as the git identity running this; ``by``/``email``, when given, must be it."""
     from . import gitinfo
-    from .signoffs import Record, append_record, judge_all, load_for
+    from .identity import current_identity, person_key, record_digest, tree_of
+    from .signoffs import Record, append_record, judge_all, load_for, record_files
 
     if item.role is None:
         return _fail(
@@ -96,50 +98,76 @@ def record_signoff(item: Any, by: str, role: str, *, note: str = "", email: str 
         )
     if role != item.role:
         return _fail(f"{item.qualified} needs a sign-off as {item.role}, not {role}")
-    if not by.strip():
-        return _fail("--by needs a person's name")
     folder = item.options.spec_file.parent
     try:
         head = gitinfo.head(folder)
+        top = gitinfo.toplevel(folder)
     except gitinfo.NotARepository as exc:
         return _fail(f"cannot sign: a sign-off is bound to a commit, and {exc}")
+    me = current_identity(folder)
+    if me is None:
+        return _fail(
+            "cannot sign: git has no identity for you; set user.name and user.email "
+            "(git config, or GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL): you commit the sign-off, "
+            "and that commit's author is the proof of who signed"
+        )
+    if (by.strip() and not me.is_(by)) or (email.strip() and not me.is_("", email)):
+        claimed = " ".join(x for x in (by.strip(), f"<{email.strip()}>" if email else "") if x)
+        return _fail(
+            f"--by {claimed} is not you: git says you are {me}; a person signs as themselves "
+            "(run it as them, with their git identity)"
+        )
     if gitinfo.dirty(folder, item.options.spec_file):
         return _fail(
             f"{item.options.spec_file.name} has uncommitted changes: commit them first, "
             "a sign-off is bound to the committed item"
         )
-    who = gitinfo.author(folder, head)
-    mine = {by.casefold(), email.casefold()} - {""}
-    if who is not None and mine & {w.casefold() for w in who}:
+    allowed = set()
+    for p in record_files(item.siblings):
+        try:
+            allowed.add(p.relative_to(top.resolve()).as_posix())
+        except ValueError:
+            continue
+    dirty = [p for p in gitinfo.modified(folder) if p not in allowed]
+    if dirty:
         return _fail(
-            f"{by} wrote the change being released (commit {head[:12]}); someone else must sign"
+            f"uncommitted changes ({', '.join(dirty[:3])}): a sign-off is bound to the "
+            "committed code and frozen files; commit or revert them first"
+        )
+    who = gitinfo.change_author(folder, head, allowed)
+    if who is not None and (me.is_(*who)):
+        return _fail(
+            f"{me.name} wrote the change being released (commit {head[:12]}); someone else must sign"
         )
     if item.options.distinct_signers:
         held = judge_all(item.siblings, load_for(item.siblings), folder)
         for other in item.siblings:
             judged = held.get(other.qualified)
             rec = judged.record if judged else None
-            if rec and other.role != role and rec.by.casefold() == by.casefold():
+            if rec and other.role != role and person_key(rec.by) == person_key(me.name):
                 return _fail(
-                    f"{by} already signed {other.qualified} as {other.role}; "
+                    f"{me.name} already signed {other.qualified} as {other.role}; "
                     "this checklist wants distinct signers"
                 )
     from .ga import now_utc
 
-    record = Record(
-        item=item.qualified,
-        by=by.strip(),
-        role=role,
-        at=now_utc().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        commit=head,
-        item_hash=item.content_hash,
-        note=note,
-        email=email,
-    )
+    at = now_utc().strftime("%Y-%m-%dT%H:%M:%SZ")
+    fields = {
+        "item": item.qualified,
+        "by": me.name,
+        "email": me.email,
+        "role": role,
+        "commit": head,
+        "item_hash": item.content_hash,
+        "at": at,
+    }
+    digest = record_digest(tree=tree_of(folder, head) or "", **fields)
+    record = Record(**fields, note=note, digest=digest)
     append_record(item.options.signoffs_file, record)
     print(
-        f"signed {item.qualified} as {role} by {record.by} for commit {head[:12]}; "
-        f"recorded in {item.options.signoffs_file}. Commit it, then run `burnin release-docs`."
+        f"signed {item.qualified} as {role} by {me} for commit {head[:12]}; recorded in "
+        f"{item.options.signoffs_file}. Commit it yourself (your commit is the proof), "
+        "then run `burnin release-docs`."
     )
     return 0
 

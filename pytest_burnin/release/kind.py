@@ -185,8 +185,9 @@ class ChecklistKind:
         rec = judgement.record
         if rec is not None:
             headline = f"{title}: signed by {rec.by} as {rec.role} on {rec.at} for commit {rec.commit[:12]}"
+            proof = [("signoff_proof", judgement.proof)] if judgement.proof else []
             return Evaluation(
-                True, headline, [], [*props, *as_properties(rec), ("state", "passed")]
+                True, headline, [], [*props, *as_properties(rec), *proof, ("state", "passed")]
             )
         reason = f"pending sign-off by a {item.role}: {judgement.why}"
         if release:

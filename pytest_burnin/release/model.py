@@ -43,6 +43,7 @@ class ChecklistOptions:
     signoffs_file: Path
     ga_file: Path
     distinct_signers: bool
+    signed_signoffs: bool = False  # the commit adding a sign-off must carry the signer's signature
 
 
 @dataclass
@@ -104,6 +105,7 @@ def options_from(name: str, spec: dict[str, Any], spec_file: Path) -> ChecklistO
         signoffs_file=folder / str(spec.get("signoffs", "signoffs.yaml")),
         ga_file=folder / str(spec.get("ga", "ga.yaml")),
         distinct_signers=bool(spec.get("distinct_signers", False)),
+        signed_signoffs=bool(spec.get("signed_signoffs", False)),
     )
 
 

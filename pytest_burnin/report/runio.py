@@ -61,14 +61,23 @@ def finish_run(
     pushgateway: str | None = None,
 ) -> list[str]:
     """Write ``.burnin/last_run.json`` and the requested outputs; lines for the terminal."""
+    from ..errors import BurninError
     from .build import export_data, report_input
 
     root = state.settings.rootdir
     ctx = run_context(state)
-    save(snapshot_of(state, evidence, ctx), root / SNAPSHOT_FILE)
     # Each output is independent: one that cannot be written is reported and
-    # the others still go out; the verdicts of the run stand either way.
+    # the others still go out; the verdicts of the run stand either way. A
+    # read-only or full .burnin folder must not crash the session's end and
+    # take the terminal summary with it.
     lines: list[str] = []
+    try:
+        save(snapshot_of(state, evidence, ctx), root / SNAPSHOT_FILE)
+    except OSError as exc:
+        lines.append(
+            f"burn-in last run NOT written to {root / SNAPSHOT_FILE}: {exc.strerror or exc}; "
+            "make .burnin writable (or free disk space) so the exporter and HTML report see it"
+        )
     if html is not None:
         from ..fileio import atomic_write
         from .html import render_html
@@ -76,10 +85,13 @@ def finish_run(
         try:
             atomic_write(html, render_html(report_input(root, ctx)).encode())
             lines.append(f"burn-in HTML report: {html}")
-        except OSError as exc:
+        except (OSError, BurninError) as exc:  # BurninError: a damaged history store
             lines.append(f"burn-in HTML report NOT written to {html}: {exc}")
     if textfile is not None or pushgateway:
-        data = export_data(root)
+        try:
+            data = export_data(root)
+        except BurninError as exc:
+            return [*lines, f"burn-in metrics NOT exported: {exc}"]
         if textfile is not None:
             from .outputs import write_textfile
 

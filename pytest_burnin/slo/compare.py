@@ -47,14 +47,20 @@ def previous_record(store: Path, name: str, before_ms: int, n: int) -> Previous 
     day = datetime.fromtimestamp(before_ms / 1000, tz=timezone.utc).date().isoformat()
     # Read-only: a comparison must never create or migrate a store.
     conn = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
-    try:
+    try:  # the query is inside the try: a damaged file fails at its first read
         rows = conn.execute(
             "SELECT day, value FROM daily_records WHERE check_name = ? AND day < ?"
             " AND value IS NOT NULL ORDER BY day DESC LIMIT 1 OFFSET ?",
             (name, day, n - 1),
         ).fetchall()
-    except sqlite3.DatabaseError:
-        return None
+    except sqlite3.DatabaseError as exc:
+        if "no such table" in str(exc):
+            return None  # a store that has never had a daily record
+        # A damaged store must not read as "no earlier record" (which passes).
+        from ..errors import EvaluationError
+        from ..store.sqlite import corrupt_message
+
+        raise EvaluationError(corrupt_message(store, exc)) from None
     finally:
         conn.close()
     return Previous(str(rows[0][0]), float(rows[0][1])) if rows else None

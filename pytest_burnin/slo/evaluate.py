@@ -43,7 +43,11 @@ class Objective:
     @classmethod
     def from_spec(cls, spec: dict[str, float]) -> Objective:
         ((op, value),) = spec.items()
-        return cls(op, float(value))
+        bound = float(value)
+        if not math.isfinite(bound):
+            # An infinite bound holds for every finite value (or none): it judges nothing.
+            raise EvaluationError(f"objective {op}: {value!r} is not a finite number")
+        return cls(op, bound)
 
     def holds(self, measured: float) -> bool:
         if math.isnan(measured):
@@ -71,10 +75,15 @@ def substitute(query: str, window: str) -> str:
 def scalar_value(
     source: MetricSource, query: str, t_ms: int, entry: Entry, field: str
 ) -> float | None:
-    """The query's single number, None when it returned no series (no data)."""
+    """The query's single number, None when it returned no series (no data).
+
+    A non-finite number (+Inf, -Inf, NaN) is not evidence: it would pass or fail
+    every objective whatever the service did (``x / +Inf`` is 0% bad), so it is
+    could-not-evaluate, never a verdict.
+    """
     value = source.query(query, t_ms)
     if isinstance(value, Scalar):
-        return value.v
+        return _finite(value.v, entry, field, query)
     if isinstance(value, Vector):
         if not value:
             return None
@@ -83,10 +92,20 @@ def scalar_value(
                 f"{entry.where('indicator')}: {field} query returned {len(value)} series; "
                 f"an SLO needs one number: wrap it in sum(...)\n  query: {query}"
             )
-        return value[0].v
+        return _finite(value[0].v, entry, field, query)
     raise EvaluationError(
         f"{entry.where('indicator')}: {field} query must return a number or one series, "
         f"got a {type(value).__name__.lower()}\n  query: {query}"
+    )
+
+
+def _finite(v: float, entry: Entry, field: str, query: str) -> float:
+    if math.isfinite(v):
+        return v
+    raise EvaluationError(
+        f"{entry.where('indicator')}: the {field} query returned {v}, which is not evidence; "
+        "a counter or gauge with a non-finite value cannot be judged: fix the metric "
+        f"or exclude the series\n  query: {query}"
     )
 
 

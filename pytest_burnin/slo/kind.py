@@ -47,6 +47,7 @@ class SLOKind:
         except WindowError as exc:
             raise entry.error(("window",), str(exc)) from None
         budgeting = spec.get("budgeting", "occurrences")
+        check_bounds(entry, spec)
         if budgeting != "occurrences":
             if "timeslice_window" not in spec:
                 raise entry.error(
@@ -85,3 +86,45 @@ class SLOKind:
 
     def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:
         return ctx.source(spec.get("source"), entry)
+
+
+def check_bounds(entry: Entry, spec: dict[str, Any]) -> None:
+    """Every bound is a finite number; a bound on a share must be able to pass and to fail.
+
+    A ratio (and the share of good timeslices) lies between 0 and 1: ``below:
+    1.5`` holds whatever the service does and ``above: 1`` never holds. Either
+    is a mistake in the spec, refused at collection with its line.
+    """
+    import math
+
+    share = "ratio" in spec["indicator"] or spec.get("budgeting", "occurrences") != "occurrences"
+    for key in ("objective", "warning", "timeslice_target"):
+        bound = spec.get(key)
+        if not isinstance(bound, dict) or len(bound) != 1:
+            continue
+        ((op, value),) = bound.items()
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue  # the schema names the wrong type
+        if not math.isfinite(value):
+            raise entry.error((key, op), f"{key}.{op}: {value} is not a finite number")
+        on_share = share if key != "timeslice_target" else "ratio" in spec["indicator"]
+        if not on_share:
+            continue
+        ends = {_holds(op, value, 0.0), _holds(op, value, 1.0)}
+        if len(ends) == 1:
+            always = ends == {True}
+            raise entry.error(
+                (key, op),
+                f"{key}.{op}: {value} {'always' if always else 'never'} holds for a ratio, "
+                "which lies between 0 and 1 (0.01 is 1%)",
+                hint="write the bound as a fraction between 0 and 1, e.g. below: 0.01",
+            )
+
+
+def _holds(op: str, bound: float, measured: float) -> bool:
+    return {
+        "below": measured < bound,
+        "above": measured > bound,
+        "at_most": measured <= bound,
+        "at_least": measured >= bound,
+    }[op]

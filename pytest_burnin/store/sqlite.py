@@ -80,6 +80,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             value REAL, nan_bits INTEGER, PRIMARY KEY (series_id, ts)) WITHOUT ROWID""",
         "CREATE INDEX samples_ts ON samples (ts)",
     ),
+    (  # 4: a freeze bound to the burn-in's identity, not its name; rewritten days audited
+        # identity: digest of what the burn-in measures and freezes (freeze.freeze_identity),
+        # so renaming a BurnIn neither drops its baseline nor lets a new one be taken.
+        "ALTER TABLE frozen_files ADD COLUMN identity TEXT",
+        "CREATE INDEX frozen_files_identity ON frozen_files (identity, id)",
+        "CREATE INDEX frozen_files_path ON frozen_files (path, id)",
+        # Every daily record replaced by a different one: what it was, what it became, why.
+        """CREATE TABLE record_rewrites (
+            id INTEGER PRIMARY KEY, day TEXT NOT NULL, check_name TEXT NOT NULL,
+            old_value REAL, old_objective TEXT, old_verdict TEXT NOT NULL,
+            old_run_id INTEGER, old_recorded_at TEXT NOT NULL,
+            new_value REAL, new_objective TEXT, new_verdict TEXT NOT NULL,
+            run_id INTEGER REFERENCES runs(id), reason TEXT NOT NULL, by TEXT, at TEXT NOT NULL)""",
+        "CREATE INDEX record_rewrites_day ON record_rewrites (day, check_name)",
+    ),
 )
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -92,9 +107,31 @@ class StoreBusy(StoreError):
     """Other writers kept the store locked for longer than the timeout."""
 
 
+class StoreCorrupt(StoreError):
+    """SQLite found a damaged page: the history cannot be trusted until restored."""
+
+
+def corrupt_message(path: Path, exc: BaseException) -> str:
+    return (
+        f"history store {path} is damaged ({exc}): no verdict can be read from it. "
+        f"Check it with 'burnin store check --store {path}', then restore it from a backup "
+        "(the daily job's artifact, or 'burnin store backup' output); do not delete it, "
+        "the burn-in history lives there"
+    )
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+def _hint(exc: sqlite3.OperationalError | sqlite3.DatabaseError) -> str:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return "; make the store and its folder writable (or give another --store)"
+    if "full" in text:
+        return "; the disk is full: free space, then run again (nothing was written)"
+    return ""
 
 
 def utc_now() -> datetime:
@@ -123,7 +160,13 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE, *, timeout_s: float = 60.0):
         self.path = Path(path)
         self.timeout_s = timeout_s
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder of the history store {self.path}: "
+                f"{exc.strerror or exc}; make it writable or give another --store"
+            ) from None
         self._conn: sqlite3.Connection = self._retry(self._connect)
         try:
             self._retry(self._migrate)
@@ -149,7 +192,11 @@ class Store:
             conn.close()
             if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
                 raise
-            raise StoreError(f"{self.path}: not a usable history store: {exc}") from None
+            if "malformed" in str(exc):
+                raise StoreCorrupt(corrupt_message(self.path, exc)) from None
+            raise StoreError(
+                f"{self.path}: not a usable history store: {exc}{_hint(exc)}"
+            ) from None
         return conn
 
     def _retry(self, fn: Callable[[], T]) -> T:
@@ -160,12 +207,16 @@ class Store:
                 return fn()
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc):
-                    raise StoreError(f"{self.path}: {exc}") from None
+                    raise StoreError(f"{self.path}: {exc}{_hint(exc)}") from None
                 if time.monotonic() >= deadline:
                     raise StoreBusy(
                         f"history store {self.path} stayed busy for {self.timeout_s:.0f} s: "
                         "another burnin process is writing; try again when it ends"
                     ) from None
+            except sqlite3.DatabaseError as exc:
+                # "database disk image is malformed", "file is not a database":
+                # never a raw sqlite3 traceback, always the file and what to do.
+                raise StoreCorrupt(corrupt_message(self.path, exc)) from None
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.25)
 

@@ -9,12 +9,16 @@ from datetime import date, datetime, timedelta, timezone
 
 from pytest_burnin.burnin.incidents import open_incident
 from pytest_burnin.burnin.records import FunctionCheck, RunInfo, record_day
+from pytest_burnin.burnin.rewrites import Rewrite
 from pytest_burnin.slo.evaluate import Objective
 from pytest_burnin.store.sqlite import Store
 
 BASE = date(2025, 1, 1)
 NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)
 CHECKS = ("integrity", "success", "privacy")
+# These workers re-record days with new values on purpose (that is the contention
+# under test), so they say so, as a user must (issue 12, item 5).
+REWRITE = Rewrite("concurrency test", "worker")
 
 
 def constant(value: float) -> Callable[[int], float]:
@@ -32,9 +36,11 @@ def round_task(args: tuple[str, int, int, float]) -> str:
     value = rnd * 100 + worker
     info = RunInfo(("worker", str(worker)), None, "test")
     with Store(path) as store:
-        record_day(store, BASE + timedelta(days=rnd), checks(value), now=NOW, run=info)
+        record_day(
+            store, BASE + timedelta(days=rnd), checks(value), now=NOW, run=info, rewrite=REWRITE
+        )
         own = BASE + timedelta(days=100 + rnd * 8 + worker)
-        record_day(store, own, checks(value), now=NOW, run=info)
+        record_day(store, own, checks(value), now=NOW, run=info, rewrite=REWRITE)
         open_incident(store, f"r{rnd} w{worker}", at=NOW)
     return "ok"
 
@@ -47,7 +53,7 @@ def record_forever(path: str, checks_per_day: int) -> None:
         n = 0
         while True:
             day = BASE + timedelta(days=n % 40)
-            record_day(store, day, checks(float(n), names), now=NOW)
+            record_day(store, day, checks(float(n), names), now=NOW, rewrite=REWRITE)
             n += 1
 
 

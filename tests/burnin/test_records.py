@@ -19,6 +19,7 @@ from pytest_burnin.burnin.records import (
     remediation_stats,
 )
 from pytest_burnin.burnin.remediate import CommandRemediation
+from pytest_burnin.burnin.rewrites import HistoryRewrite, Rewrite
 from pytest_burnin.errors import BurninError, EvaluationError
 from pytest_burnin.slo.evaluate import Objective
 from pytest_burnin.store.sqlite import Store
@@ -37,14 +38,28 @@ def rows(store: Store) -> list[tuple[object, ...]]:
 
 def test_rerun_of_a_day_replaces_never_duplicates(store: Store) -> None:
     record_day(store, START, [const("a", 0.001), const("b", 0.002)], now=NOW)
-    record_day(store, START, [const("a", 0.005), const("b", 0.02)], now=NOW)
+    record_day(store, START, [const("a", 0.001), const("b", 0.002)], now=NOW)  # a retry
+    assert len(rows(store)) == 2
+    # A different result for a judged day rewrites history: only when asked for.
+    again = [const("a", 0.005), const("b", 0.02)]
+    with pytest.raises(HistoryRewrite, match="2026-11-01 is already recorded"):
+        record_day(store, START, again, now=NOW)
+    record_day(store, START, again, now=NOW, rewrite=Rewrite("vendor resent the data"))
     assert rows(store) == [
         ("2026-11-01", "a", 0.005, "pass"),
         ("2026-11-01", "b", 0.02, "fail"),
     ]
     # Every attempt is a run; the records point at the last one.
-    assert store.query("SELECT count(*) FROM runs")[0][0] == 2
-    assert {r[0] for r in store.query("SELECT run_id FROM daily_records")} == {2}
+    assert store.query("SELECT count(*) FROM runs")[0][0] == 3
+    assert {r[0] for r in store.query("SELECT run_id FROM daily_records")} == {3}
+    audit = store.query(
+        "SELECT check_name, old_value, old_verdict, new_value, new_verdict, reason"
+        " FROM record_rewrites ORDER BY check_name"
+    )
+    assert [tuple(r) for r in audit] == [
+        ("a", 0.001, "pass", 0.005, "pass", "vendor resent the data"),
+        ("b", 0.002, "pass", 0.02, "fail", "vendor resent the data"),
+    ]
 
 
 def test_future_day_is_refused(store: Store) -> None:
@@ -176,3 +191,12 @@ def test_remediation_from_spec(tmp_path: Path) -> None:
     assert rem is not None and rem.timeout_s == 60 and rem.mode == "manual"
     result = rem(START, CheckOutcome("integrity", 0.02, Objective("below", 0.01), "fail"))
     assert result is not None and result.output.strip() == str(tmp_path)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_a_non_finite_day_is_an_error_not_a_verdict(store: Store, value: float) -> None:
+    result = record_day(store, START, [const("a", value)], now=NOW)
+    (outcome,) = result.outcomes
+    assert outcome.verdict == "error" and outcome.value is None
+    assert outcome.error == f"check 'a' gave {value}, not a finite number"
+    assert rows(store) == [("2026-11-01", "a", None, "error")]

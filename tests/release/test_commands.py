@@ -9,7 +9,7 @@ import pytest
 from pytest_burnin.cli import main
 from pytest_burnin.release.ga import Case, missing
 
-from .helpers import init_repo
+from .helpers import as_person, commit_all, init_repo
 
 SPEC = """\
 apiVersion: burnin/v1
@@ -53,7 +53,7 @@ def test_signoff_refusals(project: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["signoff", "Checklist:ga/owner", "--by", "A", "--role", "owner"]) == 2
     assert "is not in a git checkout with a commit" in capsys.readouterr().err
     assert main(["signoff", "ga/owner"]) == 2
-    assert "burnin signoff ITEM --by NAME --role ROLE" in capsys.readouterr().err
+    assert "burnin signoff ITEM --role ROLE" in capsys.readouterr().err
 
 
 def test_signoff_list(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,8 +61,12 @@ def test_signoff_list(project: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["signoff", "--list"]) == 0
     out = capsys.readouterr().out
     assert "pending  ga/owner  needs a owner: no sign-off recorded" in out
-    assert main(["signoff", "owner", "--by", "Olga", "--role", "owner", "--note", "ok"]) == 0
+    with as_person("Olga") as olga:
+        assert main(["signoff", "owner", "--by", "Olga", "--role", "owner", "--note", "ok"]) == 0
     capsys.readouterr()
+    assert main(["signoff", "--list"]) == 0  # recorded, not yet committed by Olga
+    assert "is not committed" in capsys.readouterr().out
+    commit_all(project, "sign", who=olga)
     assert main(["signoff", "--list"]) == 0
     out = capsys.readouterr().out
     assert "signed   ga/owner  by Olga as owner" in out and "0 sign-off(s) pending" in out

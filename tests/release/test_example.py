@@ -12,6 +12,7 @@ import os
 import shutil
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import yaml
@@ -19,13 +20,21 @@ import yaml
 from pytest_burnin.cli import main
 from tests.conftest import REPO
 
-from .helpers import commit_all, init_repo
+from .helpers import as_person, commit_all, init_repo
 
 SIGNERS = [
     ("ga/release-manager", "Rita Release", "release-manager"),
     ("ga/service-owner", "Sam Owner", "service-owner"),
     ("pytest-burnin/maintainer", "Max Maintainer", "maintainer"),
 ]
+
+
+def sign_all() -> None:
+    """Each signer signs as themselves (their git identity) and commits their record."""
+    for item, by, role in SIGNERS:
+        with as_person(by) as who:
+            assert main(["signoff", item, "--by", by, "--role", role]) == 0
+        commit_all(Path.cwd(), f"sign {item}", who=who)
 
 
 @pytest.fixture
@@ -72,8 +81,7 @@ def test_release_gate_blocks_until_every_signoff_is_recorded(
 
     assert main(["signoff", "--list"]) == 0
     assert "3 sign-off(s) pending" in capsys.readouterr().out
-    for item, by, role in SIGNERS:
-        assert main(["signoff", item, "--by", by, "--role", role]) == 0
+    sign_all()
     assert main(["release-docs"]) == 0
     assert "Rita Release (release-manager)" in (project.path / "RELEASE_CHECKLIST.md").read_text()
     commit_all(project.path, "sign the release")
@@ -93,8 +101,7 @@ def test_release_gate_blocks_until_every_signoff_is_recorded(
 
 
 def test_changing_an_item_after_signing_blocks_again(project: pytest.Pytester) -> None:
-    for item, by, role in SIGNERS:
-        assert main(["signoff", item, "--by", by, "--role", role]) == 0
+    sign_all()
     spec = project.path / "slo_specs" / "checklist.yaml"
     spec.write_text(
         spec.read_text().replace(

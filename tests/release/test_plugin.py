@@ -13,7 +13,7 @@ from pytest_burnin.release.kind import load_items
 from tests.conftest import slo_spec
 from tests.plugin.test_outcomes import properties
 
-from .helpers import init_repo
+from .helpers import as_person, commit_all, git, init_repo
 
 CHECKLIST = """\
 apiVersion: burnin/v1
@@ -75,7 +75,9 @@ def test_release_mode_passes_once_signed(project: pytest.Pytester) -> None:
     spec = checklist(project, RUNBOOK, SIGNOFF)
     init_repo(project.path)
     owner = next(i for i in load_items([spec]) if i.role)
-    assert record_signoff(owner, "Olive Owner", "service-owner") == 0
+    with as_person("Olive Owner") as olive:
+        assert record_signoff(owner, "Olive Owner", "service-owner") == 0
+    commit_all(project.path, "sign", who=olive)
     xml = project.path / "r.xml"
     result = project.runpytest("--burnin", "--burnin-release", f"--junitxml={xml}")
     result.assert_outcomes(passed=3)
@@ -84,7 +86,13 @@ def test_release_mode_passes_once_signed(project: pytest.Pytester) -> None:
     assert props["signer"] == "Olive Owner"
     assert props["role"] == "service-owner"
     assert props["signed_at"].endswith("Z")
-    assert props["signed_commit"] == props["commit"] and len(props["commit"]) == 40
+    # Signed for the commit checked out then; the signer's own commit adds the record.
+    assert props["signed_commit"] == git(project.path, "rev-parse", "HEAD~1")
+    assert props["commit"] == git(project.path, "rev-parse", "HEAD")
+    assert props["signoff_proof"] == (
+        f"committed by Olive Owner <oliveowner@example.com> in {props['commit'][:12]} "
+        "(unsigned: the author name is a claim, see docs/integrity.md)"
+    )
     assert props["state"] == "passed"
     assert props["burnin.kind"] == "Checklist" and props["checklist"] == "ga"
     assert props["owner"] == "team-a"
