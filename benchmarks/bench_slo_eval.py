@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.integration.prom: the same server helpers as the tests
 
 from pytest_burnin.promql.parser import parse_duration  # noqa: E402
-from pytest_burnin.slo.evaluate import evaluate_slo  # noqa: E402
+from pytest_burnin.slo.verdict import evaluate_slo  # noqa: E402
 from pytest_burnin.sources import MetricSource  # noqa: E402
 from pytest_burnin.sources.engine_source import EngineSource  # noqa: E402
 from pytest_burnin.sources.file import FileSource  # noqa: E402

@@ -19,11 +19,10 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..errors import BurninError, EvaluationError
-from ..slo.evaluate import Objective
+from ..slo.evaluate import Objective, objective_text
 from ..store.sqlite import Store, day_text, iso, utc_now
 from .rewrites import Rewrite, Rewritten, audit, find_rewrites
 
@@ -52,20 +51,6 @@ class Check(Protocol):
     def name(self) -> str: ...
 
     def evaluate(self, source: MetricSource | None, t_ms: int) -> CheckOutcome: ...
-
-
-def objective_text(objective: Objective | None) -> str | None:
-    """Stored form of an objective, ``below 0.01``: readable and parsed back by ``parse_objective``."""
-    return None if objective is None else f"{objective.op} {objective.value!r}"
-
-
-@lru_cache(maxsize=256)
-def parse_objective(text: str | None) -> Objective | None:
-    """Cached: a year of records repeats a handful of objectives (treat results as read-only)."""
-    if not text:
-        return None
-    op, value = text.split(" ", 1)
-    return Objective(op, float(value))
 
 
 def judge(name: str, value: float, objective: Objective | None) -> CheckOutcome:

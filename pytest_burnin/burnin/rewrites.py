@@ -52,7 +52,7 @@ def find_rewrites(
     conn: sqlite3.Connection, day: date, outcomes: list[CheckOutcome], rewrite: Rewrite | None
 ) -> list[Rewritten]:
     """The recorded verdicts this day's outcomes would replace; raise when not allowed."""
-    from .records import objective_text
+    from ..slo.evaluate import objective_text
 
     d = day_text(day)
     day_end = iso(datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone.utc))

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from ..kinds import Evaluation
-from ..slo.evaluate import Objective
+from ..slo.evaluate import Objective, parse_objective
 from ..store.sqlite import Store, day_text, iso, parse_iso, utc_now
 from .freeze import FrozenReport, check_files
 from .incidents import Incident, human_duration, list_incidents, mttr_seconds
-from .records import RemediationStats, parse_objective, remediation_stats
+from .records import RemediationStats, remediation_stats
 from .rewrites import AuditRow, rewrites_between
 from .spec import BurnInSpec
 

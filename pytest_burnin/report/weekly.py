@@ -96,7 +96,7 @@ def summarise(history: History, snapshot: RunSnapshot | None, monday: date) -> W
 
 
 def _bound(text: str | None) -> float | None:
-    from ..burnin.records import parse_objective
+    from ..slo.evaluate import parse_objective
 
     try:
         objective = parse_objective(text)

@@ -13,20 +13,18 @@ Sloth entries are judged by exactly the same code as native ones.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
-from ..kinds import Evaluation
 from ..promql.values import Scalar, Vector
 from .model import normalized_slo
-from .windows import Window, WindowError, resolve_window
+from .windows import Window
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ..sources import MetricSource
     from ..spec.model import Entry
 
@@ -66,6 +64,20 @@ class Objective:
     @property
     def lower_is_better(self) -> bool:
         return self.op in ("below", "at_most")
+
+
+def objective_text(objective: Objective | None) -> str | None:
+    """Stored form of an objective, ``below 0.01``: readable and parsed back by ``parse_objective``."""
+    return None if objective is None else f"{objective.op} {objective.value!r}"
+
+
+@functools.lru_cache(maxsize=256)
+def parse_objective(text: str | None) -> Objective | None:
+    """Cached: a year of records repeats a handful of objectives (treat results as read-only)."""
+    if not text:
+        return None
+    op, value = text.split(" ", 1)
+    return Objective(op, float(value))
 
 
 def substitute(query: str, window: str) -> str:
@@ -175,38 +187,6 @@ def allowed_bad(
     return objective.value if "bad" in ratio else 1.0 - objective.value
 
 
-def evaluate_slo(
-    entry: Entry,
-    source: MetricSource,
-    window_ms: int | None = None,
-    *,
-    spec: dict[str, Any] | None = None,
-    store: Path | None = None,
-) -> Evaluation:
-    """The verdict of one SLO entry; ``store`` is the history store ``compare:`` reads.
-
-    ``window_ms`` is accepted for callers of the first version and ignored: the
-    window is resolved from the spec at the evaluation time.
-    """
-    from .verdict import judge_slo
-
-    spec = spec or normalized_slo(entry)
-    t_ms = source.default_time()
-    try:
-        window = resolve_window(spec["window"], t_ms)
-    except WindowError as exc:
-        raise EvaluationError(f"{entry.where('window')}: {exc}") from None
-    coverage = _coverage(source, window, entry, spec)
-    min_cov = float(spec.get("min_coverage", DEFAULT_MIN_COVERAGE))
-    if coverage < min_cov:
-        raise EvaluationError(
-            f"{entry.where('window')}: data covers {coverage:.0%} of the {window.text} window, "
-            f"below the {min_cov:.0%} minimum (source {source.describe()}); "
-            "lower min_coverage or provide more data"
-        )
-    return judge_slo(entry, spec, source, window, coverage, store)
-
-
 def burn_rates(
     entry: Entry, spec: dict[str, Any], source: MetricSource, t_ms: int, budget: float
 ) -> list[tuple[str, str]]:
@@ -218,7 +198,9 @@ def burn_rates(
     return props
 
 
-def _coverage(source: MetricSource, window: Window, entry: Entry, spec: dict[str, Any]) -> float:
+def data_coverage(
+    source: MetricSource, window: Window, entry: Entry, spec: dict[str, Any]
+) -> float:
     bounds = source.time_bounds()
     window_bounds = getattr(source, "window_bounds", None)
     t_ms, window_ms = window.end_ms, window.length_ms

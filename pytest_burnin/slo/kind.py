@@ -75,7 +75,7 @@ class SLOKind:
                     ) from None
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from .evaluate import evaluate_slo
+        from .verdict import evaluate_slo
 
         spec = normalized_slo(entry)
         source = self.source_for(entry, spec, ctx)

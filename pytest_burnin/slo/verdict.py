@@ -17,6 +17,7 @@ from ..errors import EvaluationError
 from ..kinds import Evaluation
 from .compare import compare, parse_share, previous_record
 from .evaluate import (
+    DEFAULT_MIN_COVERAGE,
     Measurement,
     Objective,
     _iso,
@@ -24,9 +25,11 @@ from .evaluate import (
     _pct,
     allowed_bad,
     burn_rates,
+    data_coverage,
     measure,
 )
-from .windows import Window, parse_ms
+from .model import normalized_slo
+from .windows import Window, WindowError, parse_ms, resolve_window
 
 if TYPE_CHECKING:
     from ..sources import MetricSource
@@ -218,3 +221,33 @@ def _describe(spec: dict[str, Any], m: Measurement) -> str:
     if ratio is None:
         return f"measured {_num(m.value)}"
     return f"{_pct(m.value)} {'bad' if 'bad' in ratio else 'good'}"
+
+
+def evaluate_slo(
+    entry: Entry,
+    source: MetricSource,
+    window_ms: int | None = None,
+    *,
+    spec: dict[str, Any] | None = None,
+    store: Path | None = None,
+) -> Evaluation:
+    """The verdict of one SLO entry; ``store`` is the history store ``compare:`` reads.
+
+    ``window_ms`` is accepted for callers of the first version and ignored: the
+    window is resolved from the spec at the evaluation time.
+    """
+    spec = spec or normalized_slo(entry)
+    t_ms = source.default_time()
+    try:
+        window = resolve_window(spec["window"], t_ms)
+    except WindowError as exc:
+        raise EvaluationError(f"{entry.where('window')}: {exc}") from None
+    coverage = data_coverage(source, window, entry, spec)
+    min_cov = float(spec.get("min_coverage", DEFAULT_MIN_COVERAGE))
+    if coverage < min_cov:
+        raise EvaluationError(
+            f"{entry.where('window')}: data covers {coverage:.0%} of the {window.text} window, "
+            f"below the {min_cov:.0%} minimum (source {source.describe()}); "
+            "lower min_coverage or provide more data"
+        )
+    return judge_slo(entry, spec, source, window, coverage, store)
