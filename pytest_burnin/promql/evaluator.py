@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import ast
 from .evaltypes import El, EvalValue, IVector, RangeSeries, RangeVec, drop_metadata
 from .extended import extend_points, smoothed_value
-from .labels import METRIC_NAME, Labels, get, without_name
-from .re2 import compile_anchored
+from .labels import METRIC_NAME, Labels, without_name
 from .storage import Series, is_stale
 from .values import Matrix, QueryError, Sample, Scalar, SeriesPoints, String, Value, Vector
 
@@ -219,10 +218,6 @@ class Evaluator:
             if node.name is not None and not any(m.name == METRIC_NAME for m in matchers):
                 matchers.append(ast.Matcher(METRIC_NAME, ast.MatchType.EQUAL, node.name))
             hit = self.engine.cached_select(matchers)
-            if self.compat < 3 and any(
-                m.type in (ast.MatchType.REGEX, ast.MatchType.NOT_REGEX) for m in matchers
-            ):
-                hit = _filter_no_dotall(hit, matchers)
             self._select_cache[key] = hit
         return hit
 
@@ -424,21 +419,3 @@ class Evaluator:
             else:
                 raise QueryError("vector cannot contain metrics with the same labelset")
         return mat
-
-
-def _filter_no_dotall(series: list[Series], matchers: list[ast.Matcher]) -> list[Series]:
-    """Re-check regex matchers without DOTALL: the storage matches the 3.x way."""
-    out = []
-    for s in series:
-        ok = True
-        for m in matchers:
-            if m.type in (ast.MatchType.REGEX, ast.MatchType.NOT_REGEX):
-                hit = (
-                    compile_anchored(m.value, dotall=False).match(get(s.labels, m.name)) is not None
-                )
-                if hit != (m.type is ast.MatchType.REGEX):
-                    ok = False
-                    break
-        if ok:
-            out.append(s)
-    return out
