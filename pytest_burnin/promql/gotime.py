@@ -133,6 +133,15 @@ def date_part(name: str, x: float) -> float:
     raise ValueError(f"not a date function: {name}")
 
 
+def rfc3339(unix: int) -> str:
+    """``time.Unix(unix, 0).UTC().Format(time.RFC3339)`` for any int64, without OverflowError."""
+    abs_s = _abs_seconds(unix)
+    year, month, day, _ = _abs_date(abs_s)
+    sod = abs_s % _SECONDS_PER_DAY
+    hms = f"{sod // 3600:02d}:{sod % 3600 // 60:02d}:{sod % 60:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}T{hms}Z"
+
+
 DATE_FUNCTIONS = frozenset(
     {
         "year",

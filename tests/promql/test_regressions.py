@@ -103,3 +103,20 @@ def test_date_functions_answer_every_float() -> None:
         for fn in ("year", "month", "day_of_month", "day_of_week", "day_of_year", "hour"):
             got = engine.instant(f"{fn}(vector({x}))", 0)
             assert isinstance(got, Vector) and math.isfinite(got[0].v), (fn, x)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["sum_over_time(m[1y:1ms])", "max_over_time(sum_over_time(m[1w:10s])[1w:10s])"],
+)
+def test_subquery_work_is_bounded(query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_burnin.promql import evaluator
+
+    # The per-query bound at a hundredth of its size, to keep the test quick.
+    monkeypatch.setattr(evaluator, "MAX_QUERY_SUBQUERY_STEPS", 100_000)
+    storage = Storage()
+    storage.append(labels_from({"__name__": "m"}), 0, 1.0)
+    started = time.perf_counter()
+    with pytest.raises(QueryError, match="use a larger subquery step or a shorter range"):
+        Engine(storage).instant(query, 0)
+    assert time.perf_counter() - started < 60
