@@ -197,17 +197,10 @@ def _select_k(
         if op == "limitk":
             out.extend(members[:k])
             continue
-        if ev.compat < 3:
-            picked = select_k([(el.v, el) for el in members], k, op == "topk")
-            out.extend(el for _, el in picked)
-            continue
-        # NaN sorts last for both topk and bottomk; the sort is stable so ties
-        # keep input order, which is what Prometheus' heap does for equal values.
-        if op == "topk":
-            ranked = sorted(members, key=lambda el: (el.v != el.v, -el.v if el.v == el.v else 0))
-        else:
-            ranked = sorted(members, key=lambda el: (el.v != el.v, el.v if el.v == el.v else 0))
-        out.extend(ranked[:k])
+        # Go's heap, step by step, decides which of equal values stay and
+        # their order (goheap: 2.42's and 3.5's loops differ on NaN).
+        picked = select_k([(el.v, el) for el in members], k, op == "topk", ev.compat)
+        out.extend(el for _, el in picked)
     return out
 
 

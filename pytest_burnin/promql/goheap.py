@@ -1,12 +1,13 @@
-"""``topk``/``bottomk`` exactly as Prometheus 2.42 picks them: Go's container/heap.
+"""``topk``/``bottomk`` exactly as Prometheus picks them: Go's container/heap.
 
 Which of several equal values ``topk`` keeps, and in what order it returns
 them, is whatever Go's heap operations and the final ``sort.Sort`` leave,
 given the input order (Prometheus' storage order: series in the order they
-were first written). NaN is "smaller than everything" in the heap's Less, so
-a NaN at the top is always replaced: ``topk(1, ...)`` over NaNs keeps the
-last one. A stable sort by value gives the same set and order in most cases
-but not in these, which a differential fuzzer against 2.42 found.
+were first written). NaN is "smaller than everything" in the heap's Less.
+2.42 pops and pushes, so a NaN at the top is replaced even by another NaN
+(``topk(1, ...)`` over NaNs keeps the last one); 3.5 overwrites the top only
+with a number. A stable sort by value gives the same answer in most cases but
+not in these, which a differential fuzzer against 2.42 found.
 
 The final ``sort.Sort`` is Go's pdqsort, which for up to 12 elements is the
 insertion sort emulated here; longer heaps (k > 12) with ties may be ordered
@@ -55,8 +56,20 @@ def _down(h: list[tuple[float, T]], i: int, n: int, less: Callable[[float, float
         i = j
 
 
-def select_k(items: list[tuple[float, T]], k: int, top: bool) -> list[tuple[float, T]]:
-    """The k items (value, payload) Prometheus 2.42's topk (``top``) or bottomk returns."""
+def _fix_top(h: list[tuple[float, T]], less: Callable[[float, float], bool]) -> None:
+    """heap.Fix(h, 0): sift down; a top can only move down, so up() has nothing to do."""
+    _down(h, 0, len(h), less)
+
+
+def select_k(
+    items: list[tuple[float, T]], k: int, top: bool, compat: int = 2
+) -> list[tuple[float, T]]:
+    """The k items (value, payload) Prometheus' topk (``top``) or bottomk returns.
+
+    ``compat`` 2 is 2.42's loop (pop and push; a NaN on top is replaced even
+    by another NaN); 3 is 3.5's (overwrite the top and fix the heap; a NaN
+    on top is replaced only by a number).
+    """
     if k < 1 or not items:
         return []
     less = _less_top if top else _less_bottom
@@ -64,6 +77,15 @@ def select_k(items: list[tuple[float, T]], k: int, top: bool) -> list[tuple[floa
     for item in items[1:]:
         v = item[0]
         head = heap[0][0]
+        if compat >= 3:
+            if len(heap) < k:
+                heap.append(item)
+                _up(heap, len(heap) - 1, less)
+            elif (v > head if top else v < head) or (head != head and v == v):
+                heap[0] = item
+                if k > 1:
+                    _fix_top(heap, less)
+            continue
         replace = (v > head if top else v < head) or head != head
         if len(heap) < k or replace:
             if len(heap) == k:
