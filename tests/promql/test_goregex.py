@@ -13,6 +13,7 @@ from pytest_burnin.promql.parser import parse
 
 def _clear() -> None:
     goregex._compile.cache_clear()
+    goregex._tester.cache_clear()
     goregex.full_match.cache_clear()
 
 
