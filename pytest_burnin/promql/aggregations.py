@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from . import ast
 from .evaltypes import El, EvalValue, IVector
+from .goheap import select_k
 from .gomath import format_float, format_g, go_quote, kahan_inc, mean, variance
+from .gotime import go_int64
 from .histograms import quantile
 from .labels import METRIC_NAME, Labels, with_label
 from .limit_hash import labels_hash
@@ -86,6 +88,8 @@ def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
 
 
 def _reduce(op: str, vals: list[float], compat: int) -> float:
+    if compat < 3 and op in ("sum", "avg", "stddev", "stdvar"):
+        return _reduce_2x(op, vals)
     if op == "sum":
         return _sum(vals)
     if op == "count":
@@ -110,6 +114,37 @@ def _reduce(op: str, vals: list[float], compat: int) -> float:
         var = variance(vals)
         return math.sqrt(var) if op == "stddev" else var
     raise QueryError(f"unknown aggregation {op!r}")
+
+
+def _reduce_2x(op: str, vals: list[float]) -> float:
+    """Prometheus 2.42's plain arithmetic (3.x compensates with Kahan summation).
+
+    The difference shows: ``count_values("v", sum(m))`` over 0.1, 0.2, 0.3 is
+    ``0.6000000000000001`` in 2.42; and a single Inf sample has stddev 0 there.
+    """
+    first = vals[0]
+    if op == "sum":
+        total = first
+        for v in vals[1:]:
+            total += v
+        return total
+    if op == "avg":
+        mean = first
+        for n, v in enumerate(vals[1:], 2):
+            if math.isinf(mean):
+                if math.isinf(v) and (mean > 0) == (v > 0):
+                    continue
+                if not math.isinf(v) and v == v:
+                    continue
+            mean += v / n - mean / n
+        return mean
+    mean, acc = first, 0.0
+    for n, v in enumerate(vals[1:], 2):
+        delta = v - mean
+        mean += delta / n
+        acc += delta * (v - mean)
+    var = acc / len(vals)
+    return math.sqrt(var) if op == "stddev" else var
 
 
 def _sum(vals: list[float]) -> float:
@@ -146,10 +181,12 @@ def _select_k(
             )
             p = capped
         return IVector(el for el in vec if _ratio_keeps(el.labels, p))
-    if p >= 2**63:
-        k = 2**63 - 1
-    else:
-        k = int(p)  # truncation, as Go's int64(float)
+    if not -(2.0**63) <= p <= 2.0**63:
+        # 2.42 checks before looking at the input; 3.x only once a sample is there.
+        if ev.compat < 3 or vec:
+            raise QueryError(f"Scalar value {format_g(p)} overflows int64")
+        return IVector()
+    k = go_int64(p)  # truncation, as Go's int64(float)
     if k < 1:
         return IVector()
     groups: dict[Labels, list[El]] = {}
@@ -160,13 +197,10 @@ def _select_k(
         if op == "limitk":
             out.extend(members[:k])
             continue
-        # NaN sorts last for both topk and bottomk; the sort is stable so ties
-        # keep input order, which is what Prometheus' heap does for equal values.
-        if op == "topk":
-            ranked = sorted(members, key=lambda el: (el.v != el.v, -el.v if el.v == el.v else 0))
-        else:
-            ranked = sorted(members, key=lambda el: (el.v != el.v, el.v if el.v == el.v else 0))
-        out.extend(ranked[:k])
+        # Go's heap, step by step, decides which of equal values stay and
+        # their order (goheap: 2.42's and 3.5's loops differ on NaN).
+        picked = select_k([(el.v, el) for el in members], k, op == "topk", ev.compat)
+        out.extend(el for _, el in picked)
     return out
 
 
@@ -189,8 +223,16 @@ def _count_values(
         raise QueryError("count_values: parameter must be a string")
     if not valid_label_name(param, ev.compat >= 3):
         raise QueryError(f"invalid label name {go_quote(param)}")
+    # As Prometheus: the value label is set on the series first, then grouped
+    # (so ``without (job)`` can drop a value label named job, and one named
+    # __name__ is dropped like any metric name); ``by`` keeps it too.
+    if node.without:
+        group_key = key
+    else:
+        keep = frozenset((*node.grouping, param))
+        group_key = lambda lab: tuple(p for p in lab if p[0] in keep)  # noqa: E731
     counts: dict[Labels, float] = {}
     for el in vec:
-        lab = with_label(key(el.labels), param, format_float(el.v))
+        lab = group_key(with_label(el.labels, param, format_float(el.v)))
         counts[lab] = counts.get(lab, 0.0) + 1.0
     return IVector(El(lab, n) for lab, n in counts.items())

@@ -142,6 +142,10 @@ def _vector_vector(
 ) -> IVector:
     card = matching.card
     fill_left, fill_right = matching.fill_left, matching.fill_right
+    if (not lhs or not rhs) and fill_left is None and fill_right is None:
+        # Prometheus short-circuits before any check: nothing can match, so a
+        # duplicate on the other side (`nonexistent + on() a`) is no error.
+        return IVector()
     if card == "one-to-many":
         lhs, rhs = rhs, lhs
     sig = signature_fn(matching)

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import ast
 from .evaltypes import El, EvalValue, IVector, RangeSeries, RangeVec, drop_metadata
 from .extended import extend_points, smoothed_value
-from .labels import METRIC_NAME, Labels, get, without_name
-from .re2 import compile_anchored
+from .labels import METRIC_NAME, Labels, without_name
 from .storage import Series, is_stale
 from .values import Matrix, QueryError, Sample, Scalar, SeriesPoints, String, Value, Vector
 
@@ -29,6 +28,16 @@ def _go_div(a: int, b: int) -> int:
     """Integer division truncating toward zero, as Go's ``/`` on int64."""
     q = abs(a) // abs(b)
     return q if (a >= 0) == (b > 0) else -q
+
+
+# Steps one subquery may take at one evaluation time. ``x[1y:1ms]`` is 31.5
+# billion and would run for days; Prometheus stops such a query through its
+# sample limit (--query.max-samples, 50 million). A million steps is 2 years
+# at 1m, or 11 days at 1s; a whole query may evaluate ten times that.
+MAX_SUBQUERY_STEPS = 1_000_000
+# All subquery steps of one query, memoised ones included (a nested subquery
+# repeats its inner steps at every outer one): some tens of seconds at most.
+MAX_QUERY_SUBQUERY_STEPS = 10_000_000
 
 
 class Evaluator:
@@ -52,6 +61,7 @@ class Evaluator:
         self.warnings: list[str] = []
         self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
+        self.subquery_work = 0  # subquery steps so far, bounded by MAX_QUERY_SUBQUERY_STEPS
         self._dispatch: dict[type, Callable[[Any, int], EvalValue]] = {
             ast.NumberLiteral: self._number,
             ast.StringLiteral: self._string,
@@ -117,13 +127,11 @@ class Evaluator:
 
     def finish(self) -> None:
         """Render the merged annotations into ``infos``."""
-        from datetime import datetime, timezone
-
         from .gomath import format_g
+        from .gotime import rfc3339 as unix_rfc3339
 
         def rfc3339(ms: float) -> str:
-            dt = datetime.fromtimestamp(int(ms) // 1000, tz=timezone.utc)
-            return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+            return unix_rfc3339(int(ms) // 1000)  # any time, even past year 9999
 
         for (msg, pos), (lo_b, hi_b, diff, n, t0, t1) in self._mono.items():
             text = (
@@ -219,10 +227,6 @@ class Evaluator:
             if node.name is not None and not any(m.name == METRIC_NAME for m in matchers):
                 matchers.append(ast.Matcher(METRIC_NAME, ast.MatchType.EQUAL, node.name))
             hit = self.engine.cached_select(matchers)
-            if self.compat < 3 and any(
-                m.type in (ast.MatchType.REGEX, ast.MatchType.NOT_REGEX) for m in matchers
-            ):
-                hit = _filter_no_dotall(hit, matchers)
             self._select_cache[key] = hit
         return hit
 
@@ -340,6 +344,15 @@ class Evaluator:
         first = _go_div(start, step) * step
         if first < start or (self.compat >= 3 and first == start):
             first += step
+        steps = (ref - first) // step + 1 if first <= ref else 0
+        self.subquery_work += steps  # memoised steps cost little, but not nothing
+        if steps > MAX_SUBQUERY_STEPS or self.subquery_work > MAX_QUERY_SUBQUERY_STEPS:
+            raise QueryError(
+                f"subquery {self.text[node.pos[0] : node.pos[1]]!r} would evaluate {steps:,} "
+                f"steps ({self.subquery_work:,} in this query so far), over the limit of "
+                f"{MAX_SUBQUERY_STEPS:,} per subquery and {MAX_QUERY_SUBQUERY_STEPS:,} per query: "
+                "use a larger subquery step or a shorter range"
+            )
         acc: dict[Labels, tuple[list[int], list[float], list[bool]]] = {}
         inner = node.expr
         key0 = id(inner)
@@ -424,21 +437,3 @@ class Evaluator:
             else:
                 raise QueryError("vector cannot contain metrics with the same labelset")
         return mat
-
-
-def _filter_no_dotall(series: list[Series], matchers: list[ast.Matcher]) -> list[Series]:
-    """Re-check regex matchers without DOTALL: the storage matches the 3.x way."""
-    out = []
-    for s in series:
-        ok = True
-        for m in matchers:
-            if m.type in (ast.MatchType.REGEX, ast.MatchType.NOT_REGEX):
-                hit = (
-                    compile_anchored(m.value, dotall=False).match(get(s.labels, m.name)) is not None
-                )
-                if hit != (m.type is ast.MatchType.REGEX):
-                    ok = False
-                    break
-        if ok:
-            out.append(s)
-    return out

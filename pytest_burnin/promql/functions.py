@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from . import ast, gomath
+from . import ast, gomath, goregex
 from .aggregations import valid_label_name
 from .evaltypes import El, EvalValue, IVector
 from .evaltypes import arg_num as _num
 from .evaltypes import arg_str as _str
 from .evaltypes import arg_vec as _vec
+from .gotime import DATE_FUNCTIONS, date_part
 from .histfuncs import histogram_fraction, histogram_quantile, histogram_quantiles
 from .labels import METRIC_NAME, Labels, get, labels_from, with_label
 from .rangefuncs import RANGE_FUNCS, eval_range_call
-from .re2 import compile_anchored
 from .values import NativeHistogramUnsupported, QueryError
 
 if TYPE_CHECKING:
@@ -81,16 +80,6 @@ MATH: dict[str, Callable[[float], float]] = {
     },
 }
 
-_DATE_PARTS: dict[str, Callable[[datetime], int]] = {
-    "year": lambda d: d.year,
-    "month": lambda d: d.month,
-    "day_of_month": lambda d: d.day,
-    "day_of_week": lambda d: (d.weekday() + 1) % 7,  # Go: Sunday is 0
-    "day_of_year": lambda d: d.timetuple().tm_yday,
-    "hour": lambda d: d.hour,
-    "minute": lambda d: d.minute,
-    "days_in_month": lambda d: _days_in_month(d.year, d.month),
-}
 
 # Native-histogram-only functions. Prometheus ignores float series in them, so
 # over our float-only storage they could only ever return nothing: an error says
@@ -106,21 +95,25 @@ _NATIVE_ONLY = frozenset(
 )
 
 
-def _days_in_month(year: int, month: int) -> int:
-    if month == 12:
-        return 31
-    return (datetime(year, month + 1, 1) - datetime(year, month, 1)).days
-
-
 def _go_min(a: float, b: float) -> float:
+    """Go's math.Min: -Inf wins even over NaN (clamp_max(-Inf, NaN) is -Inf); -0 < +0."""
+    if a == -math.inf or b == -math.inf:
+        return -math.inf
     if a != a or b != b:
         return math.nan
+    if a == 0 and a == b:
+        return a if math.copysign(1.0, a) < 0 else b
     return a if a < b else b
 
 
 def _go_max(a: float, b: float) -> float:
+    """Go's math.Max: +Inf wins even over NaN (clamp_min(+Inf, NaN) is +Inf); +0 > -0."""
+    if a == math.inf or b == math.inf:
+        return math.inf
     if a != a or b != b:
         return math.nan
+    if a == 0 and a == b:
+        return b if math.copysign(1.0, a) < 0 else a
     return a if a > b else b
 
 
@@ -157,9 +150,11 @@ def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
     fn = MATH.get(name)
     if fn is not None:
         return _map(ev, _vec(args[0]), fn)
-    if name in _DATE_PARTS:
-        vec = _vec(args[0]) if args else IVector([El((), t / 1000.0)])
-        return _map(ev, vec, lambda x: _date_part(name, x))
+    if name in DATE_FUNCTIONS:
+        # Go: time.Unix(enh.Ts/1000, 0), integer division truncating toward zero.
+        now = float(abs(t) // 1000 * (1 if t >= 0 else -1))
+        vec = _vec(args[0]) if args else IVector([El((), now)])
+        return _map(ev, vec, lambda x: date_part(name, x))
     handler = _HANDLERS.get(name)
     if handler is not None:
         ev.call_node = node  # for annotation positions
@@ -183,13 +178,6 @@ def _map(ev: Evaluator, vec: IVector, fn: Callable[[float], float]) -> IVector:
         lab, drop = ev.drop_name(el.labels)
         out.append(El(lab, fn(el.v), drop or el.drop))
     return ev.check_unique(out)
-
-
-def _date_part(name: str, x: float) -> float:
-    if not math.isfinite(x):
-        return math.nan
-    d = datetime.fromtimestamp(int(x), tz=timezone.utc)
-    return float(_DATE_PARTS[name](d))
 
 
 def _timestamp(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
@@ -293,7 +281,7 @@ def _sort_by_label_desc(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     return _sort_by_label(ev, args, desc=True)
 
 
-def _expand(template: str, m: re.Match[str]) -> str:
+def _expand(template: str, m: Any) -> str:
     """Go's ``regexp.Expand``: $1, ${1}, $name, ${name}; unknown groups expand to ""."""
     out: list[str] = []
     i = 0
@@ -331,7 +319,7 @@ def _expand(template: str, m: re.Match[str]) -> str:
     return "".join(out)
 
 
-def _group(m: re.Match[str], name: str) -> str:
+def _group(m: Any, name: str) -> str:
     try:
         g = m.group(int(name)) if name.isdigit() else m.group(name)
     except IndexError:
@@ -343,14 +331,14 @@ def _label_replace(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     vec = _vec(args[0])
     dst, repl, src, pattern = (_str(a) for a in args[1:5])
     try:
-        regex = compile_anchored(pattern, dotall=ev.compat >= 3)
-    except re.error as exc:
+        regex = goregex.anchored(pattern, dotall=ev.compat >= 3)
+    except goregex.RegexError as exc:
         raise QueryError(f"invalid regular expression in label_replace(): {pattern}") from exc
     if not valid_label_name(dst, ev.compat >= 3):
         raise QueryError(f"invalid destination label name in label_replace(): {dst}")
     out = IVector()
     for el in vec:
-        m = regex.match(get(el.labels, src))
+        m = regex.search(get(el.labels, src))
         if m is None:
             out.append(el)
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 
-from .gomath import almost_equal
+from .gomath import almost_equal, div
 
 # Prometheus 3 treats bucket-count decreases this small as float noise.
 _SMALL_DELTA = 1e-12
@@ -123,7 +123,8 @@ def _interpolate(q: float, buckets: list[list[float]]) -> float:
         bucket_start = buckets[b - 1][0]
         count -= buckets[b - 1][1]
         rank -= buckets[b - 1][1]
-    return bucket_start + (bucket_end - bucket_start) * (rank / count)
+    # count can be 0 (q=0 over an empty first bucket): NaN, as Go divides.
+    return bucket_start + (bucket_end - bucket_start) * div(rank, count)
 
 
 def _within(v: float, lb: float, ub: float, rank: float, count: float) -> float:

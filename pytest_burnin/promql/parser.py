@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import NoReturn
 
-from . import ast
+from . import ast, goregex
 from .lexer import (
     AGGR,
     DURATION,
@@ -78,10 +78,14 @@ _OFFSET_EXPECTED = "number, duration, step(), or range()"
 _STEP_EXPECTED = 'number, duration, step(), range(), or "]"'
 
 
-def parse(text: str) -> ast.Expr:
-    """Parse and type-check one PromQL expression."""
-    expr = _Parser(text).parse_top()
-    Checker(text).check(expr)
+def parse(text: str, compat: int = 3) -> ast.Expr:
+    """Parse and type-check one PromQL expression.
+
+    ``compat`` only shapes regex error messages: Prometheus 2.x quotes the
+    fragment of ``^(?:<regex>)$`` it compiled, 3.x of the regex alone.
+    """
+    expr = _Parser(text, compat).parse_top()
+    Checker(text, compat).check(expr)
     return expr
 
 
@@ -97,8 +101,9 @@ def _seconds_to_ms(seconds: float) -> int:
 class _Parser:
     """One parse: a token list, a cursor, and one method per grammar rule."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, compat: int = 3) -> None:
         self.text = text
+        self.compat = compat
         self.toks = tokenize(text)
         self.k = 0
         self.bare_name: str | None = None
@@ -626,7 +631,14 @@ class _Parser:
         if value_tok.kind != STRING:
             self.unexpected("label matching", "string")
         self.advance()
-        return ast.Matcher(label, ast.MatchType(op_tok.val), self.unquote_token(value_tok))
+        value = self.unquote_token(value_tok)
+        if op_tok.val in ("=~", "!~"):
+            try:
+                goregex.check(value, self.compat)
+            except goregex.RegexError as err:
+                # Prometheus reports it at the label (labels.NewMatcher's error).
+                self.error(str(err), tok.pos)
+        return ast.Matcher(label, ast.MatchType(op_tok.val), value)
 
     def unquote_token(self, tok: Token) -> str:
         try:

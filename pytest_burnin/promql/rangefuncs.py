@@ -306,11 +306,19 @@ def eval_range_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
             other = "double_exponential_smoothing" if compat >= 3 else "holt_winters"
             raise QueryError(f"unknown function {name!r} in compat={compat} mode: use {other}")
         sf, tf = _scalar(args[1]), _scalar(args[2])
-        if not 0 < sf < 1:
-            raise QueryError(f"invalid smoothing factor. Expected: 0 < sf < 1, got: {sf:f}")
-        if not 0 < tf < 1:
-            raise QueryError(f"invalid trend factor. Expected: 0 < tf < 1, got: {tf:f}")
-        fn = lambda rs, c: _smoothing(rs.values(), sf, tf)  # noqa: E731
+
+        def fn(rs: RangeSeries, c: int) -> float | None:
+            # Prometheus checks the factors inside the per-series call, which only
+            # runs for a series with samples: over no data there is no error. Its
+            # test is `sf <= 0 || sf >= 1`, which NaN passes.
+            if len(rs) == 0:
+                return None
+            if sf <= 0 or sf >= 1:
+                raise QueryError(f"invalid smoothing factor. Expected: 0 < sf < 1, got: {sf:f}")
+            if tf <= 0 or tf >= 1:
+                raise QueryError(f"invalid trend factor. Expected: 0 < tf < 1, got: {tf:f}")
+            return _smoothing(rs.values(), sf, tf)
+
     keep = name in _KEEP_NAME
     # Prometheus hints that rate() over a gauge is a mistake, by the name alone.
     counter_hint = name in ("rate", "increase") and isinstance(node.args[0], ast.MatrixSelector)

@@ -1,5 +1,8 @@
 """Translate the RE2 (Go) regex syntax PromQL users write into Python's ``re`` syntax.
 
+Only the fallback of ``goregex`` uses this, where the ``google-re2`` package
+cannot be imported; ``compile_anchored`` stays for callers outside the engine.
+
 Most RE2 is valid Python. The differences met in practice are handled here:
 
 * inline flags in the middle of a pattern, ``.*((?i)prod).*``: RE2 applies

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ast
+from . import ast, goregex
 from .engine import Engine
 from .gomath import almost_equal
 from .labels import METRIC_NAME, Labels, format_labels, labels_from
@@ -74,7 +74,7 @@ class _Expect:
 
     def matches(self, text: str) -> bool:
         if self.regex is not None:
-            return re.search(self.regex, text) is not None
+            return goregex.unanchored(self.regex).search(text) is not None
         return self.msg is None or self.msg == text
 
 

@@ -41,6 +41,12 @@ __all__ = ["ParseError", "parse_metric", "parse_series", "parse_series_values"]
 
 SeriesValues = list[float | None]  # None: no sample at that step
 
+# Values one series may expand to. ``0+1x2000000000`` is 15 bytes of input and
+# would need tens of gigabytes. Real test files go up to ``0x10000000`` (ten
+# million, Wikimedia's alerts); twice that is the bound: at most about 640 MB
+# for distinct values (a constant run shares one float, 160 MB).
+MAX_SERIES_VALUES = 20_000_000
+
 _SPACE = " \t\n\r"
 
 
@@ -154,6 +160,7 @@ class _Values:
     def __init__(self, text: str, start: int) -> None:
         self.text = text
         self.i = start
+        self.count = 0  # values expanded so far, for MAX_SERIES_VALUES
 
     def error(self, msg: str, pos: int) -> ParseError:
         return ParseError(msg, pos, self.text)
@@ -172,6 +179,7 @@ class _Values:
                     f"{text[self.i : self.i + 40]!r}"
                 )
             out.extend(self.item())
+            self.count = len(out)
             if self.i < n and text[self.i] not in _SPACE:
                 _unexpected_value_char(text, self.i)
 
@@ -215,7 +223,15 @@ class _Values:
             raise self.unexpected_here()
         if self.i < len(self.text) and self.text[self.i] not in _SPACE:
             _unexpected_value_char(self.text, self.i)
-        return int(digits)
+        reps = int(digits)
+        self.count += reps + 1
+        if self.count > MAX_SERIES_VALUES:
+            raise self.error(
+                f"series expands to more than {MAX_SERIES_VALUES:,} values (x{digits} here): "
+                "use fewer repetitions or a longer interval between samples",
+                start,
+            )
+        return reps
 
     def value(self, *, allow_stale: bool) -> float:
         """A signed number, Inf/NaN, a duration (as seconds), or ``stale``."""

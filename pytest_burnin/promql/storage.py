@@ -9,14 +9,13 @@ with ``bisect``. Staleness markers are the special NaN Prometheus uses
 from __future__ import annotations
 
 import math
-import re
 import struct
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .ast import Matcher, MatchType
+from .goregex import full_match
 from .labels import METRIC_NAME, Labels, get
 
 _STALE_BITS = 0x7FF0000000000002
@@ -36,21 +35,17 @@ def is_stale(value: float) -> bool:
     return b in (_STALE_BYTES, _QUIET_STALE_BYTES)
 
 
-@lru_cache(maxsize=4096)
-def compile_regex(pattern: str) -> re.Pattern[str]:
-    """Prometheus regexes are fully anchored RE2; ``(?s)`` makes ``.`` match newlines too."""
-    from .re2 import compile_anchored  # RE2 syntax Python lacks (mid-pattern flags, \\z)
+def matches(matcher: Matcher, value: str, dotall: bool = True) -> bool:
+    """Whether ``matcher`` accepts ``value``; regexes are fully anchored RE2 (goregex).
 
-    return compile_anchored(pattern)
-
-
-def matches(matcher: Matcher, value: str) -> bool:
+    ``dotall``: Prometheus 3 lets ``.`` match a newline, 2.x does not.
+    """
     t = matcher.type
     if t is MatchType.EQUAL:
         return value == matcher.value
     if t is MatchType.NOT_EQUAL:
         return value != matcher.value
-    hit = compile_regex(matcher.value).match(value) is not None
+    hit = full_match(matcher.value, value, dotall)
     return hit if t is MatchType.REGEX else not hit
 
 
@@ -117,7 +112,7 @@ class Storage:
         self._series.clear()
         self._by_name.clear()
 
-    def select(self, matchers: list[Matcher]) -> list[Series]:
+    def select(self, matchers: list[Matcher], dotall: bool = True) -> list[Series]:
         """Every series all matchers accept (a missing label matches as "")."""
         candidates: Iterable[Series]
         name_eq = next(
@@ -130,7 +125,7 @@ class Storage:
         out = []
         for s in candidates:
             lab = s.labels
-            if all(matches(m, get(lab, m.name)) for m in matchers):
+            if all(matches(m, get(lab, m.name), dotall) for m in matchers):
                 out.append(s)
         return out
 

@@ -6,10 +6,9 @@ node; the first problem raises ``ParseError`` worded as promtool words it.
 
 from __future__ import annotations
 
-import re
 from typing import NoReturn
 
-from . import ast
+from . import ast, goregex
 from .lexer import ParseError, go_quote
 from .storage import matches
 
@@ -118,8 +117,9 @@ def expr_type(expr: ast.Expr) -> ast.ValueType:
 class Checker:
     """Prometheus' checkAST: children first, then the node; the first error wins."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, compat: int = 3) -> None:
         self.text = text
+        self.compat = compat
 
     def fail(self, msg: str, pos: int) -> NoReturn:
         raise ParseError(msg, pos, self.text)
@@ -282,5 +282,5 @@ def _matches_non_empty(matcher: ast.Matcher) -> bool:
     """True when the matcher rejects the empty string (so it narrows the selection)."""
     try:
         return not matches(matcher, "")
-    except re.error:  # RE2 syntax Python lacks: assume the regex is selective
+    except goregex.RegexError:  # refused earlier by the parser; be safe all the same
         return True

@@ -186,6 +186,15 @@ def go_quote(s: str) -> str:
     return "".join(out)
 
 
+# Largest template output, and so the largest printf width or precision: a
+# few bytes such as ``%0999999999d`` would otherwise build a gigabyte string.
+MAX_OUTPUT = 1 << 20
+
+
+class OutputLimitError(ValueError):
+    """A template would produce more than MAX_OUTPUT characters."""
+
+
 _VERB = re.compile(r"%([-+# 0]*)(\d+|\*)?(?:\.(\d*|\*))?([a-zA-Z%])")
 
 
@@ -203,6 +212,11 @@ def sprintf(fmt: str, args: list[Any]) -> str:
             continue
         width = int(width_s) if width_s and width_s != "*" else None
         prec = int(prec_s or "0") if prec_s is not None and prec_s != "*" else None
+        if max(width or 0, prec or 0) > MAX_OUTPUT:
+            raise OutputLimitError(
+                f"printf width or precision {max(width or 0, prec or 0)} in {m.group(0)!r} is "
+                f"over the template output limit of {MAX_OUTPUT} bytes: use a smaller one"
+            )
         if argi >= len(args):
             out.append(f"%!{verb}(MISSING)")
             continue

@@ -56,6 +56,11 @@ class _Jump(Exception):
         self.kind = kind
 
 
+# Template nodes one expansion may walk: ``range`` over a large number or a
+# long query result would otherwise run without bound.
+MAX_STEPS = 1_000_000
+
+
 class Executor:
     def __init__(
         self,
@@ -69,6 +74,8 @@ class Executor:
         self.templates = templates or {}
         self.escaper = escaper
         self.out: list[str] = []
+        self.size = 0  # characters in out, bounded by gofmt.MAX_OUTPUT
+        self.steps = 0  # nodes walked, bounded by MAX_STEPS
         self.vars: list[tuple[str, Any]] = []
         self.depth = 0
 
@@ -97,18 +104,31 @@ class Executor:
         for n in nodes:
             self.walk(n, dot)
 
+    def emit(self, node: Node, text: str) -> None:
+        self.size += len(text)
+        if self.size > gofmt.MAX_OUTPUT:
+            raise self.fail(
+                node,
+                f"template output is over the limit of {gofmt.MAX_OUTPUT} bytes: "
+                "print less (a label or annotation is meant to be short)",
+            )
+        self.out.append(text)
+
     def walk(self, node: Node, dot: Any) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise self.fail(node, f"template runs more than {MAX_STEPS} steps: loop over less")
         if isinstance(node, TextNode):
-            self.out.append(node.text)
+            self.emit(node, node.text)
             if self.escaper is not None:
                 self.escaper.text(node.text)
         elif isinstance(node, ActionNode):
             val = self.pipeline(dot, node.pipe)
             if not node.pipe.decl:
                 if self.escaper is not None and not callable(val):
-                    self.out.append(self.escaper.value(val))
+                    self.emit(node, self.escaper.value(val))
                 else:
-                    self.out.append(self.printable(node, val))
+                    self.emit(node, self.printable(node, val))
         elif isinstance(node, TemplateNode):
             self.call_template(node, dot)
         elif isinstance(node, ControlNode):
@@ -158,6 +178,10 @@ class Executor:
         elif isinstance(val, list):
             items = list(enumerate(val))
         elif isinstance(val, int) and not isinstance(val, bool):
+            if val > MAX_STEPS:
+                raise self.fail(
+                    node, f"range over {val} is more than {MAX_STEPS} steps: loop over less"
+                )
             items = [(i, i) for i in range(val)]
         elif val is None or val is MISSING:
             items = []
@@ -169,6 +193,9 @@ class Executor:
             return
         mark = len(self.vars)
         for key, elem in items:
+            self.steps += 1  # an empty body must count too
+            if self.steps > MAX_STEPS:
+                raise self.fail(node, f"template runs more than {MAX_STEPS} steps: loop over less")
             decl = node.pipe.decl
             if len(decl) == 1:
                 self.set_var(decl[0], elem)
@@ -334,7 +361,7 @@ class Executor:
             values[i] = self.convert(args[i] if i < len(args) else ident, v, kind)
         try:
             return fn(*values)
-        except FuncError as e:
+        except (FuncError, gofmt.OutputLimitError) as e:
             raise self.fail(cmd, f"error calling {name}: {e}") from None
 
     def convert(self, node: Node, v: Any, kind: str) -> Any:

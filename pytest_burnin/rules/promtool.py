@@ -50,10 +50,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..promql.engine import Engine
+from ..promql.goregex import full_match
 from ..promql.labels import Labels
 from ..promql.parser import ParseError, parse
 from ..promql.series_notation import parse_metric, parse_series
-from ..promql.storage import Storage, compile_regex
+from ..promql.storage import Storage
 from ..promql.values import NativeHistogramUnsupported, QueryError
 from .gofmt import go_duration, go_quote, shortest_digits
 from .group import Alert, Evaluator, query_vector, referenced_metrics, rules_needed
@@ -404,7 +405,7 @@ def _match_loose(
     def value_ok(want: str, have: str | None) -> bool:
         if have is None:
             return False
-        return compile_regex(want).match(have) is not None if t.regex else want == have
+        return full_match(want, have) if t.regex else want == have
 
     def fits(e: tuple[dict[str, str], dict[str, str]], gl: tuple[Labels, Labels]) -> bool:
         for want, have_pairs in ((e[0], gl[0]), (e[1], gl[1])):

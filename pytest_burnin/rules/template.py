@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
+from ..promql.goregex import GoRegex, RegexError, unanchored
 from . import gofmt
 from .gotemplate import BUILTINS, AnyMap, Executor, Func, FuncError, GoStruct
 from .gotemplate_parse import Parsed, TemplateError, parse
@@ -176,11 +177,12 @@ def strip_domain(hp: str) -> str:
     return host
 
 
-def go_regex(pattern: str) -> re.Pattern[str]:
+def go_regex(pattern: str) -> GoRegex:
+    """Go's ``regexp.Compile``: RE2 syntax and linear-time matching (promql.goregex)."""
     try:
-        return re.compile(pattern)
-    except re.error as e:
-        raise FuncError(f"error parsing regexp: {e}") from None
+        return unanchored(pattern)
+    except RegexError as e:
+        raise FuncError(str(e)) from None
 
 
 _REPL_REF = re.compile(r"\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")
@@ -189,7 +191,7 @@ _REPL_REF = re.compile(r"\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")
 def re_replace_all(pattern: str, repl: str, text: str) -> str:
     rx = go_regex(pattern)
 
-    def expand(m: re.Match[str]) -> str:
+    def expand(m: Any) -> str:
         # Go's Expand: $name takes the longest run of word characters; unknown -> "".
         def ref(r: re.Match[str]) -> str:
             if r.group(1) == "$":

@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..promql.goregex import RegexError
+from ..promql.goregex import check as check_regex
 from .yamlmarks import LocatedError, Mark, MarkedDict, MarkedList, YamlError, load
 
 FILE_FIELDS = ("rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare")
@@ -249,7 +251,18 @@ class _Reader:
                 raise self.fail(
                     ext.value_mark("state"), "burnin.state must be firing, pending or any"
                 )
+            if t.regex:
+                self.check_regexes(exp, mark)
         return t
+
+    def check_regexes(self, exp: list[ExpAlert], mark: Mark) -> None:
+        """With burnin.regex every expected value is a regex: refuse one Go would refuse."""
+        for e in exp:
+            for value in (*e.labels.values(), *e.annotations.values()):
+                try:
+                    check_regex(value)
+                except RegexError as err:
+                    raise self.fail(mark, f"expected value {value!r}: {err}") from None
 
     def expr_test(self, node: Any, mark: Mark) -> ExprTest:
         e = self.mapping(node, mark, EXPR_TEST_FIELDS, "main.promqlTestCase")

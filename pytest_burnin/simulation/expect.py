@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..promql import goregex
 from ..promql.labels import Labels
 from .run import AlertLife, Timeline
 
@@ -48,11 +48,27 @@ class Expectation:
         )
 
 
+def regex_errors(spec: dict[str, Any]) -> list[tuple[tuple[str, str], str]]:
+    """Each ``labels_regex``/``annotations_regex`` value Go's regexp refuses: (path, message).
+
+    These are RE2 regexes, fully anchored, like a label matcher; checked when
+    the spec is planned so a bad one is a located spec error, never a no-match.
+    """
+    out = []
+    for field_name in ("labels_regex", "annotations_regex"):
+        for key, pattern in (spec.get(field_name) or {}).items():
+            try:
+                goregex.check(str(pattern))
+            except goregex.RegexError as err:
+                out.append(((field_name, str(key)), f"{field_name}.{key}: {err}"))
+    return out
+
+
 def _matches(pairs: Labels, exact: dict[str, str], regex: dict[str, str]) -> list[str]:
     have = dict(pairs)
     misses = [f"{k}={have.get(k)!r} (want {v!r})" for k, v in exact.items() if have.get(k) != v]
     for k, pattern in regex.items():
-        if re.fullmatch(pattern, have.get(k, ""), flags=re.S) is None:
+        if not goregex.full_match(str(pattern), have.get(k, ""), True):
             misses.append(f"{k}={have.get(k)!r} (want /{pattern}/)")
     return misses
 

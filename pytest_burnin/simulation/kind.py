@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
 from ..kinds import Evaluation
-from .expect import Expectation, Outcome, check, fmt_ms
+from .expect import Expectation, Outcome, check, fmt_ms, regex_errors
 
 if TYPE_CHECKING:
     from ..context import RunContext
@@ -45,6 +45,7 @@ def plan(entry: Entry) -> Plan:
     """Everything checkable before running: files exist, notation parses, durations are valid."""
     from ..promql.lexer import ParseError
     from ..promql.series_notation import parse_series
+    from .run import check_steps
 
     spec = entry.spec
     rules = spec["rules"]
@@ -61,6 +62,9 @@ def plan(entry: Entry) -> Plan:
             series.append(parse_series(f"{selector} {values}"))
         except ParseError as exc:
             raise entry.error(("series", selector), f"series {selector!r}: {exc}") from None
+    for i, e in enumerate(spec["expect"]):
+        for (field_name, key), msg in regex_errors(e):
+            raise entry.error(("expect", i, field_name, key), msg)
     expectations = [
         Expectation.from_spec(e, lambda t, i=i: entry.duration_ms(t, "expect", i))
         for i, e in enumerate(spec["expect"])
@@ -71,6 +75,10 @@ def plan(entry: Entry) -> Plan:
         if "duration" in spec
         else (max(bys) + 600_000 if bys else DEFAULT_DURATION_MS)
     )
+    eval_ms = entry.duration_ms(spec.get("evaluation_interval", "1m"), "evaluation_interval")
+    too_much = check_steps(duration, eval_ms)
+    if too_much is not None:
+        raise entry.error(("duration",) if "duration" in spec else ("expect",), too_much)
     return Plan(
         rule_files=files,
         series=series,

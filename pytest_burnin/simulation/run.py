@@ -18,6 +18,45 @@ from ..promql.storage import Storage
 from ..rules.group import Evaluator
 from ..rules.rulefile import RuleFileError, RuleGroup, load_rule_file
 
+# Rule evaluations one simulation may take: 100,000 is about 69 days at the
+# usual 1m interval and some minutes of work; `100y` at 1m (52 million) would
+# run for days, so it is refused up front with the numbers and what to change.
+MAX_STEPS = 100_000
+
+
+def check_steps(duration_ms: int, evaluation_interval_ms: int) -> str | None:
+    """Why a simulation of ``duration_ms`` is too much work, or None when it is not."""
+    if evaluation_interval_ms <= 0:
+        return "evaluation_interval must be positive"
+    steps = duration_ms // evaluation_interval_ms + 1
+    if steps <= MAX_STEPS:
+        return None
+    return (
+        f"a simulation of {prom_duration(duration_ms)} at evaluation_interval "
+        f"{prom_duration(evaluation_interval_ms)} is {steps:,} rule evaluations, over the limit "
+        f"of {MAX_STEPS:,}: shorten duration or lengthen evaluation_interval"
+    )
+
+
+def prom_duration(ms: int) -> str:
+    """A duration as Prometheus writes it (``100y``, ``1h30m``, ``1s500ms``)."""
+    if ms <= 0:
+        return "0s"
+    out = []
+    for unit, size in (
+        ("y", 365 * 86_400_000),
+        ("w", 7 * 86_400_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1000),
+        ("ms", 1),
+    ):
+        n, ms = divmod(ms, size)
+        if n:
+            out.append(f"{n}{unit}")
+    return "".join(out)
+
 
 @dataclass
 class AlertLife:
@@ -72,6 +111,9 @@ def simulate(
     ``recorded`` are samples at their own times (real data shifted to start at 0);
     ``series`` in promtool notation replace recorded series with the same labels.
     """
+    too_much = check_steps(duration_ms, evaluation_interval_ms)
+    if too_much is not None:
+        raise EvaluationError(too_much)
     storage = Storage()
     engine = Engine(storage, compat=compat, default_subquery_step_ms=evaluation_interval_ms)
     ev = Evaluator(

@@ -36,6 +36,7 @@ from ..errors import EvaluationError
 from ..kinds import Evaluation
 from ..promql import ast
 from ..promql.labels import Labels, labels_from
+from ..promql.storage import matches
 from ..simulation.run import Timeline
 from .rules_gen import RECORD_PREFIX, SLORules, Tier, num, substitute
 
@@ -348,13 +349,8 @@ def _labels_of(sel: ast.VectorSelector) -> dict[str, str]:
 def _matches(sel: ast.VectorSelector, labels: dict[str, str]) -> bool:
     for m in sel.matchers:
         value = labels.get(m.name, "")
-        ok = {
-            ast.MatchType.EQUAL: value == m.value,
-            ast.MatchType.NOT_EQUAL: value != m.value,
-            ast.MatchType.REGEX: re.fullmatch(m.value, value) is not None,
-            ast.MatchType.NOT_REGEX: re.fullmatch(m.value, value) is None,
-        }[m.type]
-        if not ok:
+        # RE2 semantics (the parser validated the regex), never Python's re.
+        if not matches(m, value):
             return False
     return True
 

@@ -168,3 +168,17 @@ def test_value_counts(items: list[str]) -> None:
 def test_only_parse_errors_on_arbitrary_text(text: str) -> None:
     with contextlib.suppress(ParseError, NativeHistogramUnsupported):
         parse_series(text)
+
+
+def test_expansion_beyond_the_limit_is_a_located_error_not_a_memory_hog() -> None:
+    import time
+
+    from pytest_burnin.promql.series_notation import MAX_SERIES_VALUES
+
+    started = time.perf_counter()
+    for text in ("m 0+1x2000000000", "m 1 _x2000000000", "m 0x10000000 0x10000000"):
+        with pytest.raises(ParseError, match=f"more than {MAX_SERIES_VALUES:,} values"):
+            parse_series(text)
+    assert time.perf_counter() - started < 5
+    # The largest expansion seen in real test files (Wikimedia's) still loads.
+    assert len(parse_series("m 0x10000000")[1]) == 10_000_001

@@ -387,3 +387,24 @@ def test_compat_2_reproduces_promtool_2_42_failures() -> None:
         )
     ]
     assert all(r.passed for r in run_file(path, RunOptions(compat=3)))
+
+
+def test_extension_regex_go_refuses_is_a_located_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        rule_files: [rules.yml]
+        tests:
+          - input_series: []
+            alert_rule_test:
+              - eval_time: 6m
+                alertname: InstanceDown
+                burnin: {match: subset, regex: true}
+                exp_alerts:
+                  - exp_annotations: {summary: "(?!x).*"}
+        """,
+    )
+    with pytest.raises(TestFileError) as e:
+        load_test_file(path)
+    assert "error parsing regexp: invalid or unsupported Perl syntax: `(?!`" in str(e.value)
+    assert str(e.value).startswith(f"{path}:")
