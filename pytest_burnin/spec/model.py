@@ -129,6 +129,8 @@ def document_kind(doc: Document) -> str:
     api = data["apiVersion"]
     if api == "openslo/v1":
         return "OpenSLO"  # every OpenSLO v1 document, read as it is (slo/openslo.py)
+    if api in ("sloth.slok.dev/v1", "openslo/v1alpha"):
+        return "Sloth"  # Sloth's Kubernetes form and OpenSLO v1alpha (slo/sloth_spec.py)
     if api != API_VERSION:
         raise doc.error(
             ("apiVersion",),
