@@ -26,7 +26,6 @@ ticket tier is about 8,000 steps, under a second with the engine's prefix sums.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +36,9 @@ from ..kinds import Evaluation
 from ..promql import ast
 from ..promql.labels import Labels, labels_from
 from ..simulation.run import Timeline
-from .rules_gen import RECORD_PREFIX, SLORules, Tier, num, substitute
+from .regex_values import matching_value
+from .rules_gen import SLORules, Tier, num, substitute
+from .synth import Unsupported as SynthUnsupported
 
 STEP_MS = 60_000
 OVER_BUDGET = 1.25  # the burn rate injected, as a multiple of the tier's factor
@@ -90,8 +91,10 @@ def run_check(rules: SLORules, name: str) -> Evaluation:
         if tier is None:
             raise EvaluationError(f"{title}: no such alert tier")
         return _tier(rules, tier, title)
-    except Unsupported as exc:
-        return Evaluation(True, f"{title}: skipped", skipped=f"{title}: {exc}")
+    except (Unsupported, SynthUnsupported) as exc:
+        # The reason is the headline: the summary shows it, not only pytest's -rs.
+        why = f"{title}: cannot be proved: {exc}"
+        return Evaluation(True, why, skipped=why)
 
 
 def _tier(rules: SLORules, tier: Tier, title: str) -> Evaluation:
@@ -224,18 +227,8 @@ def _traffic(rules: SLORules) -> float:
 
 def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int) -> Timeline:
     series = _series(rules, phases, step)
-    return _run([_group_for(rules, tiers)], series, step, sum(p.duration_ms for p in phases))
-
-
-def _group_for(rules: SLORules, tiers: list[Tier]) -> dict[str, Any]:
-    """The SLO's generated group cut down to these tiers' alerts and the records they read."""
-    group = rules.group()
-    wanted = {rules.alert_name(t) for t in tiers}
-    windows = {RECORD_PREFIX + w for t in tiers for w in (t.long, t.short)}
-    group["rules"] = [
-        r for r in group["rules"] if r.get("alert") in wanted or r.get("record") in windows
-    ]
-    return group
+    group = rules.simulation_group(tiers)
+    return _run([group], series, step, sum(p.duration_ms for p in phases))
 
 
 def _run(
@@ -260,48 +253,24 @@ def _run(
 def _series(
     rules: SLORules, phases: list[Phase], step: int
 ) -> list[tuple[Labels, list[float | None]]]:
-    """The indicator's counters over the phases, one sample per step."""
-    num_labels, total_labels, complement = _series_labels(rules)
+    """The indicator's counters over the phases, one sample per step (``synth.py``)."""
+    from .synth import design, split_raw
+
     upper = rules.objective[0] in ("below", "at_most")
-    num_v, total_v = COUNTER_START, COUNTER_START
-    nums: list[float | None] = [num_v]
-    totals: list[float | None] = [total_v]
+    num_is_bad = upper if rules.num_is_bad is None else rules.num_is_bad
+    num, total = rules.num_query, rules.total_query
+    if not total:  # a raw error-ratio query: its numerator and denominator
+        num, total, num_is_bad = split_raw(num)
+    plan = design(num, total, num_is_bad)
+    values = [COUNTER_START] * len(plan.labels)
+    out: list[list[float | None]] = [[v] for v in values]
     for phase in phases:
+        rates = plan.rates(phase.events_per_s, phase.error_ratio)
         for _ in range(phase.duration_ms // step):
-            events = phase.events_per_s * step / 1000
-            # The numerator counts bad events under an upper bound, good ones otherwise.
-            share = phase.error_ratio if upper else 1.0 - phase.error_ratio
-            num_v += events * share
-            total_v += events
-            nums.append(num_v)
-            totals.append(total_v)
-    if complement:
-        # The total selector also matches the numerator's series: add the rest.
-        rest: list[float | None] = [
-            (t or 0.0) - (n or 0.0) + COUNTER_START for t, n in zip(totals, nums, strict=True)
-        ]
-        return [(num_labels, nums), (total_labels, rest)]
-    return [(num_labels, nums), (total_labels, totals)]
-
-
-def _series_labels(rules: SLORules) -> tuple[Labels, Labels, bool]:
-    """Labels for the numerator and total series; True when the total is their sum."""
-    ratio_num, ratio_total = rules.num_query, rules.total_query
-    num_sel = _selector(substitute(ratio_num, "5m"), "numerator query")
-    total_sel = _selector(substitute(ratio_total, "5m"), "total query")
-    num_l = _labels_of(num_sel)
-    total_l = _labels_of(total_sel)
-    if num_l["__name__"] != total_l["__name__"] or not _matches(total_sel, num_l):
-        return labels_from(num_l), labels_from(total_l), False
-    free = [k for k in num_l if k != "__name__" and k not in total_l]
-    if not free:
-        raise Unsupported(
-            "the total query selects exactly the numerator's series; cannot tell events apart"
-        )
-    rest = dict(num_l, **{free[0]: "burnin_other"})
-    if not _matches(total_sel, rest) or _matches(num_sel, rest):
-        raise Unsupported("cannot synthesise a series the total counts and the numerator does not")
-    return labels_from(num_l), labels_from(rest), True
+            for i, r in enumerate(rates):
+                values[i] += r * step / 1000
+                out[i].append(values[i])
+    return list(zip(plan.labels, out, strict=True))
 
 
 def _selector(query: str, what: str) -> ast.VectorSelector:
@@ -333,30 +302,15 @@ def _labels_of(sel: ast.VectorSelector) -> dict[str, str]:
         if m.type is ast.MatchType.EQUAL:
             out[m.name] = m.value
         elif m.type is ast.MatchType.REGEX:
-            # The first alternative of a literal alternation (`500|503` -> 500).
-            first = m.value.split("|")[0]
-            if not re.fullmatch(r"[A-Za-z0-9_:-]+", first):
+            picked = matching_value(m.value)
+            if picked is None:
                 raise Unsupported(f"cannot pick a value matching {m.name}=~{m.value!r}")
-            out[m.name] = first
+            out[m.name] = picked
     if sel.name:
         out["__name__"] = sel.name
     if "__name__" not in out:
         raise Unsupported("a selector without a metric name")
     return out
-
-
-def _matches(sel: ast.VectorSelector, labels: dict[str, str]) -> bool:
-    for m in sel.matchers:
-        value = labels.get(m.name, "")
-        ok = {
-            ast.MatchType.EQUAL: value == m.value,
-            ast.MatchType.NOT_EQUAL: value != m.value,
-            ast.MatchType.REGEX: re.fullmatch(m.value, value) is not None,
-            ast.MatchType.NOT_REGEX: re.fullmatch(m.value, value) is None,
-        }[m.type]
-        if not ok:
-            return False
-    return True
 
 
 def _ms(text: str) -> int:

@@ -11,17 +11,16 @@ it is returned, so a wrong guess is a ``None``, never a wrong series.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 from typing import Any
 
-try:  # Python 3.11+ keeps the parser here; the old name still works with a warning
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python before 3.11
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+# Python's regex parser: re._parser from 3.11, sre_parse before (deprecated since).
+_NEW = sys.version_info >= (3, 11)
+sre_parse: Any = importlib.import_module("re._parser" if _NEW else "sre_parse")
+sre_constants: Any = importlib.import_module("re._constants" if _NEW else "sre_constants")
 
-# Characters tried for `.` and negated classes, most label-like first.
 _PREFERRED = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-:./"
 _NON_MATCHING = ("", "burnin_other", "0", "x", "burnin-other-value")
 
@@ -69,7 +68,7 @@ def _emit(items: list[tuple[Any, Any]]) -> str:
 def _one(op: Any, av: Any) -> str:
     c = sre_constants
     if op is c.LITERAL:
-        return chr(av)
+        return str(chr(av))
     if op is c.NOT_LITERAL:
         return next(ch for ch in _PREFERRED if ord(ch) != av)
     if op is c.ANY:
@@ -82,7 +81,7 @@ def _one(op: Any, av: Any) -> str:
         return _emit(list(av[1][0]))
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
         low, _high, sub = av
-        return _emit(list(sub)) * low  # the fewest repeats: the shortest value
+        return _emit(list(sub)) * int(low)  # the fewest repeats: the shortest value
     if op is c.AT:
         return ""  # ^ and $ inside an anchored pattern match the empty string at the ends
     raise _CannotPick(str(op))

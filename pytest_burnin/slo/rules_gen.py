@@ -28,6 +28,7 @@ from ..errors import SpecError
 
 if TYPE_CHECKING:
     from ..spec.model import Entry
+    from .sloth_spec import SlothSLO
 
 RECORD_PREFIX = "slo:sli_error:ratio_rate"
 DEFAULT_FOR = "1m"
@@ -107,11 +108,49 @@ class SLORules:
     threshold_query: str = ""  # with {{window}}
     annotations: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # tiers left out, with the reason
+    num_is_bad: bool | None = None  # None: bad under an upper bound, good under a lower one
+    sloth: SlothSLO | None = None  # read from a Sloth file: Sloth's rules, not ours
 
     def alert_name(self, tier: Tier | None) -> str:
+        if self.sloth is not None:
+            return self.sloth.alert_name
         if tier is None:
             return f"SLO{camel(self.slo)}ObjectiveBreached"
         return f"SLO{camel(self.slo)}BurnRate{camel(tier.severity)}{tier.long}"
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The rule groups written to the rule file: Sloth's three for a Sloth SLO."""
+        if self.sloth is not None:
+            from .sloth_rules import sloth_groups
+
+            return sloth_groups(self.sloth)
+        return [self.group()]
+
+    def simulation_group(self, tiers: list[Tier]) -> dict[str, Any]:
+        """One group with these tiers' alerts and the records they read, for the behaviour checks."""
+        if self.sloth is not None:
+            from .sloth_rules import RECORD, alert_rule, sli_rules, sloth_groups
+
+            severities = {t.severity for t in tiers}
+            alerts = [
+                alert_rule(self.sloth, severity, alert)
+                for severity, alert in (("page", self.sloth.page), ("ticket", self.sloth.ticket))
+                if severity in severities
+            ]
+            # The alerts of a severity read all its windows: keep every record they read.
+            wanted = {RECORD + w for s in severities for w in _sloth_windows(s)}
+            records = [r for r in sli_rules(self.sloth) if r["record"] in wanted]
+            name = sloth_groups(self.sloth)[0]["name"]
+            return {"name": name, "rules": records + alerts}
+        group = self.group()
+        wanted_alerts = {self.alert_name(t) for t in tiers}
+        windows = {RECORD_PREFIX + w for t in tiers for w in (t.long, t.short)}
+        group["rules"] = [
+            r
+            for r in group["rules"]
+            if r.get("alert") in wanted_alerts or r.get("record") in windows
+        ]
+        return group
 
     def group(self) -> dict[str, Any]:
         """The rule group, as the mapping written to the rule file."""
@@ -193,8 +232,50 @@ def window_text(window: Any) -> tuple[str, int]:
     return str(window), duration_ms(str(window))
 
 
+def _sloth_windows(severity: str) -> list[str]:
+    from .sloth_rules import WINDOWS
+
+    return [w for p in WINDOWS if p.severity == severity for w in (p.short, p.long)]
+
+
+def sloth_slo_rules(entry: Entry, slo: SlothSLO) -> SLORules:
+    """A Sloth SLO: Sloth's windows and factors, as tiers the behaviour checks prove."""
+    from .sloth_rules import PERIOD, WINDOWS, alerts_enabled, error_budget, seconds
+
+    budget = error_budget(slo)
+    out = SLORules(
+        slo=entry.name,
+        labels={},
+        indicator="ratio",
+        objective=("at_most", budget),
+        window=PERIOD,
+        window_ms=seconds(PERIOD) * 1000,
+        budget=budget,
+        for_="0s",
+        num_is_bad=True,
+        sloth=slo,
+    )
+    if slo.raw_query:
+        out.num_query, out.total_query = slo.query("raw_query", "{{window}}"), ""
+    else:
+        out.num_query = slo.query("error_query", "{{window}}")
+        out.total_query = slo.query("total_query", "{{window}}")
+    enabled = {s for s, _ in alerts_enabled(slo)}
+    out.tiers = [
+        Tier(w.severity, w.long, w.short, w.factor, "0s") for w in WINDOWS if w.severity in enabled
+    ]
+    if not enabled:
+        out.notes.append("no alerts: Sloth's alerting disables both the page and the ticket alert")
+    return out
+
+
 def slo_rules(entry: Entry) -> SLORules:
     """What to generate for one SLO entry; SpecError for an unusable ``alerting`` block."""
+    from .sloth_spec import sloth_of
+
+    found = sloth_of(entry)
+    if found is not None:
+        return sloth_slo_rules(entry, found)
     spec = _spec(entry)
     meta = entry.metadata
     labels = {"slo": entry.name}
@@ -240,10 +321,23 @@ def slo_rules(entry: Entry) -> SLORules:
         out.min_traffic = float(alerting["min_traffic"])
     out.tiers = _tiers(entry, alerting, out.for_, out.budget, out.notes)
     for w in sorted({w for t in out.tiers for w in (t.long, t.short)}, key=duration_ms):
-        num_q = substitute(ratio[num_field], w)
-        tot_q = substitute(ratio["total"], w)
+        num_q = _operand(substitute(ratio[num_field], w))
+        tot_q = _operand(substitute(ratio["total"], w))
         out.error_queries[w] = f"{flip}(\n  {num_q}\n/\n  {tot_q}\n)"
     return out
+
+
+def _operand(query: str) -> str:
+    """``query`` as an operand of ``/``: in parentheses when it is itself a binary operation,
+    so ``a + b`` over ``total`` is ``(a + b) / total``, not ``a + b / total``."""
+    from ..promql import ast
+    from ..promql.parser import ParseError, parse
+
+    try:
+        top = parse(query)
+    except ParseError:
+        return query  # the SLO's own check names the parse error
+    return f"({query})" if isinstance(top, ast.BinaryExpr) else query
 
 
 def _tiers(
@@ -301,7 +395,7 @@ def _annotations(entry: Entry, spec: dict[str, Any], alerting: dict[str, Any]) -
 
 def generate(entries: list[Entry]) -> str:
     """The rule file for these SLO entries, as deterministic YAML text."""
-    groups = [slo_rules(e).group() for e in sorted(entries, key=lambda e: e.name)]
+    groups = [g for e in sorted(entries, key=lambda e: e.name) for g in slo_rules(e).groups()]
     head = (
         "# Generated by `burnin rules` from the SLO specs: do not edit, change the specs.\n"
         "# Recording rules: the error ratio per window; alerts: multi-window burn rates.\n"

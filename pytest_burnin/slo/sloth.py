@@ -18,7 +18,7 @@ from typing import Any
 from ..spec.loader import Document
 from ..spec.model import Entry
 from .kind import SLOKind
-from .sloth_spec import PERIOD_DAYS, SlothSLO, read_openslo_alpha, read_sloth
+from .sloth_spec import PERIOD_DAYS, SlothSLO, read_openslo_alpha, read_sloth, sloth_of
 from .translate import complement, native_document
 
 DEFAULT_WINDOW = f"{PERIOD_DAYS}d"
@@ -27,13 +27,6 @@ _WINDOW = re.compile(r"\{\{\s*\.window\s*\}\}")
 
 def _ours(query: str) -> str:
     return _WINDOW.sub("{{window}}", query)
-
-
-def sloth_of(entry: Entry) -> SlothSLO | None:
-    """The Sloth model of an entry read from a Sloth file, else None."""
-    payload = entry.payload
-    found = payload.get("sloth") if isinstance(payload, dict) else None
-    return found if isinstance(found, SlothSLO) else None
 
 
 class SlothKind(SLOKind):

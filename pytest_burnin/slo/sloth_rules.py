@@ -166,9 +166,7 @@ def alert_rule(slo: SlothSLO, severity: str, alert: SlothAlert) -> dict[str, Any
         f"({severity}) {{{{$labels.sloth_service}}}} {{{{$labels.sloth_slo}}}} "
         "SLO error budget burn rate is too fast."
     )
-    summary = (
-        "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected."
-    )
+    summary = "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected."
     return {
         "alert": slo.alert_name,
         "expr": alert_expr(slo, severity),

@@ -76,6 +76,13 @@ class SlothSLO:
         return _WINDOW_VAR.sub(window, getattr(self, which))
 
 
+def sloth_of(entry: Any) -> SlothSLO | None:
+    """The Sloth model of an SLO entry read from a Sloth file, else None."""
+    payload = getattr(entry, "payload", None)
+    found = payload.get("sloth") if isinstance(payload, dict) else None
+    return found if isinstance(found, SlothSLO) else None
+
+
 def _labels(r: Reader, path: Path_, key: str) -> dict[str, str]:
     node = r.get(path, key, dict)
     out: dict[str, str] = {}
@@ -270,13 +277,13 @@ def read_openslo_alpha(doc: Document) -> list[SlothSLO]:
     r.only(("metadata",), {"name", "displayName"})
     name = r.get(("metadata",), "name", str, required=True)
     spec: Path_ = ("spec",)
-    r.only(
-        spec, {"service", "description", "budgetingMethod", "objectives", "timeWindows"}
-    )
+    r.only(spec, {"service", "description", "budgetingMethod", "objectives", "timeWindows"})
     service = r.get(spec, "service", str, required=True)
     method = r.get(spec, "budgetingMethod", str, required=True)
     if method != "Occurrences":
-        raise r.unsupported((*spec, "budgetingMethod"), f"budgetingMethod {method!r}", "Occurrences")
+        raise r.unsupported(
+            (*spec, "budgetingMethod"), f"budgetingMethod {method!r}", "Occurrences"
+        )
     _openslo_window(r, spec)
     objectives = r.get(spec, "objectives", list, required=True)
     out = []

@@ -34,7 +34,10 @@ COUNTER_FUNCS = frozenset({"rate", "increase", "irate"})
 PROBE_STEP_MS = 60_000
 PROBE_MINUTES = 30
 PROBE_WINDOW = "5m"
+LONGER_WINDOW = "10m"  # twice the probe window: tells a count over the window from a rate
 _TOLERANCE = 1e-6
+_SAME_LENGTH = "999999999s"
+assert len(_SAME_LENGTH) == len("{{window}}")
 
 
 class Unsupported(Exception):
@@ -46,11 +49,14 @@ class Design:
     """Counters that, mixed by weight, give any error ratio at one unit of traffic."""
 
     labels: list[Labels]
-    clean: list[float]  # per-series rates for error ratio 0 and total 1/s
-    bad: list[float]  # per-series rates for error ratio 1 and total 1/s
+    clean: list[float]  # per-series rates for error ratio 0 at 1 event/s
+    bad: list[float]  # per-series rates for error ratio 1 at 1 event/s
 
     def rates(self, traffic: float, ratio: float) -> list[float]:
-        return [traffic * ((1 - ratio) * c + ratio * b) for c, b in zip(self.clean, self.bad)]
+        return [
+            traffic * ((1 - ratio) * c + ratio * b)
+            for c, b in zip(self.clean, self.bad, strict=True)
+        ]
 
 
 def split_raw(query: str) -> tuple[str, str, bool]:
@@ -60,6 +66,8 @@ def split_raw(query: str) -> tuple[str, str, bool]:
     """
     from ..promql.parser import parse
 
+    # A duration as long as the placeholder, so positions in the parse are positions in `query`.
+    query = query.replace("{{window}}", _SAME_LENGTH)
     expr = _unparen(parse(query))
     if isinstance(expr, ast.BinaryExpr) and expr.op == "-":
         lhs, rhs = _unparen(expr.lhs), _unparen(expr.rhs)
@@ -83,12 +91,16 @@ def _unparen(e: ast.Expr) -> ast.Expr:
 
 
 def _text(query: str, node: ast.Expr) -> str:
-    return query[node.pos[0] : node.pos[1]]
+    return query[node.pos[0] : node.pos[1]].replace(_SAME_LENGTH, "{{window}}")
 
 
-def design(num_query: str, total_query: str, num_is_bad: bool) -> Design:
-    """Series and weights for this SLI (queries with the window already substituted)."""
+def design(num_template: str, total_template: str, num_is_bad: bool) -> Design:
+    """Series and weights for this SLI (queries with ``{{window}}``), at 1 event/s."""
     from ..promql.parser import parse
+    from .rules_gen import substitute
+
+    num_query = substitute(num_template, PROBE_WINDOW)
+    total_query = substitute(total_template, PROBE_WINDOW)
 
     selectors: list[ast.VectorSelector] = []
     for q in (num_query, total_query):
@@ -113,7 +125,24 @@ def design(num_query: str, total_query: str, num_is_bad: bool) -> Design:
     e, t = _probe(num_query, total_query, num_is_bad, labels, out.rates(1.0, 0.5))
     if abs(t - 1) > _TOLERANCE or abs(e - 0.5) > _TOLERANCE:
         raise Unsupported("the SLI is not a ratio of counter rates (a 50% mix measured otherwise)")
+    # Traffic is events per second; a query of increase() counts events per window.
+    longer = substitute(total_template, LONGER_WINDOW)
+    _, t_longer = _probe(longer, longer, True, labels, out.rates(1.0, 0.5))
+    if abs(t_longer - 2) < _TOLERANCE:
+        scale = seconds_of(PROBE_WINDOW)
+    elif abs(t_longer - 1) < _TOLERANCE:
+        scale = 1.0
+    else:
+        raise Unsupported("the total query is neither a rate nor a count over its window")
+    out.clean = [w * scale for w in out.clean]
+    out.bad = [w * scale for w in out.bad]
     return out
+
+
+def seconds_of(window: str) -> float:
+    from .rules_gen import duration_ms
+
+    return duration_ms(window) / 1000
 
 
 def _walk(node: Any, under: str | None, out: list[ast.VectorSelector]) -> None:
@@ -237,5 +266,7 @@ def _vertex(columns: list[tuple[float, float]], target_e: float) -> list[float] 
             xi = (target_e * tj - ej) / det
             xj = (ei - target_e * ti) / det
             if xi >= -_TOLERANCE and xj >= -_TOLERANCE:
-                return [max(xi, 0.0) if k == i else max(xj, 0.0) if k == j else 0.0 for k in range(n)]
+                return [
+                    max(xi, 0.0) if k == i else max(xj, 0.0) if k == j else 0.0 for k in range(n)
+                ]
     return None

@@ -84,5 +84,7 @@ def differences(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> lis
             for key in va:
                 if va[key] != vb[key]:
                     shown = (a.get(key), b.get(key)) if key == "expr" else (va[key], vb[key])
-                    out.append(f"{gen['name']} rule {i} ({vb['name']}): {key} {shown[0]!r} != {shown[1]!r}")
+                    out.append(
+                        f"{gen['name']} rule {i} ({vb['name']}): {key} {shown[0]!r} != {shown[1]!r}"
+                    )
     return out

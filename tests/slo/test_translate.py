@@ -68,14 +68,17 @@ def test_entry_spec_is_the_native_spec_for_code_that_reads_it(tmp_path: Path) ->
 
 def test_sloth_translations(tmp_path: Path) -> None:
     got = entries(tmp_path, SLOTH, SlothKind())
-    events = normalized_slo(got["ingest-events"])
+    events = normalized_slo(got["ingest/ingest-events"])
     assert events["indicator"]["ratio"] == {
         "bad": "sum(rate(failed_total[{{window}}]))",
         "total": "sum(rate(checked_total[{{window}}]))",
     }
     assert (events["objective"], events["window"]) == ({"at_most": 0.03}, "30d")
-    assert got["ingest-events"].metadata == {"name": "ingest-events", "owner": "data-platform"}
-    raw = normalized_slo(got["ingest-raw"])
+    assert got["ingest/ingest-events"].metadata == {
+        "name": "ingest/ingest-events",
+        "owner": "data-platform",
+    }
+    raw = normalized_slo(got["ingest/ingest-raw"])
     assert raw["objective"] == {"at_most": 0.01}
     assert "threshold" in raw["indicator"]
 
