@@ -124,6 +124,9 @@ def read_sloth(doc: Document) -> list[SlothSLO]:
     else:
         root = ()
         r.only(root, {"version", "service", "labels", "slos", "slo_plugins"})
+        version = r.get(root, "version", str, required=True)
+        if version != "prometheus/v1":
+            raise r.unsupported(("version",), f"Sloth spec version {version!r}", "prometheus/v1")
         spec_version = "prometheus/v1"
     service = r.get(root, "service", str, required=True)
     if not service:

@@ -115,7 +115,7 @@ def document_kind(doc: Document) -> str:
     if not isinstance(data, dict):
         raise doc.error((), "a spec document must be a mapping with apiVersion and kind")
     if "apiVersion" not in data:
-        if data.get("version") == "prometheus/v1" and "slos" in data:
+        if "version" in data and "slos" in data:
             return "Sloth"  # a Sloth SLO file, read as it is (slo/sloth.py)
         if "tests" in data and "rule_files" in data:
             return "PromtoolTest"

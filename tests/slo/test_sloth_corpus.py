@@ -1,0 +1,245 @@
+"""Sloth's and OpenSLO's own examples, read as they are, against what Sloth 0.16 generated.
+
+Reads ../shared/slo-formats (skips where it is absent). Every Sloth example
+either generates Sloth's ``_gen`` rules rule by rule (names, labels,
+annotations, windows, factors, expressions as parsed PromQL), or is refused at
+a named file:line for a stated reason; nothing is silently read differently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_burnin.errors import SpecError
+from pytest_burnin.slo.behaviour import check_names, run_check
+from pytest_burnin.slo.openslo import OpenSLOKind
+from pytest_burnin.slo.rules_gen import generate, slo_rules
+from pytest_burnin.slo.sloth import SlothKind
+from pytest_burnin.slo.sloth_spec import sloth_of
+from pytest_burnin.slo.synth import design, split_raw
+from pytest_burnin.spec.model import Entry, document_kind, load_spec_file
+
+from .sloth_corpus import CORPUS, SLOTH, differences, groups_of
+
+pytestmark = pytest.mark.skipif(not SLOTH.is_dir(), reason=f"{CORPUS} is absent")
+
+# Examples Sloth reads with Go code we do not run: refused, with the reason.
+REFUSED = {
+    "plugin-getting-started.yml": "sli.plugin: an SLI plugin's query lives in the plugin's Go code",
+    "plugin-k8s-getting-started.yml": "sli.plugin: an SLI plugin's query lives in the plugin",
+    "contrib-denominator-corrected.yaml": "denominator_corrected_rules/v1'",
+    "victoria-metrics.yml": "which is not PromQL",
+}
+# SLIs whose proofs cannot be built: they read gauges, not counters.
+GAUGE_SLIS = {"home-wifi.yml", "k8s-home-wifi.yml", "raw-home-wifi.yml"}
+
+
+def examples() -> list[str]:
+    return sorted(p.name for p in SLOTH.glob("*.y*ml")) if SLOTH.is_dir() else []
+
+
+def sloth_entries(path: Path) -> list[Entry]:
+    kind = SlothKind()
+    out = []
+    for doc in load_spec_file(path):
+        assert document_kind(doc) == "Sloth"
+        for entry in kind.expand(doc):
+            kind.check(entry)
+            out.append(entry)
+    return out
+
+
+@pytest.mark.parametrize("name", examples())
+def test_sloth_example_generates_sloths_rules_or_is_refused_with_the_reason(name: str) -> None:
+    path = SLOTH / name
+    if name in REFUSED:
+        with pytest.raises(SpecError) as info:
+            sloth_entries(path)
+        assert REFUSED[name] in str(info.value)
+        assert f"{path}:" in str(info.value).splitlines()[0]  # file:line:col
+        return
+    entries = sloth_entries(path)
+    ours = [g for e in entries for g in slo_rules(e).groups()]
+    assert differences(ours, groups_of(SLOTH / "_gen" / name)) == []
+    # `burnin rules` writes the same groups (sorted by SLO), as YAML that loads.
+    import yaml
+
+    written = yaml.safe_load(generate(entries))["groups"]
+    assert sorted(g["name"] for g in written) == sorted(g["name"] for g in ours)
+
+
+def test_every_sloth_example_is_accounted_for() -> None:
+    names = set(examples())
+    assert len(names) == 18
+    assert set(REFUSED) <= names and GAUGE_SLIS <= names
+
+
+def test_two_services_with_the_same_slo_name_both_load() -> None:
+    names = [e.item_name for e in sloth_entries(SLOTH / "multifile.yml")]
+    assert names == ["SLO:myservice/requests-availability", "SLO:myservice2/requests-availability"]
+
+
+def test_disabled_alerts_generate_no_alert_and_no_proof() -> None:
+    (entry,) = sloth_entries(SLOTH / "no-alerts.yml")
+    rules = slo_rules(entry)
+    assert [g["name"] for g in rules.groups()] == [
+        "sloth-slo-sli-recordings-myapp-http-availability",
+        "sloth-slo-meta-recordings-myapp-http-availability",
+    ]
+    assert check_names(rules) == []
+
+
+def test_alert_names_labels_and_annotations_are_sloths() -> None:
+    (entry,) = sloth_entries(SLOTH / "getting-started.yml")
+    alerts = slo_rules(entry).groups()[2]["rules"]
+    assert [(a["alert"], a["labels"]) for a in alerts] == [
+        (
+            "MyServiceHighErrorRate",
+            {
+                "sloth_severity": "page",
+                "category": "availability",
+                "severity": "pageteam",
+                "routing_key": "myteam",
+            },
+        ),
+        (
+            "MyServiceHighErrorRate",
+            {
+                "sloth_severity": "ticket",
+                "category": "availability",
+                "severity": "slack",
+                "slack_channel": "#alerts-myteam",
+            },
+        ),
+    ]
+    assert alerts[0]["annotations"]["summary"] == "High error rate on 'myservice' requests responses"
+
+
+def _counter_proofs() -> list[tuple[str, str]]:
+    out = []
+    for name in examples():
+        if name in REFUSED or name in GAUGE_SLIS:
+            continue
+        for entry in sloth_entries(SLOTH / name):
+            if check_names(slo_rules(entry)):
+                out.append((name, entry.name))
+    return out
+
+
+@pytest.mark.parametrize(("name", "slo"), _counter_proofs() if SLOTH.is_dir() else [])
+def test_every_alerting_example_has_proofs_that_run(name: str, slo: str) -> None:
+    """The series are synthesised for every check; the fastest check is run for real."""
+    (entry,) = [e for e in sloth_entries(SLOTH / name) if e.name == slo]
+    rules = slo_rules(entry)
+    num, total = rules.num_query, rules.total_query
+    if not total:
+        num, total, _ = split_raw(num)
+    design(num, total, True)  # raises with the reason when the series cannot be built
+    result = run_check(rules, "page-1h")
+    assert result.skipped is None
+    assert result.passed, result.headline
+
+
+def test_a_full_proof_of_a_two_selector_sli() -> None:
+    """kubernetes-apiserver's latency SLI: count - bucket{le="0.4"} over count."""
+    entries = {e.name: e for e in sloth_entries(SLOTH / "kubernetes-apiserver.yml")}
+    rules = slo_rules(entries["k8s-apiserver/requests-latency"])
+    assert check_names(rules) == ["page-1h", "page-6h", "ticket-1d", "ticket-3d", "within-objective"]
+    for check in ("page-6h", "within-objective"):
+        result = run_check(rules, check)
+        assert result.passed and result.skipped is None, result.headline
+
+
+@pytest.mark.parametrize("name", sorted(GAUGE_SLIS))
+def test_gauge_slis_say_why_in_the_headline(name: str) -> None:
+    for entry in sloth_entries(SLOTH / name):
+        result = run_check(slo_rules(entry), "page-1h")
+        assert result.skipped == result.headline
+        assert "cannot be proved: the SLI reads unifipoller_client_satisfaction_ratio as a gauge" in (
+            result.headline
+        )
+
+
+INTEGRATION = SLOTH.parent / "test" / "integration" / "prometheus" / "testdata"
+
+
+def _files(folder: str) -> list[str]:
+    base = INTEGRATION / folder
+    return sorted(str(p.relative_to(INTEGRATION)) for p in base.glob("*.yaml")) if base.is_dir() else []
+
+
+# Sloth ignores `pageAlert` in prometheus/v1 (it reads page_alert); we refuse it.
+CAMEL_IN_PROMETHEUS_V1 = {
+    "validate/good/good-aa.yaml",
+    "validate/good/good-ab.yaml",
+    "validate/good/good-ba.yaml",
+}
+
+
+@pytest.mark.parametrize("rel", _files("validate/good"))
+def test_sloths_valid_integration_specs_load(rel: str) -> None:
+    if rel in CAMEL_IN_PROMETHEUS_V1:
+        with pytest.raises(SpecError, match="prometheus/v1 reads page_alert; Sloth ignores"):
+            sloth_entries(INTEGRATION / rel)
+        return
+    for entry in sloth_entries(INTEGRATION / rel):
+        assert sloth_of(entry) is not None
+
+
+@pytest.mark.parametrize("rel", _files("validate/bad"))
+def test_sloths_invalid_integration_specs_are_refused_at_a_line(rel: str) -> None:
+    with pytest.raises(SpecError) as info:
+        sloth_entries(INTEGRATION / rel)
+    assert str(INTEGRATION / rel) in str(info.value).splitlines()[0]
+
+
+OPENSLO = CORPUS / "openslo" / "examples"
+
+
+@pytest.mark.parametrize(
+    "rel",
+    sorted(str(p.relative_to(OPENSLO)) for p in OPENSLO.rglob("*.yaml")) if OPENSLO.is_dir() else [],
+)
+def test_openslo_examples_are_refused_where_they_name_no_prometheus_query(rel: str) -> None:
+    """OpenSLO's examples query `type: Any` sources: nothing to evaluate, said at the line."""
+    kind = OpenSLOKind()
+    with pytest.raises(SpecError) as info:
+        for doc in load_spec_file(OPENSLO / rel):
+            for entry in kind.expand(doc):
+                kind.check(entry)
+    first = str(info.value).splitlines()[0]
+    assert str(OPENSLO / rel) in first
+    assert "metricSource type 'Any'" in first or "calendar duration '1m'" in first
+
+
+# Sloth's integration inputs: read, or refused for a plugin we do not run / a bad version.
+INTEGRATION_REFUSED = {
+    "in-invalid-version.yaml": "unsupported Sloth version: Sloth spec version 'prometheus/v999'",
+    "in-sli-plugin.yaml": "sli.plugin",
+    "in-slo-plugin.yaml": "SLO plugin 'integration-tests/plugin1'",
+    "in-slo-plugin-k8s.yaml": "SLO plugin 'integration-tests/plugin1'",
+}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in INTEGRATION.glob("in-*.yaml")) if INTEGRATION.is_dir() else []
+)
+def test_sloths_integration_inputs(name: str) -> None:
+    if name in INTEGRATION_REFUSED:
+        with pytest.raises(SpecError, match=INTEGRATION_REFUSED[name].replace("'", ".")):
+            sloth_entries(INTEGRATION / name)
+        return
+    entries = sloth_entries(INTEGRATION / name)
+    assert entries and all(sloth_of(e) is not None for e in entries)
+    assert len({e.name for e in entries}) == len(entries)
+
+
+def test_the_same_service_and_name_twice_in_one_file_is_a_duplicate(tmp_path: Path) -> None:
+    from pytest_burnin.collect import collect_documents
+
+    doc = (SLOTH / "getting-started.yml").read_text(encoding="utf-8")
+    (tmp_path / "dup.yaml").write_text(f"{doc}\n---\n{doc}", encoding="utf-8")
+    with pytest.raises(SpecError, match="duplicate entry 'SLO:myservice/requests-availability'"):
+        collect_documents(tmp_path / "dup.yaml", {"Sloth": SlothKind()})
