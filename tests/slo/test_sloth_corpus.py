@@ -73,7 +73,8 @@ def test_sloth_example_generates_sloths_rules_or_is_refused_with_the_reason(name
 def test_every_sloth_example_is_accounted_for() -> None:
     names = set(examples())
     assert len(names) == 18
-    assert set(REFUSED) <= names and GAUGE_SLIS <= names
+    assert set(REFUSED) <= names
+    assert set(GAUGE_SLIS) <= names
 
 
 def test_two_services_with_the_same_slo_name_both_load() -> None:
@@ -114,7 +115,9 @@ def test_alert_names_labels_and_annotations_are_sloths() -> None:
             },
         ),
     ]
-    assert alerts[0]["annotations"]["summary"] == "High error rate on 'myservice' requests responses"
+    assert (
+        alerts[0]["annotations"]["summary"] == "High error rate on 'myservice' requests responses"
+    )
 
 
 def _counter_proofs() -> list[tuple[str, str]]:
@@ -146,7 +149,13 @@ def test_a_full_proof_of_a_two_selector_sli() -> None:
     """kubernetes-apiserver's latency SLI: count - bucket{le="0.4"} over count."""
     entries = {e.name: e for e in sloth_entries(SLOTH / "kubernetes-apiserver.yml")}
     rules = slo_rules(entries["k8s-apiserver/requests-latency"])
-    assert check_names(rules) == ["page-1h", "page-6h", "ticket-1d", "ticket-3d", "within-objective"]
+    assert check_names(rules) == [
+        "page-1h",
+        "page-6h",
+        "ticket-1d",
+        "ticket-3d",
+        "within-objective",
+    ]
     for check in ("page-6h", "within-objective"):
         result = run_check(rules, check)
         assert result.passed and result.skipped is None, result.headline
@@ -157,8 +166,9 @@ def test_gauge_slis_say_why_in_the_headline(name: str) -> None:
     for entry in sloth_entries(SLOTH / name):
         result = run_check(slo_rules(entry), "page-1h")
         assert result.skipped == result.headline
-        assert "cannot be proved: the SLI reads unifipoller_client_satisfaction_ratio as a gauge" in (
-            result.headline
+        assert (
+            "cannot be proved: the SLI reads unifipoller_client_satisfaction_ratio as a gauge"
+            in (result.headline)
         )
 
 
@@ -167,7 +177,11 @@ INTEGRATION = SLOTH.parent / "test" / "integration" / "prometheus" / "testdata"
 
 def _files(folder: str) -> list[str]:
     base = INTEGRATION / folder
-    return sorted(str(p.relative_to(INTEGRATION)) for p in base.glob("*.yaml")) if base.is_dir() else []
+    return (
+        sorted(str(p.relative_to(INTEGRATION)) for p in base.glob("*.yaml"))
+        if base.is_dir()
+        else []
+    )
 
 
 # Sloth ignores `pageAlert` in prometheus/v1 (it reads page_alert); we refuse it.
@@ -200,7 +214,9 @@ OPENSLO = CORPUS / "openslo" / "examples"
 
 @pytest.mark.parametrize(
     "rel",
-    sorted(str(p.relative_to(OPENSLO)) for p in OPENSLO.rglob("*.yaml")) if OPENSLO.is_dir() else [],
+    sorted(str(p.relative_to(OPENSLO)) for p in OPENSLO.rglob("*.yaml"))
+    if OPENSLO.is_dir()
+    else [],
 )
 def test_openslo_examples_are_refused_where_they_name_no_prometheus_query(rel: str) -> None:
     """OpenSLO's examples query `type: Any` sources: nothing to evaluate, said at the line."""
