@@ -162,10 +162,9 @@ class SLORules:
             )
         for tier in self.tiers:
             threshold = f"({num(tier.factor)} * {num(self.budget or 0)})"
-            expr = (
-                f"{RECORD_PREFIX}{tier.long}{sel} > {threshold}\n"
-                f"and\n{RECORD_PREFIX}{tier.short}{sel} > {threshold}"
-            )
+            expr = f"{RECORD_PREFIX}{tier.long}{sel} > {threshold}"
+            if tier.short != tier.long:  # OpenSLO's conditions have a single window
+                expr += f"\nand\n{RECORD_PREFIX}{tier.short}{sel} > {threshold}"
             if self.min_traffic is not None:
                 # A handful of errors among very few events is a huge ratio but
                 # not an outage worth a page: require enough traffic first.

@@ -46,6 +46,11 @@ def test_openslo_translations(tmp_path: Path) -> None:
         },
         "objective": {"at_most": 0.03},
         "window": "1h",
+        # The fast-burn AlertPolicy: one page tier over its single lookback window.
+        "alerting": {
+            "page": [{"long": "1h", "short": "1h", "factor": 2.0, "for": "5m"}],
+            "ticket": [],
+        },
     }
     ts = got["ratio-timeslices"]
     assert ts["budgeting"] == "timeslices"
