@@ -6,10 +6,10 @@ record), the metadata records Sloth's Grafana dashboards read
 (``slo:objective:ratio`` ... ``sloth_slo_info``), and the page and ticket
 alerts, each a multi-window multi-burn-rate alert over two window pairs.
 
-Deliberate differences, for honesty rather than taste: ``sloth_version`` says
-``pytest-burnin`` (these rules were not made by a Sloth binary), and Sloth's
-CLI ``--extra-labels`` (the ``cmd`` label of Sloth's examples) has no
-equivalent here.
+One deliberate difference, for honesty rather than taste: ``sloth_version``
+says ``pytest-burnin``, as these rules were not made by a Sloth binary.
+Sloth's CLI ``--extra-labels`` (the ``cmd`` label of Sloth's examples) is
+``burnin rules --extra-label KEY=VALUE``.
 """
 
 from __future__ import annotations
@@ -180,11 +180,19 @@ def alert_rule(slo: SlothSLO, severity: str, alert: SlothAlert) -> dict[str, Any
     }
 
 
-def sloth_groups(slo: SlothSLO) -> list[dict[str, Any]]:
-    """The rule groups Sloth generates for one SLO (no alert group when both are disabled)."""
+def sloth_groups(slo: SlothSLO, extra_labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The rule groups Sloth generates for one SLO (no alert group when both are disabled).
+
+    ``extra_labels`` (Sloth's ``--extra-labels``) go on every recording rule.
+    """
+    extra = extra_labels or {}
+    records = [
+        {**rule, "labels": {**rule["labels"], **extra}} for rule in sli_rules(slo) + meta_rules(slo)
+    ]
+    n_sli = len(sli_windows()) + 1
     groups = [
-        _group("sloth-slo-sli-recordings", slo, sli_rules(slo)),
-        _group("sloth-slo-meta-recordings", slo, meta_rules(slo)),
+        _group("sloth-slo-sli-recordings", slo, records[:n_sli]),
+        _group("sloth-slo-meta-recordings", slo, records[n_sli:]),
     ]
     alerts = [alert_rule(slo, s, a) for s, a in alerts_enabled(slo)]
     if alerts:

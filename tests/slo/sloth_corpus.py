@@ -18,9 +18,10 @@ from pytest_burnin.promql.parser import parse
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "slo-formats"
 SLOTH = CORPUS / "sloth" / "examples"
-# Labels that name the generating program, not the SLO: Sloth's CLI adds
-# `cmd` from --extra-labels in its examples script; sloth_version names the binary.
-IGNORED_LABELS = {"cmd", "sloth_version"}
+# Sloth's examples script runs `sloth generate --extra-labels cmd=examplesgen.sh`.
+EXTRA_LABELS = {"cmd": "examplesgen.sh"}
+# Names the generating binary: Sloth's build ("dev") against ours ("pytest-burnin").
+IGNORED_LABELS = {"sloth_version"}
 
 
 def tree(node: Any) -> Any:

@@ -21,7 +21,7 @@ from pytest_burnin.slo.sloth_spec import sloth_of
 from pytest_burnin.slo.synth import design, split_raw
 from pytest_burnin.spec.model import Entry, document_kind, load_spec_file
 
-from .sloth_corpus import CORPUS, SLOTH, differences, groups_of
+from .sloth_corpus import CORPUS, EXTRA_LABELS, SLOTH, differences, groups_of
 
 pytestmark = pytest.mark.skipif(not SLOTH.is_dir(), reason=f"{CORPUS} is absent")
 
@@ -61,12 +61,12 @@ def test_sloth_example_generates_sloths_rules_or_is_refused_with_the_reason(name
         assert f"{path}:" in str(info.value).splitlines()[0]  # file:line:col
         return
     entries = sloth_entries(path)
-    ours = [g for e in entries for g in slo_rules(e).groups()]
+    ours = [g for e in entries for g in slo_rules(e).groups(EXTRA_LABELS)]
     assert differences(ours, groups_of(SLOTH / "_gen" / name)) == []
     # `burnin rules` writes the same groups (sorted by SLO), as YAML that loads.
     import yaml
 
-    written = yaml.safe_load(generate(entries))["groups"]
+    written = yaml.safe_load(generate(entries, EXTRA_LABELS))["groups"]
     assert sorted(g["name"] for g in written) == sorted(g["name"] for g in ours)
 
 
@@ -259,3 +259,41 @@ def test_the_same_service_and_name_twice_in_one_file_is_a_duplicate(tmp_path: Pa
     (tmp_path / "dup.yaml").write_text(f"{doc}\n---\n{doc}", encoding="utf-8")
     with pytest.raises(SpecError, match="duplicate entry 'SLO:myservice/requests-availability'"):
         collect_documents(tmp_path / "dup.yaml", {"Sloth": SlothKind()})
+
+
+def test_burnin_rules_writes_sloths_rules_and_promtool_accepts_them(tmp_path: Path) -> None:
+    """The command a team runs, with Sloth's --extra-labels."""
+    import shutil
+    import subprocess
+    import sys
+
+    out = tmp_path / "slo.rules.yaml"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pytest_burnin.cli import main; sys.exit(main(sys.argv[1:]))",
+            "rules",
+            str(SLOTH / "getting-started.yml"),
+            "--extra-label",
+            "cmd=examplesgen.sh",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    import yaml
+
+    ours = yaml.safe_load(out.read_text(encoding="utf-8"))["groups"]
+    assert differences(ours, groups_of(SLOTH / "_gen" / "getting-started.yml")) == []
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is not installed: the rules were compared, not checked by promtool")
+    checked = subprocess.run(
+        [promtool, "check", "rules", str(out)], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "SUCCESS: 17 rules found" in checked.stdout
