@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -40,11 +40,16 @@ from .regex_values import matching_value
 from .rules_gen import SLORules, Tier, num, substitute
 from .synth import Unsupported as SynthUnsupported
 
+if TYPE_CHECKING:
+    from .synth import Design
+    from .synth_gauge import GaugeDesign
+
 STEP_MS = 60_000
 OVER_BUDGET = 1.25  # the burn rate injected, as a multiple of the tier's factor
 QUIET_SHARE = 0.9  # the error ratio of "just inside the objective", as a share of the budget
 EVENTS_PER_S = 100.0
 COUNTER_START = 1_000_000.0  # counters start high: no zero-point cap in increase()
+SUBQUERY_BUDGET = 100_000  # inner evaluations of an SLI's subqueries per check (seconds)
 
 
 class Unsupported(Exception):
@@ -152,7 +157,12 @@ def _quiet(rules: SLORules, title: str) -> Evaluation:
     step = STEP_MS
     ratio = QUIET_SHARE * (rules.budget or 0.0)
     span = longest + max(t.for_ms for t in rules.tiers) + 3 * step
-    timeline = _simulate(rules, rules.tiers, [Phase(span, _traffic(rules), ratio)], step)
+    phases = [Phase(span, _traffic(rules), ratio)]
+    if _samples_share(rules):
+        # A share-of-samples SLI over a window shorter than its history is coarse
+        # (one bad minute of two is 50%): fill every window with clean minutes first.
+        phases.insert(0, Phase(longest, _traffic(rules), 0.0))
+    timeline = _simulate(rules, rules.tiers, phases, step)
     fired = sorted({a.name for a in timeline.alerts if a.firing_at_ms is not None})
     what = f"error ratio {num(ratio)} ({num(QUIET_SHARE * 100)}% of the budget) for {_fmt(span)}"
     if fired:
@@ -228,7 +238,39 @@ def _traffic(rules: SLORules) -> float:
 def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int) -> Timeline:
     series = _series(rules, phases, step)
     group = rules.simulation_group(tiers)
-    return _run([group], series, step, sum(p.duration_ms for p in phases))
+    span = sum(p.duration_ms for p in phases)
+    _check_cost(rules, group, span, step)
+    return _run([group], series, step, span)
+
+
+def _samples_share(rules: SLORules) -> bool:
+    """Whether the SLI reads gauges, judged by the share of bad samples (``synth_gauge.py``)."""
+    from .synth_gauge import GaugeDesign
+
+    try:
+        return isinstance(_plan(rules), GaugeDesign)
+    except SynthUnsupported:
+        return False
+
+
+def _check_cost(rules: SLORules, group: dict[str, Any], span: int, step: int) -> None:
+    """Refuse, with the figures, a simulation whose subqueries would take minutes.
+
+    A subquery over window w re-evaluates its inner query w/step times at every
+    rule evaluation; the engine's prefix sums do not help there.
+    """
+    from .synth import uses_subquery
+
+    if not any(uses_subquery(q) for q in (rules.num_query, rules.total_query) if q):
+        return
+    windows = {r["record"] for r in group["rules"] if "record" in r}
+    points = sum(_ms(w.rsplit("ratio_rate", 1)[1]) // step for w in windows if "ratio_rate" in w)
+    cost = points * (span // step)
+    if cost > SUBQUERY_BUDGET:
+        raise Unsupported(
+            f"the SLI's subquery is re-evaluated {cost:,} times over this "
+            f"{_fmt(span)} simulation (limit {SUBQUERY_BUDGET:,})"
+        )
 
 
 def _run(
@@ -253,7 +295,13 @@ def _run(
 def _series(
     rules: SLORules, phases: list[Phase], step: int
 ) -> list[tuple[Labels, list[float | None]]]:
-    """The indicator's counters over the phases, one sample per step (``synth.py``)."""
+    """The indicator's series over the phases, one sample per step (``synth.py``)."""
+    plan = _plan(rules)
+    return plan.series([(p.duration_ms, p.events_per_s, p.error_ratio) for p in phases], step)
+
+
+def _plan(rules: SLORules) -> Design | GaugeDesign:
+    """Series that drive this SLO's own queries to any error ratio."""
     from .synth import design, split_raw
 
     upper = rules.objective[0] in ("below", "at_most")
@@ -261,16 +309,7 @@ def _series(
     num, total = rules.num_query, rules.total_query
     if not total:  # a raw error-ratio query: its numerator and denominator
         num, total, num_is_bad = split_raw(num)
-    plan = design(num, total, num_is_bad)
-    values = [COUNTER_START] * len(plan.labels)
-    out: list[list[float | None]] = [[v] for v in values]
-    for phase in phases:
-        rates = plan.rates(phase.events_per_s, phase.error_ratio)
-        for _ in range(phase.duration_ms // step):
-            for i, r in enumerate(rates):
-                values[i] += r * step / 1000
-                out[i].append(values[i])
-    return list(zip(plan.labels, out, strict=True))
+    return design(num, total, num_is_bad)
 
 
 def _selector(query: str, what: str) -> ast.VectorSelector:

@@ -17,19 +17,23 @@ series. So instead of reading the query's shape, this module asks the engine:
    with the engine at r = 0.5, so a query that is not a ratio of counter
    rates is refused rather than misjudged.
 
-Gauges (a selector not under rate/increase/irate) are refused with that
-reason: their values, not their rates, make the SLI.
+Gauges (no selector under rate/increase/irate) are the business of
+``synth_gauge.py``: their values, not their rates, make the SLI.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..promql import ast
 from ..promql.labels import Labels, labels_from
 from .regex_values import matching_value, non_matching_value
 
+if TYPE_CHECKING:
+    from .synth_gauge import GaugeDesign
+
+COUNTER_START = 1_000_000.0  # counters start high: no zero-point cap in increase()
 COUNTER_FUNCS = frozenset({"rate", "increase", "irate"})
 PROBE_STEP_MS = 60_000
 PROBE_MINUTES = 30
@@ -53,10 +57,47 @@ class Design:
     bad: list[float]  # per-series rates for error ratio 1 at 1 event/s
 
     def rates(self, traffic: float, ratio: float) -> list[float]:
-        return [
-            traffic * ((1 - ratio) * c + ratio * b)
-            for c, b in zip(self.clean, self.bad, strict=True)
-        ]
+        pairs = zip(self.clean, self.bad, strict=True)
+        return [traffic * ((1 - ratio) * c + ratio * b) for c, b in pairs]
+
+    def series(
+        self, phases: list[tuple[int, float, float]], step_ms: int
+    ) -> list[tuple[Labels, list[float | None]]]:
+        """Counters over (duration, events/s, error ratio) phases, one sample per step."""
+        values = [COUNTER_START] * len(self.labels)
+        out: list[list[float | None]] = [[v] for v in values]
+        for duration_ms, traffic, ratio in phases:
+            rates = self.rates(traffic, ratio)
+            for _ in range(duration_ms // step_ms):
+                for i, r in enumerate(rates):
+                    values[i] += r * step_ms / 1000
+                    out[i].append(values[i])
+        return list(zip(self.labels, out, strict=True))
+
+
+def uses_subquery(template: str) -> bool:
+    """Whether a query (with ``{{window}}``) holds a subquery."""
+    from ..promql.parser import ParseError, parse
+    from .rules_gen import substitute
+
+    found: list[bool] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, ast.SubqueryExpr):
+            found.append(True)
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, ast.Expr):
+            for key, value in vars(node).items():
+                if key != "pos":
+                    walk(value)
+
+    try:
+        walk(parse(substitute(template, PROBE_WINDOW)))
+    except ParseError:
+        return False
+    return bool(found)
 
 
 def split_raw(query: str) -> tuple[str, str, bool]:
@@ -94,7 +135,7 @@ def _text(query: str, node: ast.Expr) -> str:
     return query[node.pos[0] : node.pos[1]].replace(_SAME_LENGTH, "{{window}}")
 
 
-def design(num_template: str, total_template: str, num_is_bad: bool) -> Design:
+def design(num_template: str, total_template: str, num_is_bad: bool) -> Design | GaugeDesign:
     """Series and weights for this SLI (queries with ``{{window}}``), at 1 event/s."""
     from ..promql.parser import parse
     from .rules_gen import substitute
@@ -103,14 +144,23 @@ def design(num_template: str, total_template: str, num_is_bad: bool) -> Design:
     total_query = substitute(total_template, PROBE_WINDOW)
 
     selectors: list[ast.VectorSelector] = []
+    gauges: list[str] = []
     for q in (num_query, total_query):
-        _walk(parse(q), None, selectors)
+        _walk(parse(q), None, selectors, gauges)
     labels: list[Labels] = []
     for sel in selectors:
         for picked in _variants(sel):
             ls = labels_from(picked)
             if ls not in labels:
                 labels.append(ls)
+    if gauges:
+        if len(gauges) != len(selectors):
+            raise Unsupported(
+                f"the SLI reads both counters and gauges ({', '.join(sorted(set(gauges)))})"
+            )
+        from .synth_gauge import gauge_design
+
+        return gauge_design(num_query, total_query, num_is_bad, labels)
     # Every series is present in every probe (a rate of 0 is a flat counter), as
     # `a - b` over an absent `b` is empty in PromQL, not `a`.
     unit = [[1.0 if k == i else 0.0 for k in range(len(labels))] for i in range(len(labels))]
@@ -145,30 +195,27 @@ def seconds_of(window: str) -> float:
     return duration_ms(window) / 1000
 
 
-def _walk(node: Any, under: str | None, out: list[ast.VectorSelector]) -> None:
+def _walk(node: Any, under: str | None, out: list[ast.VectorSelector], gauges: list[str]) -> None:
     if isinstance(node, ast.VectorSelector):
         if under not in COUNTER_FUNCS:
-            raise Unsupported(
-                f"the SLI reads {node.name or 'a selector'} as a gauge (not under rate, "
-                "increase or irate); the proof synthesises counters only"
-            )
+            gauges.append(node.name or "a selector")
         out.append(node)
         return
     if isinstance(node, ast.Call):
         for arg in node.args:
-            _walk(arg, node.func, out)
+            _walk(arg, node.func, out, gauges)
         return
     if isinstance(node, ast.MatrixSelector):
-        _walk(node.vector, under, out)
+        _walk(node.vector, under, out, gauges)
         return
     if isinstance(node, list):
         for n in node:
-            _walk(n, None, out)
+            _walk(n, None, out, gauges)
         return
     if isinstance(node, ast.Expr):
         for key, value in vars(node).items():
             if key != "pos":
-                _walk(value, None, out)
+                _walk(value, None, out, gauges)
 
 
 def _variants(sel: ast.VectorSelector) -> list[dict[str, str]]:
@@ -222,13 +269,26 @@ def _probe(
     num_query: str, total_query: str, num_is_bad: bool, labels: list[Labels], rates: list[float]
 ) -> tuple[float, float]:
     """Bad and total events per second the SLO counts for these counters' rates."""
+    series = [
+        (ls, [COUNTER_START + r * i * PROBE_STEP_MS / 1000 for i in range(PROBE_MINUTES + 1)])
+        for ls, r in zip(labels, rates, strict=True)
+    ]
+    return measure(num_query, total_query, num_is_bad, series)
+
+
+def measure(
+    num_query: str,
+    total_query: str,
+    num_is_bad: bool,
+    series: list[tuple[Labels, list[float]]],
+) -> tuple[float, float]:
+    """Bad and total as the SLO's queries count them, at the end of these per-minute samples."""
     from ..promql.engine import Engine
     from ..promql.storage import Storage
 
     storage = Storage()
-    for ls, r in zip(labels, rates, strict=True):
-        samples = [(i * PROBE_STEP_MS, 1e6 + r * i * 60) for i in range(PROBE_MINUTES + 1)]
-        storage.extend(ls, samples)
+    for ls, values in series:
+        storage.extend(ls, [(i * PROBE_STEP_MS, v) for i, v in enumerate(values)])
     engine = Engine(storage)
     t = PROBE_MINUTES * PROBE_STEP_MS
     num = _scalar(engine, num_query, t)

@@ -146,8 +146,8 @@ def test_a_proof_that_cannot_be_built_says_why_in_its_headline() -> None:
         result.skipped
         == result.headline
         == (
-            "SLOAlerts:checkout/page-1h: cannot be proved: the SLI reads up as a gauge "
-            "(not under rate, increase or irate); the proof synthesises counters only"
+            "SLOAlerts:checkout/page-1h: cannot be proved: the SLI reads both counters and "
+            "gauges (up)"
         )
     )
 

@@ -32,8 +32,10 @@ REFUSED = {
     "contrib-denominator-corrected.yaml": "denominator_corrected_rules/v1'",
     "victoria-metrics.yml": "which is not PromQL",
 }
-# SLIs whose proofs cannot be built: they read gauges, not counters.
+# SLIs that read gauges: proved by time share (synth_gauge.py); home-wifi's
+# subqueries make its longer checks too slow to simulate, which their headline says.
 GAUGE_SLIS = {"home-wifi.yml", "k8s-home-wifi.yml", "raw-home-wifi.yml"}
+SUBQUERY_SLIS = {"home-wifi.yml", "k8s-home-wifi.yml"}
 
 
 def examples() -> list[str]:
@@ -123,7 +125,7 @@ def test_alert_names_labels_and_annotations_are_sloths() -> None:
 def _counter_proofs() -> list[tuple[str, str]]:
     out = []
     for name in examples():
-        if name in REFUSED or name in GAUGE_SLIS:
+        if name in REFUSED:
             continue
         for entry in sloth_entries(SLOTH / name):
             if check_names(slo_rules(entry)):
@@ -133,7 +135,8 @@ def _counter_proofs() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("name", "slo"), _counter_proofs() if SLOTH.is_dir() else [])
 def test_every_alerting_example_has_proofs_that_run(name: str, slo: str) -> None:
-    """The series are synthesised for every check; the fastest check is run for real."""
+    """The series are synthesised for every check (counters, or gauges by time share);
+    the fastest check is run for real."""
     (entry,) = [e for e in sloth_entries(SLOTH / name) if e.name == slo]
     rules = slo_rules(entry)
     num, total = rules.num_query, rules.total_query
@@ -161,13 +164,13 @@ def test_a_full_proof_of_a_two_selector_sli() -> None:
         assert result.passed and result.skipped is None, result.headline
 
 
-@pytest.mark.parametrize("name", sorted(GAUGE_SLIS))
-def test_gauge_slis_say_why_in_the_headline(name: str) -> None:
+@pytest.mark.parametrize("name", sorted(SUBQUERY_SLIS))
+def test_a_proof_too_slow_to_simulate_says_so_in_its_headline(name: str) -> None:
     for entry in sloth_entries(SLOTH / name):
-        result = run_check(slo_rules(entry), "page-1h")
+        result = run_check(slo_rules(entry), "ticket-3d")
         assert result.skipped == result.headline
         assert (
-            "cannot be proved: the SLI reads unifipoller_client_satisfaction_ratio as a gauge"
+            "/ticket-3d: cannot be proved: the SLI's subquery is re-evaluated 48,547,200 times"
             in (result.headline)
         )
 
