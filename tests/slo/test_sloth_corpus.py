@@ -300,3 +300,32 @@ def test_burnin_rules_writes_sloths_rules_and_promtool_accepts_them(tmp_path: Pa
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "SUCCESS: 17 rules found" in checked.stdout
+
+
+def test_pytest_burnin_collects_sloths_files_with_their_proofs(pytester: pytest.Pytester) -> None:
+    """As a user sees it: both services of multifile.yml, the Kubernetes form, and the
+    reason a proof cannot run in the summary line, not only under -rs."""
+    import shutil
+
+    specs = pytester.mkdir("slo_specs")
+    for name in ("multifile.yml", "k8s-getting-started.yml", "home-wifi.yml", "no-alerts.yml"):
+        shutil.copy(SLOTH / name, specs)
+    result = pytester.runpytest(
+        "--burnin",
+        *("-p", "pytest_burnin.slo.gen_glue"),  # the tests' conftest leaves it out by default
+        *("-k", "SLOAlerts and (page-1h or (home-wifi and ticket-3d))"),
+    )
+    result.stdout.fnmatch_lines_random(
+        [
+            "PASS  SLOAlerts:myservice/requests-availability/page-1h: MyServiceHighErrorRate"
+            " fired 30m into a 18x burn (allowed 50m)",
+            "PASS  SLOAlerts:myservice2/requests-availability/page-1h: *",
+            "PASS  SLOAlerts:home-wifi/good-wifi-client-satisfaction/page-1h: *",
+            "SKIP  SLOAlerts:home-wifi/good-wifi-client-satisfaction/ticket-3d: cannot be proved:"
+            " the SLI's subquery is re-evaluated 48,547,200 times*",
+        ]
+    )
+    # page-1h of multifile.yml (2), k8s-getting-started.yml (1), home-wifi.yml (2).
+    outcomes = result.parseoutcomes()
+    assert outcomes["passed"] == 5 and outcomes["skipped"] == 2
+    assert "no-alerts" not in result.stdout.str().split("burn-in summary")[1]
