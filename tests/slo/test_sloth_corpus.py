@@ -329,3 +329,12 @@ def test_pytest_burnin_collects_sloths_files_with_their_proofs(pytester: pytest.
     outcomes = result.parseoutcomes()
     assert outcomes["passed"] == 5 and outcomes["skipped"] == 2
     assert "no-alerts" not in result.stdout.str().split("burn-in summary")[1]
+
+
+def test_one_slo_in_two_files_is_refused_by_burnin_rules(tmp_path: Path) -> None:
+    """Sloth's validate refuses the same SLO id across files; its groups would clash."""
+    entries = sloth_entries(SLOTH / "getting-started.yml") + sloth_entries(
+        SLOTH / "k8s-getting-started.yml"
+    )
+    with pytest.raises(SpecError, match="SLO myservice/requests-availability is also defined at"):
+        generate(entries)
