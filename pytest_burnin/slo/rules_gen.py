@@ -133,19 +133,9 @@ class SLORules:
     def simulation_group(self, tiers: list[Tier]) -> dict[str, Any]:
         """One group with these tiers' alerts and the records they read, for the behaviour checks."""
         if self.sloth is not None:
-            from .sloth_rules import RECORD, alert_rule, sli_rules, sloth_groups
+            from .sloth_rules import simulation_group
 
-            severities = {t.severity for t in tiers}
-            alerts = [
-                alert_rule(self.sloth, severity, alert)
-                for severity, alert in (("page", self.sloth.page), ("ticket", self.sloth.ticket))
-                if severity in severities
-            ]
-            # The alerts of a severity read all its windows: keep every record they read.
-            wanted = {RECORD + w for s in severities for w in _sloth_windows(s)}
-            records = [r for r in sli_rules(self.sloth) if r["record"] in wanted]
-            name = sloth_groups(self.sloth)[0]["name"]
-            return {"name": name, "rules": records + alerts}
+            return simulation_group(self.sloth, tiers)
         group = self.group()
         wanted_alerts = {self.alert_name(t) for t in tiers}
         windows = {RECORD_PREFIX + w for t in tiers for w in (t.long, t.short)}
@@ -235,49 +225,14 @@ def window_text(window: Any) -> tuple[str, int]:
     return str(window), duration_ms(str(window))
 
 
-def _sloth_windows(severity: str) -> list[str]:
-    from .sloth_rules import WINDOWS
-
-    return [w for p in WINDOWS if p.severity == severity for w in (p.short, p.long)]
-
-
-def sloth_slo_rules(entry: Entry, slo: SlothSLO) -> SLORules:
-    """A Sloth SLO: Sloth's windows and factors, as tiers the behaviour checks prove."""
-    from .sloth_rules import PERIOD, WINDOWS, alerts_enabled, error_budget, seconds
-
-    budget = error_budget(slo)
-    out = SLORules(
-        slo=entry.name,
-        labels={},
-        indicator="ratio",
-        objective=("at_most", budget),
-        window=PERIOD,
-        window_ms=seconds(PERIOD) * 1000,
-        budget=budget,
-        for_="0s",
-        num_is_bad=True,
-        sloth=slo,
-    )
-    if slo.raw_query:
-        out.num_query, out.total_query = slo.query("raw_query", "{{window}}"), ""
-    else:
-        out.num_query = slo.query("error_query", "{{window}}")
-        out.total_query = slo.query("total_query", "{{window}}")
-    enabled = {s for s, _ in alerts_enabled(slo)}
-    out.tiers = [
-        Tier(w.severity, w.long, w.short, w.factor, "0s") for w in WINDOWS if w.severity in enabled
-    ]
-    if not enabled:
-        out.notes.append("no alerts: Sloth's alerting disables both the page and the ticket alert")
-    return out
-
-
 def slo_rules(entry: Entry) -> SLORules:
     """What to generate for one SLO entry; SpecError for an unusable ``alerting`` block."""
     from .sloth_spec import sloth_of
 
     found = sloth_of(entry)
     if found is not None:
+        from .sloth_rules import sloth_slo_rules
+
         return sloth_slo_rules(entry, found)
     spec = _spec(entry)
     meta = entry.metadata
