@@ -26,9 +26,8 @@ ticket tier is about 8,000 steps, under a second with the engine's prefix sums.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -36,15 +35,21 @@ from ..errors import EvaluationError
 from ..kinds import Evaluation
 from ..promql import ast
 from ..promql.labels import Labels, labels_from
-from ..promql.storage import matches
 from ..simulation.run import Timeline
-from .rules_gen import RECORD_PREFIX, SLORules, Tier, num, substitute
+from .regex_values import matching_value
+from .rules_gen import SLORules, Tier, num, substitute
+from .synth import Unsupported as SynthUnsupported
+
+if TYPE_CHECKING:
+    from .synth import Design
+    from .synth_gauge import GaugeDesign
 
 STEP_MS = 60_000
 OVER_BUDGET = 1.25  # the burn rate injected, as a multiple of the tier's factor
 QUIET_SHARE = 0.9  # the error ratio of "just inside the objective", as a share of the budget
 EVENTS_PER_S = 100.0
 COUNTER_START = 1_000_000.0  # counters start high: no zero-point cap in increase()
+SUBQUERY_BUDGET = 100_000  # inner evaluations of an SLI's subqueries per check (seconds)
 
 
 class Unsupported(Exception):
@@ -91,8 +96,10 @@ def run_check(rules: SLORules, name: str) -> Evaluation:
         if tier is None:
             raise EvaluationError(f"{title}: no such alert tier")
         return _tier(rules, tier, title)
-    except Unsupported as exc:
-        return Evaluation(True, f"{title}: skipped", skipped=f"{title}: {exc}")
+    except (Unsupported, SynthUnsupported) as exc:
+        # The reason is the headline: the summary shows it, not only pytest's -rs.
+        why = f"{title}: cannot be proved: {exc}"
+        return Evaluation(True, why, skipped=why)
 
 
 def _tier(rules: SLORules, tier: Tier, title: str) -> Evaluation:
@@ -150,7 +157,12 @@ def _quiet(rules: SLORules, title: str) -> Evaluation:
     step = STEP_MS
     ratio = QUIET_SHARE * (rules.budget or 0.0)
     span = longest + max(t.for_ms for t in rules.tiers) + 3 * step
-    timeline = _simulate(rules, rules.tiers, [Phase(span, _traffic(rules), ratio)], step)
+    phases = [Phase(span, _traffic(rules), ratio)]
+    if _samples_share(rules):
+        # A share-of-samples SLI over a window shorter than its history is coarse
+        # (one bad minute of two is 50%): fill every window with clean minutes first.
+        phases.insert(0, Phase(longest, _traffic(rules), 0.0))
+    timeline = _simulate(rules, rules.tiers, phases, step)
     fired = sorted({a.name for a in timeline.alerts if a.firing_at_ms is not None})
     what = f"error ratio {num(ratio)} ({num(QUIET_SHARE * 100)}% of the budget) for {_fmt(span)}"
     if fired:
@@ -225,18 +237,40 @@ def _traffic(rules: SLORules) -> float:
 
 def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int) -> Timeline:
     series = _series(rules, phases, step)
-    return _run([_group_for(rules, tiers)], series, step, sum(p.duration_ms for p in phases))
+    group = rules.simulation_group(tiers)
+    span = sum(p.duration_ms for p in phases)
+    _check_cost(rules, group, span, step)
+    return _run([group], series, step, span)
 
 
-def _group_for(rules: SLORules, tiers: list[Tier]) -> dict[str, Any]:
-    """The SLO's generated group cut down to these tiers' alerts and the records they read."""
-    group = rules.group()
-    wanted = {rules.alert_name(t) for t in tiers}
-    windows = {RECORD_PREFIX + w for t in tiers for w in (t.long, t.short)}
-    group["rules"] = [
-        r for r in group["rules"] if r.get("alert") in wanted or r.get("record") in windows
-    ]
-    return group
+def _samples_share(rules: SLORules) -> bool:
+    """Whether the SLI reads gauges, judged by the share of bad samples (``synth_gauge.py``)."""
+    from .synth_gauge import GaugeDesign
+
+    try:
+        return isinstance(_plan(rules), GaugeDesign)
+    except SynthUnsupported:
+        return False
+
+
+def _check_cost(rules: SLORules, group: dict[str, Any], span: int, step: int) -> None:
+    """Refuse, with the figures, a simulation whose subqueries would take minutes.
+
+    A subquery over window w re-evaluates its inner query w/step times at every
+    rule evaluation; the engine's prefix sums do not help there.
+    """
+    from .synth import uses_subquery
+
+    if not any(uses_subquery(q) for q in (rules.num_query, rules.total_query) if q):
+        return
+    windows = {r["record"] for r in group["rules"] if "record" in r}
+    points = sum(_ms(w.rsplit("ratio_rate", 1)[1]) // step for w in windows if "ratio_rate" in w)
+    cost = points * (span // step)
+    if cost > SUBQUERY_BUDGET:
+        raise Unsupported(
+            f"the SLI's subquery is re-evaluated {cost:,} times over this "
+            f"{_fmt(span)} simulation (limit {SUBQUERY_BUDGET:,})"
+        )
 
 
 def _run(
@@ -261,48 +295,21 @@ def _run(
 def _series(
     rules: SLORules, phases: list[Phase], step: int
 ) -> list[tuple[Labels, list[float | None]]]:
-    """The indicator's counters over the phases, one sample per step."""
-    num_labels, total_labels, complement = _series_labels(rules)
+    """The indicator's series over the phases, one sample per step (``synth.py``)."""
+    plan = _plan(rules)
+    return plan.series([(p.duration_ms, p.events_per_s, p.error_ratio) for p in phases], step)
+
+
+def _plan(rules: SLORules) -> Design | GaugeDesign:
+    """Series that drive this SLO's own queries to any error ratio."""
+    from .synth import design, split_raw
+
     upper = rules.objective[0] in ("below", "at_most")
-    num_v, total_v = COUNTER_START, COUNTER_START
-    nums: list[float | None] = [num_v]
-    totals: list[float | None] = [total_v]
-    for phase in phases:
-        for _ in range(phase.duration_ms // step):
-            events = phase.events_per_s * step / 1000
-            # The numerator counts bad events under an upper bound, good ones otherwise.
-            share = phase.error_ratio if upper else 1.0 - phase.error_ratio
-            num_v += events * share
-            total_v += events
-            nums.append(num_v)
-            totals.append(total_v)
-    if complement:
-        # The total selector also matches the numerator's series: add the rest.
-        rest: list[float | None] = [
-            (t or 0.0) - (n or 0.0) + COUNTER_START for t, n in zip(totals, nums, strict=True)
-        ]
-        return [(num_labels, nums), (total_labels, rest)]
-    return [(num_labels, nums), (total_labels, totals)]
-
-
-def _series_labels(rules: SLORules) -> tuple[Labels, Labels, bool]:
-    """Labels for the numerator and total series; True when the total is their sum."""
-    ratio_num, ratio_total = rules.num_query, rules.total_query
-    num_sel = _selector(substitute(ratio_num, "5m"), "numerator query")
-    total_sel = _selector(substitute(ratio_total, "5m"), "total query")
-    num_l = _labels_of(num_sel)
-    total_l = _labels_of(total_sel)
-    if num_l["__name__"] != total_l["__name__"] or not _matches(total_sel, num_l):
-        return labels_from(num_l), labels_from(total_l), False
-    free = [k for k in num_l if k != "__name__" and k not in total_l]
-    if not free:
-        raise Unsupported(
-            "the total query selects exactly the numerator's series; cannot tell events apart"
-        )
-    rest = dict(num_l, **{free[0]: "burnin_other"})
-    if not _matches(total_sel, rest) or _matches(num_sel, rest):
-        raise Unsupported("cannot synthesise a series the total counts and the numerator does not")
-    return labels_from(num_l), labels_from(rest), True
+    num_is_bad = upper if rules.num_is_bad is None else rules.num_is_bad
+    num, total = rules.num_query, rules.total_query
+    if not total:  # a raw error-ratio query: its numerator and denominator
+        num, total, num_is_bad = split_raw(num)
+    return design(num, total, num_is_bad)
 
 
 def _selector(query: str, what: str) -> ast.VectorSelector:
@@ -334,25 +341,15 @@ def _labels_of(sel: ast.VectorSelector) -> dict[str, str]:
         if m.type is ast.MatchType.EQUAL:
             out[m.name] = m.value
         elif m.type is ast.MatchType.REGEX:
-            # The first alternative of a literal alternation (`500|503` -> 500).
-            first = m.value.split("|")[0]
-            if not re.fullmatch(r"[A-Za-z0-9_:-]+", first):
+            picked = matching_value(m.value)
+            if picked is None:
                 raise Unsupported(f"cannot pick a value matching {m.name}=~{m.value!r}")
-            out[m.name] = first
+            out[m.name] = picked
     if sel.name:
         out["__name__"] = sel.name
     if "__name__" not in out:
         raise Unsupported("a selector without a metric name")
     return out
-
-
-def _matches(sel: ast.VectorSelector, labels: dict[str, str]) -> bool:
-    for m in sel.matchers:
-        value = labels.get(m.name, "")
-        # RE2 semantics (the parser validated the regex), never Python's re.
-        if not matches(m, value):
-            return False
-    return True
 
 
 def _ms(text: str) -> int:

@@ -29,6 +29,13 @@ def add_parsers(sub: Any) -> None:
     p_rules.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when the file is out of date."
     )
+    p_rules.add_argument(
+        "--extra-label",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a label for every recording rule generated from a Sloth SLO (Sloth's --extra-labels).",
+    )
     p_rules.set_defaults(func=cmd_rules)
 
 
@@ -57,9 +64,16 @@ def cmd_rules(args: argparse.Namespace) -> int:
     """Generate the SLO rule file; notes say which tiers were left out and why."""
     from .rules_gen import generate, slo_rules
 
+    extra: dict[str, str] = {}
+    for item in getattr(args, "extra_label", []) or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            print(f"burnin rules: --extra-label wants KEY=VALUE, got {item!r}", file=sys.stderr)
+            return 2
+        extra[key] = value
     try:
         entries = slo_entries(args)
-        text = generate(entries)
+        text = generate(entries, extra)
         notes = [f"{e.name}: {n}" for e in entries for n in slo_rules(e).notes]
     except BurninError as exc:
         print(f"burnin rules: {exc}", file=sys.stderr)

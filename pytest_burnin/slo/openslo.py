@@ -17,6 +17,7 @@ from ..errors import SpecError
 from ..spec.loader import Document, Path_
 from ..spec.model import Entry, load_spec_file
 from .kind import SLOKind
+from .openslo_alerts import alerting_from_policies
 from .translate import (
     NO_ITEM_KINDS,
     Reader,
@@ -30,6 +31,7 @@ from .translate import (
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..project import Project
     from ..sources import MetricSource
 
 _OPS = {"lt": "below", "lte": "at_most", "gt": "above", "gte": "at_least"}
@@ -67,15 +69,20 @@ class OpenSLOKind(SLOKind):
                 f"unsupported OpenSLO kind {kind!r}",
                 hint=f"supported: SLO, {', '.join(sorted(NO_ITEM_KINDS))}",
             )
-        native, datasource = self._translate(doc, r)
-        if datasource is not None:
-            self._datasources[(str(doc.path), name)] = datasource
-        service = doc.data["spec"].get("service")
-        if isinstance(service, str):
-            self._services[(str(doc.path), name)] = service
-        meta = dict(doc.data["metadata"])
-        entry_doc = native_document(doc, (), native, meta)
-        return [Entry("SLO", name, entry_doc, payload=native)]
+        natives, datasource = self._translate(doc, r)
+        out = []
+        for suffix, native in natives:
+            # Several objectives: one entry each, named by the objective.
+            entry_name = f"{name}/{suffix}" if suffix else name
+            if datasource is not None:
+                self._datasources[(str(doc.path), entry_name)] = datasource
+            service = doc.data["spec"].get("service")
+            if isinstance(service, str):
+                self._services[(str(doc.path), entry_name)] = service
+            meta = dict(doc.data["metadata"], name=entry_name)
+            entry_doc = native_document(doc, (), native, meta)
+            out.append(Entry("SLO", entry_name, entry_doc, payload=native))
+        return out
 
     def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
         props = [("input", "openslo")]
@@ -84,11 +91,21 @@ class OpenSLOKind(SLOKind):
             props.append(("service", service))
         return props + super().static_properties(entry)
 
+    def check_references(self, entry: Entry, project: Project) -> None:
+        """A DataSource with a URL is its own source; one without names a Source (or the only one)."""
+        ds = self._datasources.get((str(entry.path), entry.name))
+        if ds is not None and ds["url"] is not None:
+            return
+        named = ds is not None and any(e.name == ds["name"] for e in project.entries("Source"))
+        project.named("Source", ds["name"] if ds is not None and named else None, entry)
+
     def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:
         ds = self._datasources.get((str(entry.path), entry.name))
         if ds is None or ds["url"] is None:
             # No URL: a burnin Source of the DataSource's name, else the run's default one.
-            named = ds is not None and any(e.name == ds["name"] for e in ctx.of_kind("Source"))
+            named = ds is not None and any(
+                e.name == ds["name"] for e in ctx.project.entries("Source")
+            )
             return ctx.source(ds["name"] if ds is not None and named else None, entry)
         key = (str(entry.path), ds["name"])
         if key not in self._sources:
@@ -108,7 +125,10 @@ class OpenSLOKind(SLOKind):
 
     # -- translation -------------------------------------------------------
 
-    def _translate(self, doc: Document, r: Reader) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    def _translate(
+        self, doc: Document, r: Reader
+    ) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, Any] | None]:
+        """One native spec per objective (with its name suffix, "" for a lone objective)."""
         r.only(
             ("spec",),
             {
@@ -134,20 +154,34 @@ class OpenSLOKind(SLOKind):
             )
         window = self._window(r, ("spec", "timeWindow", 0))
         objectives = r.get(("spec",), "objectives", list, required=True)
-        if len(objectives) != 1:
-            raise r.unsupported(
-                ("spec", "objectives"),
-                f"{len(objectives)} objectives",
-                "exactly one per SLO (write one SLO per objective)",
-            )
+        if not objectives:
+            raise r.doc.error(("spec", "objectives"), "OpenSLO SLO has no objectives")
         sli_doc, sli_path = self._indicator(doc, r)
         sli = Reader(sli_doc, "OpenSLO") if sli_doc is not doc else r
         metric, ds = self._metric(sli, sli_path)
-        native = self._objective(r, ("spec", "objectives", 0), metric, _BUDGETING[method])
-        native["window"] = window
-        if "description" in doc.data["spec"]:
-            native["description"] = str(doc.data["spec"]["description"])
-        return native, ds
+        alerting = alerting_from_policies(r, self._find)
+        out: list[tuple[str, dict[str, Any]]] = []
+        for i in range(len(objectives)):
+            path = ("spec", "objectives", i)
+            native = self._objective(r, path, metric, _BUDGETING[method])
+            native["window"] = window
+            if "description" in doc.data["spec"]:
+                native["description"] = str(doc.data["spec"]["description"])
+            if alerting is not None:
+                native["alerting"] = alerting
+            suffix = ""
+            if len(objectives) > 1:
+                shown = r.node(path).get("displayName") if isinstance(r.node(path), dict) else None
+                suffix = _slug(str(shown)) if shown else str(i)
+            out.append((suffix, native))
+        suffixes = [s for s, _ in out]
+        if len(set(suffixes)) != len(suffixes):
+            raise r.doc.error(
+                ("spec", "objectives"),
+                "two objectives share a displayName, which names their items",
+                hint="give each objective its own displayName",
+            )
+        return out, ds
 
     def _window(self, r: Reader, path: Path_) -> Any:
         r.only(path, {"duration", "isRolling", "calendar"})
@@ -330,3 +364,10 @@ class OpenSLOKind(SLOKind):
         details = r.get(("spec",), "connectionDetails", dict) or {}
         url = details.get("url")
         return {"name": str(doc.data["metadata"]["name"]), "url": None if url is None else str(url)}
+
+
+def _slug(text: str) -> str:
+    """An objective's displayName as part of an item name (``Fast enough`` -> ``fast-enough``)."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "objective"

@@ -28,6 +28,7 @@ from ..errors import SpecError
 
 if TYPE_CHECKING:
     from ..spec.model import Entry
+    from .sloth_spec import SlothSLO
 
 RECORD_PREFIX = "slo:sli_error:ratio_rate"
 DEFAULT_FOR = "1m"
@@ -107,11 +108,43 @@ class SLORules:
     threshold_query: str = ""  # with {{window}}
     annotations: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # tiers left out, with the reason
+    num_is_bad: bool | None = None  # None: bad under an upper bound, good under a lower one
+    sloth: SlothSLO | None = None  # read from a Sloth file: Sloth's rules, not ours
 
     def alert_name(self, tier: Tier | None) -> str:
+        if self.sloth is not None:
+            return self.sloth.alert_name
         if tier is None:
             return f"SLO{camel(self.slo)}ObjectiveBreached"
         return f"SLO{camel(self.slo)}BurnRate{camel(tier.severity)}{tier.long}"
+
+    def groups(self, extra_labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """The rule groups written to the rule file: Sloth's three for a Sloth SLO.
+
+        ``extra_labels`` are Sloth's ``--extra-labels``: added to a Sloth SLO's
+        recording rules, as Sloth adds them.
+        """
+        if self.sloth is not None:
+            from .sloth_rules import sloth_groups
+
+            return sloth_groups(self.sloth, extra_labels or {})
+        return [self.group()]
+
+    def simulation_group(self, tiers: list[Tier]) -> dict[str, Any]:
+        """One group with these tiers' alerts and the records they read, for the behaviour checks."""
+        if self.sloth is not None:
+            from .sloth_rules import simulation_group
+
+            return simulation_group(self.sloth, tiers)
+        group = self.group()
+        wanted_alerts = {self.alert_name(t) for t in tiers}
+        windows = {RECORD_PREFIX + w for t in tiers for w in (t.long, t.short)}
+        group["rules"] = [
+            r
+            for r in group["rules"]
+            if r.get("alert") in wanted_alerts or r.get("record") in windows
+        ]
+        return group
 
     def group(self) -> dict[str, Any]:
         """The rule group, as the mapping written to the rule file."""
@@ -123,10 +156,9 @@ class SLORules:
             )
         for tier in self.tiers:
             threshold = f"({num(tier.factor)} * {num(self.budget or 0)})"
-            expr = (
-                f"{RECORD_PREFIX}{tier.long}{sel} > {threshold}\n"
-                f"and\n{RECORD_PREFIX}{tier.short}{sel} > {threshold}"
-            )
+            expr = f"{RECORD_PREFIX}{tier.long}{sel} > {threshold}"
+            if tier.short != tier.long:  # OpenSLO's conditions have a single window
+                expr += f"\nand\n{RECORD_PREFIX}{tier.short}{sel} > {threshold}"
             if self.min_traffic is not None:
                 # A handful of errors among very few events is a huge ratio but
                 # not an outage worth a page: require enough traffic first.
@@ -195,6 +227,13 @@ def window_text(window: Any) -> tuple[str, int]:
 
 def slo_rules(entry: Entry) -> SLORules:
     """What to generate for one SLO entry; SpecError for an unusable ``alerting`` block."""
+    from .sloth_spec import sloth_of
+
+    found = sloth_of(entry)
+    if found is not None:
+        from .sloth_rules import sloth_slo_rules
+
+        return sloth_slo_rules(entry, found)
     spec = _spec(entry)
     meta = entry.metadata
     labels = {"slo": entry.name}
@@ -240,10 +279,23 @@ def slo_rules(entry: Entry) -> SLORules:
         out.min_traffic = float(alerting["min_traffic"])
     out.tiers = _tiers(entry, alerting, out.for_, out.budget, out.notes)
     for w in sorted({w for t in out.tiers for w in (t.long, t.short)}, key=duration_ms):
-        num_q = substitute(ratio[num_field], w)
-        tot_q = substitute(ratio["total"], w)
+        num_q = _operand(substitute(ratio[num_field], w))
+        tot_q = _operand(substitute(ratio["total"], w))
         out.error_queries[w] = f"{flip}(\n  {num_q}\n/\n  {tot_q}\n)"
     return out
+
+
+def _operand(query: str) -> str:
+    """``query`` as an operand of ``/``: in parentheses when it is itself a binary operation,
+    so ``a + b`` over ``total`` is ``(a + b) / total``, not ``a + b / total``."""
+    from ..promql import ast
+    from ..promql.parser import ParseError, parse
+
+    try:
+        top = parse(query)
+    except ParseError:
+        return query  # the SLO's own check names the parse error
+    return f"({query})" if isinstance(top, ast.BinaryExpr) else query
 
 
 def _tiers(
@@ -299,9 +351,21 @@ def _annotations(entry: Entry, spec: dict[str, Any], alerting: dict[str, Any]) -
     return out
 
 
-def generate(entries: list[Entry]) -> str:
+def generate(entries: list[Entry], extra_labels: dict[str, str] | None = None) -> str:
     """The rule file for these SLO entries, as deterministic YAML text."""
-    groups = [slo_rules(e).group() for e in sorted(entries, key=lambda e: e.name)]
+    ordered = sorted(entries, key=lambda e: e.name)
+    groups = [g for e in ordered for g in slo_rules(e).groups(extra_labels)]
+    seen: dict[str, Entry] = {}
+    for entry in ordered:
+        first = seen.setdefault(entry.name, entry)
+        if first is not entry:
+            # Two groups of one name: Prometheus refuses the whole rule file.
+            raise entry.error(
+                (),
+                f"SLO {entry.name} is also defined at {first.where()}; "
+                "its rule groups would have the same names",
+                hint="keep one definition of each SLO (service and name) across the spec files",
+            )
     head = (
         "# Generated by `burnin rules` from the SLO specs: do not edit, change the specs.\n"
         "# Recording rules: the error ratio per window; alerts: multi-window burn rates.\n"

@@ -1,9 +1,13 @@
-"""Sloth ``prometheus/v1`` files, read as they are: each of ``slos[]`` becomes one native SLO.
+"""Sloth files, read as they are: each SLO becomes one native SLO entry, ``SLO:<service>/<name>``.
 
-Sloth states the objective in percent of good events and its queries measure
-``{{.window}}``; we judge the SLO over a 30-day rolling window (Sloth's own
-default period). ``alerting`` is accepted: it configures generated alerts, not
-the verdict. ``sli.plugin`` is refused: its query lives in Sloth's plugin code.
+Three forms, all read by ``sloth_spec.py``: ``prometheus/v1``, the Kubernetes
+``sloth.slok.dev/v1`` ``PrometheusServiceLevel`` and OpenSLO ``v1alpha`` (as
+Sloth reads it). An SLO's identity is (service, name), as Sloth's ``sloth_id``
+says, so two services of one file may share an SLO name. Sloth states the
+objective in percent of good events and its queries measure ``{{.window}}``;
+the verdict is over Sloth's 30-day period. The Sloth model rides along in the
+payload (``payload["sloth"]``), so ``burnin rules`` writes the rules Sloth
+writes (``sloth_rules.py``) and the alert behaviour items test those.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from typing import Any
 from ..spec.loader import Document
 from ..spec.model import Entry
 from .kind import SLOKind
-from .translate import Reader, complement, native_document
+from .sloth_spec import PERIOD_DAYS, SlothSLO, read_openslo_alpha, read_sloth, sloth_of
+from .translate import complement, native_document
 
-DEFAULT_WINDOW = "30d"
+DEFAULT_WINDOW = f"{PERIOD_DAYS}d"
 _WINDOW = re.compile(r"\{\{\s*\.window\s*\}\}")
 
 
@@ -25,66 +30,45 @@ def _ours(query: str) -> str:
 
 
 class SlothKind(SLOKind):
-    """A Sloth SLO file: one ``SLO:<name>`` item per entry of ``slos``."""
+    """A Sloth SLO file: one ``SLO:<service>/<name>`` item per SLO."""
 
     kind = "Sloth"
     schema: str | None = None
 
     def expand(self, doc: Document) -> list[Entry]:
-        r = Reader(doc, "Sloth")
-        r.only((), {"version", "service", "labels", "slos"})
-        service = r.get((), "service", str, required=True)
-        slos = r.get((), "slos", list, required=True)
+        if doc.data.get("apiVersion") == "openslo/v1alpha":
+            slos = read_openslo_alpha(doc)
+        else:
+            slos = read_sloth(doc)
         out = []
-        for i in range(len(slos)):
-            native = self._translate(r, i)
-            name = r.get(("slos", i), "name", str, required=True)
-            native["description"] = native.get("description") or f"Sloth SLO of service {service}"
+        for slo in slos:
+            native = native_spec(slo)
+            name = f"{slo.service}/{slo.name}"
             meta: dict[str, Any] = {"name": name}
-            labels = doc.data.get("labels")
-            if isinstance(labels, dict) and "owner" in labels:
-                meta["owner"] = str(labels["owner"])
-            entry_doc = native_document(doc, ("slos", i), native, meta)
-            out.append(Entry("SLO", name, entry_doc, anchor=("slos", i), payload=native))
+            if "owner" in slo.labels:
+                meta["owner"] = slo.labels["owner"]
+            entry_doc = native_document(doc, slo.anchor, native, meta)
+            out.append(Entry("SLO", name, entry_doc, anchor=slo.anchor, payload=native))
         return out
 
     def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
-        props = [("service", str(entry.doc.data.get("service"))), ("input", "sloth")]
+        slo = sloth_of(entry)
+        props = [("service", slo.service if slo else ""), ("input", "sloth")]
         return props + super().static_properties(entry)
 
-    def _translate(self, r: Reader, i: int) -> dict[str, Any]:
-        path = ("slos", i)
-        r.only(path, {"name", "objective", "description", "labels", "sli", "alerting"})
-        objective = float(r.get(path, "objective", (int, float), required=True))
-        if not 0 < objective <= 100:
-            raise r.doc.error(
-                (*path, "objective"),
-                f"Sloth objective must be a percentage in (0, 100], got {objective}",
-            )
-        sli = (*path, "sli")
-        r.get(path, "sli", dict, required=True)
-        r.only(sli, {"events", "raw"})
-        node = r.node(sli)
-        native: dict[str, Any] = {"window": DEFAULT_WINDOW}
-        allowed = {"at_most": complement(objective / 100.0)}
-        if "events" in node:
-            events = (*sli, "events")
-            r.only(events, {"error_query", "total_query"})
-            bad = _ours(r.get(events, "error_query", str, required=True))
-            total = _ours(r.get(events, "total_query", str, required=True))
-            native["indicator"] = {"ratio": {"bad": bad, "total": total}}
-        elif "raw" in node:
-            raw = (*sli, "raw")
-            r.only(raw, {"error_ratio_query"})
-            query = _ours(r.get(raw, "error_ratio_query", str, required=True))
-            native["indicator"] = {"threshold": {"query": query}}
-        else:
-            raise r.unsupported(
-                sli,
-                "an SLI without events or raw",
-                "sli.events (error_query, total_query), sli.raw (error_ratio_query)",
-            )
-        native["objective"] = allowed
-        if "description" in r.node(path):
-            native["description"] = str(r.node(path)["description"])
-        return native
+
+def native_spec(slo: SlothSLO) -> dict[str, Any]:
+    """The native spec judged by the SLO item, with the Sloth model kept for rule generation."""
+    native: dict[str, Any] = {
+        "window": DEFAULT_WINDOW,
+        "objective": {"at_most": complement(slo.objective / 100.0)},
+        "description": slo.description or f"Sloth SLO of service {slo.service}",
+    }
+    if slo.raw_query:
+        native["indicator"] = {"threshold": {"query": _ours(slo.raw_query)}}
+    else:
+        native["indicator"] = {
+            "ratio": {"bad": _ours(slo.error_query), "total": _ours(slo.total_query)}
+        }
+    native["sloth"] = slo
+    return native

@@ -87,7 +87,7 @@ def document_kind(doc: Document) -> str:
     if not isinstance(data, dict):
         raise doc.error((), "a spec document must be a mapping with apiVersion and kind")
     if "apiVersion" not in data:
-        if data.get("version") == "prometheus/v1" and "slos" in data:
+        if "version" in data and "slos" in data:
             return "Sloth"  # a Sloth SLO file, read as it is (slo/sloth.py)
         if "tests" in data and "rule_files" in data:
             return "PromtoolTest"
@@ -101,6 +101,8 @@ def document_kind(doc: Document) -> str:
     api = data["apiVersion"]
     if api == "openslo/v1":
         return "OpenSLO"  # every OpenSLO v1 document, read as it is (slo/openslo.py)
+    if api in ("sloth.slok.dev/v1", "openslo/v1alpha"):
+        return "Sloth"  # Sloth's Kubernetes form and OpenSLO v1alpha (slo/sloth_spec.py)
     if api != API_VERSION:
         raise doc.error(
             ("apiVersion",),

@@ -125,12 +125,30 @@ def test_threshold_slo_breach_and_quiet(name: str) -> None:
     assert result.passed, result.headline
 
 
-def test_an_indicator_with_two_selectors_is_skipped_with_the_reason() -> None:
+def test_an_indicator_with_two_selectors_is_proved() -> None:
+    # Once skipped; proving it found that `a + b` over `total` was recorded as
+    # `a + (b / total)`: the numerator is now parenthesised.
     indicator = "bad: sum(increase(a_total[{{window}}])) + sum(increase(b_total[{{window}}]))"
+    rules = slo_rules(slo(ratio_slo(indicator=indicator)))
+    assert "(sum(increase(a_total[1h])) + sum(increase(b_total[1h])))" in rules.error_queries["1h"]
+    result = run_check(rules, "page-1h")
+    assert result.skipped is None
+    assert result.headline == (
+        "SLOAlerts:checkout/page-1h: SLOCheckoutBurnRatePage1h fired 49m into a 18x burn "
+        "(allowed 51m)"
+    )
+
+
+def test_a_proof_that_cannot_be_built_says_why_in_its_headline() -> None:
+    indicator = "bad: sum(count_over_time(up[{{window}}]))"
     result = run_check(slo_rules(slo(ratio_slo(indicator=indicator))), "page-1h")
-    assert result.skipped == (
-        "SLOAlerts:checkout/page-1h: the numerator query reads 2 series selectors; "
-        "checks need exactly one"
+    assert (
+        result.skipped
+        == result.headline
+        == (
+            "SLOAlerts:checkout/page-1h: cannot be proved: the SLI reads both counters and "
+            "gauges (up)"
+        )
     )
 
 
@@ -151,6 +169,7 @@ def test_a_lower_bound_threshold_is_skipped_with_the_reason() -> None:
     rules = slo_rules(slo(THRESHOLD.replace("{at_most: 0}", "{at_least: 5}")))
     result = run_check(rules, "within-objective")
     assert result.skipped == (
-        "SLOAlerts:leaks/within-objective: checks cover upper bounds (at_most, below) "
+        "SLOAlerts:leaks/within-objective: cannot be proved: checks cover upper bounds "
+        "(at_most, below) "
         "on threshold queries"
     )

@@ -29,7 +29,7 @@ def test_examples_are_green_over_the_shipped_data(pytester: pytest.Pytester) -> 
         [
             # The same figures as the native SLOs of slo_specs/slos.yaml.
             "PASS  SLO integrity-openslo: 0.474% bad over 14d, objective <= 1% (budget left 52.6%)",
-            "PASS  SLO ingestion-success-sloth: 0.285% bad over 30d, objective <= 1%*",
+            "PASS  SLO ingest/ingestion-success-sloth: 0.285% bad over 30d, objective <= 1%*",
             "PASS  SLO integrity-daily-openslo: 92.9% of 1d slices good (13/14 <= 1%) over 14d*",
         ]
     )

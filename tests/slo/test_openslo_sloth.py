@@ -200,12 +200,12 @@ def test_sloth_file_events_pass_and_raw_fails(spec_dir: pytest.Pytester, tmp_pat
     result.assert_outcomes(passed=1, failed=1, deselected=1)
     result.stdout.fnmatch_lines_random(
         [
-            "PASS  SLO ingest-events: 2% bad over 30d, objective <= 3% (budget left 33.3%)",
-            "FAIL  SLO ingest-raw: measured 0.02 over 30d misses objective <= 0.01*",
+            "PASS  SLO ingest/ingest-events: 2% bad over 30d, objective <= 3% (budget left 33.3%)",
+            "FAIL  SLO ingest/ingest-raw: measured 0.02 over 30d misses objective <= 0.01*",
         ]
     )
     cases = {c.name: c for suite in JUnitXml.fromfile(str(xml)) for c in suite}
-    props = properties(cases["SLO:ingest-events"])
+    props = properties(cases["SLO:ingest/ingest-events"])
     assert props["owner"] == "data-platform"
     assert props["service"] == "ingest"
 

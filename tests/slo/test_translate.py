@@ -46,6 +46,11 @@ def test_openslo_translations(tmp_path: Path) -> None:
         },
         "objective": {"at_most": 0.03},
         "window": "1h",
+        # The fast-burn AlertPolicy: one page tier over its single lookback window.
+        "alerting": {
+            "page": [{"long": "1h", "short": "1h", "factor": 2.0, "for": "5m"}],
+            "ticket": [],
+        },
     }
     ts = got["ratio-timeslices"]
     assert ts["budgeting"] == "timeslices"
@@ -68,14 +73,17 @@ def test_entry_spec_is_the_native_spec_for_code_that_reads_it(tmp_path: Path) ->
 
 def test_sloth_translations(tmp_path: Path) -> None:
     got = entries(tmp_path, SLOTH, SlothKind())
-    events = normalized_slo(got["ingest-events"])
+    events = normalized_slo(got["ingest/ingest-events"])
     assert events["indicator"]["ratio"] == {
         "bad": "sum(rate(failed_total[{{window}}]))",
         "total": "sum(rate(checked_total[{{window}}]))",
     }
     assert (events["objective"], events["window"]) == ({"at_most": 0.03}, "30d")
-    assert got["ingest-events"].metadata == {"name": "ingest-events", "owner": "data-platform"}
-    raw = normalized_slo(got["ingest-raw"])
+    assert got["ingest/ingest-events"].metadata == {
+        "name": "ingest/ingest-events",
+        "owner": "data-platform",
+    }
+    raw = normalized_slo(got["ingest/ingest-raw"])
     assert raw["objective"] == {"at_most": 0.01}
     assert "threshold" in raw["indicator"]
 
