@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import ast, gomath, goregex
+from .absent import absent_labels
 from .aggregations import valid_label_name
 from .evaltypes import El, EvalValue, IVector
 from .evaltypes import arg_num as _num
@@ -19,7 +20,7 @@ from .evaltypes import arg_str as _str
 from .evaltypes import arg_vec as _vec
 from .gotime import DATE_FUNCTIONS, date_part
 from .histfuncs import histogram_fraction, histogram_quantile, histogram_quantiles
-from .labels import METRIC_NAME, Labels, get, labels_from, with_label
+from .labels import METRIC_NAME, get, with_label
 from .rangefuncs import RANGE_FUNCS, eval_range_call
 from .values import NativeHistogramUnsupported, QueryError
 
@@ -188,25 +189,6 @@ def _timestamp(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
     if isinstance(arg, ast.VectorSelector):
         return ev.check_unique(ev.sample_times(arg, t))
     return _map(ev, ev.eval_vector(arg, t), lambda _v: t / 1000.0)
-
-
-def absent_labels(arg: ast.Expr) -> Labels:
-    """Labels ``absent()`` reports: the selector's equality matchers, if unambiguous."""
-    if isinstance(arg, ast.MatrixSelector):
-        arg = arg.vector
-    if not isinstance(arg, ast.VectorSelector):
-        return ()
-    out: dict[str, str] = {}
-    seen: set[str] = set()
-    for m in arg.matchers:
-        if m.name == METRIC_NAME:
-            continue
-        if m.type is ast.MatchType.EQUAL and m.name not in seen:
-            out[m.name] = m.value
-            seen.add(m.name)
-        else:
-            out.pop(m.name, None)
-    return labels_from(out)
 
 
 def _vector(ev: Evaluator, args: list[EvalValue]) -> EvalValue:

@@ -272,7 +272,7 @@ def eval_range_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
     args = [ev.eval(a, t) for a in node.args]
     rv = _range_arg(args)
     if name == "absent_over_time":
-        from .functions import absent_labels
+        from .absent import absent_labels
 
         return IVector() if rv else IVector([El(absent_labels(node.args[0]), 1.0)])
     compat = ev.compat

@@ -38,7 +38,7 @@ from ..promql.labels import Labels, labels_from
 from ..simulation.run import Timeline
 from .regex_values import matching_value
 from .rules_gen import SLORules, Tier, num, substitute
-from .synth import Unsupported as SynthUnsupported
+from .synth_probe import Unsupported as SynthUnsupported
 
 if TYPE_CHECKING:
     from .synth import Design

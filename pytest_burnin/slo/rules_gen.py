@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import SpecError
+from . import sloth_rules
 
 if TYPE_CHECKING:
     from ..spec.model import Entry
@@ -125,17 +126,13 @@ class SLORules:
         recording rules, as Sloth adds them.
         """
         if self.sloth is not None:
-            from .sloth_rules import sloth_groups
-
-            return sloth_groups(self.sloth, extra_labels or {})
+            return sloth_rules.sloth_groups(self.sloth, extra_labels or {})
         return [self.group()]
 
     def simulation_group(self, tiers: list[Tier]) -> dict[str, Any]:
         """One group with these tiers' alerts and the records they read, for the behaviour checks."""
         if self.sloth is not None:
-            from .sloth_rules import simulation_group
-
-            return simulation_group(self.sloth, tiers)
+            return sloth_rules.simulation_group(self.sloth, tiers)
         group = self.group()
         wanted_alerts = {self.alert_name(t) for t in tiers}
         windows = {RECORD_PREFIX + w for t in tiers for w in (t.long, t.short)}
@@ -231,8 +228,6 @@ def slo_rules(entry: Entry) -> SLORules:
 
     found = sloth_of(entry)
     if found is not None:
-        from .sloth_rules import sloth_slo_rules
-
         return sloth_slo_rules(entry, found)
     spec = _spec(entry)
     meta = entry.metadata
@@ -392,3 +387,35 @@ def check_entry(entry: Entry) -> SpecError | None:
     except SpecError as exc:
         return exc
     return None
+
+
+def sloth_slo_rules(entry: Entry, slo: SlothSLO) -> SLORules:
+    """A Sloth SLO as the rule generator's model: Sloth's window pairs as the tiers the
+    behaviour checks prove (``page-1h`` ... ``ticket-3d``), Sloth's groups as its rules."""
+    budget = sloth_rules.error_budget(slo)
+    out = SLORules(
+        slo=entry.name,
+        labels={},
+        indicator="ratio",
+        objective=("at_most", budget),
+        window=sloth_rules.PERIOD,
+        window_ms=sloth_rules.seconds(sloth_rules.PERIOD) * 1000,
+        budget=budget,
+        for_="0s",  # Sloth's alerts have no `for`
+        num_is_bad=True,
+        sloth=slo,
+    )
+    if slo.raw_query:
+        out.num_query, out.total_query = slo.query("raw_query", "{{window}}"), ""
+    else:
+        out.num_query = slo.query("error_query", "{{window}}")
+        out.total_query = slo.query("total_query", "{{window}}")
+    enabled = {s for s, _ in sloth_rules.alerts_enabled(slo)}
+    out.tiers = [
+        Tier(w.severity, w.long, w.short, w.factor, "0s")
+        for w in sloth_rules.WINDOWS
+        if w.severity in enabled
+    ]
+    if not enabled:
+        out.notes.append("no alerts: Sloth's alerting disables both the page and the ticket alert")
+    return out

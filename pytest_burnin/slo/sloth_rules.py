@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .sloth_spec import PERIOD_DAYS, SlothAlert, SlothSLO
 
 if TYPE_CHECKING:
-    from ..spec.model import Entry
-    from .rules_gen import SLORules, Tier
+    from .rules_gen import Tier
 
 GENERATOR_VERSION = "pytest-burnin"
 # Sloth's sloth_mode label says which input form the SLO came from.
@@ -202,38 +201,6 @@ def sloth_groups(slo: SlothSLO, extra_labels: dict[str, str] | None = None) -> l
     if alerts:
         groups.append(_group("sloth-slo-alerts", slo, alerts))
     return groups
-
-
-def sloth_slo_rules(entry: Entry, slo: SlothSLO) -> SLORules:
-    """A Sloth SLO as the rule generator's model: Sloth's window pairs as the tiers the
-    behaviour checks prove (``page-1h`` ... ``ticket-3d``), Sloth's groups as its rules."""
-    from .rules_gen import SLORules, Tier
-
-    budget = error_budget(slo)
-    out = SLORules(
-        slo=entry.name,
-        labels={},
-        indicator="ratio",
-        objective=("at_most", budget),
-        window=PERIOD,
-        window_ms=seconds(PERIOD) * 1000,
-        budget=budget,
-        for_="0s",  # Sloth's alerts have no `for`
-        num_is_bad=True,
-        sloth=slo,
-    )
-    if slo.raw_query:
-        out.num_query, out.total_query = slo.query("raw_query", "{{window}}"), ""
-    else:
-        out.num_query = slo.query("error_query", "{{window}}")
-        out.total_query = slo.query("total_query", "{{window}}")
-    enabled = {s for s, _ in alerts_enabled(slo)}
-    out.tiers = [
-        Tier(w.severity, w.long, w.short, w.factor, "0s") for w in WINDOWS if w.severity in enabled
-    ]
-    if not enabled:
-        out.notes.append("no alerts: Sloth's alerting disables both the page and the ticket alert")
-    return out
 
 
 def simulation_group(slo: SlothSLO, tiers: list[Tier]) -> dict[str, Any]:

@@ -29,23 +29,19 @@ from typing import TYPE_CHECKING, Any
 from ..promql import ast
 from ..promql.labels import Labels, labels_from
 from .regex_values import matching_value, non_matching_value
+from .synth_gauge import gauge_design
+from .synth_probe import PROBE_MINUTES, PROBE_STEP_MS, Unsupported, measure
 
 if TYPE_CHECKING:
     from .synth_gauge import GaugeDesign
 
 COUNTER_START = 1_000_000.0  # counters start high: no zero-point cap in increase()
 COUNTER_FUNCS = frozenset({"rate", "increase", "irate"})
-PROBE_STEP_MS = 60_000
-PROBE_MINUTES = 30
 PROBE_WINDOW = "5m"
 LONGER_WINDOW = "10m"  # twice the probe window: tells a count over the window from a rate
 _TOLERANCE = 1e-6
 _SAME_LENGTH = "999999999s"
 assert len(_SAME_LENGTH) == len("{{window}}")
-
-
-class Unsupported(Exception):
-    """No series could be synthesised for this SLI; the message says why."""
 
 
 @dataclass
@@ -158,7 +154,6 @@ def design(num_template: str, total_template: str, num_is_bad: bool) -> Design |
             raise Unsupported(
                 f"the SLI reads both counters and gauges ({', '.join(sorted(set(gauges)))})"
             )
-        from .synth_gauge import gauge_design
 
         return gauge_design(num_query, total_query, num_is_bad, labels)
     # Every series is present in every probe (a rate of 0 is a flat counter), as
@@ -274,40 +269,6 @@ def _probe(
         for ls, r in zip(labels, rates, strict=True)
     ]
     return measure(num_query, total_query, num_is_bad, series)
-
-
-def measure(
-    num_query: str,
-    total_query: str,
-    num_is_bad: bool,
-    series: list[tuple[Labels, list[float]]],
-) -> tuple[float, float]:
-    """Bad and total as the SLO's queries count them, at the end of these per-minute samples."""
-    from ..promql.engine import Engine
-    from ..promql.storage import Storage
-
-    storage = Storage()
-    for ls, values in series:
-        storage.extend(ls, [(i * PROBE_STEP_MS, v) for i, v in enumerate(values)])
-    engine = Engine(storage)
-    t = PROBE_MINUTES * PROBE_STEP_MS
-    num = _scalar(engine, num_query, t)
-    total = _scalar(engine, total_query, t)
-    return (num if num_is_bad else total - num), total
-
-
-def _scalar(engine: Any, query: str, t_ms: int) -> float:
-    from ..promql.values import QueryError, Scalar, Vector
-
-    try:
-        value = engine.instant(query, t_ms)
-    except QueryError as exc:
-        raise Unsupported(f"the SLI query fails on synthetic series: {exc}") from None
-    if isinstance(value, Scalar):
-        return value.v
-    if isinstance(value, Vector) and len(value) <= 1:
-        return value[0].v if value else 0.0
-    raise Unsupported("the SLI query returns several series; the proof needs one ratio")
 
 
 def _vertex(columns: list[tuple[float, float]], target_e: float) -> list[float] | None:

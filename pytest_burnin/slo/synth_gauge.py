@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from ..promql.labels import Labels
-from .synth import PROBE_MINUTES, Unsupported, measure
+from .synth_probe import PROBE_MINUTES, Unsupported, measure
 
 _TOLERANCE = 1e-9
 _BASE_CANDIDATES = (1.0, 0.0, 0.5, 0.25, 0.75, 0.9, 0.99, 10.0, 100.0, -1.0)

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_burnin.slo.regex_values import matching_value, non_matching_value
-from pytest_burnin.slo.synth import Design, Unsupported, design, split_raw, uses_subquery
+from pytest_burnin.slo.synth import Design, design, split_raw, uses_subquery
 from pytest_burnin.slo.synth_gauge import GaugeDesign
+from pytest_burnin.slo.synth_probe import Unsupported
 
 
 @pytest.mark.parametrize(
