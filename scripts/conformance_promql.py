@@ -15,7 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from pytest_burnin.promql.scripttest import CaseResult, run_file, share
+# The script runner is test tooling (tests/promql/scripttest.py), not part of the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.promql.scripttest import CaseResult, run_file, share
 
 DEFAULT_PEER = Path(__file__).resolve().parents[1].parent / "shared" / "peer-suites"
 SUITES = (("promql-testdata-v2.42.0", 2), ("promql-testdata", 3))

@@ -17,9 +17,9 @@ from pytest_burnin.promql import goregex
 from pytest_burnin.promql.engine import Engine
 from pytest_burnin.promql.labels import labels_from
 from pytest_burnin.promql.lexer import ParseError
-from pytest_burnin.promql.scripttest import run_file
 from pytest_burnin.promql.storage import Storage
 from pytest_burnin.promql.values import QueryError, Vector
+from tests.promql.scripttest import run_file
 
 DATA = Path(__file__).parent / "testdata"
 

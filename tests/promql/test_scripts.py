@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_burnin.promql.scripttest import CaseResult, run_file, share
+from tests.promql.scripttest import CaseResult, run_file, share
 
 PEER = Path(__file__).resolve().parents[2].parent / "shared" / "peer-suites"
 V2_DIR = PEER / "promql-testdata-v2.42.0"
@@ -94,7 +94,7 @@ eval instant at 1m sum(metric)
 
 
 def test_script_runner_classifies_each_eval_command() -> None:
-    from pytest_burnin.promql.scripttest import run_script
+    from tests.promql.scripttest import run_script
 
     results = run_script(INLINE, compat=3)
     assert [r.status for r in results] == [

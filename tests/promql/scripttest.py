@@ -30,12 +30,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ast, goregex
-from .engine import Engine
-from .gomath import almost_equal
-from .labels import METRIC_NAME, Labels, format_labels, labels_from
-from .storage import Storage
-from .values import (
+from pytest_burnin.promql import ast, goregex
+from pytest_burnin.promql.engine import Engine
+from pytest_burnin.promql.gomath import almost_equal
+from pytest_burnin.promql.labels import METRIC_NAME, Labels, format_labels, labels_from
+from pytest_burnin.promql.storage import Storage
+from pytest_burnin.promql.values import (
     Matrix,
     NativeHistogramUnsupported,
     QueryError,
@@ -112,13 +112,13 @@ class _Mismatch(Exception):
 
 
 def _duration(text: str) -> int:
-    from .parser import parse_duration
+    from pytest_burnin.promql.parser import parse_duration
 
     return parse_duration(text.strip())
 
 
 def _load(storage: Storage, native: Storage, step: int, body: list[str], nhcb: bool) -> None:
-    from .series_notation import parse_series
+    from pytest_burnin.promql.series_notation import parse_series
 
     for text in body:
         first = text.split(None, 1)[0] if text.split() else ""
@@ -146,7 +146,7 @@ def _load(storage: Storage, native: Storage, step: int, body: list[str], nhcb: b
 
 
 def _metric_of(text: str) -> Labels:
-    from .series_notation import parse_metric
+    from pytest_burnin.promql.series_notation import parse_metric
 
     depth = 0
     quote = ""
@@ -184,8 +184,8 @@ def _parse_eval(line_no: int, head: str, body: list[str]) -> _Eval:
         cmd.step = _duration(r.group(4))
     if mod:
         cmd.flags.add(mod)
-    from .literals import parse_number
-    from .series_notation import parse_series
+    from pytest_burnin.promql.literals import parse_number
+    from pytest_burnin.promql.series_notation import parse_series
 
     pos = 0
     for text in body:
@@ -205,7 +205,7 @@ def _parse_eval(line_no: int, head: str, body: list[str]) -> _Eval:
             )
             continue
         if text.startswith("expect string"):
-            from .literals import unquote
+            from pytest_burnin.promql.literals import unquote
 
             cmd.expect_string = unquote(text[len("expect string") :].strip())
             continue
