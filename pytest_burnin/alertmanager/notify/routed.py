@@ -49,8 +49,18 @@ def raw_receiver(receiver: Receiver, *, stand_in_files: bool = True) -> dict[str
     """
     out: dict[str, Any] = {"name": receiver.name}
     for kind, confs in receiver.integrations.items():
-        out[f"{kind}_configs"] = [_stand_in(c) if stand_in_files else dict(c) for c in confs]
+        plain = [_plain(c) for c in confs]
+        out[f"{kind}_configs"] = [_stand_in(c) for c in plain] if stand_in_files else plain
     return out
+
+
+def _plain(value: Any) -> Any:
+    """Plain dicts and lists (the loader's marked nodes carry positions a dump cannot write)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _stand_in(conf: dict[str, Any]) -> dict[str, Any]:
