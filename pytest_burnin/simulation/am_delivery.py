@@ -134,21 +134,33 @@ def _post_rendered(receiver: Any, base: str, legs: list[Any]) -> tuple[float, li
 
 
 def _payload_problems(alert: str, keys: list[str], life: Any, leg: Any) -> list[str]:
-    """Each key's value (annotation, else label) must appear in the receiver's rendered notification."""
+    """Each key's value (annotation, else label) must appear in every integration's notification.
+
+    Per integration, not per receiver: the person reading Slack needs the
+    runbook even when the PagerDuty incident of the same receiver has it.
+    """
     from ..alertmanager.notification_check import notification_fields
 
     if not keys:
         return []
     values = {**dict(life.labels), **dict(life.annotations)}
-    rendered = "\n".join(notification_fields(leg.notes).values())
     out = []
-    for key in keys:
-        value = values.get(key, "")
-        if not value:
-            out.append(f"{alert}: the alert has no {key} to carry to {leg.receiver}")
-        elif value not in rendered:
-            out.append(f"{alert}: {leg.receiver}'s notification lacks {key} ({value[:80]!r})")
-    return out
+    for n in leg.notes:
+        rendered = "\n".join(notification_fields([n]).values())
+        for key in keys:
+            value = values.get(key, "")
+            if not value:
+                out.append(f"{alert}: the alert has no {key} to carry to {leg.receiver}")
+            elif value not in rendered:
+                out.append(
+                    f"{alert}: {leg.receiver}'s {n.integration} notification lacks {key} "
+                    f"({value[:80]!r})"
+                )
+    return _unique(out)
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 __all__ = ["AmSetup", "deliver_through_am", "load_setup"]

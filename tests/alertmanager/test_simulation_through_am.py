@@ -106,7 +106,10 @@ def test_a_template_without_the_runbook_fails_payload_has(project: pytest.Pytest
     tmpl.write_text(TEMPLATE.replace(" Runbook: {{ .Annotations.runbook_url }}", ""))
     result, out = _run(project)
     result.assert_outcomes(failed=1)
-    assert "ErrorsHigh: oncall's notification lacks runbook_url ('https://runbooks/errors')" in out
+    assert (
+        "ErrorsHigh: oncall's slack notification lacks runbook_url ('https://runbooks/errors')"
+        in out
+    )
 
 
 def test_an_inhibited_alert_reaches_nobody(project: pytest.Pytester) -> None:
