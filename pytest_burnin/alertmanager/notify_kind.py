@@ -1,8 +1,9 @@
 """The ``Notify`` spec kind: one ``Notify:<alert>`` item per alerting rule, bounding time to notify.
 
 The alert's labels are what the rule itself attaches (group labels, rule
-labels, ``alertname``); the other rules' alerts are the ones it may share an
-aggregation group with.
+labels, ``alertname``), what the promtool tests expect it to fire with, and
+what the named simulations really fire it with (run at evaluation); the other
+rules' alerts are the ones it may share an aggregation group with.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class NotifyKind:
                     if rule.is_alert:
                         labels = {**group.labels, **rule.labels, "alertname": rule.name}
                         alerts.append((labels, group.interval_ms or default_eval, rule.for_ms, i))
+        from .simulated_labels import SimulatedLabels, simulation_entries
+
+        simulated = SimulatedLabels(simulation_entries(doc, spec.get("simulations") or []))
         tested = self._tested_labels(doc, spec.get("tests") or [])
         variants = {
             id(labels): [labels] + [{**labels, **t} for t in tested.get(labels["alertname"], [])]
@@ -67,7 +71,7 @@ class NotifyKind:
             seen.add(name)
             own = overrides.get(name, {}).get("notify_within")
             payload = (config, root, _unique(variants[id(labels)]), eval_ms, for_ms,
-                       parse_duration(own) if own else budget, everyone)  # fmt: skip
+                       parse_duration(own) if own else budget, everyone, simulated)  # fmt: skip
             out.append(Entry(self.kind, name, doc, anchor=("spec", "rules", i), payload=payload))
         unknown = sorted(set(overrides) - seen)
         if unknown:
@@ -117,7 +121,14 @@ class NotifyKind:
         from ..rules.testfile import go_duration_text
         from .notify_time import time_to_notify
 
-        config, root, variants, eval_ms, for_ms, budget, everyone = entry.payload
+        config, root, variants, eval_ms, for_ms, budget, everyone, simulated = entry.payload
+        # Label sets the simulations fire this alert (and the others) with, on top of the
+        # rule's own and the promtool tests'; the run is shared by this spec's items.
+        fired = simulated.fired(ctx)
+        base = variants[0]
+        from_sims = [{**base, **labels} for labels in fired.get(base["alertname"], [])]
+        variants = _unique(variants + from_sims)
+        everyone = _unique(everyone + [s for sets in fired.values() for s in sets])
         bounds = [
             time_to_notify(
                 config,
@@ -134,6 +145,7 @@ class NotifyKind:
         bound = max(bounds, key=lambda b: (not b.passed, b.join_ms or b.worst_ms, b.worst_ms))
         props = [
             ("label_sets", str(len(variants))),
+            ("label_sets_from_simulations", str(len(from_sims))),
             ("worst_case", go_duration_text(bound.worst_ms)),
             ("budget", go_duration_text(budget)),
             ("receivers", ", ".join(bound.receivers)),

@@ -71,7 +71,49 @@ def judge(
                     out.problems.append(f"{r.opts.receiver} notifies at {text}, expected it muted")
                 elif not want_muted and why is not None:
                     out.problems.append(f"{r.opts.receiver} is muted at {text} ({why})")
+    if test.get("notification"):
+        _notification(config, routes, labels, test, out, version)
     return out
+
+
+def _notification(
+    config: AlertmanagerConfig,
+    routes: list[Route],
+    labels: dict[str, str],
+    test: dict[str, Any],
+    out: Outcome,
+    version: str,
+) -> None:
+    """Render what each named receiver gets on the route the alert takes there, and check it."""
+    from .gotime import GoTime
+    from .notification_check import check_fields, notification_fields
+    from .notify.render import RenderError
+    from .notify.routed import render_on_route
+    from .template_data import PostedAlert
+    from .templates import TemplateError, TemplateSet
+
+    annotations = {str(k): str(v) for k, v in (test.get("annotations") or {}).items()}
+    # A fixed instant keeps rendered times reproducible from run to run.
+    start = GoTime(_instant("2025-01-06T10:00:00Z"))
+    alert = PostedAlert(labels, annotations, start, GoTime.zero())
+    # The renderer reproduces two template/body generations: 0.25's and 0.33's.
+    version = "0.25" if version in ("0.25",) or version.startswith("0.25.") else "0.33"
+    templates = TemplateSet.from_files(version, config.template_files())
+    for receiver, want in test["notification"].items():
+        route = next((r for r in routes if r.opts.receiver == receiver), None)
+        if route is None:
+            out.problems.append(
+                f"notification for {receiver}: the alert does not reach {receiver} "
+                f"(it reaches {', '.join(out.receivers)})"
+            )
+            continue
+        try:
+            notes = render_on_route(config, route, receiver, templates, [alert], version=version)
+        except (TemplateError, RenderError) as exc:
+            out.problems.append(f"{receiver}: the notification cannot be rendered: {exc}")
+            continue
+        out.problems += check_fields(receiver, notification_fields(notes), want)
+        out.facts.append(f"{receiver} notification checked: {', '.join(want)}")
 
 
 def _grouping(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
 from ..kinds import Evaluation
+from .am_delivery import AmSetup, deliver_through_am, load_setup
 from .expect import Expectation, Outcome, check, fmt_ms, regex_errors
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class Plan:
     duration_ms: int
     breach_at_ms: int | None
     expectations: list[Expectation]
+    alertmanager: AmSetup | None = None  # spec.alertmanager: alerts go through that config
 
 
 def plan(entry: Entry) -> Plan:
@@ -91,6 +93,7 @@ def plan(entry: Entry) -> Plan:
         if "breach_at" in spec
         else None,
         expectations=expectations,
+        alertmanager=load_setup(entry),
     )
 
 
@@ -199,7 +202,12 @@ class SimulationKind:
                 if not o.expectation.fires and not o.problems:
                     facts.append(f"{o.expectation.alert} did not fire, as expected")
                 continue
-            fact, more_props, more_problems = _deliver(entry, ctx, o, p)
+            if p.alertmanager is not None:
+                fact, more_props, more_problems = deliver_through_am(
+                    entry, ctx, o, p, timeline, p.alertmanager
+                )
+            else:
+                fact, more_props, more_problems = _deliver(entry, ctx, o, p)
             facts.append(fact)
             props.extend(more_props)
             problems.extend(more_problems)

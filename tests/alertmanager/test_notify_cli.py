@@ -96,7 +96,8 @@ def test_bad_yaml_names_file_line_and_column(
     path.write_text("route:\n  receiver: [unclosed\n")
     assert run("--config", str(path), "--receiver", "x", "--alert", "a=b") == 2
     err = capsys.readouterr().err
-    assert f"{path}:3:1: not valid YAML" in err
+    # The shared config loader's wording (Alertmanager's own YAML message), at file:line:col.
+    assert f"{path}:3:1: yaml: expected ',' or ']'" in err
     assert "Traceback" not in err
 
 
@@ -110,3 +111,67 @@ def test_template_error_exits_1_with_go_message(
     err = capsys.readouterr().err
     assert 'no template "missing" associated with template ""' in err
     assert "SECRETTOKEN" not in err
+
+
+ROUTED = """\
+global:
+  slack_api_url: https://hooks.slack.com/services/T0/B0/SECRETTOKEN
+route:
+  receiver: catch-all
+  group_by: [alertname]
+  routes:
+  - matchers: ['severity="page"']
+    receiver: ingest-oncall
+    group_by: [service, severity]
+receivers:
+- name: catch-all
+- name: ingest-oncall
+  webhook_configs:
+  - url: http://127.0.0.1:9/hook
+"""
+
+
+def test_group_labels_and_key_come_from_the_route_the_alert_takes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "am.yml"
+    path.write_text(ROUTED)
+    code = run("--config", str(path), "--receiver", "ingest-oncall",
+               "--alert", "alertname=IntegrityRateHigh,service=ingest,severity=page")  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    body = json.loads(captured.out.splitlines()[1])
+    # Not the root's [alertname]: the page route groups by service and severity.
+    assert body["groupLabels"] == {"service": "ingest", "severity": "page"}
+    assert body["groupKey"] == '{}/{severity="page"}:{service="ingest", severity="page"}'
+    assert captured.err == ""
+
+
+def test_a_receiver_the_alert_does_not_reach_is_rendered_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "am.yml"
+    path.write_text(ROUTED)
+    code = run("--config", str(path), "--receiver", "ingest-oncall",
+               "--alert", "alertname=DiskFull,service=ingest,severity=ticket")  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "does not reach 'ingest-oncall'" in captured.err
+    assert json.loads(captured.out.splitlines()[1])["groupLabels"] == {
+        "service": "ingest",
+        "severity": "ticket",
+    }
+
+
+def test_secrets_read_from_files_render_with_a_hidden_stand_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "am.yml"
+    path.write_text(
+        "route: {receiver: pager}\n"
+        "receivers:\n- name: pager\n  pagerduty_configs:\n  - routing_key_file: /nonexistent/key\n"
+    )
+    assert run("--config", str(path), "--receiver", "pager", "--alert", "alertname=A") == 0
+    out = capsys.readouterr().out
+    assert json.loads(out.splitlines()[1])["routing_key"] == "<secret>"
+    assert "stand-in" not in out

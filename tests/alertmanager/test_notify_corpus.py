@@ -18,12 +18,24 @@ from typing import Any
 import pytest
 import yaml
 
-from pytest_burnin.alertmanager.notify.commands import _load_for_render
+from pytest_burnin.alertmanager.config import load_config
 from pytest_burnin.alertmanager.notify.render import RenderError, render_receiver
+from pytest_burnin.alertmanager.notify.routed import raw_receiver
 from pytest_burnin.alertmanager.templates import TemplateSet
+from pytest_burnin.errors import SpecError
 
 from .am_real import HTTPCapture, SMTPCapture, binaries, post_alerts, running_alertmanager
 from .test_notify_differential import EXTERNAL_URL, _alerts, _normalise_mail, _whole_group
+
+
+def _load_for_render(path: Path) -> tuple[dict[str, Any], dict[str, Any], list[Path]]:
+    """(raw receivers by name, global, template files), through the shared config loader."""
+    config = load_config(path)
+    receivers = {
+        name: raw_receiver(r, stand_in_files=False) for name, r in config.receivers.items()
+    }
+    return receivers, config.global_, config.template_files()
+
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "alertmanager-configs"
 
@@ -43,8 +55,8 @@ def corpus_configs() -> list[Path]:
             continue
         try:
             receivers = _load_for_render(p)[0]
-        except ValueError:
-            continue
+        except SpecError:
+            continue  # not a config Alertmanager would load
         if receivers:
             out.append(p)
     return out
@@ -58,7 +70,7 @@ pytestmark = pytest.mark.skipif(not CONFIGS, reason="../shared/alertmanager-conf
 def test_every_corpus_receiver_renders_or_says_why(version: str) -> None:
     rendered = refused = 0
     for config in CONFIGS:
-        receivers, global_conf, files, _ = _load_for_render(config)
+        receivers, global_conf, files = _load_for_render(config)
         templates = TemplateSet.from_files(version, files)
         for name, receiver in receivers.items():
             _, alerts = _alerts(name)
@@ -164,7 +176,7 @@ def test_corpus_receivers_equal_alertmanager(
     capture: tuple[str, str, HTTPCapture, SMTPCapture], config: Path, tmp_path: Path
 ) -> None:
     version, binary, http, smtp = capture
-    receivers, global_conf, files, _ = _load_for_render(config)
+    receivers, global_conf, files = _load_for_render(config)
     local = [
         r for ri, rcv in enumerate(receivers.values())
         if (r := _point_at_capture(rcv, f"c{CONFIGS.index(config)}r{ri}", http.url, smtp.port))

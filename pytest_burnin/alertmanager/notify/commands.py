@@ -11,7 +11,6 @@ or receiver error (Alertmanager would fail to notify), 2 a usage or config probl
 from __future__ import annotations
 
 import argparse
-import glob
 import re
 import sys
 from datetime import datetime, timezone
@@ -41,7 +40,7 @@ def add_parsers(sub: Any) -> None:
     r.add_argument("--resolved", action="store_true", help="render the resolved notification.")
     r.add_argument(
         "--group-by",
-        help="comma-separated group labels (default: the root route's group_by).",
+        help="comma-separated group labels (default: the group_by of the route the alert takes to the receiver).",
     )
     r.add_argument(
         "--external-url", default="http://localhost:9093", help="Alertmanager's external URL."
@@ -76,32 +75,6 @@ def parse_labels(text: str) -> dict[str, str]:
     return out
 
 
-def _load_for_render(path: Path) -> tuple[dict[str, Any], dict[str, Any], list[Path], list[str]]:
-    """(receivers by name, global, template files, root group_by) of an Alertmanager config.
-
-    A minimal private reader; the shared config loader replaces it when it lands.
-    """
-    import yaml
-
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as e:
-        raise ValueError(f"{path}: cannot read: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise ValueError(f"{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
-    if not isinstance(doc, dict):
-        raise ValueError(f"{path}: an Alertmanager config is a mapping")
-    receivers = {str(r.get("name")): r for r in doc.get("receivers") or [] if isinstance(r, dict)}
-    files: list[Path] = []
-    for pattern in doc.get("templates") or []:
-        full = Path(pattern) if Path(pattern).is_absolute() else path.parent / pattern
-        files += [Path(p) for p in sorted(glob.glob(str(full)))]  # Go's Glob is sorted too
-    route = doc.get("route") or {}
-    return receivers, dict(doc.get("global") or {}), files, list(route.get("group_by") or [])
-
-
 def _header(n: Any) -> str:
     req = n.request
     if req.kind == "smtp":
@@ -112,31 +85,35 @@ def _header(n: Any) -> str:
 
 
 def render_command(args: argparse.Namespace) -> int:
+    from ...errors import SpecError
+    from ..config import load_config
     from ..gotime import GoTime
+    from ..route import Route
     from ..template_data import PostedAlert
     from ..templates import TemplateError, TemplateSet
-    from .render import RenderError, render_receiver
+    from .render import RenderError
+    from .routed import NoSuchReceiver, lookup_receiver, place, render_on_route
 
     try:
-        receivers, global_conf, files, root_group_by = _load_for_render(Path(args.config))
+        config = load_config(Path(args.config))
         labels = [parse_labels(a) for a in args.alert]
         annotations = dict(_kv(a) for a in args.annotation)
-    except ValueError as e:
+        lookup_receiver(config, args.receiver)
+    except NoSuchReceiver as e:
+        print(f"{args.config}: {e}", file=sys.stderr)
+        return 2
+    except (SpecError, ValueError) as e:
         print(f"burnin notify render: {e}", file=sys.stderr)
         return 2
-    receiver = receivers.get(args.receiver)
-    if receiver is None:
-        known = ", ".join(sorted(receivers)) or "none"
+    placement = place(Route.build(config.route), labels[0], args.receiver)
+    if not placement.reached:
+        # Still rendered (a preview of a receiver is useful before its route exists),
+        # but the user should know the alert would not get there.
         print(
-            f"{args.config}: no receiver named {args.receiver!r} (receivers: {known})",
+            f"burnin notify render: note: {_labels_text(labels[0])} does not reach "
+            f"{args.receiver!r}; grouped as on {_route_text(placement.route)}",
             file=sys.stderr,
         )
-        return 2
-    group_by = args.group_by.split(",") if args.group_by else root_group_by
-    if "..." in group_by:
-        group_labels = dict(labels[0])
-    else:
-        group_labels = {k: labels[0][k] for k in group_by if k in labels[0]}
     now = GoTime(datetime.now(timezone.utc))
     alerts = [
         PostedAlert(
@@ -145,10 +122,11 @@ def render_command(args: argparse.Namespace) -> int:
         for lab in labels
     ]
     try:
-        templates = TemplateSet.from_files(args.am_version, files)
-        notes = render_receiver(
-            receiver, global_conf, templates, alerts, group_labels=group_labels,
-            external_url=args.external_url, version=args.am_version,
+        templates = TemplateSet.from_files(args.am_version, config.template_files())
+        notes = render_on_route(
+            config, placement.route, args.receiver, templates, alerts, version=args.am_version,
+            external_url=args.external_url,
+            group_by=args.group_by.split(",") if args.group_by else None,
         )  # fmt: skip
     except (TemplateError, RenderError) as e:
         print(f"{args.config}: receiver {args.receiver!r}: {e}", file=sys.stderr)
@@ -163,6 +141,16 @@ def render_command(args: argparse.Namespace) -> int:
         if not n.request.body.endswith(b"\n"):
             sys.stdout.write("\n")
     return 0
+
+
+def _labels_text(labels: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{k}={v}" for k, v in labels.items()) + "}"
+
+
+def _route_text(route: Any) -> str:
+    from ..tree import route_path
+
+    return f"route {route_path(route)} (group_by from there)"
 
 
 def _kv(text: str) -> tuple[str, str]:
