@@ -55,7 +55,7 @@ def deliver_through_am(
     entry: Entry, ctx: RunContext, o: Outcome, p: Plan, timeline: Timeline, am: AmSetup
 ) -> tuple[str, list[tuple[str, str]], list[str]]:
     from ..alertmanager.templates import TemplateSet
-    from .kind import SIM_EPOCH, _deliver
+    from .direct import SIM_EPOCH, deliver_direct
     from .through_am import route_alert
 
     life, exp = o.alert, o.expectation
@@ -71,7 +71,7 @@ def deliver_through_am(
     _, receiver, base = ctx.simulation_channel(entry)
     real_s = 0.0
     if receiver is None:  # a drill: the real channel gets the alert as before
-        _, _, more = _deliver(entry, ctx, o, p)
+        _, _, more = deliver_direct(entry, ctx, o, p)
         problems += more
     else:
         real_s, more = _post_rendered(receiver, base, path.legs)
