@@ -1,0 +1,159 @@
+"""Causes of mismatch already known, each with who owns the fix.
+
+The fuzz test fails on any finding no entry here explains. Each entry is as
+narrow as the evidence allows: the expression's shape and what each side
+answered. Issue 16's "Why" list is being fixed on branch ``engine``; when it
+lands, its entries go, and the fuzzer checks the fixes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .runner import Finding
+
+ENGINE_BRANCH = "fixed on branch engine"
+DATE_FUNCS = r"\b(minute|hour|day_of_month|day_of_week|day_of_year|days_in_month|month|year)\("
+
+
+@dataclass(frozen=True)
+class Known:
+    name: str
+    owner: str  # ENGINE_BRANCH, or why it stays
+    matches: Callable[[Finding, int], bool]  # (finding, compat)
+
+
+def _expr(f: Finding) -> str:
+    return f.expr.text()
+
+
+KNOWN: tuple[Known, ...] = (
+    Known(
+        "duplicate-match error raised although the other side is empty",
+        ENGINE_BRANCH,
+        lambda f, c: (
+            f.ours.kind == "error"
+            and f.theirs.kind != "error"
+            and "matching labels must be unique" in f.ours.text
+        ),
+    ),
+    Known(
+        # Found by the fuzzer; same code path as the entry above. Prometheus
+        # raises "multiple matches" only for pairs a comparison keeps:
+        # `m2 <= on() m1` with two m2 series, both above m1, is [] there.
+        "many-to-one error raised for pairs a comparison filters out",
+        ENGINE_BRANCH,
+        lambda f, c: (
+            f.ours.kind == "error"
+            and f.theirs.kind != "error"
+            and "multiple matches for labels" in f.ours.text
+        ),
+    ),
+    Known(
+        "holt_winters/double_exponential_smoothing checks its factors with no points",
+        ENGINE_BRANCH,
+        lambda f, c: (
+            f.ours.kind == "error"
+            and f.theirs.kind != "error"
+            and ("smoothing factor" in f.ours.text or "trend factor" in f.ours.text)
+        ),
+    ),
+    Known(
+        "compat 2: stddev/stdvar of a single Inf or NaN sample",
+        ENGINE_BRANCH,
+        lambda f, c: c == 2 and re.search(r"\b(stddev|stdvar)", _expr(f)) is not None,
+    ),
+    Known(
+        "date functions on non-finite or huge values",
+        ENGINE_BRANCH,
+        lambda f, c: re.search(DATE_FUNCS, _expr(f)) is not None,
+    ),
+    Known(
+        "tie order in topk/bottomk/limitk: series order (and NaN ties in 2.42)",
+        ENGINE_BRANCH,
+        lambda f, c: (
+            f.ours.kind == f.theirs.kind
+            and f.ours.kind in ("vector", "matrix")
+            and re.search(r"\b(topk|bottomk|limitk)\b", _expr(f)) is not None
+        ),
+    ),
+    Known(
+        "count_values with without, or over __name__",
+        ENGINE_BRANCH,
+        lambda f, c: "count_values" in _expr(f),
+    ),
+    Known(
+        # topk(Inf, m) is issue 16's; the fuzzer adds: -Inf crashes the engine
+        # (int(-inf)), and Prometheus 3 answers [] for an empty input or k < 1
+        # before checking k, where 2.42 refuses NaN and ±Inf always.
+        "topk/bottomk/limitk with a k that is NaN, ±Inf or beyond int64",
+        ENGINE_BRANCH,
+        lambda f, c: (
+            re.search(r"\b(topk|bottomk|limitk|limit_ratio)\b", _expr(f)) is not None
+            and (
+                "overflows int64" in f.theirs.text
+                or "is NaN" in f.ours.text
+                or "OverflowError" in f.ours.text
+            )
+        ),
+    ),
+    Known(
+        "histogram_quantile with a zero-count bucket set crashes",
+        ENGINE_BRANCH,
+        lambda f, c: f.ours.kind == "crash" and "histogram_quantile" in _expr(f),
+    ),
+    Known(
+        "invalid matcher regex",
+        ENGINE_BRANCH,
+        lambda f, c: f.theirs.kind == "error" and "error parsing regexp" in f.theirs.text,
+    ),
+    Known(
+        "compat 2: a negative regex matcher on a label value with a newline",
+        ENGINE_BRANCH,
+        lambda f, c: c == 2 and "!~" in _expr(f),
+    ),
+    Known(
+        "clamp_min/clamp_max of ±Inf with a NaN bound",
+        ENGINE_BRANCH,
+        lambda f, c: re.search(r"\bclamp(_min|_max)?\(", _expr(f)) is not None,
+    ),
+    Known(
+        "compat 2: sum/avg use compensated summation where 2.42 adds plainly",
+        ENGINE_BRANCH,
+        lambda f, c: c == 2 and re.search(r"\b(sum|avg)\b", _expr(f)) is not None,
+    ),
+    Known(
+        "native-histogram functions over float series: Prometheus answers [], "
+        "the engine refuses native histograms (issue 16, item 4)",
+        ENGINE_BRANCH,
+        lambda f, c: (
+            f.ours.kind == "error"
+            and f.theirs.kind != "error"
+            and "reads native histograms" in f.ours.text
+        ),
+    ),
+    Known(
+        "Prometheus 2.42 bug: a subquery whose window holds no step, over an @-pinned "
+        "inner expression, returns a step after the evaluation time",
+        "a 2.42 bug (3.5.3 agrees with the engine); documented in docs/promql.md",
+        lambda f, c: (
+            c == 2
+            and f.ours.kind == f.theirs.kind == "matrix"
+            and re.search(r"@ [^)]*\)\[", _expr(f)) is not None
+        ),
+    ),
+)
+
+
+def explain(f: Finding, compat: int) -> Known | None:
+    for known in KNOWN:
+        if known.matches(f, compat):
+            return known
+    return None
+
+
+def explain_name(f: Finding, compat: int) -> str | None:
+    known = explain(f, compat)
+    return f"{known.name} ({known.owner})" if known else None
