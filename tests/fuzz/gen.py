@@ -147,6 +147,10 @@ class ExprGenerator:
         return self.rng.choice(METRICS)
 
     def selector(self) -> Node:
+        return leaf(V, self.selector_base() + self.modifiers())
+
+    def selector_base(self) -> str:
+        """A metric name with 0-2 label matchers, no modifiers."""
         rng = self.rng
         text = NAME_MARK + self.metric_name()
         matchers = []
@@ -160,7 +164,7 @@ class ExprGenerator:
             matchers.append(f"{label}{op}{quote(value)}")
         if matchers:
             text += "{" + ", ".join(matchers) + "}"
-        return leaf(V, text + self.modifiers())
+        return text
 
     def modifiers(self) -> str:
         rng = self.rng
@@ -222,9 +226,7 @@ class ExprGenerator:
 
     def matrix(self, depth: int, leafy: bool) -> Node:
         if leafy or self.rng.random() < 0.6:
-            sel = self.selector().text()
-            base, _, mods = sel.partition(" ")
-            return leaf(M, f"{base}[{self.range_text()}]" + (" " + mods if mods else ""))
+            return leaf(M, f"{self.selector_base()}[{self.range_text()}]{self.modifiers()}")
         step = self.rng.choice(("", "1m", "30s", "45s"))
         mods = self.modifiers()
         return node(M, "(", self.gen(V, depth + 1), f")[{self.range_text()}:{step}]{mods}")

@@ -32,6 +32,7 @@ from .gen import (
     SKIPPED_FUNCTIONS,
     ExprGenerator,
     Node,
+    quote,
     shrink_candidates,
 )
 
@@ -294,19 +295,30 @@ def render_case(f: Finding, target: Target) -> str:
 _PREFIX = re.compile(r"\bc\d+_(?=[a-z])")
 
 
+_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+
+
+def case_labels(labels: tuple[tuple[str, str], ...]) -> str:
+    """``name{a="1"}``; a name that is no identifier (label_replace can make one)
+    goes inside the braces, the only form the series notation reads back."""
+    name = dict(labels).get("__name__", "")
+    if not name or _METRIC_NAME.match(name):
+        return format_labels(labels) or "{}"
+    inner = ", ".join(f"{k}={quote(v)}" for k, v in labels)
+    return "{" + inner + "}"
+
+
 def expectation_lines(o: Outcome, q: Query) -> list[str]:
     if o.kind == "scalar":
         return [f"  {format_value(o.series[0][1][0][1])}"]
     if o.kind == "vector":
-        return [
-            f"  {format_labels(lab) or '{}'} {format_value(pts[0][1])}" for lab, pts in o.series
-        ]
+        return [f"  {case_labels(lab)} {format_value(pts[0][1])}" for lab, pts in o.series]
     if o.kind == "matrix" and q.is_range:
         out = []
         steps = range(q.start_ms, q.end_ms + 1, q.step_ms)
         for lab, pts in o.series:
             by_t = dict(pts)
             vals = " ".join(format_value(by_t[t]) if t in by_t else "_" for t in steps)
-            out.append(f"  {format_labels(lab) or '{}'} {vals}")
+            out.append(f"  {case_labels(lab)} {vals}")
         return out
     return []
