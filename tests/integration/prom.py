@@ -39,12 +39,12 @@ def free_port() -> int:
     return port
 
 
-def backfill(openmetrics: Path, data_dir: Path) -> None:
+def backfill(openmetrics: Path, data_dir: Path, promtool: str = "promtool") -> None:
     """Write TSDB blocks from an OpenMetrics file (promtool's fast form: 30-day blocks)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
-            "promtool",
+            promtool,
             "tsdb",
             "create-blocks-from",
             "openmetrics",
