@@ -86,8 +86,12 @@ def from_api(body: dict[str, Any]) -> Outcome:
         if kind == "vector":
             t, v = item["value"]
             out.append((labels, ((_ms(t), _float(v)),)))
-        else:
+        elif item.get("values"):
             out.append((labels, tuple((_ms(t), _float(v)) for t, v in item["values"])))
+        elif "histograms" in item:
+            return Outcome("error", text=f"unexpected native histogram in {item}")
+        # A series with no points at all (2.42 lists one whose window holds only a
+        # staleness marker) says nothing: left out, as the engine leaves it out.
     return Outcome(kind, tuple(sorted(out)))
 
 
@@ -129,7 +133,9 @@ def ask_engine(engine: Engine, expr: str, q: Query) -> Outcome:
     if isinstance(value, Vector):
         return Outcome("vector", tuple(sorted((s.labels, ((s.t, s.v),)) for s in value)))
     assert isinstance(value, Matrix)
-    return Outcome("matrix", tuple(sorted((sp.labels, tuple(sp.points)) for sp in value)))
+    return Outcome(
+        "matrix", tuple(sorted((sp.labels, tuple(sp.points)) for sp in value if sp.points))
+    )
 
 
 def agree(a: Outcome, b: Outcome) -> bool:
