@@ -148,7 +148,7 @@ KNOWN: tuple[Known, ...] = (
         lambda f, c: (
             c == 2
             and f.ours.kind == f.theirs.kind == "matrix"
-            and re.search(r"@ [^)]*\)\[", _expr(f)) is not None
+            and re.search(r"@ .*\)\[", _expr(f)) is not None
         ),
     ),
 )

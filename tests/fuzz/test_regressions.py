@@ -146,6 +146,40 @@ eval instant at 1m histogram_count(m0)
         ENGINE_BRANCH,
     ),
     Regression(
+        "clamp-min-of-inf-with-a-nan-bound",
+        3,
+        """
+load 1m
+eval instant at 0 clamp_min(vector(Inf), NaN)
+  {} +Inf
+""",
+        ENGINE_BRANCH,
+    ),
+    Regression(
+        "count-values-without-drops-the-grouping-label",
+        3,
+        """
+load 1m
+  up{job="a", instance="x"} 1
+eval instant at 0 count_values without (job) ("job", up)
+  {instance="x"} 1
+""",
+        ENGINE_BRANCH,
+    ),
+    Regression(
+        "compat2-sum-adds-plainly",
+        2,
+        """
+load 1m
+  m{i="1"} 0.1
+  m{i="2"} 0.2
+  m{i="3"} 0.3
+eval instant at 0 count_values("v", sum(m))
+  {v="0.6000000000000001"} 1
+""",
+        ENGINE_BRANCH,
+    ),
+    Regression(
         "compat2-stdvar-of-one-nan",
         2,
         """
