@@ -216,8 +216,11 @@ class Fuzzer:
         while progress and budget[0] > 0:
             progress = False
             for smaller in shrink_candidates(best.expr):
-                if smaller.size() >= best.expr.size() and smaller.text() >= best.expr.text():
-                    continue
+                if (smaller.size(), len(smaller.text())) >= (
+                    best.expr.size(),
+                    len(best.expr.text()),
+                ):
+                    continue  # only strictly smaller trees, so shrinking ends
                 got = attempt(best.data, smaller)
                 if got is not None:
                     best, progress = got, True
