@@ -80,7 +80,7 @@ def from_api(body: dict[str, Any]) -> Outcome:
         return Outcome("scalar", (((), ((_ms(result[0]), _float(result[1])),)),))
     if kind == "string":
         return Outcome("string", text=result[1])
-    out = []
+    out: list[Series] = []
     for item in result:
         labels = tuple(sorted(item["metric"].items()))
         if kind == "vector":

@@ -18,7 +18,8 @@ from tests.fuzz.compare import Outcome, Query, ask_engine
 from tests.fuzz.data import STALE, DataGenerator, Dataset, SeriesData
 from tests.fuzz.gen import AGGREGATIONS, ExprGenerator, Node, leaf, node
 from tests.fuzz.known import explain
-from tests.fuzz.runner import Finding, Fuzzer, Target, load, render_case
+from tests.fuzz.printed import render_case
+from tests.fuzz.runner import Finding, Fuzzer, Target, load
 
 ALL_FUNCTIONS = set(FUNCTIONS)
 ALL_AGGREGATIONS = set(AGGREGATIONS)

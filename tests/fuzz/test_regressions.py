@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_burnin.promql.labels import Labels
 from tests import binaries, differential
 from tests.fuzz.cases import differs, parse_case
 from tests.fuzz.compare import agree, ask_prometheus
@@ -247,7 +248,9 @@ def test_recorded_answer_is_prometheus_s(case: Regression, tmp_path: Path) -> No
     parsed = parse_case(case.text)
     prom, target = server.start(version, tmp_path)
     try:
-        data = [(s.labels, list(zip(s.ts, s.vs, strict=True))) for s in parsed.storage]
+        data: list[tuple[Labels, list[tuple[int, float | str]]]] = [
+            (s.labels, list(zip(s.ts, s.vs, strict=True))) for s in parsed.storage
+        ]
         if data:
             remote_write.push(target.url, data)
         theirs = ask_prometheus(target.url, parsed.expr, parsed.query)
