@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .runner import Finding
 
 ENGINE_BRANCH = "fixed on branch engine"
+OPEN_BUG = "engine bug found by the fuzzer, not on issue 16's list: open (reported to the lead)"
 DATE_FUNCS = r"\b(minute|hour|day_of_month|day_of_week|day_of_year|days_in_month|month|year)\("
 
 
@@ -139,6 +140,22 @@ KNOWN: tuple[Known, ...] = (
             f.ours.kind == "error"
             and f.theirs.kind != "error"
             and "reads native histograms" in f.ours.text
+        ),
+    ),
+    Known(
+        # Prometheus checks the whole matrix of a unary minus (after it drops
+        # __name__) for equal label sets, across steps; the engine evaluates
+        # step by step and only refuses equal label sets at one step.
+        "range query: unary minus makes two series equal that never share a step: "
+        "Prometheus refuses ('vector cannot contain metrics with the same labelset'), "
+        "the engine merges them",
+        OPEN_BUG,
+        lambda f, c: (
+            f.query.is_range
+            and f.theirs.kind == "error"
+            and "same labelset" in f.theirs.text
+            and f.ours.kind == "matrix"
+            and "-" in _expr(f)
         ),
     ),
     Known(

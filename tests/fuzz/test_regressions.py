@@ -22,7 +22,7 @@ from pytest_burnin.promql.labels import Labels
 from tests import binaries, differential
 from tests.fuzz.cases import differs, parse_case
 from tests.fuzz.compare import agree, ask_prometheus
-from tests.fuzz.known import ENGINE_BRANCH
+from tests.fuzz.known import ENGINE_BRANCH, OPEN_BUG
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,26 @@ eval instant at 0 count_values("v", sum(m))
   {v="0.6000000000000001"} 1
 """,
         ENGINE_BRANCH,
+    ),
+    Regression(
+        "unary-minus-refuses-series-the-name-drop-makes-equal-across-steps",
+        3,
+        """
+load 30s
+  h_bucket{job="b", le="+Inf"} 8
+eval_fail range from 3m59s to 8m59s step 1m -((sum without () (h_bucket offset -1m)) or on() (h_bucket))
+""",
+        OPEN_BUG,
+    ),
+    Regression(
+        "compat2-unary-minus-refuses-series-the-name-drop-makes-equal-across-steps",
+        2,
+        """
+load 30s
+  h_bucket{job="b", le="+Inf"} 8
+eval_fail range from 3m59s to 8m59s step 1m -((sum without () (h_bucket offset -1m)) or on() (h_bucket))
+""",
+        OPEN_BUG,
     ),
     Regression(
         "compat2-stdvar-of-one-nan",
