@@ -201,6 +201,17 @@ eval_fail range from 3m59s to 8m59s step 1m -((sum without () (h_bucket offset -
         OPEN_BUG,
     ),
     Regression(
+        "absent-labels-follow-the-tsdb-matcher-order",
+        3,
+        """
+load 15s
+  m1{job="a"} 1 2
+eval instant at 30s absent(m2{le!~"x.*", le="x\\ny"})
+  {} 1
+""",
+        OPEN_BUG,
+    ),
+    Regression(
         "compat2-stdvar-of-one-nan",
         2,
         """
