@@ -76,7 +76,10 @@ KNOWN: tuple[Known, ...] = (
     Known(
         "date functions on non-finite or huge values",
         ENGINE_BRANCH,
-        lambda f, c: _same_kind(f) and re.search(DATE_FUNCS, _expr(f)) is not None,
+        lambda f, c: (
+            (_same_kind(f) or f.ours.kind == "crash")
+            and re.search(DATE_FUNCS, _expr(f)) is not None
+        ),
     ),
     Known(
         "tie order in topk/bottomk/limitk: series order (and NaN ties in 2.42)",
