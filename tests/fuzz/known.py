@@ -183,6 +183,19 @@ KNOWN: tuple[Known, ...] = (
         lambda f, c: c == 3 and "mad_over_time" in _expr(f) and f.ours.kind == f.theirs.kind,
     ),
     Known(
+        # Issue 16 names it: 2.42's range queries evaluate `predict_linear` over
+        # an @-pinned range only at the first steps; its own instant queries at
+        # the later steps agree with the engine.
+        "Prometheus 2.42 bug: predict_linear over an @-pinned range in a range query",
+        "a 2.42 bug (its instant queries agree with the engine); documented in docs/promql.md",
+        lambda f, c: (
+            c == 2
+            and f.query.is_range
+            and _same_kind(f)
+            and re.search(r"predict_linear\(.*@", _expr(f)) is not None
+        ),
+    ),
+    Known(
         "Prometheus 2.42 bug: a subquery whose window holds no step, over an @-pinned "
         "inner expression, returns a step after the evaluation time",
         "a 2.42 bug (3.5.3 agrees with the engine); documented in docs/promql.md",
