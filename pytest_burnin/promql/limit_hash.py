@@ -1,4 +1,4 @@
-"""The label-set hash ``limit_ratio`` samples by: XXH64 over ``name 0xff value 0xff ...``.
+"""The label-set hash ``limit_ratio`` samples by: XXH64 over the length-prefixed labels.
 
 Prometheus keeps a series in ``limit_ratio(r, v)`` when
 ``hash(labels) / MaxUint64 < r``. To select the same series as Prometheus the
@@ -73,11 +73,23 @@ def xxh64(data: bytes) -> int:
 
 
 def labels_hash(labels: Labels) -> int:
-    """Prometheus' ``labels.Labels.Hash()``."""
+    """Prometheus' ``labels.Labels.Hash()`` in its ``stringlabels`` form, the one
+    Prometheus 3 is built with: XXH64 over each name and value prefixed by its
+    length as a uvarint (checked against a real Prometheus 3.5.3 by the fuzzer).
+    """
     buf = bytearray()
     for k, v in labels:
-        buf += k.encode("utf-8", "surrogateescape")
-        buf.append(0xFF)
-        buf += v.encode("utf-8", "surrogateescape")
-        buf.append(0xFF)
+        for text in (k, v):
+            raw = text.encode("utf-8", "surrogateescape")
+            buf += _uvarint(len(raw))
+            buf += raw
     return xxh64(bytes(buf))
+
+
+def _uvarint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)

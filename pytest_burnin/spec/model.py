@@ -89,8 +89,8 @@ def document_kind(doc: Document) -> str:
     if "apiVersion" not in data:
         if "version" in data and "slos" in data:
             return "Sloth"  # a Sloth SLO file, read as it is (slo/sloth.py)
-        if "tests" in data and "rule_files" in data:
-            return "PromtoolTest"
+        if "tests" in data and ("rule_files" in data or _promtool_groups(data["tests"])):
+            return "PromtoolTest"  # rule_files is optional: tests may query input_series only
         if "groups" in data:
             return "PrometheusRules"
         raise doc.error(
@@ -115,6 +115,16 @@ def document_kind(doc: Document) -> str:
     if not isinstance(kind, str):
         raise doc.error(("kind",), f"kind must be a string, got {kind!r}")
     return kind
+
+
+def _promtool_groups(tests: object) -> bool:
+    """A list of promtool test groups (each a mapping with input_series or a test list)."""
+    keys = {"input_series", "promql_expr_test", "alert_rule_test"}
+    return (
+        isinstance(tests, list)
+        and bool(tests)
+        and all(isinstance(t, dict) and keys & t.keys() for t in tests)
+    )
 
 
 def unknown_kind(doc: Document, kind: str, known: list[str]) -> SpecError:

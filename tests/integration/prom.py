@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -38,12 +39,12 @@ def free_port() -> int:
     return port
 
 
-def backfill(openmetrics: Path, data_dir: Path) -> None:
+def backfill(openmetrics: Path, data_dir: Path, promtool: str = "promtool") -> None:
     """Write TSDB blocks from an OpenMetrics file (promtool's fast form: 30-day blocks)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
-            "promtool",
+            promtool,
             "tsdb",
             "create-blocks-from",
             "openmetrics",
@@ -61,9 +62,17 @@ def backfill(openmetrics: Path, data_dir: Path) -> None:
 class PrometheusServer:
     """A ``prometheus`` process over ``data_dir``; use as a context manager or start/stop."""
 
-    def __init__(self, data_dir: Path, workdir: Path) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        workdir: Path,
+        exe: str = "prometheus",
+        extra_args: Sequence[str] = (),
+    ) -> None:
         self.data_dir = data_dir
         self.workdir = workdir
+        self.exe = exe  # the system's 2.42 by default; tests/binaries.py finds 3.5.3
+        self.extra_args = list(extra_args)
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = workdir / "prometheus.log"
@@ -79,12 +88,13 @@ class PrometheusServer:
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
                 [
-                    "prometheus",
+                    self.exe,
                     f"--config.file={config}",
                     f"--storage.tsdb.path={self.data_dir}",
                     # The data is from Oct/Nov 2026: a short retention would delete it as old.
                     "--storage.tsdb.retention.time=100y",
                     f"--web.listen-address=127.0.0.1:{self.port}",
+                    *self.extra_args,
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,

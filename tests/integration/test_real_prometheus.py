@@ -7,7 +7,9 @@ the ``file`` source (embedded engine) and through a ``prometheus`` source
 pointed at the server, both at the data's end. Each measured value must agree
 within 1e-9 relative, under our Prometheus 3 semantics and under compat 2.
 
-Skipped, with the reason, where promtool or prometheus is not installed.
+Run against the system's Prometheus 2.42 and, in the differential stage, against
+3.5.3 (the default mode's reference). Skipped, with the reason, where the
+binaries are absent.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import requests
 import yaml
 from junitparser import JUnitXml, Properties
 
-from tests.integration.prom import PrometheusServer, backfill, missing_tools
+from tests import binaries
+from tests.differential import DIFFERENTIAL
+from tests.integration.prom import PrometheusServer, backfill
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "slo_specs" / "data" / "ingest.om"
@@ -30,14 +34,22 @@ DATA_END = "2026-11-24T23:55:07Z"  # the shipped data's last sample
 DATA_END_S = 1795564507
 SLO_NAMES = ("integrity", "ingestion-success", "privacy-violations")
 
-pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))
+# The system's 2.42 in every run; 3.5.3 (Debian sid's, tests/binaries.py) in the
+# differential stage, where the same tests check the default mode against it.
+VERSIONS = [
+    pytest.param(("promtool", "prometheus"), id="2.42"),
+    pytest.param(("promtool-3.5", "prometheus-3.5"), id="3.5.3", marks=DIFFERENTIAL),
+]
 
 
-@pytest.fixture(scope="module")
-def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusServer]:
+@pytest.fixture(scope="module", params=VERSIONS)
+def prometheus(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PrometheusServer]:
+    promtool, prometheus = (binaries.require(tool).path for tool in request.param)
     work = tmp_path_factory.mktemp("prometheus")
-    backfill(DATA, work / "data")
-    server = PrometheusServer(work / "data", work)
+    backfill(DATA, work / "data", promtool)
+    server = PrometheusServer(work / "data", work, exe=prometheus)
     try:
         server.start()
         yield server
