@@ -12,7 +12,9 @@ import yaml  # noqa: F401 - pytester's in-process runs (they re-import the rest)
 # other); importing the core once here keeps a single copy for the session.
 import pytest_burnin.burnin.records
 import pytest_burnin.promql.engine
+import pytest_burnin.promql.functions
 import pytest_burnin.promql.parser
+import pytest_burnin.promql.typecheck
 import pytest_burnin.rules.promtool
 import pytest_burnin.sources.file  # noqa: F401
 
@@ -76,3 +78,16 @@ spec:
   objective: {objective}
   window: {window}
 """
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every ``differential`` test is collected, and skipped with its reason unless the
+    differential stage is on (``BURNIN_DIFFERENTIAL=1``): one rule for all of them."""
+    from tests.differential import SKIP_REASON, enabled
+
+    if enabled():
+        return
+    skip = pytest.mark.skip(reason=SKIP_REASON)
+    for item in items:
+        if item.get_closest_marker("differential") is not None:
+            item.add_marker(skip)

@@ -53,6 +53,8 @@ class Attempt:
     status: int | None = None
     retry_after: float | None = None
     error: str = ""
+    # Nothing left this machine (a refused connection): a retry cannot be a repeat.
+    unsent: bool = False
 
 
 class Channel(Protocol):
@@ -106,5 +108,8 @@ class ChannelBase:
     def close(self) -> None:
         pass
 
-    def _fail(self, outcome: Outcome, what: str, status: int | None = None) -> Attempt:
-        return Attempt(outcome, status=status, error=self.redactor(f"{self.name}: {what}"))
+    def _fail(
+        self, outcome: Outcome, what: str, status: int | None = None, *, unsent: bool = False
+    ) -> Attempt:
+        error = self.redactor(f"{self.name}: {what}")
+        return Attempt(outcome, status=status, error=error, unsent=unsent)

@@ -163,7 +163,9 @@ class HttpChannel(ChannelBase):
         except DeadlineExceeded:
             return self._fail("retry", f"POST {shown}: timed out after {timeout:g}s")
         except requests.RequestException as exc:
-            return self._fail("retry", f"POST {shown}: {_network_reason(exc, timeout)}")
+            reason = _network_reason(exc, timeout)
+            refused = reason == "connection refused"
+            return self._fail("retry", f"POST {shown}: {reason}", unsent=refused)
         outcome = classify_status(resp.status)
         if outcome == "ok":
             return Attempt("ok", status=resp.status)

@@ -92,8 +92,11 @@ def _attempts(
             return DeliveryResult(
                 channel.name, key, True, tries, latency, None, last.status, possible_repeat=repeat
             )
-        if entry is not None and (last.status is not None or last.outcome != "retry"):
-            # Answered, or never sent (a config error): nothing of ours is in flight.
+        if entry is not None and (
+            last.status is not None or last.outcome != "retry" or last.unsent
+        ):
+            # Answered, or never sent (a config error, a refused connection): nothing
+            # of ours is in flight.
             journal.end_attempt(entry)
         log.warning("%s: attempt %d for %s failed: %s", channel.name, tries, key, last.error)
         if last.outcome != "retry" or tries > policy.retries:

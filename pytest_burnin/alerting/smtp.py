@@ -148,5 +148,6 @@ class EmailChannel(ChannelBase):
                     reason = f"no complete exchange within {timeout:g}s"
                 elif isinstance(exc, ConnectionRefusedError):
                     reason = "connection refused"
-                return self._fail("retry", f"{where}: {reason}")
+                refused = isinstance(exc, ConnectionRefusedError)
+                return self._fail("retry", f"{where}: {reason}", unsent=refused)
         return Attempt("ok", status=250)
