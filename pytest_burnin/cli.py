@@ -99,7 +99,7 @@ def validate(paths: Sequence[str]) -> int:
         where = ", ".join(paths) or ", ".join(str(p) for p in project.settings.spec_paths)
         print(f"burnin validate: no spec files under {where}", file=sys.stderr)
         return 1
-    errors = {Path(e.path).resolve(): e for e in project.errors()}
+    errors = {path.resolve(): e for path, e in project.file_errors()}
     references = project.reference_errors()
     broken = {id(e): message for e, message in references}
     for f in files:

@@ -58,6 +58,15 @@ class BurnInKind:
                 )
         for name in entry.spec.get("notify", ()) or ():
             project.named("Channel", str(name), entry)
+        # A frozen file that does not exist cannot be held unchanged: the
+        # freeze would hold nothing.
+        from ..spec.references import require_files
+
+        frozen = entry.spec.get("frozen")
+        if isinstance(frozen, list):
+            require_files(
+                entry, "frozen file", frozen, "frozen", base=BurnInSpec.from_entry(entry).root
+            )
 
     def check(self, entry: Entry) -> None:
         BurnInSpec.from_entry(entry)  # raises SpecError naming file:line

@@ -24,6 +24,7 @@ from ..spec.model import Entry
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..project import Project
     from .rulefile import Rule
 
 PAGE_SEVERITIES = ("page", "critical")
@@ -70,6 +71,19 @@ class PromtoolTestKind:
 
     def check(self, entry: Entry) -> None:
         return None
+
+    def check_references(self, entry: Entry, project: Project) -> None:
+        """Every rule file it tests exists: promtool would silently pass without it."""
+        tf, _ = entry.payload
+        _, missing = tf.rule_files()
+        if missing:
+            patterns = list(tf.rule_file_patterns)
+            index = patterns.index(missing[0]) if missing[0] in patterns else 0
+            line, _ = entry.doc.where(("rule_files", index))
+            raise EvaluationError(
+                f"{display_path(entry.path)}:{line}: rule file {missing[0]!r} matches no file "
+                "(promtool would silently pass: prometheus/prometheus#12499)"
+            )
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
         from .promtool import RunOptions, run_group
