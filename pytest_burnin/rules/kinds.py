@@ -74,7 +74,8 @@ class PromtoolTestKind:
 
     def check_references(self, entry: Entry, project: Project) -> None:
         """Every rule file it tests exists: promtool would silently pass without it."""
-        tf, _ = entry.payload
+        tf, group = entry.payload
+        _check_inputs(entry, group)
         _, missing = tf.rule_files()
         if missing:
             patterns = list(tf.rule_file_patterns)
@@ -119,6 +120,28 @@ class PromtoolTestKind:
         for text in res.diffs:
             details.extend(text.rstrip("\n").splitlines())
         return Evaluation(False, headline, details=details, properties=props)
+
+
+def _check_inputs(entry: Entry, group: Any) -> None:
+    """Input series and test expressions parse: promtool reports a typo there as a
+    failed test with no line; we name the line, in validate and in the run alike."""
+    from ..promql.lexer import ParseError
+    from ..promql.parser import parse
+    from ..promql.series_notation import parse_series
+
+    where = display_path(entry.path)
+    for s in group.input_series:
+        try:
+            parse_series(f"{s.series} {s.values}")
+        except ParseError as exc:
+            raise EvaluationError(
+                f"{where}:{s.mark[0]}: input series {s.series!r} {s.values!r}: {exc}"
+            ) from None
+    for test in group.expr_tests:
+        try:
+            parse(test.expr)
+        except ParseError as exc:
+            raise EvaluationError(f"{where}:{test.mark[0]}: expr {test.expr!r}: {exc}") from None
 
 
 def _evaluate_with_promtool(entry: Entry) -> Evaluation:

@@ -48,10 +48,6 @@ SHARED = "shared"
 # skipped with the reason, so the skip is removed when the fix lands.
 ENGINE = "fixed on branch engine: regex validation (RE2)"
 INTEGRITY = "fixed on branch integrity: non-finite values and ratio objective bounds"
-PROMTOOL_INPUT = (
-    "known: a parse error in a promtool test file's input is a test failure (as promtool "
-    "reports it) whose headline has no file:line, and validate says ok (rules/kinds.py)"
-)
 KNOWN: dict[str, str] = {
     "slo-regex-negative-lookahead": f"{ENGINE}; Python re accepts (?!x), validate says ok",
     "slo-regex-unclosed": f"{ENGINE}; re.error traceback at evaluation",
@@ -64,17 +60,12 @@ KNOWN: dict[str, str] = {
     "is accepted at load (alerting/kind.py); the item passes, validate says ok",
     "notify-am-template-error": "known: a Go-template error in a receiver field of "
     "alertmanager.yml is not checked when the config is read (alertmanager/config.py)",
-    "sim-unknown-alert": "known: a Simulation expecting an alert no rule defines "
-    "(fires: false) passes silently (simulation/kind.py)",
     "burnin-unknown-alert": "known: a BurnIn's alerts are not checked against the "
     "project's alert rules (burnin/kind.py check_references): a typo never counts a firing",
     "checklist-unknown-check-type": "known: validate cannot tell a plugin's evidence type "
     "from a typo (plugins answer through a pytest hook; release/kind.py); the run's error is located",
     "source-unknown-type": "known: validate cannot tell a plugin's source type from a typo "
     "(pytest_burnin_make_source); the run's error is located",
-    "ptest-bad-promql-expr": PROMTOOL_INPUT,
-    "ptest-bad-series-notation": PROMTOOL_INPUT,
-    "ptest-bad-series-selector": PROMTOOL_INPUT,
     "source-corrupt-data-file": "known: a data file's parse error names the absolute "
     "data-file path, not the Source's file:line, and validate does not read data files",
 }
