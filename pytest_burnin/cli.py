@@ -67,7 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is not None:
-        code: int = func(args)
+        from .errors import BurninError
+
+        try:
+            code: int = func(args)
+        except BurninError as exc:
+            # A user's mistake a command did not catch itself (a bad ini value,
+            # a spec error): its message, never a traceback.
+            print(f"burnin {args.command}: {exc}", file=sys.stderr)
+            return 1
         return code
     if args.command == "validate":
         return validate(args.paths)
