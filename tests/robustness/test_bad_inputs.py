@@ -58,10 +58,9 @@ KNOWN: dict[str, str] = {
     "slo-objective-nan": f"{INTEGRITY}; a NaN objective is accepted by the schema",
     "slo-objective-infinite": f"{INTEGRITY}; -Inf passes at_least and validate says ok",
     "slo-ratio-below-above-one": f"{INTEGRITY}; below: 1.5 on a ratio is accepted",
-    "channel-bad-smtp-host": "known: an SMTP host with an empty label (mail..example.com) "
-    "is accepted at load (alerting/kind.py); the item passes, validate says ok",
     "notify-am-template-error": "known: a Go-template error in a receiver field of "
-    "alertmanager.yml is not checked when the config is read (alertmanager/config.py)",
+    "alertmanager.yml is found only when rendering (as Alertmanager does), and "
+    "'burnin notify render' names the file without a line (alertmanager/notify/render.py)",
     "burnin-unknown-alert": "known: a BurnIn's alerts are not checked against the "
     "project's alert rules (burnin/kind.py check_references): a typo never counts a firing",
     "checklist-unknown-check-type": "known: validate cannot tell a plugin's evidence type "
