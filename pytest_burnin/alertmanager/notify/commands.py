@@ -112,11 +112,20 @@ def _header(n: Any) -> str:
 
 
 def render_command(args: argparse.Namespace) -> int:
+    from ...errors import SpecError
+    from ..config import load_config
     from ..gotime import GoTime
     from ..template_data import PostedAlert
     from ..templates import TemplateError, TemplateSet
     from .render import RenderError, render_receiver
 
+    try:
+        # The whole file as Alertmanager reads it first: it would refuse a bad
+        # config (an undefined receiver, a bad matcher) before sending anything.
+        load_config(Path(args.config))
+    except SpecError as e:
+        print(f"burnin notify render: {e}", file=sys.stderr)
+        return 2
     try:
         receivers, global_conf, files, root_group_by = _load_for_render(Path(args.config))
         labels = [parse_labels(a) for a in args.alert]
