@@ -61,8 +61,6 @@ KNOWN: dict[str, str] = {
     "notify-am-template-error": "known: a Go-template error in a receiver field of "
     "alertmanager.yml is found only when rendering (as Alertmanager does), and "
     "'burnin notify render' names the file without a line (alertmanager/notify/render.py)",
-    "burnin-unknown-alert": "known: a BurnIn's alerts are not checked against the "
-    "project's alert rules (burnin/kind.py check_references): a typo never counts a firing",
     "checklist-unknown-check-type": "known: validate cannot tell a plugin's evidence type "
     "from a typo (plugins answer through a pytest hook; release/kind.py); the run's error is located",
     "source-unknown-type": "known: validate cannot tell a plugin's source type from a typo "
