@@ -67,7 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is not None:
-        code: int = func(args)
+        from .errors import BurninError
+
+        try:
+            code: int = func(args)
+        except BurninError as exc:
+            # A user's mistake a command did not catch itself (a bad ini value,
+            # a spec error): its message, never a traceback.
+            print(f"burnin {args.command}: {exc}", file=sys.stderr)
+            return 1
         return code
     if args.command == "validate":
         return validate(args.paths)
@@ -99,7 +107,7 @@ def validate(paths: Sequence[str]) -> int:
         where = ", ".join(paths) or ", ".join(str(p) for p in project.settings.spec_paths)
         print(f"burnin validate: no spec files under {where}", file=sys.stderr)
         return 1
-    errors = {Path(e.path).resolve(): e for e in project.errors()}
+    errors = {path.resolve(): e for path, e in project.file_errors()}
     references = project.reference_errors()
     broken = {id(e): message for e, message in references}
     for f in files:

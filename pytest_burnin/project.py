@@ -147,15 +147,20 @@ class Project:
 
     def errors(self) -> list[SpecError]:
         """Every spec error of the project, duplicates included, in file order."""
-        out: list[SpecError] = []
+        return [error for _, error in self.file_errors()]
+
+    def file_errors(self) -> list[tuple[Path, SpecError]]:
+        """Each spec file's error, keyed by that file: the error may name another
+        file it reads (an alertmanager.yml, a rule file), and must still be shown."""
+        out: list[tuple[Path, SpecError]] = []
         for loaded in self.load_all():
             if loaded.error is not None:
-                out.append(loaded.error)
+                out.append((loaded.path, loaded.error))
                 continue
             try:
                 self._check_duplicates(loaded)
             except SpecError as exc:
-                out.append(exc)
+                out.append((loaded.path, exc))
         return out
 
     def reference_errors(self) -> list[tuple[Entry, str]]:

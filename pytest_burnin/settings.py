@@ -109,10 +109,11 @@ class Settings:
     ) -> Settings:
         """Build from a getter of ini values (``config.getini`` or the ini file's)."""
         root = rootdir.resolve()
-        where = f" (set in {inifile})" if inifile else " (set it in your ini file)"
         compat_text = str(get("burnin_promql_compat")).strip()
         if compat_text not in ("2", "3"):
-            raise SettingsError(f"burnin_promql_compat must be 2 or 3, got {compat_text!r}{where}")
+            raise SettingsError(
+                _located(inifile, "burnin_promql_compat", f"must be 2 or 3, got {compat_text!r}")
+            )
 
         def under_root(value: Any) -> Path:
             p = Path(str(value))
@@ -128,7 +129,7 @@ class Settings:
             spool=under_root(get("burnin_spool")).resolve(),
             store=under_root(get("burnin_store")),
             promql_compat=int(compat_text),
-            in_progress_passes=bool(get("burnin_in_progress_passes")),
+            in_progress_passes=_flag(get, "burnin_in_progress_passes", inifile),
         )
 
     @classmethod
@@ -157,6 +158,38 @@ class Settings:
         return p if p.is_absolute() else self.rootdir / p
 
 
+TRUE = ("1", "true", "yes", "y", "on", "t")
+FALSE = ("0", "false", "no", "n", "off", "f")
+
+
+def _flag(get: Callable[[str], Any], name: str, inifile: Path | None) -> bool:
+    """A bool setting; a value that is neither true nor false is a located error."""
+    try:
+        return bool(get(name))
+    # pytest's getini wraps the ValueError in its UsageError, which the core
+    # cannot name (no pytest import here); a getter for one value raises nothing else.
+    except Exception as exc:
+        raise SettingsError(_located(inifile, name, f"must be true or false ({exc})")) from None
+
+
+def _located(inifile: Path | None, name: str, problem: str) -> str:
+    """``file:line: name problem``, at the line that sets ``name`` in the ini file."""
+    if inifile is None:
+        return f"{name} {problem} (set it in your ini file)"
+    from .errors import display_path
+
+    line = None
+    try:
+        for n, text in enumerate(inifile.read_text(encoding="utf-8").splitlines(), 1):
+            if text.strip().startswith(name) and text.strip()[len(name) :].lstrip()[:1] in "=:":
+                line = n
+                break
+    except (OSError, UnicodeDecodeError):
+        pass
+    where = display_path(inifile) + (f":{line}" if line is not None else "")
+    return f"{where}: {name} {problem}"
+
+
 def _ini_value(name: str, values: dict[str, Any]) -> Any:
     option = next(o for o in INI_OPTIONS if o.name == name)
     if name not in values:
@@ -167,7 +200,11 @@ def _ini_value(name: str, values: dict[str, Any]) -> Any:
     if option.type == "bool":
         if isinstance(raw, bool):
             return raw
-        return str(raw).strip().lower() in ("1", "true", "yes", "y", "on")
+        text = str(raw).strip().lower()
+        if text not in TRUE + FALSE:
+            # as pytest's getini says it, so the run and the commands agree
+            raise ValueError(f"invalid truth value {raw!r}")
+        return text in TRUE
     return raw
 
 

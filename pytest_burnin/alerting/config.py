@@ -79,6 +79,25 @@ def _text(spec: Mapping[str, Any], key: str, default: str | None = None) -> str:
     return value
 
 
+def _host(spec: Mapping[str, Any]) -> str:
+    """The SMTP host, checked now: a bad name (``mail..example.com``) would
+    otherwise surface as a UnicodeError at the first delivery."""
+    host = _text(spec, "host")
+    if "${" in host:
+        return host  # resolved at delivery; checked there
+    name = host.strip().rstrip(".")
+    try:
+        ok = bool(name) and all(0 < len(label) <= 63 for label in name.split("."))
+        name.encode("idna")
+    except UnicodeError:
+        ok = False
+    if not ok:
+        raise ChannelSpecError(
+            ("host",), f"host: {host!r} is not a valid host name (empty or over-long label)"
+        )
+    return host
+
+
 def _ca_file(spec: Mapping[str, Any], base_dir: Path | None) -> str:
     value = _text(spec, "ca_file", "")
     if not value or base_dir is None:
@@ -138,7 +157,7 @@ def build_channel(
         try:
             return EmailChannel(
                 name,
-                host=_text(spec, "host"),
+                host=_host(spec),
                 port=port,
                 sender=_text(spec, "from"),
                 to=recipients,

@@ -58,6 +58,25 @@ class BurnInKind:
                 )
         for name in entry.spec.get("notify", ()) or ():
             project.named("Channel", str(name), entry)
+        # An alert no rule of the project defines can never fire: a typo here
+        # would count no firing and pass. Alerts from rules outside the project
+        # (no rule file in it at all) cannot be checked.
+        defined = sorted({e.payload[1].name for e in project.entries("Rule")})
+        for i, alert in enumerate(entry.spec.get("alerts", ()) or ()):
+            if defined and alert not in defined:
+                raise EvaluationError(
+                    f"{entry.where('alerts', i)}: the burn-in lists alert {alert!r}, which no "
+                    f"alerting rule of the project defines (alerts: {', '.join(defined)})"
+                )
+        # A frozen file that does not exist cannot be held unchanged: the
+        # freeze would hold nothing.
+        from ..spec.references import require_files
+
+        frozen = entry.spec.get("frozen")
+        if isinstance(frozen, list):
+            require_files(
+                entry, "frozen file", frozen, "frozen", base=BurnInSpec.from_entry(entry).root
+            )
 
     def check(self, entry: Entry) -> None:
         BurnInSpec.from_entry(entry)  # raises SpecError naming file:line

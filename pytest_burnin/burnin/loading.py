@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BurninError, EvaluationError
+from ..kinds import Referring
 from .spec import BurnInSpec
 
 if TYPE_CHECKING:
@@ -40,7 +41,15 @@ class BurnInProject:
         found = sorted(self.named("BurnIn"))
         if name is None and len(found) > 1:
             raise BurninError(f"name the BurnIn entry with --name (found: {', '.join(found)})")
-        return BurnInSpec.from_entry(self._one("BurnIn", name))
+        entry = self._one("BurnIn", name)
+        # The same reference checks as validate and the run: the same located words.
+        handler = self.project.handler("BurnIn")
+        if isinstance(handler, Referring):
+            try:
+                handler.check_references(entry, self.project)
+            except EvaluationError as exc:
+                raise BurninError(str(exc)) from None
+        return BurnInSpec.from_entry(entry)
 
     def channels(self, names: Sequence[str]) -> dict[str, Channel]:
         """The named Channel entries as channels (secrets are read at delivery)."""

@@ -22,6 +22,7 @@ from .model import BUILTIN_TYPES, KIND, ChecklistItem, Evidence, items_from, opt
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..project import Project
     from ..spec.loader import Document
     from .gate import Results
     from .signoffs import Judgement
@@ -109,6 +110,17 @@ class ChecklistKind:
                     ) from None
         if kind == "command" and not (isinstance(item.check["argv"], list) and item.check["argv"]):
             raise entry.error(("check", "argv"), "argv must be a non-empty list (no shell is used)")
+
+    def check_references(self, entry: Entry, project: Project) -> None:
+        """A ``burnin`` check names a BurnIn the project defines."""
+        item: ChecklistItem = entry.payload
+        if item.check_type != "burnin" or item.check is None:
+            return
+        name = item.check.get("name")
+        try:
+            project.named("BurnIn", None if name is None else str(name))
+        except EvaluationError as exc:
+            raise EvaluationError(f"{item.where('check')}: {exc}") from None
 
     def builtin(self, item: ChecklistItem, ctx: RunContext) -> Evidence | None:
         """The built-in evidence types; also what the glue's trylast hook calls."""

@@ -10,6 +10,7 @@ from ..kinds import Evaluation
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..project import Project
     from ..spec.model import Entry
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -26,6 +27,13 @@ class MetricsCheckKind:
         for i, rel in enumerate(entry.spec.get("rules", [])):
             if not (entry.path.parent / rel).is_file():
                 raise entry.error(("rules", i), f"rule file {rel!r} not found")
+
+    def check_references(self, entry: Entry, project: Project) -> None:
+        """The saved scrape it reads exists (validate says so, not only the run)."""
+        from ..spec.references import require_files
+
+        if "file" in entry.spec:
+            require_files(entry, "metrics file", entry.spec["file"], "file")
 
     def _text(self, entry: Entry) -> tuple[str, str]:
         from .metricscheck import fetch

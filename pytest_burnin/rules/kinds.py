@@ -24,6 +24,7 @@ from ..spec.model import Entry
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..project import Project
     from .rulefile import Rule
 
 PAGE_SEVERITIES = ("page", "critical")
@@ -71,6 +72,20 @@ class PromtoolTestKind:
     def check(self, entry: Entry) -> None:
         return None
 
+    def check_references(self, entry: Entry, project: Project) -> None:
+        """Every rule file it tests exists: promtool would silently pass without it."""
+        tf, group = entry.payload
+        _check_inputs(entry, group)
+        _, missing = tf.rule_files()
+        if missing:
+            patterns = list(tf.rule_file_patterns)
+            index = patterns.index(missing[0]) if missing[0] in patterns else 0
+            line, _ = entry.doc.where(("rule_files", index))
+            raise EvaluationError(
+                f"{display_path(entry.path)}:{line}: rule file {missing[0]!r} matches no file "
+                "(promtool would silently pass: prometheus/prometheus#12499)"
+            )
+
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
         from .promtool import RunOptions, run_group
 
@@ -105,6 +120,28 @@ class PromtoolTestKind:
         for text in res.diffs:
             details.extend(text.rstrip("\n").splitlines())
         return Evaluation(False, headline, details=details, properties=props)
+
+
+def _check_inputs(entry: Entry, group: Any) -> None:
+    """Input series and test expressions parse: promtool reports a typo there as a
+    failed test with no line; we name the line, in validate and in the run alike."""
+    from ..promql.lexer import ParseError
+    from ..promql.parser import parse
+    from ..promql.series_notation import parse_series
+
+    where = display_path(entry.path)
+    for s in group.input_series:
+        try:
+            parse_series(f"{s.series} {s.values}")
+        except ParseError as exc:
+            raise EvaluationError(
+                f"{where}:{s.mark[0]}: input series {s.series!r} {s.values!r}: {exc}"
+            ) from None
+    for test in group.expr_tests:
+        try:
+            parse(test.expr)
+        except ParseError as exc:
+            raise EvaluationError(f"{where}:{test.mark[0]}: expr {test.expr!r}: {exc}") from None
 
 
 def _evaluate_with_promtool(entry: Entry) -> Evaluation:

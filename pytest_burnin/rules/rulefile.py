@@ -218,20 +218,34 @@ class _Loader:
                 rerr(node.value_mark("record"), "invalid field 'keep_firing_for' in recording rule")
             if not _METRIC_NAME.match(record):
                 rerr(node.value_mark("record"), f"invalid recording rule name: {record}")
+        # promtool reports these without a position; we name the key or the
+        # template's line, so the user is sent straight to it.
         for k in rule.labels:
             if not _LABEL_NAME.match(k) or k == "__name__":
-                rerr(None, f"invalid label name: {k}")
+                rerr(_entry_mark(node, "labels", k, key_side=True), f"invalid label name: {k}")
         for k in rule.annotations:
             if not _LABEL_NAME.match(k):
-                rerr(None, f"invalid annotation name: {k}")
+                rerr(
+                    _entry_mark(node, "annotations", k, key_side=True),
+                    f"invalid annotation name: {k}",
+                )
         if alert:
-            for what, mapping in (("label", rule.labels), ("annotation", rule.annotations)):
+            for what, field in (("label", "labels"), ("annotation", "annotations")):
+                mapping = rule.labels if field == "labels" else rule.annotations
                 for k in sorted(mapping):
                     try:
                         template.check(mapping[k], "__alert_" + alert)
                     except template.TemplateError as e:
-                        rerr(None, f'{what} "{k}": {e}')
+                        rerr(_entry_mark(node, field, k, key_side=False), f'{what} "{k}": {e}')
         return rule if len(self.errors) == start else None
+
+
+def _entry_mark(node: MarkedDict, field: str, key: str, *, key_side: bool) -> Mark:
+    """Where ``field.key`` (its key or its value) is written, else where ``field`` is."""
+    sub = node.get(field)
+    if isinstance(sub, MarkedDict) and key in sub:
+        return sub.key_mark(key) if key_side else sub.value_mark(key)
+    return node.value_mark(field)
 
 
 def parse_rule_file(text: str, path: str, *, ignore_unknown_fields: bool = False) -> RuleFile:

@@ -171,6 +171,23 @@ class SimulationKind:
         data = entry.spec.get("data")
         if isinstance(data, dict):
             project.named("Source", data.get("source"), entry)
+        self._check_alerts_exist(entry)
+
+    def _check_alerts_exist(self, entry: Entry) -> None:
+        """Each expected alert is an alerting rule of its rule files: a typo would
+        otherwise pass silently as ``fires: false``, or fail as never fired."""
+        from .run import load_groups
+
+        p = plan(entry)
+        alerts = {r.name for g in load_groups(p.rule_files) for r in g.rules if r.is_alert}
+        for i, expectation in enumerate(p.expectations):
+            if expectation.alert not in alerts:
+                files = ", ".join(f.name for f in p.rule_files)
+                defined = ", ".join(sorted(alerts)) or "none"
+                raise EvaluationError(
+                    f"{entry.where('expect', i, 'alert')}: no alerting rule "
+                    f"{expectation.alert!r} in {files} (alerts: {defined})"
+                )
 
     def check(self, entry: Entry) -> None:
         plan(entry)

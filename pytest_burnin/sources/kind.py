@@ -12,6 +12,7 @@ from .factory import lookback_ms
 
 if TYPE_CHECKING:
     from ..context import RunContext
+    from ..project import Project
     from ..spec.model import Entry
 
 
@@ -27,6 +28,13 @@ class SourceKind:
     def check(self, entry: Entry) -> None:
         if "lookback_delta" in entry.spec:
             lookback_ms(entry)
+
+    def check_references(self, entry: Entry, project: Project) -> None:
+        """A file source's data files exist (validate says so, not only the run)."""
+        from ..spec.references import require_files
+
+        if entry.spec.get("type") == "file" and "path" in entry.spec:
+            require_files(entry, "data file", entry.spec["path"], "path")
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
         source = ctx.source(entry.name, entry)

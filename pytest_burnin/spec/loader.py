@@ -223,6 +223,8 @@ def load_documents(path: Path, text: str | None = None) -> list[Document]:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         raise _from_yaml_error(path, text, exc) from None
+    except yaml.reader.ReaderError as exc:
+        raise _from_reader_error(path, text, exc) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors
         raise SpecError(path, f"invalid YAML: {exc}") from None
     return docs
@@ -231,6 +233,23 @@ def load_documents(path: Path, text: str | None = None) -> list[Document]:
 def _is_empty(node: yaml.Node) -> bool:
     return (
         _kind(node) == "scalar" and node.tag.endswith(":null") and node.value in ("", "~", "null")
+    )
+
+
+def _from_reader_error(path: Path, text: str, exc: yaml.reader.ReaderError) -> SpecError:
+    """A character YAML refuses (NUL, other control characters): located at that character."""
+    # The reader counts characters of the text it was given, so the position
+    # maps straight onto ``text``.
+    line = text.count("\n", 0, exc.position) + 1
+    col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return SpecError(
+        path,
+        f"invalid YAML: control character {char!r} (#x{ord(char):04x}) is not allowed",
+        line=line,
+        col=col,
+        hint="remove the character; a spec file is plain text",
+        source_text=text.replace("\0", "\\0"),
     )
 
 

@@ -64,7 +64,9 @@ def test_loading_errors(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text(burnin_yaml().replace("name: ga", "name: beta"))
     with pytest.raises(BurninError, match=r"name the BurnIn entry with --name \(found: beta, ga\)"):
         load_project([tmp_path]).burnin()
-    assert load_project([tmp_path]).burnin("beta").name == "beta"
+    # The one named, checked as validate checks it: its SLOs must exist.
+    with pytest.raises(BurninError, match=r"b\.yaml:\d+: the burn-in lists SLO 'integrity'"):
+        load_project([tmp_path]).burnin("beta")
     (tmp_path / "c.yaml").write_text(burnin_yaml())
     with pytest.raises(BurninError, match="duplicate BurnIn 'ga'"):
         load_project([tmp_path])

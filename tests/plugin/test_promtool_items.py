@@ -105,7 +105,7 @@ def test_a_wrong_expectation_fails_with_promtool_message_and_diff(
     [
         (
             ("values: 0 10x10\n    alert", "values: 0 10y10\n    alert"),
-            "*fires: 1 failure: 1:19: parse error*",
+            "*rules_test.yaml:*: input series *: 1:19: parse error*",
         ),
         (
             ("expr: errors > 5", "expr: errors >"),

@@ -82,8 +82,8 @@ groups:
         'r.yml:9:17: group "g", rule 3, "bad name": invalid recording rule name: bad name',
         'r.yml:11:17: group "g", rule 4, "r": invalid field \'annotations\' in recording rule',
         'r.yml:11:17: group "g", rule 4, "r": invalid field \'for\' in recording rule',
-        'r.yml: group "g", rule 5, "T": invalid label name: bad-label',
-        'r.yml: group "g", rule 5, "T": annotation "summary": '
+        'r.yml:17:18: group "g", rule 5, "T": invalid label name: bad-label',
+        'r.yml:18:32: group "g", rule 5, "T": annotation "summary": '
         'template: __alert_T:1: function "nofunc" not defined',
         'r.yml:19:5: groupname: "g" is repeated in the same file',
     ]
