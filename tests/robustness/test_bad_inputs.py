@@ -46,18 +46,9 @@ BASE_ITEMS = (
 )
 SHARED = "shared"
 
-# Cases whose defect is fixed on another branch, or not yet fixed: kept, and
-# skipped with the reason, so the skip is removed when the fix lands.
-ENGINE = "fixed on branch engine: regex validation (RE2)"
-INTEGRITY = "fixed on branch integrity: non-finite values and ratio objective bounds"
+# Cases whose defect is not fixed yet: kept, and skipped with the reason, so the
+# skip is removed when the fix lands.
 KNOWN: dict[str, str] = {
-    "slo-regex-negative-lookahead": f"{ENGINE}; Python re accepts (?!x), validate says ok",
-    "slo-regex-unclosed": f"{ENGINE}; re.error traceback at evaluation",
-    "rules-regex-negative-lookahead": f"{ENGINE}; the rule passes the lint, validate says ok",
-    "sim-bad-annotations-regex": f"{ENGINE}; re.error traceback in simulation/expect.py",
-    "slo-objective-nan": f"{INTEGRITY}; a NaN objective is accepted by the schema",
-    "slo-objective-infinite": f"{INTEGRITY}; -Inf passes at_least and validate says ok",
-    "slo-ratio-below-above-one": f"{INTEGRITY}; below: 1.5 on a ratio is accepted",
     "notify-am-template-error": "known: a Go-template error in a receiver field of "
     "alertmanager.yml is found only when rendering (as Alertmanager does), and "
     "'burnin notify render' names the file without a line (alertmanager/notify/render.py)",
