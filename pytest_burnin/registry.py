@@ -29,7 +29,7 @@ BUILTIN_KINDS = {
     "Checklist": "pytest_burnin.release.kind:ChecklistKind",
     "MetricsCheck": "pytest_burnin.report.kind:MetricsCheckKind",
     "Routing": "pytest_burnin.alertmanager.kind:RoutingKind",
-    "Notify": "pytest_burnin.alertmanager.notify_kind:NotifyKind",
+    "Notify": "pytest_burnin.time_to_notify.kind:NotifyKind",
 }
 
 

@@ -144,7 +144,7 @@ class EmailChannel(ChannelBase):
             except (OSError, smtplib.SMTPException) as exc:
                 # Timeouts, refusals, resets, a dropped link: all worth another try.
                 reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
-                if guard.expired:
+                if guard.expired or guard.remaining() <= 0:
                     reason = f"no complete exchange within {timeout:g}s"
                 elif isinstance(exc, ConnectionRefusedError):
                     reason = "connection refused"

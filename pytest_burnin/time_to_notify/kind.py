@@ -25,11 +25,11 @@ class NotifyKind:
     schema: str | None = "notify.schema.yaml"
 
     def expand(self, doc: Document) -> list[Entry]:
+        from ..alertmanager.config import load_config
+        from ..alertmanager.route import Route
         from ..project import entry_from_document
         from ..promql.lexer import parse_duration
         from ..rules.rulefile import RuleFileError, load_rule_file
-        from .config import load_config
-        from .route import Route
 
         entry_from_document(doc, self.kind, self)  # schema + metadata.name
         spec = doc.data["spec"]
@@ -53,7 +53,7 @@ class NotifyKind:
                     if rule.is_alert:
                         labels = {**group.labels, **rule.labels, "alertname": rule.name}
                         alerts.append((labels, group.interval_ms or default_eval, rule.for_ms, i))
-        from .simulated_labels import SimulatedLabels, simulation_entries
+        from .simulated import SimulatedLabels, simulation_entries
 
         simulated = SimulatedLabels(simulation_entries(doc, spec.get("simulations") or []))
         tested = self._tested_labels(doc, spec.get("tests") or [])
@@ -118,8 +118,8 @@ class NotifyKind:
         return None
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        from ..alertmanager.notify_time import time_to_notify
         from ..rules.testfile import go_duration_text
-        from .notify_time import time_to_notify
 
         config, root, variants, eval_ms, for_ms, budget, everyone, simulated = entry.payload
         # Label sets the simulations fire this alert (and the others) with, on top of the
