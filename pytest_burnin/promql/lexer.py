@@ -543,6 +543,18 @@ _UNIT_MS: tuple[tuple[str, int], ...] = (
 _MAX_DURATION_MS = (1 << 63) // 1_000_000  # Go's time.Duration limit, in ms
 
 
+def format_duration(ms: int) -> str:
+    """A duration as Prometheus writes it (``100y``, ``1h30m``, ``1s500ms``)."""
+    if ms <= 0:
+        return "0s"
+    out = []
+    for unit, size in _UNIT_MS:
+        n, ms = divmod(ms, size)
+        if n:
+            out.append(f"{n}{unit}")
+    return "".join(out)
+
+
 def parse_duration(text: str, *, allow_seconds: bool = False) -> int:
     """Parse a Prometheus duration (``1h30m``, ``1d``, ``500ms``) into milliseconds.
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..context import RunContext
     from ..project import Project
     from ..spec.model import Entry
+    from .run import Timeline
 
 DEFAULT_DURATION_MS = 3_600_000
 
@@ -193,21 +194,7 @@ class SimulationKind:
         plan(entry)
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from .run import load_groups, simulate
-
-        p = plan(entry)
-        recorded = recorded_samples(entry, ctx, p) if "data" in entry.spec else None
-        timeline = simulate(
-            load_groups(p.rule_files),
-            p.series,
-            interval_ms=p.interval_ms,
-            evaluation_interval_ms=p.evaluation_interval_ms,
-            duration_ms=p.duration_ms,
-            compat=ctx.compat,
-            external_labels=dict(entry.spec.get("external_labels") or {}),
-            external_url=str(entry.spec.get("external_url", "")),
-            recorded=recorded,
-        )
+        p, timeline = run_simulation(entry, ctx)
         outcomes = [check(e, timeline) for e in p.expectations]
         problems: list[str] = []
         facts: list[str] = []
@@ -244,3 +231,23 @@ def running_in_ci() -> bool:
 
 
 __all__ = ["EvaluationError", "SimulationKind", "running_in_ci"]
+
+
+def run_simulation(entry: Entry, ctx: RunContext) -> tuple[Plan, Timeline]:
+    """Plan and run one Simulation entry: its rules over its series (and recorded data)."""
+    from .run import load_groups, simulate
+
+    p = plan(entry)
+    recorded = recorded_samples(entry, ctx, p) if "data" in entry.spec else None
+    timeline = simulate(
+        load_groups(p.rule_files),
+        p.series,
+        interval_ms=p.interval_ms,
+        evaluation_interval_ms=p.evaluation_interval_ms,
+        duration_ms=p.duration_ms,
+        compat=ctx.compat,
+        external_labels=dict(entry.spec.get("external_labels") or {}),
+        external_url=str(entry.spec.get("external_url", "")),
+        recorded=recorded,
+    )
+    return p, timeline

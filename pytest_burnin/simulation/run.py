@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import EvaluationError
 from ..promql.engine import Engine
 from ..promql.labels import Labels, get
+from ..promql.lexer import format_duration
 from ..promql.storage import Storage
 from ..rules.group import Evaluator
 from ..rules.rulefile import RuleFileError, RuleGroup, load_rule_file
@@ -32,30 +33,10 @@ def check_steps(duration_ms: int, evaluation_interval_ms: int) -> str | None:
     if steps <= MAX_STEPS:
         return None
     return (
-        f"a simulation of {prom_duration(duration_ms)} at evaluation_interval "
-        f"{prom_duration(evaluation_interval_ms)} is {steps:,} rule evaluations, over the limit "
+        f"a simulation of {format_duration(duration_ms)} at evaluation_interval "
+        f"{format_duration(evaluation_interval_ms)} is {steps:,} rule evaluations, over the limit "
         f"of {MAX_STEPS:,}: shorten duration or lengthen evaluation_interval"
     )
-
-
-def prom_duration(ms: int) -> str:
-    """A duration as Prometheus writes it (``100y``, ``1h30m``, ``1s500ms``)."""
-    if ms <= 0:
-        return "0s"
-    out = []
-    for unit, size in (
-        ("y", 365 * 86_400_000),
-        ("w", 7 * 86_400_000),
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1000),
-        ("ms", 1),
-    ):
-        n, ms = divmod(ms, size)
-        if n:
-            out.append(f"{n}{unit}")
-    return "".join(out)
 
 
 @dataclass

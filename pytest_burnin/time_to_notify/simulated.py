@@ -61,24 +61,12 @@ class SimulatedLabels:
         return self._fired
 
     def _run(self, ctx: RunContext) -> dict[str, list[dict[str, str]]]:
-        from ..simulation.kind import plan, recorded_samples
-        from ..simulation.run import load_groups, simulate
+        from ..simulation.kind import run_simulation
 
         out: dict[str, list[dict[str, str]]] = {}
         for entry in self.entries:
             try:
-                p = plan(entry)
-                recorded = recorded_samples(entry, ctx, p) if "data" in entry.spec else None
-                timeline = simulate(
-                    load_groups(p.rule_files),
-                    p.series,
-                    interval_ms=p.interval_ms,
-                    evaluation_interval_ms=p.evaluation_interval_ms,
-                    duration_ms=p.duration_ms,
-                    compat=ctx.compat,
-                    external_labels=dict(entry.spec.get("external_labels") or {}),
-                    recorded=recorded,
-                )
+                _, timeline = run_simulation(entry, ctx)
             except (EvaluationError, SpecError) as exc:
                 # Could not evaluate is never a pass: say which simulation stopped it.
                 raise EvaluationError(
