@@ -21,7 +21,13 @@ from pytest_burnin.promql.labels import Labels
 from tests import binaries, differential
 from tests.fuzz.cases import differs, parse_case
 from tests.fuzz.compare import agree, ask_prometheus
-from tests.fuzz.known import K_NAN_OVER_NOTHING, OPEN_BUG
+from tests.fuzz.known import (
+    CURRENT_FRACTION,
+    GO_MATH_BITS,
+    K_NAN_OVER_NOTHING,
+    OPEN_BUG,
+    STEP_INVARIANT_AGGREGATION,
+)
 
 
 @dataclass(frozen=True)
@@ -228,6 +234,25 @@ eval_fail instant at 30s bottomk(Inf, h_sum)
 """,
     ),
     Regression(
+        "compat2-histogram-fraction-skips-float-buckets",
+        2,
+        """
+load 1m
+  h_bucket{job="ü€", le="+Inf"} 3 11
+eval instant at 10m histogram_fraction(1, 1, sum by (le) (rate(h_bucket[10m])))
+""",
+    ),
+    Regression(
+        "compat2-topk-over-an-at-pinned-input-takes-k-at-the-start",
+        2,
+        """
+load 1m
+  m2{instance="ü€", job="a"} _ _ 4 stale
+eval range from 2m13s to 4m13s step 30s topk without (le, __name__) (scalar(m2), m2{instance="a b"} @ end() offset 30s)
+""",
+        STEP_INVARIANT_AGGREGATION,
+    ),
+    Regression(
         "compat2-negative-regex-on-a-newline-value",
         2,
         """
@@ -238,6 +263,39 @@ eval instant at 1m m1{instance!~"x.*"}
   m1{instance="x\\ny", job="a b"} 7.5
   m1{instance="a", job="ü€"} 5
 """,
+    ),
+    Regression(
+        "count-values-label-of-a-go-pow-result",
+        3,
+        """
+load 1m
+  m2{job="x\\ny"} _ _ _ 13.198661
+eval instant at 7m count_values ("job", (m2) ^ ignoring() group_right(job) (m2))
+  {job="615876953193482.6"} 1
+""",
+        GO_MATH_BITS,
+    ),
+    Regression(
+        "histogram-fraction-in-a-first-bucket-reaching-inf",
+        3,
+        """
+load 1m
+  h_bucket{job="1", le="+Inf"} _ _ 10 17
+eval instant at 11m5s histogram_fraction(0, 1, sum by (le) (rate(h_bucket[10m])))
+  {} NaN
+""",
+        CURRENT_FRACTION,
+    ),
+    Regression(
+        "aggregation-over-an-at-pinned-input-takes-k-at-the-start",
+        3,
+        """
+load 1m
+  m0{instance="b", job="ü€"} _ _ -3.935006 8.1
+  m1{instance="b"} _ _ _ 19.76
+eval range from 2m49s to 5m19s step 30s limitk(scalar(m0), m1 @ 450.5)
+""",
+        STEP_INVARIANT_AGGREGATION,
     ),
 ]
 
