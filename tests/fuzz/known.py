@@ -61,6 +61,15 @@ def _same_labels(f: Finding) -> bool:
     return sorted(lab for lab, _ in f.ours.series) == sorted(lab for lab, _ in f.theirs.series)
 
 
+def _points_per_step(series: tuple[Series, ...]) -> dict[int, int]:
+    """How many series answer at each step: what limitk fixes, whichever it keeps."""
+    counts: dict[int, int] = {}
+    for _, points in series:
+        for t, _v in points:
+            counts[t] = counts.get(t, 0) + 1
+    return counts
+
+
 def _rounded(v: str) -> str:
     try:
         return f"{float(v):.12g}"
@@ -141,7 +150,7 @@ KNOWN: tuple[Known, ...] = (
             f.query.is_range
             and f.ours.kind == f.theirs.kind == "matrix"
             and re.search(r"\blimitk\b", _expr(f)) is not None
-            and len(f.ours.series) == len(f.theirs.series)
+            and _points_per_step(f.ours.series) == _points_per_step(f.theirs.series)
         ),
     ),
     Known(

@@ -234,6 +234,17 @@ eval_fail instant at 30s bottomk(Inf, h_sum)
 """,
     ),
     Regression(
+        "compat2-increase-adds-resets-one-at-a-time",
+        2,
+        """
+load 30s
+  m1{instance="1", job="ü€"} 5 2.27017 -2
+eval range from 4m43s to 8m43s step 30s count_values ("v", increase(m1[5m]))
+  {v="-4.133333333333335"} _ 1 _ _ _ _ _ _ _
+  {v="0.4142606666666664"} 1 _ _ _ _ _ _ _ _
+""",
+    ),
+    Regression(
         "compat2-histogram-fraction-skips-float-buckets",
         2,
         """
