@@ -181,8 +181,12 @@ def _vector_vector(
             value, keep = fl, cmp(fl, fr)
         if return_bool:
             value = 1.0 if keep else 0.0
-        elif not keep and ev.compat < 3:
-            return  # 2.x filters before the uniqueness checks below, 3.x after
+        elif not keep and (ev.compat < 3 or (fill_left is None and fill_right is None)):
+            # 2.x and 3.5 filter before the uniqueness checks below: a pair the
+            # comparison drops cannot raise "multiple matches". Current
+            # Prometheus checks first, which only fill_left/fill_right (newer
+            # than 3.5) can show, so it is kept for them.
+            return
         lab = ls.labels
         if changes_schema or (return_bool and not ev.delayed):
             lab = ev.strip(lab)

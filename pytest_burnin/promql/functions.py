@@ -22,7 +22,7 @@ from .gotime import DATE_FUNCTIONS, date_part
 from .histfuncs import histogram_fraction, histogram_quantile, histogram_quantiles
 from .labels import METRIC_NAME, get, with_label
 from .rangefuncs import RANGE_FUNCS, eval_range_call
-from .values import NativeHistogramUnsupported, QueryError
+from .values import QueryError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -82,9 +82,10 @@ MATH: dict[str, Callable[[float], float]] = {
 }
 
 
-# Native-histogram-only functions. Prometheus ignores float series in them, so
-# over our float-only storage they could only ever return nothing: an error says
-# why instead of an empty answer that looks like "no data".
+# Native-histogram-only functions. Prometheus skips float samples in them, and
+# our storage holds only floats (loading a native histogram is refused with
+# NativeHistogramUnsupported before any query runs), so their answer is [],
+# as Prometheus answers over float series.
 _NATIVE_ONLY = frozenset(
     {
         "histogram_count",
@@ -166,10 +167,7 @@ def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
             )
         return handler(ev, args)
     if name in _NATIVE_ONLY:
-        raise NativeHistogramUnsupported(
-            f"{name}() reads native histograms, which this engine does not support "
-            "(classic histograms work with histogram_quantile/histogram_fraction)"
-        )
+        return IVector()
     raise QueryError(f"unknown function {name!r}")
 
 

@@ -114,6 +114,10 @@ def histogram_quantiles(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
 def histogram_fraction(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     lo, hi = _num(args[0]), _num(args[1])
     out = IVector()
+    if ev.compat < 3:
+        # 2.42 reads native histograms only and skips every float sample, so
+        # over classic (float) buckets it answers nothing.
+        return out
     for key, (buckets, _) in _buckets_by_group(ev, _vec(args[2]), 2).items():
         lab, drop = ev.drop_name(key)
         out.append(El(lab, bucket_fraction(lo, hi, buckets), drop))

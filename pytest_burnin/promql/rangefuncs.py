@@ -39,7 +39,7 @@ def _extrapolated(rs: RangeSeries, counter: bool, is_rate: bool, compat: int) ->
     first_t, last_t = ts[lo], ts[hi - 1]
     result = last_v - first_v
     if counter:
-        result += _reset_correction(rs)
+        result = _add_resets(rs, result)
     duration_to_start = (first_t - rs.start) / 1000.0
     duration_to_end = (rs.end - last_t) / 1000.0
     sampled = (last_t - first_t) / 1000.0
@@ -68,20 +68,24 @@ def _extrapolated(rs: RangeSeries, counter: bool, is_rate: bool, compat: int) ->
     return result * factor
 
 
-def _reset_correction(rs: RangeSeries) -> float:
-    """Sum of the values before each counter reset in the window."""
+def _add_resets(rs: RangeSeries, result: float) -> float:
+    """result plus the value before each counter reset in the window.
+
+    Prometheus adds them to ``last - first`` one at a time, and float addition
+    is not associative: summing them apart can change the last bit, which
+    count_values prints. Long windows use the cached prefix sums (speed over
+    that last bit)."""
     vs, lo, hi = rs.vs, rs.lo, rs.hi
     if hi - lo >= _PREFIX_MIN and rs.cache is not None:
         corr = rs.cache.corrections(vs)
-        return corr[hi - 1] - corr[lo]
-    acc = 0.0
+        return result + (corr[hi - 1] - corr[lo])
     prev = vs[lo]
     for i in range(lo + 1, hi):
         cur = vs[i]
         if cur < prev:
-            acc += prev
+            result += prev
         prev = cur
-    return acc
+    return result
 
 
 def _instant_delta(rs: RangeSeries, is_rate: bool) -> float | None:

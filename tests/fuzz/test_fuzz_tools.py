@@ -170,6 +170,18 @@ def test_printed_cases_replay_to_the_answer_they_print(seed: int) -> None:
 
 def test_known_causes_are_narrow() -> None:
     empty = Dataset(60_000)
+    nan_k = Finding(
+        empty,
+        leaf("vector", "topk(scalar(m0), m0)"),
+        Query(0),
+        Outcome("vector"),
+        Outcome("error", text="Parameter value is NaN"),
+    )
+    found = explain(nan_k, 3)
+    assert found is not None and "k NaN" in found.name
+    # 2.42 refuses a NaN k too: in compat 2 the same answers are a finding.
+    assert explain(nan_k, 2) is None
+    # A fixed cause of issue 16 is no longer explained away.
     dup = Finding(
         empty,
         leaf("vector", "a + on() b"),
@@ -177,8 +189,7 @@ def test_known_causes_are_narrow() -> None:
         Outcome("vector"),
         Outcome("error", text="... matching labels must be unique on one side"),
     )
-    found = explain(dup, 3)
-    assert found is not None and "duplicate-match" in found.name
+    assert explain(dup, 3) is None
     plain = Finding(
         empty,
         leaf("vector", "rate(m0[5m])"),

@@ -3,8 +3,7 @@
 Each case is what the fuzzer printed after shrinking: the data, one query, and
 Prometheus' answer (3.5.3 for compat 3, 2.42 for compat 2). The engine must
 give the same answer, compared as the fuzzer compares. Cases whose cause is
-on issue 16's list are being fixed on branch ``engine`` and are skipped with
-that reason until it lands; then the skip goes and the case guards the fix.
+still open, or deliberately different, are skipped naming what differs.
 
 ``test_recorded_answer_is_prometheus_s`` (differential stage) replays each
 case against the real server, so a recorded answer cannot drift from what
@@ -22,7 +21,13 @@ from pytest_burnin.promql.labels import Labels
 from tests import binaries, differential
 from tests.fuzz.cases import differs, parse_case
 from tests.fuzz.compare import agree, ask_prometheus
-from tests.fuzz.known import ENGINE_BRANCH, OPEN_BUG
+from tests.fuzz.known import (
+    CURRENT_FRACTION,
+    GO_MATH_BITS,
+    K_NAN_OVER_NOTHING,
+    OPEN_BUG,
+    STEP_INVARIANT_AGGREGATION,
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,6 @@ load 1m
   m2{instance="1", job="ü€"} _ _ _ _ _ 6
 eval instant at 10m (m0) < bool on() (m2 offset 30s)
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "many-to-one-error-for-pairs-a-comparison-drops",
@@ -83,7 +87,6 @@ load 1m
   m2 _ _ _ _ _ _ _ 16.5 17 22
 eval instant at 13m (m2{instance!="a"}) <= on() (m1 offset 90s)
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "smoothing-factors-checked-without-points",
@@ -92,7 +95,6 @@ eval instant at 13m (m2{instance!="a"}) <= on() (m1 offset 90s)
 load 1m
 eval instant at 3m double_exponential_smoothing(m0[5m], 0, 0)
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "day-of-year-of-nan",
@@ -103,7 +105,6 @@ load 15s
 eval range from 1m26s to 15m26s step 2m day_of_year(m2{instance!~"a|b"})
   {instance="x\\ny"} 339 339 _ _ _ _ _ _
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "topk-minus-inf-crashes",
@@ -113,7 +114,6 @@ load 30s
   m0{instance="a"} 1 2
 eval instant at 30s topk(-Inf, m0)
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "limitk-nan-over-nothing-is-empty",
@@ -122,7 +122,7 @@ eval instant at 30s topk(-Inf, m0)
 load 1m
 eval instant at 4m limitk(scalar(m0), m0)
 """,
-        ENGINE_BRANCH,
+        K_NAN_OVER_NOTHING,
     ),
     Regression(
         "histogram-quantile-zero-over-an-empty-first-bucket",
@@ -134,7 +134,6 @@ load 1m
 eval instant at 2m scalar(histogram_quantile(0, sum by (le) (rate(h_bucket[90s]))))
   NaN
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "native-histogram-function-over-floats",
@@ -144,7 +143,6 @@ load 1m
   m0 1 2
 eval instant at 1m histogram_count(m0)
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "clamp-min-of-inf-with-a-nan-bound",
@@ -154,7 +152,6 @@ load 1m
 eval instant at 0 clamp_min(vector(Inf), NaN)
   {} +Inf
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "count-values-without-drops-the-grouping-label",
@@ -165,7 +162,6 @@ load 1m
 eval instant at 0 count_values without (job) ("job", up)
   {instance="x"} 1
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "compat2-sum-adds-plainly",
@@ -178,7 +174,6 @@ load 1m
 eval instant at 0 count_values("v", sum(m))
   {v="0.6000000000000001"} 1
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "unary-minus-refuses-series-the-name-drop-makes-equal-across-steps",
@@ -220,7 +215,6 @@ load 30s
 eval instant at 1m stdvar without (instance) (m0)
   {} 0
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "compat2-holt-winters-factors-checked-without-points",
@@ -229,7 +223,6 @@ eval instant at 1m stdvar without (instance) (m0)
 load 1m
 eval instant at 11m holt_winters(m0[5m], 0.9, 1)
 """,
-        ENGINE_BRANCH,
     ),
     Regression(
         "compat2-topk-inf-overflows",
@@ -239,7 +232,36 @@ load 30s
   h_sum{instance="1"} 1
 eval_fail instant at 30s bottomk(Inf, h_sum)
 """,
-        ENGINE_BRANCH,
+    ),
+    Regression(
+        "compat2-increase-adds-resets-one-at-a-time",
+        2,
+        """
+load 30s
+  m1{instance="1", job="ü€"} 5 2.27017 -2
+eval range from 4m43s to 8m43s step 30s count_values ("v", increase(m1[5m]))
+  {v="-4.133333333333335"} _ 1 _ _ _ _ _ _ _
+  {v="0.4142606666666664"} 1 _ _ _ _ _ _ _ _
+""",
+    ),
+    Regression(
+        "compat2-histogram-fraction-skips-float-buckets",
+        2,
+        """
+load 1m
+  h_bucket{job="ü€", le="+Inf"} 3 11
+eval instant at 10m histogram_fraction(1, 1, sum by (le) (rate(h_bucket[10m])))
+""",
+    ),
+    Regression(
+        "compat2-topk-over-an-at-pinned-input-takes-k-at-the-start",
+        2,
+        """
+load 1m
+  m2{instance="ü€", job="a"} _ _ 4 stale
+eval range from 2m13s to 4m13s step 30s topk without (le, __name__) (scalar(m2), m2{instance="a b"} @ end() offset 30s)
+""",
+        STEP_INVARIANT_AGGREGATION,
     ),
     Regression(
         "compat2-negative-regex-on-a-newline-value",
@@ -252,7 +274,39 @@ eval instant at 1m m1{instance!~"x.*"}
   m1{instance="x\\ny", job="a b"} 7.5
   m1{instance="a", job="ü€"} 5
 """,
-        ENGINE_BRANCH,
+    ),
+    Regression(
+        "count-values-label-of-a-go-pow-result",
+        3,
+        """
+load 1m
+  m2{job="x\\ny"} _ _ _ 13.198661
+eval instant at 7m count_values ("job", (m2) ^ ignoring() group_right(job) (m2))
+  {job="615876953193482.6"} 1
+""",
+        GO_MATH_BITS,
+    ),
+    Regression(
+        "histogram-fraction-in-a-first-bucket-reaching-inf",
+        3,
+        """
+load 1m
+  h_bucket{job="1", le="+Inf"} _ _ 10 17
+eval instant at 11m5s histogram_fraction(0, 1, sum by (le) (rate(h_bucket[10m])))
+  {} NaN
+""",
+        CURRENT_FRACTION,
+    ),
+    Regression(
+        "aggregation-over-an-at-pinned-input-takes-k-at-the-start",
+        3,
+        """
+load 1m
+  m0{instance="b", job="ü€"} _ _ -3.935006 8.1
+  m1{instance="b"} _ _ _ 19.76
+eval range from 2m49s to 5m19s step 30s limitk(scalar(m0), m1 @ 450.5)
+""",
+        STEP_INVARIANT_AGGREGATION,
     ),
 ]
 
