@@ -132,12 +132,18 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _post(args: argparse.Namespace, summary: object) -> int:
-    from ..burnin.loading import load_project
+    from ..burnin.loading import BurnInProject
+    from ..project import project_for_command
     from .weekly import Weekly, post
 
     assert isinstance(summary, Weekly)
     try:
-        (channel,) = load_project(args.specs).channels([args.post]).values()
+        project = project_for_command(args.specs)
+        # As `burnin flush`: a broken spec file elsewhere is said, and does not stop
+        # the report reaching a channel a valid file defines.
+        for error in project.errors():
+            print(f"burnin report: skipped a spec file: {error}", file=sys.stderr)
+        (channel,) = BurnInProject(project).channels([args.post]).values()
     except BurninError as exc:
         print(f"burnin report: {exc}", file=sys.stderr)
         return 2

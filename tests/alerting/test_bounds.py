@@ -50,27 +50,27 @@ def test_email_stops_at_its_timeout_when_the_server_trickles(
     assert "no complete exchange within 1s" in str(getattr(result, "last_error", result))
 
 
-def test_an_invalid_smtp_host_is_a_config_error_not_a_unicode_error(
-    notification: Notification,
-) -> None:
-    channel = build_channel(
-        "mail",
-        {
-            "type": "email",
-            "host": "mail..example.com",
-            "from": "a@example.com",
-            "to": ["b@example.com"],
-            "username": "u",
-            "password": "${SMTP_PW}",
-            **FAST,
-        },
-        env={"SMTP_PW": "canary-pw-0042"},
-    )
-    result = deliver(notification, channel)
-    assert not result.delivered and result.attempts == 1  # config: not retried
-    assert result.last_error == (
-        "mail: host 'mail..example.com' is not a valid host name; check the channel's host"
-    )
+def test_an_invalid_smtp_host_is_a_config_error_not_a_unicode_error() -> None:
+    # Refused where the Channel is read (a located spec error in a run), not at
+    # delivery, and never as IDNA's UnicodeError.
+    from pytest_burnin.alerting.config import ChannelSpecError
+
+    with pytest.raises(ChannelSpecError) as caught:
+        build_channel(
+            "mail",
+            {
+                "type": "email",
+                "host": "mail..example.com",
+                "from": "a@example.com",
+                "to": ["b@example.com"],
+                "username": "u",
+                "password": "${SMTP_PW}",
+                **FAST,
+            },
+            env={"SMTP_PW": "canary-pw-0042"},
+        )
+    assert "'mail..example.com' is not a valid host name" in str(caught.value)
+    assert "canary-pw-0042" not in str(caught.value)
 
 
 def test_an_expanded_secret_has_a_redacted_repr() -> None:
