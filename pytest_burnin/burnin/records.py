@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from ..errors import BurninError, EvaluationError
 from ..slo.evaluate import Objective, objective_text
 from ..store.sqlite import Store, day_text, iso, utc_now
+from ..timefmt import iso as _iso
 from .rewrites import Rewrite, Rewritten, audit, find_rewrites
 
 if TYPE_CHECKING:
@@ -114,10 +115,6 @@ def _require_data_in_day(source: MetricSource, t_ms: int) -> None:
         raise EvaluationError(
             f"no data for {_iso(day_start)[:10]} in {source.describe()} ({extent})"
         )
-
-
-def _iso(t_ms: int) -> str:
-    return datetime.fromtimestamp(t_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
@@ -225,7 +224,3 @@ def _pct(x: float) -> str:
 
 def _num(x: float) -> str:
     return f"{x:.6g}"
-
-
-def _iso(t_ms: int) -> str:
-    return datetime.fromtimestamp(t_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
 from ..kinds import Evaluation
+from ..timefmt import iso as _iso
 from .compare import compare, parse_share, previous_record
 from .evaluate import (
     DEFAULT_MIN_COVERAGE,
     Measurement,
     Objective,
-    _iso,
     _num,
     _pct,
     allowed_bad,

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..openmetrics import LoadStats, load_file
 from ..promql.storage import Storage
+from ..timefmt import iso as _iso
 
 __all__ = ["FileSource", "FileSourceError", "clear_cache"]
 
@@ -174,11 +175,6 @@ class FileSource:
 
     def _names(self) -> str:
         return ", ".join(self.patterns)
-
-
-def _iso(t_ms: int) -> str:
-    dt = datetime.fromtimestamp(t_ms / 1000, timezone.utc)
-    return dt.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _parse_timestamp(value: object) -> int | None:
