@@ -42,7 +42,10 @@ def _escape(m: re.Match[str]) -> str:
 
 
 def quote(s: str, escape_html: bool = True) -> str:
-    return '"' + (_NEEDS if escape_html else _NEEDS_NO_HTML).sub(_escape, s) + '"'
+    needs = _NEEDS if escape_html else _NEEDS_NO_HTML
+    if needs.search(s) is None:  # most label values: nothing to escape
+        return f'"{s}"'
+    return '"' + needs.sub(_escape, s) + '"'
 
 
 def dumps(v: Any, escape_html: bool = True) -> str:
@@ -58,7 +61,9 @@ def encode(v: Any) -> bytes:
 
 
 def _encode(v: Any, out: list[str], esc: bool) -> None:
-    if v is None:
+    if type(v) is str:  # the common case first: bodies are mostly strings
+        out.append(quote(v, esc))
+    elif v is None:
         out.append("null")
     elif isinstance(v, bool):
         out.append("true" if v else "false")

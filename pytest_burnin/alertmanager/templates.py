@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..rules.gotemplate import Executor, Func
+from ..rules.gotemplate import Executor, Func, Memo
 from ..rules.gotemplate_parse import Parsed, TemplateError, is_empty_tree, parse
 from .default_templates import default_sources
 from .htmlescape import HTMLEscaper, HTMLText, URLQueried, html_escape, strip_comments
@@ -52,6 +52,10 @@ class TemplateSet:
         # Receiver fields are the same few texts for every notification: parse each once
         # (execution never changes a tree).
         self._parsed: dict[tuple[str, str], tuple[Parsed, dict[str, Parsed]]] = {}
+        # The fields of one notification share their data object: named templates
+        # expanded for it once are reused (see gotemplate.Memo). Holding the data
+        # keeps its id from being reused while the memo lives.
+        self._memo: Memo | None = None
         for name, text in sources:
             self._add(name, text)
 
@@ -91,7 +95,12 @@ class TemplateSet:
         if text == "":
             return ""
         tree, defs = self._prepare(text, "text")
-        return Executor(tree, self.text_funcs, defs).run(data)
+        ex = Executor(tree, self.text_funcs, defs)
+        if defs is self.text_defs:  # a field's own defines would change what a name means
+            if self._memo is None or self._memo.root is not data:
+                self._memo = Memo(data, {})
+            ex.memo = self._memo
+        return ex.run(data)
 
     def html(self, text: str, data: Any) -> str:
         if text == "":

@@ -47,8 +47,24 @@ class NotYAML(Exception):
     pass
 
 
+# A single line of these characters, not starting with an indicator, is a plain
+# scalar whatever else it holds: only its implicit type (int, float, bool, null)
+# needs the resolvers. Rendering a notification reads back every detail value,
+# and the full YAML parser is most of its cost.
+_PLAIN = re.compile(r"[A-Za-z0-9_(](?:[A-Za-z0-9_ ()./=+;~^$<>%,?&*!@-]|:(?=\S))*")
+_INT = re.compile(r"0|[1-9][0-9]*")
+
+
 def parse_inline(text: str) -> Any:
     """The value yaml.v2 decodes ``text`` to; raises NotYAML where it reports an error."""
+    if text == "":
+        return None
+    if _PLAIN.fullmatch(text) and not text.endswith(" "):
+        tag = _V2Loader.resolve(_V2Loader, yaml.ScalarNode, text, (True, False))  # type: ignore[arg-type,no-untyped-call]
+        if tag == "tag:yaml.org,2002:str":
+            return text
+        if tag == "tag:yaml.org,2002:int" and _INT.fullmatch(text):
+            return int(text)
     try:
         return yaml.load(text, Loader=_V2Loader)
     except yaml.YAMLError:

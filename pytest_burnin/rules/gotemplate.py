@@ -61,6 +61,23 @@ class _Jump(Exception):
 MAX_STEPS = 1_000_000
 
 
+@dataclass
+class Memo:
+    """Named-template outputs for one data object and one set of definitions.
+
+    A template called as ``{{ template "x" . }}`` gets a fresh variable scope and
+    only pure functions, so its output depends on nothing but its name and dot.
+    Alertmanager renders a dozen fields per notification from the same data,
+    and the default templates call each other (Slack's fallback repeats its
+    title), so the same expansions would otherwise run again and again. Only
+    calls whose dot *is* ``root`` are kept: a derived value (``.Alerts.Firing``)
+    is a new object each time and could share an id with a dead one.
+    """
+
+    root: Any
+    outputs: dict[str, str]
+
+
 class Executor:
     def __init__(
         self,
@@ -78,6 +95,9 @@ class Executor:
         self.steps = 0  # nodes walked, bounded by MAX_STEPS
         self.vars: list[tuple[str, Any]] = []
         self.depth = 0
+        # Outputs of named templates called with the root data as dot, shared by the
+        # executions over one data object (see ``Memo``); None: no memo.
+        self.memo: Memo | None = None
 
     def run(self, data: Any, initial_vars: Mapping[str, Any] | None = None) -> str:
         self.vars = [("$", data), *(initial_vars or {}).items()]
@@ -151,9 +171,19 @@ class Executor:
         if self.depth >= 100_000 // 1000:  # Go's maxExecDepth is 100000; Python's stack is not
             raise self.fail(node, "exceeded maximum template depth")
         inner = Executor(sub, self.funcs, self.templates, self.escaper)
-        inner.out = self.out
         inner.depth = self.depth + 1
         inner.vars = [("$", arg)]
+        inner.memo = self.memo
+        memo = self.memo
+        if memo is not None and arg is memo.root and self.escaper is None:
+            hit = memo.outputs.get(node.name)
+            if hit is None:
+                inner.out = []
+                inner.walk_list(sub.root, arg)
+                hit = memo.outputs[node.name] = "".join(inner.out)
+            self.emit(node, hit)
+            return
+        inner.out = self.out
         inner.walk_list(sub.root, arg)
 
     def printable(self, node: Node, val: Any) -> str:

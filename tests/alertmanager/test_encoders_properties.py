@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import quopri
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pytest_burnin.alertmanager.gojson import quote
@@ -41,3 +41,37 @@ def test_q_encoded_words_are_at_most_75_bytes(s: str) -> None:
         return
     assert all(len(word) <= 75 for word in out.split(" "))
     assert str(make_header(decode_header(out))) == s
+
+
+# The read-back's fast path for plain one-line text must decode exactly as the
+# YAML parser does (numbers, booleans, nulls, text), or a PagerDuty detail
+# would change type.
+PLAINISH = st.text(
+    st.sampled_from(list("aZy01935_(). /=+;~^$<>%,-:#'\"[]{}eEnNoO?&*!@\t\n")), max_size=12
+)
+
+
+@given(PLAINISH)
+@example("https://runbooks.example/integrity")
+@example("2026-11-28T10:00:00Z")
+@example("190:20:30")
+@example("1:2.5")
+@example("012")
+@example("0x1F")
+@example("a: b")
+@example("")
+def test_inline_read_back_fast_path_equals_the_yaml_parser(s: str) -> None:
+    import yaml
+
+    from pytest_burnin.alertmanager.yamlinline import NotYAML, _V2Loader, parse_inline
+
+    try:
+        want = yaml.load(s, Loader=_V2Loader)
+    except yaml.YAMLError:
+        want = NotYAML
+    try:
+        got = parse_inline(s)
+    except NotYAML:
+        got = NotYAML
+    assert got == want or (got != got and want != want)
+    assert type(got) is type(want)
