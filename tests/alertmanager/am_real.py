@@ -62,10 +62,16 @@ class HTTPCapture:
                 with capture.cond:
                     capture.got.append(Captured(self.path, dict(self.headers), body))
                     capture.cond.notify_all()
+                # Rocket.Chat reads a JSON "success" and retries without it; the
+                # others take a plain 200 (Slack wants the text "ok").
+                json_reply = "rocketchat" in self.path
+                reply = b'{"success":true}' if json_reply else b"ok"
                 self.send_response(200)
-                self.send_header("Content-Length", "2")
+                if json_reply:
+                    self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(reply)
 
             def log_message(self, *args: Any) -> None:
                 pass

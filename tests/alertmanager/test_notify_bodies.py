@@ -357,3 +357,51 @@ def test_webex_body_and_byte_truncation() -> None:
     assert truncate_bytes("aéééé", 7) == "aé…"  # never half a rune
     with pytest.raises(RenderError, match=r"authorization\.credentials"):
         _render({"webex_configs": [{"room_id": "r"}]})
+
+
+def test_msteamsv2_adaptive_card_colours_by_status() -> None:
+    (n,) = _render({"msteamsv2_configs": [{"webhook_url": "http://t/wf"}]}, V033)
+    card = json.loads(n.request.body)["attachments"][0]["content"]
+    assert card["body"][0]["color"] == "Attention" and card["body"][0]["text"].startswith(
+        "[FIRING:1]"
+    )
+    resolved = PostedAlert(LABELS, ANN, T0, T0, resolved=True)
+    (n,) = _render({"msteamsv2_configs": [{"webhook_url": "http://t/wf"}]}, V033, [resolved])
+    assert json.loads(n.request.body)["attachments"][0]["content"]["body"][0]["color"] == "Good"
+    assert n.request.display_url == "<secret>"  # the workflow URL carries its signature
+    with pytest.raises(RenderError, match=r"needs Alertmanager 0\.28 or later"):
+        _render({"msteamsv2_configs": [{"webhook_url": "http://t"}]}, V025)
+
+
+def test_rocketchat_tokens_are_headers_and_never_shown() -> None:
+    conf = {"token": "tok-secret", "token_id": "uid-secret", "channel": "#ops",
+            "text": "{{ .CommonLabels.alertname }} tok-secret"}  # fmt: skip
+    (n,) = _render({"rocketchat_configs": [conf]}, V033)
+    assert n.request.url == "https://open.rocket.chat/api/v1/chat.postMessage"
+    assert n.request.headers["X-Auth-Token"] == "tok-secret"
+    assert "tok-secret" not in n.request.display_body()
+    body = json.loads(n.request.body)
+    assert body["channel"] == "#ops" and body["attachments"][0]["color"] == "red"
+    with pytest.raises(RenderError, match="no global Rocketchat Token"):
+        _render({"rocketchat_configs": [{"token_id": "u"}]}, V033)
+
+
+def test_mattermost_priority_is_normalised_as_alertmanager_does() -> None:
+    conf = {"webhook_url": "http://mm/hooks/x",
+            "priority": {"priority": "loud", "requested_ack": True, "persistent_notifications": True}}  # fmt: skip
+    (n,) = _render({"mattermost_configs": [conf]}, V033)
+    body = json.loads(n.request.body)
+    # An unknown priority becomes "standard", which drops both flags.
+    assert body["priority"] == {"priority": "standard"}
+    assert "text" not in body and body["attachments"][0]["text"].strip().startswith(
+        "# Alerts Firing:"
+    )
+    assert body["username"] == "Alertmanager" and body["attachments"][0]["color"] == "danger"
+    conf["priority"] = {
+        "priority": "URGENT",
+        "requested_ack": True,
+        "persistent_notifications": True,
+    }
+    (n,) = _render({"mattermost_configs": [conf]}, V033)
+    assert json.loads(n.request.body)["priority"] == {
+        "priority": "urgent", "requested_ack": True, "persistent_notifications": True}  # fmt: skip

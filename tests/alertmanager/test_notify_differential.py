@@ -148,6 +148,91 @@ def receivers(http: str, smtp_port: int, corpus: bool, version: str) -> list[dic
     ]
     if version != "0.25":  # integrations 0.25 does not know
         out.append({"name": "msteams", "msteams_configs": [{"webhook_url": f"{http}/msteams"}]})
+        out.append(
+            {
+                "name": "rocketchat",
+                "rocketchat_configs": [
+                    {
+                        "api_url": f"{http}/rocketchat/",
+                        "token": "tok-1",
+                        "token_id": "uid-1",
+                        "channel": "#ops",
+                    }
+                ],
+            }
+        )
+        out.append(
+            {
+                "name": "rocketchat-fields",
+                "rocketchat_configs": [
+                    {
+                        "api_url": f"{http}/rocketchat-fields",
+                        "token": "tok-2",
+                        "token_id": "uid-2",
+                        "short_fields": True,
+                        "text": "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}",
+                        "fields": [
+                            {"title": "runbook", "value": "{{ .CommonAnnotations.runbook_url }}"},
+                            {"title": "n", "value": "{{ len .Alerts }}", "short": False},
+                        ],
+                        "actions": [
+                            {"text": "Runbook", "url": "{{ .CommonAnnotations.runbook_url }}"}
+                        ],
+                    }
+                ],
+            }
+        )
+        out.append(
+            {"name": "mattermost", "mattermost_configs": [{"webhook_url": f"{http}/mattermost"}]}
+        )
+        out.append(
+            {
+                "name": "mattermost-attachments",
+                "mattermost_configs": [
+                    {
+                        "webhook_url": f"{http}/mattermost-attachments",
+                        "channel": "ops",
+                        "text": "{{ .CommonLabels.alertname }}: {{ range .Alerts }}{{ .Labels.instance }} {{ end }}",
+                        "attachments": [
+                            {
+                                "title": "{{ .CommonLabels.service }} <runbook>",
+                                "title_link": "{{ .CommonAnnotations.runbook_url }}",
+                                "color": "danger",
+                                "fields": [
+                                    {
+                                        "title": "severity",
+                                        "value": "{{ .CommonLabels.severity }}",
+                                        "short": False,
+                                    },
+                                    {"title": "n", "value": "{{ len .Alerts }}"},
+                                ],
+                            }
+                        ],
+                        "priority": {
+                            "priority": "Important",
+                            "requested_ack": True,
+                            "persistent_notifications": True,
+                        },
+                        "props": {"card": "**{{ .Status }}**"},
+                    }
+                ],
+            }
+        )
+        out.append(
+            {"name": "msteamsv2", "msteamsv2_configs": [{"webhook_url": f"{http}/msteamsv2"}]}
+        )
+        out.append(
+            {
+                "name": "msteamsv2-custom",
+                "msteamsv2_configs": [
+                    {
+                        "webhook_url": f"{http}/msteamsv2-custom",
+                        "title": "{{ .CommonLabels.alertname }} <{{ .Status }}>",
+                        "text": "{{ range .Alerts }}{{ .Annotations.summary }} {{ .Annotations.runbook_url }}\n{{ end }}",
+                    }
+                ],
+            }
+        )
     if corpus:
         out += [
             {
@@ -284,14 +369,21 @@ def _normalise_mail(raw: bytes) -> bytes:
 HTTP_CASES = ["slack-default", "webhook", "pagerduty-default", "slack.fields", "opsgenie",
               "victorops", "discord", "telegram", "webex"]  # fmt: skip
 PATHS = {"slack.fields": "/slack-fields", "opsgenie": "/opsgenie/v2/alerts",
-         "victorops": "/victorops/vo-key/ingest", "telegram": "/telegram/bot12:tok/sendMessage"}  # fmt: skip
+         "victorops": "/victorops/vo-key/ingest", "telegram": "/telegram/bot12:tok/sendMessage",
+         "rocketchat": "/rocketchat/api/v1/chat.postMessage",
+         "rocketchat-fields": "/rocketchat-fields/api/v1/chat.postMessage"}  # fmt: skip
 CORPUS_CASES = ["slack-corpus", "pagerduty-corpus"]
 
 
-@pytest.mark.parametrize("name", [*HTTP_CASES, *CORPUS_CASES, "msteams"])
+# Integrations Alertmanager 0.25 does not have.
+NEWER_CASES = ["msteams", "msteamsv2", "msteamsv2-custom", "rocketchat", "rocketchat-fields",
+               "mattermost", "mattermost-attachments"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", [*HTTP_CASES, *CORPUS_CASES, *NEWER_CASES])
 def test_http_body_equals_alertmanager(rig: Rig, name: str) -> None:
-    if name == "msteams" and rig.version == "0.25":
-        pytest.skip("Alertmanager 0.25 has no msteams_configs")
+    if name in NEWER_CASES and rig.version == "0.25":
+        pytest.skip(f"Alertmanager 0.25 has no {name.split('-')[0]}_configs")
     if name in CORPUS_CASES and not SHARED.is_dir():
         pytest.skip("../shared/alertmanager-configs is absent")
     posted, ours = _alerts(name)
