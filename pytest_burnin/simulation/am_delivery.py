@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..alertmanager.config import AlertmanagerConfig
@@ -38,7 +39,7 @@ def load_setup(entry: Entry) -> AmSetup | None:
     from ..alertmanager.config import load_config
 
     name = entry.spec.get("alertmanager")
-    if not name:
+    if not name or name == "none":
         return None
     path = (entry.path.parent / str(name)).resolve()
     if not path.is_file():
@@ -46,6 +47,36 @@ def load_setup(entry: Entry) -> AmSetup | None:
                           hint="spec.alertmanager is relative to this spec file")  # fmt: skip
     config = load_config(path)
     version = str(entry.spec.get("alertmanager_version", "0.25"))
+    return AmSetup(
+        config, Route.build(config.route), "0.25" if version.startswith("0.25") else "0.33"
+    )
+
+
+def project_setup(entry: Entry, ctx: RunContext) -> AmSetup | None:
+    """The project's Alertmanager config, for a simulation that names none.
+
+    A project whose Routing or Notify specs name one config has a production
+    alert path; its simulations go through it too, so "delivered within 2m"
+    speaks of that config rather than of our own channel. Several configs:
+    which one a simulation means is ambiguous, so none is taken (the spec
+    names it). ``alertmanager: none`` opts a simulation out.
+    """
+    if entry.spec.get("alertmanager") == "none":
+        return None
+    from ..alertmanager.config import load_config
+
+    paths: dict[str, Entry] = {}
+    for kind in ("Routing", "Notify"):
+        for other in ctx.project.entries(kind):
+            spec = other.doc.data.get("spec") or {}  # the document's, not one test's
+            config = spec.get("config") if isinstance(spec, dict) else None
+            if isinstance(config, str):
+                paths.setdefault(str((other.doc.path.parent / config).resolve()), other)
+    if len(paths) != 1:
+        return None
+    ((path, owner),) = paths.items()
+    config = load_config(Path(path))
+    version = str((owner.doc.data.get("spec") or {}).get("version", "0.25"))
     return AmSetup(
         config, Route.build(config.route), "0.25" if version.startswith("0.25") else "0.33"
     )

@@ -16,9 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EvaluationError
+from ..errors import EvaluationError, display_path
 from ..kinds import Evaluation
-from .am_delivery import AmSetup, deliver_through_am, load_setup
+from .am_delivery import AmSetup, deliver_through_am, load_setup, project_setup
 from .direct import deliver_direct
 from .expect import Expectation, check, fmt_ms, regex_errors
 
@@ -195,6 +195,7 @@ class SimulationKind:
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
         p, timeline = run_simulation(entry, ctx)
+        am = p.alertmanager if p.alertmanager is not None else project_setup(entry, ctx)
         outcomes = [check(e, timeline) for e in p.expectations]
         problems: list[str] = []
         facts: list[str] = []
@@ -205,15 +206,16 @@ class SimulationKind:
                 if not o.expectation.fires and not o.problems:
                     facts.append(f"{o.expectation.alert} did not fire, as expected")
                 continue
-            if p.alertmanager is not None:
-                fact, more_props, more_problems = deliver_through_am(
-                    entry, ctx, o, p, timeline, p.alertmanager
-                )
+            if am is not None:
+                fact, more_props, more_problems = deliver_through_am(entry, ctx, o, p, timeline, am)
             else:
                 fact, more_props, more_problems = deliver_direct(entry, ctx, o, p)
             facts.append(fact)
             props.extend(more_props)
             problems.extend(more_problems)
+        if am is not None and p.alertmanager is None:
+            props.append(("alertmanager_config", display_path(am.config.path)))
+            facts.append(f"through the project's Alertmanager config {am.config.path.name}")
         name = f"Simulation {entry.name}"
         if problems:
             count = len(problems)

@@ -149,3 +149,47 @@ def test_a_missing_config_is_a_spec_error_at_its_line(project: pytest.Pytester) 
     result, out = _run(project)
     assert result.ret != 0
     assert "simulations.yaml:6:3: Alertmanager config 'config/nope.yml' not found" in out
+
+
+ROUTING = """\
+apiVersion: burnin/v1
+kind: Routing
+metadata: {name: prod-am}
+spec:
+  config: config/am.yml
+  tests:
+    - labels: {alertname: ErrorsHigh, severity: page}
+      receivers: [oncall]
+"""
+
+
+def test_a_simulation_naming_no_config_goes_through_the_projects_config(
+    project: pytest.Pytester,
+) -> None:
+    specs = project.path / "slo_specs"
+    (specs / "routing.yaml").write_text(ROUTING)
+    sim = specs / "simulations.yaml"
+    sim.write_text(SIMULATION.replace("  alertmanager: config/am.yml\n", ""))
+    (specs / "config" / "am.yml").write_text(
+        CONFIG.replace("receiver: oncall\n", "receiver: oncall\n      group_wait: 3m\n")
+    )
+    result, out = _run(project)
+    # The production config's group_wait counts, though the simulation never named it.
+    result.assert_outcomes(failed=1)
+    assert "over delivered_within 2m (breach 11m; oncall at 14m" in out
+    sim.write_text(SIMULATION.replace("config/am.yml", "none"))
+    result, out = _run(project)
+    result.assert_outcomes(passed=1)
+    assert "through the project's Alertmanager config" not in out
+
+
+def test_the_headline_says_which_config_was_taken(project: pytest.Pytester) -> None:
+    specs = project.path / "slo_specs"
+    (specs / "routing.yaml").write_text(ROUTING)
+    (specs / "simulations.yaml").write_text(
+        SIMULATION.replace("  alertmanager: config/am.yml\n", "")
+    )
+    result, out = _run(project)
+    result.assert_outcomes(passed=1)
+    assert "reached oncall at 11m30s" in out
+    assert "through the project's Alertmanager config am.yml" in out
