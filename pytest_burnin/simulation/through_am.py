@@ -5,8 +5,12 @@ it. There it is inhibited or not (by the other alerts firing then), routed
 to every matching final route, and joins that route's aggregation group
 (same group key). A group flushes ``group_wait`` after it opened, then every
 ``group_interval``: an alert joining a group that is already open waits for
-the next flush. A route muted at the flush instant (or outside its active
-intervals) holds the notification. What each reached receiver gets is
+the next flush. Muting and inhibition are decided at each flush, as
+Alertmanager's notification pipeline does: a route muted at the flush instant
+(or outside its active intervals), or an alert inhibited by another firing
+then, is held, and the next flush (``group_interval`` later) tries again. An
+inhibition that starts after the alert fired therefore still silences it, and
+one that ends before the flush does not. What each reached receiver gets is
 rendered with the config's templates, for the group's alerts at the flush.
 """
 
@@ -38,6 +42,7 @@ class Leg:
     terms: str = ""  # how notify_at_ms was reached, for the headline
     problem: str | None = None
     notes: list[Notification] = field(default_factory=list)
+    inhibited: str | None = None  # set when inhibition held it at every flush
 
 
 @dataclass
@@ -65,20 +70,28 @@ def route_alert(
 ) -> AmPath:
     """What the team's Alertmanager does with ``life`` (which must have fired)."""
     assert life.firing_at_ms is not None
-    fired = life.firing_at_ms
-    labels = dict(life.labels)
-    others = [dict(a.labels) for a in timeline.alerts if a is not life and _firing_at(a, fired)]
-    hit = inhibited_by(config.inhibit_rules, labels, others, indexed=version != "0.25")
-    if hit is not None:
-        source = ", ".join(f"{k}={v}" for k, v in sorted(hit.source.items()))
-        return AmPath(
-            inhibited=f"inhibited by inhibit_rules[{hit.rule_index}] "
-            f"(line {hit.rule.mark[0]}) while {{{source}}} fires"
-        )
     path = AmPath()
-    for route in root.match(labels):
+    for route in root.match(dict(life.labels)):
         path.legs.append(_leg(config, route, timeline, life, epoch, templates, version))
+    held = [leg.inhibited for leg in path.legs]
+    if path.legs and all(held):
+        path.inhibited = held[0]
     return path
+
+
+def _inhibition(
+    config: AlertmanagerConfig, timeline: Timeline, life: AlertLife, t: int, version: str
+) -> str | None:
+    """Why ``life`` is inhibited at ``t`` (by the alerts firing then), or None."""
+    others = [dict(a.labels) for a in timeline.alerts if a is not life and _firing_at(a, t)]
+    hit = inhibited_by(config.inhibit_rules, dict(life.labels), others, indexed=version != "0.25")
+    if hit is None:
+        return None
+    source = ", ".join(f"{k}={v}" for k, v in sorted(hit.source.items()))
+    return (
+        f"inhibited by inhibit_rules[{hit.rule_index}] (line {hit.rule.mark[0]}) "
+        f"while {{{source}}} fires"
+    )
 
 
 def _leg(
@@ -122,12 +135,26 @@ def _leg(
             f"joined the group opened at {fmt(opened)}; next flush every group_interval "
             f"{fmt(interval)}"
         )
-    at = epoch + timedelta(milliseconds=leg.notify_at_ms)
-    why = muted(config, route, at)
-    if why is not None:
-        leg.problem = f"{receiver} holds it at {at.isoformat()} ({why})"
+    first = leg.notify_at_ms
+    delivered = _first_unheld(config, route, timeline, life, epoch, version, first, interval)
+    if delivered.at_ms is None:
         leg.notify_at_ms = None
+        if delivered.inhibited is not None:
+            leg.inhibited = delivered.inhibited
+            leg.problem = f"{delivered.inhibited}: nobody is notified"
+        else:
+            at = epoch + timedelta(milliseconds=first)
+            leg.problem = f"{receiver} holds it at {at.isoformat()} ({delivered.first_hold})"
+            if delivered.holds > 1:
+                leg.problem += f" and at each of the {delivered.holds - 1} flushes after it"
         return leg
+    if delivered.holds:
+        leg.terms += (
+            f"; held at {delivered.holds} flush{'es' if delivered.holds > 1 else ''} from "
+            f"{fmt(first)} ({delivered.first_hold}), next flush every group_interval "
+            f"{fmt(interval)}"
+        )
+    leg.notify_at_ms = delivered.at_ms
     members = [a for a in group if _firing_at(a, leg.notify_at_ms)]
     alerts = [
         PostedAlert(
@@ -143,6 +170,45 @@ def _leg(
     except (TemplateError, RenderError) as exc:
         leg.problem = f"{receiver}: the notification cannot be rendered: {exc}"
     return leg
+
+
+@dataclass
+class _Delivery:
+    at_ms: int | None  # the first flush that sends it; None: none did
+    holds: int = 0  # flushes that held it before (or instead)
+    first_hold: str = ""
+    inhibited: str | None = None  # never sent, and inhibition held it at the last flush
+
+
+def _first_unheld(
+    config: AlertmanagerConfig,
+    route: Route,
+    timeline: Timeline,
+    life: AlertLife,
+    epoch: datetime,
+    version: str,
+    first_ms: int,
+    interval_ms: int,
+) -> _Delivery:
+    """The first flush from ``first_ms`` on at which the alert is neither muted nor inhibited.
+
+    Flushes go on every ``group_interval`` while the alert fires, up to the
+    end of the simulation: beyond it nothing is known.
+    """
+    out = _Delivery(None)
+    t = first_ms
+    horizon = max(timeline.end_ms, first_ms)
+    while t <= horizon and (t == first_ms or _firing_at(life, t)):
+        why = muted(config, route, epoch + timedelta(milliseconds=t))
+        inhibited = None if why is not None else _inhibition(config, timeline, life, t, version)
+        if why is None and inhibited is None:
+            out.at_ms = t
+            return out
+        out.holds += 1
+        out.first_hold = out.first_hold or str(why or inhibited)
+        out.inhibited = inhibited
+        t += max(interval_ms, 1)
+    return out
 
 
 def _finals(life: AlertLife, route: Route) -> list[Route]:

@@ -193,3 +193,41 @@ def test_the_headline_says_which_config_was_taken(project: pytest.Pytester) -> N
     result.assert_outcomes(passed=1)
     assert "reached oncall at 11m30s" in out
     assert "through the project's Alertmanager config am.yml" in out
+
+
+def test_an_inhibition_that_starts_before_the_flush_silences_the_alert(
+    project: pytest.Pytester,
+) -> None:
+    # ErrorsHigh fires at 11m; its group flushes at 14m (group_wait 3m); Outage starts at
+    # 13m. Alertmanager decides inhibition at the flush, so nobody hears of ErrorsHigh.
+    specs = project.path / "slo_specs"
+    (specs / "config" / "am.yml").write_text(
+        CONFIG.replace("receiver: oncall\n", "receiver: oncall\n      group_wait: 3m\n")
+    )
+    sim = specs / "simulations.yaml"
+    sim.write_text(SIMULATION.replace("down: 0x40", "down: 0x12 1x28"))
+    result, out = _run(project)
+    result.assert_outcomes(failed=1)
+    assert "ErrorsHigh fired at 11m, inhibited" in out
+    # Line 14: the group_wait line added above the rule.
+    assert "inhibited by inhibit_rules[0] (line 14) while {alertname=Outage" in out
+
+
+def test_an_inhibition_that_ends_before_a_later_flush_lets_it_through(
+    project: pytest.Pytester,
+) -> None:
+    # Outage fires until 12m: ErrorsHigh (firing at 11m) is held at the 11m30s flush and
+    # sent at the next one, group_interval (5m) later.
+    sim = project.path / "slo_specs" / "simulations.yaml"
+    sim.write_text(
+        SIMULATION.replace("down: 0x40", "down: 1x11 0x29").replace(
+            "delivered_within: 2m", "delivered_within: 10m"
+        )
+    )
+    result, out = _run(project)
+    result.assert_outcomes(passed=1)
+    assert (
+        "reached oncall at 16m30s (fired 11m + group_wait 30s; held at 1 flush from 11m30s "
+        "(inhibited by inhibit_rules[0] (line 13) while {alertname=Outage, severity=page} fires), "
+        "next flush every group_interval 5m)"
+    ) in out
