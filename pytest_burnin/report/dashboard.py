@@ -173,7 +173,7 @@ def dashboard(
             "Burn-in progress (day of period)",
             12,
             6,
-            [("burnin_burnin_day / burnin_burnin_length_days", "{{burnin}}")],
+            [("burnin_burnin_progress_ratio", "{{burnin}}")],
             fieldConfig={"defaults": {"unit": "percentunit", "min": 0, "max": 1}, "overrides": []},
         )
     )
