@@ -83,27 +83,30 @@ def _state(item: ItemResult) -> str:
     return item.outcome
 
 
-def _gate_line(items: Sequence[ItemResult]) -> tuple[bool, str]:
-    """(green?, the terminal's closing line without the JUnit hint)."""
-    bad = sum(1 for i in items if i.outcome in ("failed", "error"))
+def _gate_line(snap: RunSnapshot) -> tuple[bool, str]:
+    """(green?, the terminal's closing line without the JUnit hint): a spec file that could
+    not be read blocks the gate there too."""
+    bad = sum(1 for i in snap.items if i.outcome in ("failed", "error")) + len(snap.spec_errors)
     word = "gate: BLOCKED" if bad else "gate: green"
-    return not bad, f"{word} ({len(items)} items, {bad} not passing)"
+    return not bad, f"{word} ({len(snap.items)} items, {bad} not passing)"
 
 
 def _summary(data: ReportInput) -> list[str]:
     snap = data.snapshot
     if snap is None:
         return ["<p>No run recorded yet (run <code>pytest --burnin</code>).</p>"]
-    green, line = _gate_line(snap.items)
+    green, line = _gate_line(snap)
     states = [(_state(i), i) for i in snap.items]
     counts: dict[str, int] = {}
     for state, _ in states:
         counts[state] = counts.get(state, 0) + 1
-    count_text = ", ".join(
+    parts = [f"{len(snap.spec_errors)} spec error(s)"] if snap.spec_errors else []
+    parts += [
         f"{counts[s]} {s}"
         for s in ("failed", "error", "pending", "skipped", "passed")
         if s in counts
-    )
+    ]
+    count_text = ", ".join(parts)
     out = [
         f'<p id="gate" class="gate {"green" if green else "blocked"}">{escape(line)}</p>',
         f"<p>Latest run {_when(snap.finished_at)}: {escape(count_text)}. "
@@ -111,6 +114,13 @@ def _summary(data: ReportInput) -> list[str]:
         '<table class="items"><tr><th>result</th><th>kind</th><th>name</th><th>verdict</th></tr>',
     ]
     first_failure = True
+    for err in snap.spec_errors:  # the terminal's words for a spec file that could not be read
+        anchor = ' id="first-failure"' if first_failure else ""
+        first_failure = False
+        out.append(
+            f'<tr class="row-error"{anchor}><td class="mark">SPEC ERROR</td><td>spec</td>'
+            f'<td colspan="2">{escape(err)}</td></tr>'
+        )
     ordered = sorted(states, key=lambda si: (_ATTENTION.get(si[0], 9), si[1].kind, si[1].name))
     for state, i in ordered:
         mark = "PENDING" if state == "pending" else MARKS.get(i.outcome, i.outcome.upper())

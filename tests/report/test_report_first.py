@@ -117,6 +117,27 @@ def test_html_gate_line_is_the_terminals(spec_dir: pytest.Pytester) -> None:
     assert any(ln.startswith("FAIL ") and "strict" in ln for ln in result.outlines)
 
 
+def test_a_spec_error_blocks_the_html_gate_as_it_does_the_terminals(
+    spec_dir: pytest.Pytester,
+) -> None:
+    """A file that cannot be read runs no item, yet it blocks the gate: never a green page."""
+    specs = spec_dir.path / "slo_specs"
+    (specs / "slos.yaml").write_text(slo_spec("errors", "{below: 0.05}"))
+    (specs / "broken.yaml").write_text("apiVersion: burnin/v1\nkind: SLO\nmetadata: {name: x\n")
+    result = spec_dir.runpytest("--burnin", "--burnin-html=report.html")
+    (terminal,) = [ln for ln in result.outlines if ln.startswith("gate: ")]
+    assert terminal.startswith("gate: BLOCKED (") and " 1 not passing)" in terminal
+    html = (spec_dir.path / "report.html").read_text()
+    assert f'<p id="gate" class="gate blocked">{terminal.split(";")[0]}</p>' in html
+    row = re.search(
+        r'<tr class="row-error" id="first-failure"><td class="mark">SPEC ERROR</td>'
+        r'<td>spec</td><td colspan="2">([^<]*)</td>',
+        html,
+    )
+    assert row is not None and "broken.yaml:" in row.group(1)
+    assert "1 spec error(s)" in html
+
+
 @needs_chromium
 def test_first_failure_is_above_the_fold_in_chromium(tmp_path: Path) -> None:
     page = _page(tmp_path, failing=True)
