@@ -59,6 +59,28 @@ def tick_label(v: float, step: float, percent: bool) -> str:
     return text + ("%" if percent else "")
 
 
+TIME_STEPS_S = (3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400)
+
+
+def time_ticks(t0: float, t1: float, most: int = 7) -> list[tuple[float, str]]:
+    """Round instants (UTC hours or midnights) between t0 and t1, at most ``most``:
+    dates as ``11-16`` (with the hour when the step is under a day), the year on the first."""
+    span = t1 - t0
+    step = next((s for s in TIME_STEPS_S if span / s <= most), 30 * 86_400)
+    first = math.ceil(t0 / step) * step
+    if step >= 7 * 86_400:  # weeks start on a Monday (1970-01-05 was one)
+        monday = 4 * 86_400
+        first = math.ceil((t0 - monday) / step) * step + monday
+    ticks: list[tuple[float, str]] = []
+    t = float(first)
+    while t <= t1 and len(ticks) <= most:
+        when = datetime.fromtimestamp(t, tz=timezone.utc)
+        text = when.strftime("%m-%d" if step >= 86_400 else "%m-%d %H:%M")
+        ticks.append((t, when.strftime("%Y-") + text if not ticks else text))
+        t += step
+    return ticks
+
+
 def _label(v: float, percent: bool) -> str:
     if percent:
         return f"{v * 100:.3g}%"
@@ -136,10 +158,11 @@ def line_chart(
             f'<text x="{pad_l - 4}" y="{y(v)}" class="ax tick" text-anchor="end" '
             f'dominant-baseline="middle">{tick_label(v, step, percent)}</text>'
         )
-    for t, anchor in ((t0, "start"), (t1, "end")):
-        when = datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+    for t, label in time_ticks(t0, t1):
         out.append(
-            f'<text x="{x(t)}" y="{height - 8}" class="ax" text-anchor="{anchor}">{when}</text>'
+            f'<line x1="{x(t)}" x2="{x(t)}" y1="{pad_t + plot_h}" y2="{pad_t + plot_h + 4}" '
+            f'class="grid"/><text x="{x(t)}" y="{height - 8}" class="ax time" '
+            f'text-anchor="middle">{label}</text>'
         )
     for name, v in hlines:
         out.append(

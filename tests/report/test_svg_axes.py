@@ -82,3 +82,21 @@ def test_calendar_shows_dates_months_and_a_legend() -> None:
     assert "2026-11-25: FAIL" in cal and "2026-11-26: PASS" in cal
     legend = re.findall(r'<text x="\d+" y="\d+" class="ax">(PASS|FAIL|ERROR|no record)<', cal)
     assert legend == ["PASS", "FAIL", "ERROR", "no record"]
+
+
+def _ts(text: str) -> float:
+    from datetime import datetime, timezone
+
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp()
+
+
+def test_time_axis_has_round_dated_ticks() -> None:
+    month = svg.time_ticks(_ts("2026-10-26T06:03"), _ts("2026-11-24T23:55"))
+    assert [label for _, label in month] == ["2026-11-02", "11-09", "11-16", "11-23"]  # Mondays
+    fortnight = svg.time_ticks(_ts("2026-11-16T12:00"), _ts("2026-11-29T12:00"))
+    assert len(fortnight) == 7 and fortnight[0][1].startswith("2026-11-")
+    hours = svg.time_ticks(_ts("2026-11-16T12:30"), _ts("2026-11-16T15:10"))
+    assert [label for _, label in hours] == ["2026-11-16 13:00", "11-16 14:00", "11-16 15:00"]
+    points = [(_ts("2026-11-16T12:30"), 0.5), (_ts("2026-11-16T15:10"), 0.6)]
+    chart = svg.line_chart([("x", points)], title="t")
+    assert re.findall(r'class="ax time"[^>]*>([^<]+)<', chart) == [label for _, label in hours]
