@@ -24,7 +24,7 @@ def _fmt(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
-def nice_ticks(lo: float, hi: float, count: int = 6) -> list[float]:
+def nice_ticks(lo: float, hi: float, count: int = 6, *, whole: bool = False) -> list[float]:
     """Round tick values (steps of 1, 2 or 5 times a power of ten) covering lo..hi.
 
     The axis then runs from the first tick to the last, so every gridline has a
@@ -40,6 +40,8 @@ def nice_ticks(lo: float, hi: float, count: int = 6) -> list[float]:
     raw = (hi - lo) / max(count - 1, 1)
     power = 10.0 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    if whole:  # counts: no tick between 0 and 1 violations
+        step = max(step, 1.0)
     first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
     # Rounding to the step's own decimals removes float noise (0.30000000000000004).
     digits = max(0, 3 - math.floor(math.log10(step)))
@@ -110,12 +112,14 @@ def line_chart(
     width: int = 520,
     height: int = 240,
     y_range: tuple[float, float] | None = None,
+    whole: bool = False,
 ) -> str:
     """An SVG line chart with round ticks and a legend naming every line.
 
     ``hlines`` are dashed reference lines (e.g. the objective). ``y_range``
     fixes the axis (a budget: 0..100%); data outside it widens it rather than
-    being cut off. Every line on one chart shares one unit.
+    being cut off; ``whole`` keeps ticks on whole numbers (counts). Every line
+    on one chart shares one unit.
     """
     pad_l, pad_r, pad_t, pad_b = 64, 12, 40, 28
     pts = [p for _, s in series for p in s if math.isfinite(p[1])]
@@ -135,7 +139,7 @@ def line_chart(
         lo, hi = min(lo, y_range[0]), max(hi, y_range[1])
     elif lo >= 0 and hi > 0 and lo < hi / 2:
         lo = 0.0  # non-negative data close to zero: start the axis at zero
-    ticks = nice_ticks(lo, hi)
+    ticks = nice_ticks(lo, hi, whole=whole)
     lo, hi = ticks[0], ticks[-1]
     step = ticks[1] - ticks[0]
     span_t = (t1 - t0) or 1.0

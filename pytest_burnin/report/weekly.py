@@ -214,6 +214,7 @@ def trend_charts(w: Weekly) -> list[str]:
                 title=f"{check}: daily value, last {TREND_WEEKS} weeks",
                 hlines=[("objective", bound)] if bound is not None else [],
                 percent=w.is_ratio(check),
+                whole=all(float(v).is_integer() for _, v in points),
                 width=440,
             )
         )

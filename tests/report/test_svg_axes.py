@@ -31,6 +31,12 @@ def test_nice_ticks_are_round_and_cover_the_data(
     assert svg.nice_ticks(lo, hi) == expected
 
 
+def test_whole_number_ticks_for_counts() -> None:
+    assert svg.nice_ticks(0.0, 0.0, whole=True) == [0.0, 1.0]
+    assert svg.nice_ticks(0.0, 3.0, whole=True) == [0.0, 1.0, 2.0, 3.0]
+    assert svg.nice_ticks(0.0, 40.0, whole=True) == [0.0, 10.0, 20.0, 30.0, 40.0]
+
+
 def test_nice_ticks_refuse_infinite_bounds() -> None:
     with pytest.raises(ValueError, match="cannot place ticks"):
         svg.nice_ticks(0.0, float("inf"))
