@@ -29,6 +29,7 @@ table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #e
 .row-failed,.row-error{background:#ffebee}.row-failed .mark{color:#c62828}.row-error .mark{color:#ef6c00}
 .row-pending{background:#fff8e1}.row-pending .mark{color:#e65100}.row-passed .mark{color:#2e7d32}
 .row-skipped .mark{color:#757575}
+.badge{font:600 11px system-ui,sans-serif;background:#e65100;color:#fff;border-radius:3px;padding:0 4px}
 .chart{display:block;margin:8px 0}.chart .t{font-weight:600;font-size:13px}
 .chart .ax{font-size:10px;fill:#616161}.chart .bg{fill:#fafafa;stroke:#e0e0e0}
 .chart .ref{stroke:#c62828;stroke-dasharray:4 3}.chart .grid{stroke:#eeeeee}
@@ -101,11 +102,16 @@ def _summary(data: ReportInput) -> list[str]:
     for state, _ in states:
         counts[state] = counts.get(state, 0) + 1
     parts = [f"{len(snap.spec_errors)} spec error(s)"] if snap.spec_errors else []
-    parts += [
-        f"{counts[s]} {s}"
-        for s in ("failed", "error", "pending", "skipped", "passed")
-        if s in counts
-    ]
+    # The terminal's counts: a pending item is one of the skipped, and says so.
+    skipped = counts.get("skipped", 0) + counts.get("pending", 0)
+    for word, n in (("failed", counts.get("failed", 0)), ("error", counts.get("error", 0))):
+        if n:
+            parts.append(f"{n} {word}")
+    if skipped:
+        pending = f" ({counts['pending']} of them pending)" if counts.get("pending") else ""
+        parts.append(f"{skipped} skipped{pending}")
+    if counts.get("passed"):
+        parts.append(f"{counts['passed']} passed")
     count_text = ", ".join(parts)
     out = [
         f'<p id="gate" class="gate {"green" if green else "blocked"}">{escape(line)}</p>',
@@ -123,12 +129,14 @@ def _summary(data: ReportInput) -> list[str]:
         )
     ordered = sorted(states, key=lambda si: (_ATTENTION.get(si[0], 9), si[1].kind, si[1].name))
     for state, i in ordered:
-        mark = "PENDING" if state == "pending" else MARKS.get(i.outcome, i.outcome.upper())
+        mark = escape(MARKS.get(i.outcome, i.outcome.upper()))
+        if state == "pending":  # the terminal's SKIP, marked as what it is
+            mark += ' <span class="badge">pending</span>'
         anchor = ""
         if state in ("failed", "error") and first_failure:
             anchor, first_failure = ' id="first-failure"', False
         out.append(
-            f'<tr class="row-{state}"{anchor}><td class="mark">{escape(mark)}</td>'
+            f'<tr class="row-{state}"{anchor}><td class="mark">{mark}</td>'
             f"<td>{escape(i.kind)}</td><td>{escape(i.name)}</td><td>{escape(i.headline)}</td></tr>"
         )
     out.append("</table>")
@@ -204,7 +212,7 @@ def _timeline(history: History) -> list[str]:
 
 
 def _status_word(status: str) -> str:
-    return "PENDING" if status == "pending" else MARKS.get(status, status.upper())
+    return "SKIP (pending)" if status == "pending" else MARKS.get(status, status.upper())
 
 
 def render_html(data: ReportInput) -> str:
