@@ -25,7 +25,7 @@ table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #e
 .passed,.pass{color:#2e7d32}.failed,.fail{color:#c62828}.error{color:#ef6c00}
 .gate{font-size:18px;font-weight:700;padding:6px 12px;border-radius:4px;display:inline-block;margin:4px 0}
 .gate.blocked{background:#c62828;color:#fff}.gate.green{background:#2e7d32;color:#fff}
-.items .mark{font-weight:700;font-family:monospace}
+.items .mark{font-weight:700;font-family:monospace;white-space:nowrap}
 .row-failed,.row-error{background:#ffebee}.row-failed .mark{color:#c62828}.row-error .mark{color:#ef6c00}
 .row-pending{background:#fff8e1}.row-pending .mark{color:#e65100}.row-passed .mark{color:#2e7d32}
 .row-skipped .mark{color:#757575}
