@@ -1,7 +1,9 @@
 """Grafana dashboard JSON for a service's SLOs (schemaVersion 39).
 
-Indicator and burn-rate panels query the service's own metrics with the SLO's
-PromQL (so Prometheus recomputes exactly what the gate judges); error budget,
+Indicator and burn-rate panels read the error-ratio recording rules that
+``burnin rules`` writes (``dashboard_records.py``), not raw counters over 14 or
+30 days; an SLO with no such record (a threshold indicator) runs its own
+query, and the panel's description says why. Error budget,
 burn-in progress and alert counts come from the exporter (``burnin_*``); the
 alert timeline reads Prometheus' ``ALERTS`` series.
 """
@@ -11,8 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-from .exposition import BURN_WINDOWS
 
 if TYPE_CHECKING:
     from ..spec.model import Entry
@@ -93,6 +93,8 @@ def _unit(entry: Entry) -> str:
 
 def slo_panels(entry: Entry, layout: _Layout) -> list[dict[str, Any]]:
     from ..slo.evaluate import Objective, allowed_bad
+    from ..slo.rules_gen import num
+    from .dashboard_records import recorded
 
     name, window = entry.name, _window_text(entry.spec["window"])
     objective = Objective.from_spec(entry.spec["objective"])
@@ -108,16 +110,30 @@ def slo_panels(entry: Entry, layout: _Layout) -> list[dict[str, Any]]:
         },
     ]
     layout.next_id += 1
-    indicator, bad = _ratio_parts(entry, window)
+    records, why_raw = recorded(entry)
+    description = str(entry.spec.get("description", ""))
+    if records is not None:
+        indicator = records.indicator(window)
+        shown = (objective.symbol, objective.value)
+        if records.windows and window not in records.windows:
+            description += (
+                f" Indicator: the mean of the {next(iter(records.windows))} error-ratio record "
+                f"(from `burnin rules`) over {window}, as Sloth records ratio_rate30d; the "
+                "gate's own figure weighs each moment by its traffic."
+            )
+    else:
+        indicator, _ = _ratio_parts(entry, window)
+        shown = (objective.symbol, objective.value)
+        description += f" No recording rule to read ({why_raw}): the panel runs the SLO's query."
     panels.append(
         layout.panel(
             "timeseries",
-            f"{name}: indicator ({window}) vs objective {objective.symbol} {objective.value:g}",
+            f"{name}: indicator ({window}) vs objective {shown[0]} {shown[1]:g}",
             12,
             8,
-            [(indicator, "indicator"), (f"vector({objective.value!r})", "objective")],
+            [(indicator, "indicator"), (f"vector({shown[1]!r})", "objective")],
             fieldConfig={"defaults": {"unit": _unit(entry)}, "overrides": []},
-            description=str(entry.spec.get("description", "")),
+            description=description.strip(),
         )
     )
     panels.append(
@@ -143,12 +159,13 @@ def slo_panels(entry: Entry, layout: _Layout) -> list[dict[str, Any]]:
             },
         )
     )
-    budget = allowed_bad(entry, objective)
-    if bad is not None and budget:
-        targets = []
-        for w in BURN_WINDOWS:
-            _, short_bad = _ratio_parts(entry, w)
-            targets.append((f"({short_bad}) / {budget!r}", f"burn rate {w}"))
+    budget = records.budget if records is not None else allowed_bad(entry, objective)
+    if records is not None and budget:
+        targets = [
+            (f"{record}{records.selector} / {num(budget)}", f"burn rate {w}")
+            for w, record in records.windows.items()
+            if w != window  # the period's ratio is the indicator panel
+        ]
         panels.append(
             layout.panel(
                 "timeseries",
@@ -156,6 +173,8 @@ def slo_panels(entry: Entry, layout: _Layout) -> list[dict[str, Any]]:
                 6,
                 8,
                 targets,
+                fieldConfig={"defaults": {"unit": "short", "min": 0}, "overrides": []},
+                description="Read from the error-ratio recording rules `burnin rules` writes.",
             )
         )
     return panels
@@ -173,7 +192,7 @@ def dashboard(
             "Burn-in progress (day of period)",
             12,
             6,
-            [("burnin_burnin_day / burnin_burnin_length_days", "{{burnin}}")],
+            [("burnin_burnin_progress_ratio", "{{burnin}}")],
             fieldConfig={"defaults": {"unit": "percentunit", "min": 0, "max": 1}, "overrides": []},
         )
     )

@@ -63,7 +63,13 @@ class BurninCollector:
         )
         burn = _gauge("burnin_slo_burn_rate", "Error budget burn rate.", ["slo", "window"])
         day = _gauge("burnin_burnin_day", "Day of the burn-in period.", ["burnin"])
-        length = _gauge("burnin_burnin_length_days", "Length of the burn-in period.", ["burnin"])
+        # Base units (promtool check metrics): the length in seconds, progress as a ratio.
+        length = _gauge("burnin_burnin_length_seconds", "Length of the burn-in period.", ["burnin"])
+        progress = _gauge(
+            "burnin_burnin_progress_ratio",
+            "Share of the burn-in period reached (day / length).",
+            ["burnin"],
+        )
         for item in snap.items if snap is not None else ():
             for outcome in OUTCOMES:
                 status.add_metric([item.kind, item.name, outcome], float(item.outcome == outcome))
@@ -76,8 +82,12 @@ class BurninCollector:
                     _add(burn, [item.name, w], item.number(f"burn_rate_{w}"))
             elif item.kind == "BurnIn":
                 _add(day, [item.name], item.number("burnin.day"))
-                _add(length, [item.name], item.number("burnin.length"))
-        yield from (status, objective, indicator, remaining, burn, day, length)
+                days, length_days = item.number("burnin.day"), item.number("burnin.length")
+                if length_days is not None:
+                    _add(length, [item.name], length_days * 86_400)
+                    if days is not None and length_days > 0:
+                        _add(progress, [item.name], days / length_days)
+        yield from (status, objective, indicator, remaining, burn, day, length, progress)
 
     def _history_metrics(self) -> Iterator[Metric]:
         h = self.data.history

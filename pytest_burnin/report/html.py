@@ -16,16 +16,24 @@ from html import escape
 from . import svg
 from .history import History
 from .series import SloSeries
-from .snapshot import RunSnapshot
+from .snapshot import ItemResult, RunSnapshot
 
 STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#212121;max-width:1100px}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}
 table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}
 .passed,.pass{color:#2e7d32}.failed,.fail{color:#c62828}.error{color:#ef6c00}
+.gate{font-size:18px;font-weight:700;padding:6px 12px;border-radius:4px;display:inline-block;margin:4px 0}
+.gate.blocked{background:#c62828;color:#fff}.gate.green{background:#2e7d32;color:#fff}
+.items .mark{font-weight:700;font-family:monospace;white-space:nowrap}
+.row-failed,.row-error{background:#ffebee}.row-failed .mark{color:#c62828}.row-error .mark{color:#ef6c00}
+.row-pending{background:#fff8e1}.row-pending .mark{color:#e65100}.row-passed .mark{color:#2e7d32}
+.row-skipped .mark{color:#757575}
+.badge{font:600 11px system-ui,sans-serif;background:#e65100;color:#fff;border-radius:3px;padding:0 4px}
 .chart{display:block;margin:8px 0}.chart .t{font-weight:600;font-size:13px}
 .chart .ax{font-size:10px;fill:#616161}.chart .bg{fill:#fafafa;stroke:#e0e0e0}
-.chart .ref{stroke:#c62828;stroke-dasharray:4 3}.slo{display:flex;flex-wrap:wrap;gap:12px}
+.chart .ref{stroke:#c62828;stroke-dasharray:4 3}.chart .grid{stroke:#eeeeee}
+.chart .dom{font-size:9px;fill:#fff}.chart .month{font-weight:600}.slo{display:flex;flex-wrap:wrap;gap:12px}
 """
 
 # Runs first: records script errors, then the size of every chart, into the DOM.
@@ -62,23 +70,74 @@ def _when(t: datetime | float | None) -> str:
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
+# The terminal summary's marks (plugin/summary.py), so a reader sees one vocabulary.
+MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP"}
+# Rows that need a person first: failures, errors, then what is still pending.
+_ATTENTION = {"failed": 0, "error": 1, "pending": 2, "skipped": 3, "passed": 4}
+
+
+def _state(item: ItemResult) -> str:
+    """failed / error / pending / skipped / passed: a pending sign-off or release check
+    is a skip to pytest, but it is what stands between the team and a release."""
+    if item.outcome == "skipped" and item.properties.get("state") == "pending":
+        return "pending"
+    return item.outcome
+
+
+def _gate_line(snap: RunSnapshot) -> tuple[bool, str]:
+    """(green?, the terminal's closing line without the JUnit hint): a spec file that could
+    not be read blocks the gate there too."""
+    bad = sum(1 for i in snap.items if i.outcome in ("failed", "error")) + len(snap.spec_errors)
+    word = "gate: BLOCKED" if bad else "gate: green"
+    return not bad, f"{word} ({len(snap.items)} items, {bad} not passing)"
+
+
 def _summary(data: ReportInput) -> list[str]:
     snap = data.snapshot
     if snap is None:
         return ["<p>No run recorded yet (run <code>pytest --burnin</code>).</p>"]
+    green, line = _gate_line(snap)
+    states = [(_state(i), i) for i in snap.items]
     counts: dict[str, int] = {}
-    for i in snap.items:
-        counts[i.outcome] = counts.get(i.outcome, 0) + 1
-    gate = "green" if all(i.outcome in ("passed", "skipped") for i in snap.items) else "red"
+    for state, _ in states:
+        counts[state] = counts.get(state, 0) + 1
+    parts = [f"{len(snap.spec_errors)} spec error(s)"] if snap.spec_errors else []
+    # The terminal's counts: a pending item is one of the skipped, and says so.
+    skipped = counts.get("skipped", 0) + counts.get("pending", 0)
+    for word, n in (("failed", counts.get("failed", 0)), ("error", counts.get("error", 0))):
+        if n:
+            parts.append(f"{n} {word}")
+    if skipped:
+        pending = f" ({counts['pending']} of them pending)" if counts.get("pending") else ""
+        parts.append(f"{skipped} skipped{pending}")
+    if counts.get("passed"):
+        parts.append(f"{counts['passed']} passed")
+    count_text = ", ".join(parts)
     out = [
-        f'<p>Latest run {_when(snap.finished_at)}: gate <b class="{"passed" if gate == "green" else "failed"}">'
-        f"{gate}</b>, " + ", ".join(f"{n} {escape(k)}" for k, n in sorted(counts.items())) + "</p>",
-        "<table><tr><th>kind</th><th>name</th><th>outcome</th><th>verdict</th></tr>",
+        f'<p id="gate" class="gate {"green" if green else "blocked"}">{escape(line)}</p>',
+        f"<p>Latest run {_when(snap.finished_at)}: {escape(count_text)}. "
+        "Failures first, then pending items, then the rest.</p>",
+        '<table class="items"><tr><th>result</th><th>kind</th><th>name</th><th>verdict</th></tr>',
     ]
-    for i in snap.items:
+    first_failure = True
+    for err in snap.spec_errors:  # the terminal's words for a spec file that could not be read
+        anchor = ' id="first-failure"' if first_failure else ""
+        first_failure = False
         out.append(
-            f"<tr><td>{escape(i.kind)}</td><td>{escape(i.name)}</td>"
-            f'<td class="{escape(i.outcome)}">{escape(i.outcome)}</td><td>{escape(i.headline)}</td></tr>'
+            f'<tr class="row-error"{anchor}><td class="mark">SPEC ERROR</td><td>spec</td>'
+            f'<td colspan="2">{escape(err)}</td></tr>'
+        )
+    ordered = sorted(states, key=lambda si: (_ATTENTION.get(si[0], 9), si[1].kind, si[1].name))
+    for state, i in ordered:
+        mark = escape(MARKS.get(i.outcome, i.outcome.upper()))
+        if state == "pending":  # the terminal's SKIP, marked as what it is
+            mark += ' <span class="badge">pending</span>'
+        anchor = ""
+        if state in ("failed", "error") and first_failure:
+            anchor, first_failure = ' id="first-failure"', False
+        out.append(
+            f'<tr class="row-{state}"{anchor}><td class="mark">{mark}</td>'
+            f"<td>{escape(i.kind)}</td><td>{escape(i.name)}</td><td>{escape(i.headline)}</td></tr>"
         )
     out.append("</table>")
     return out
@@ -93,8 +152,8 @@ def _slo_section(slos: Sequence[SloSeries]) -> list[str]:
         else:
             out.append(
                 svg.line_chart(
-                    [("indicator", s.indicator)],
-                    title=f"{s.name}: indicator vs objective ({s.objective_op} {s.objective_value:g})",
+                    [(_indicator_name(s), s.indicator)],
+                    title=f"{s.name}: indicator vs objective ({_objective_text(s)})",
                     hlines=[("objective", s.objective_value)],
                     percent=s.percent,
                 )
@@ -106,10 +165,24 @@ def _slo_section(slos: Sequence[SloSeries]) -> list[str]:
                         title=f"{s.name}: error budget remaining",
                         hlines=[("exhausted", 0.0)],
                         percent=True,
+                        y_range=(0.0, 1.0),  # a budget reads against all of it
                     )
                 )
         out.append("</div>")
     return out
+
+
+_SYMBOLS = {"below": "<", "above": ">", "at_most": "<=", "at_least": ">="}
+
+
+def _objective_text(s: SloSeries) -> str:
+    """As the terminal writes the objective: ``< 1%``, ``<= 0``."""
+    value = f"{s.objective_value * 100:.4g}%" if s.percent else f"{s.objective_value:g}"
+    return f"{_SYMBOLS.get(s.objective_op, s.objective_op)} {value}"
+
+
+def _indicator_name(s: SloSeries) -> str:
+    return "measured share" if s.percent else "measured value"
 
 
 def _timeline(history: History) -> list[str]:
@@ -138,6 +211,10 @@ def _timeline(history: History) -> list[str]:
     return out
 
 
+def _status_word(status: str) -> str:
+    return "SKIP (pending)" if status == "pending" else MARKS.get(status, status.upper())
+
+
 def render_html(data: ReportInput) -> str:
     """The whole report as one HTML document."""
     body = [f"<h1>{escape(data.title)}</h1>", f"<p>Generated {_when(data.generated_at)}</p>"]
@@ -152,7 +229,8 @@ def render_html(data: ReportInput) -> str:
         )
         for item, status, signer in data.checklist:
             body.append(
-                f"<tr><td>{escape(item)}</td><td>{escape(status)}</td><td>{escape(signer)}</td></tr>"
+                f'<tr class="row-{escape(status)}"><td>{escape(item)}</td>'
+                f'<td class="mark">{escape(_status_word(status))}</td><td>{escape(signer)}</td></tr>'
             )
         body.append("</table>")
     return (

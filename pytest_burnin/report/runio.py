@@ -20,6 +20,7 @@ class State(Protocol):
     enabled: bool
     ctx: RunContext
     results: list[Any]
+    collect_errors: list[str]
 
     @property
     def settings(self) -> Settings: ...
@@ -49,7 +50,7 @@ def snapshot_of(
                 r.kind, r.name, r.outcome, r.headline, dict(evidence.get(r.nodeid, {})), op, value
             )
         )
-    return RunSnapshot(time.time(), items)
+    return RunSnapshot(time.time(), items, list(state.collect_errors))
 
 
 def finish_run(

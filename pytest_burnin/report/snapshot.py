@@ -40,6 +40,9 @@ class ItemResult:
 class RunSnapshot:
     finished_at: float  # unix seconds
     items: list[ItemResult] = field(default_factory=list)
+    # Spec files that could not be read (collection errors): they block the gate
+    # as they do in the terminal summary, though no item ran for them.
+    spec_errors: list[str] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[ItemResult]:
         return [i for i in self.items if i.kind == kind]
@@ -51,7 +54,8 @@ class RunSnapshot:
     def from_json(cls, text: str) -> RunSnapshot:
         data: dict[str, Any] = json.loads(text)
         items = [ItemResult(**i) for i in data.get("items", [])]
-        return cls(float(data.get("finished_at", 0.0)), items)
+        errors = [str(e) for e in data.get("spec_errors", [])]
+        return cls(float(data.get("finished_at", 0.0)), items, errors)
 
 
 def save(snapshot: RunSnapshot, path: Path) -> None:

@@ -16,6 +16,7 @@ from html import escape
 from ..burnin.incidents import Incident, human_duration, mttr_seconds
 from . import svg
 from .history import AlertEvent, History
+from .html import MARKS, STYLE
 from .snapshot import RunSnapshot
 
 TREND_WEEKS = 4
@@ -53,6 +54,19 @@ class Weekly:
     @property
     def mttr_s(self) -> float | None:
         return mttr_seconds(self.resolved)
+
+    def is_ratio(self, check: str) -> bool:
+        """A share (shown in %) rather than a count: values and bound within 0..1, and not
+        all whole numbers (a count of violations with objective ``<= 0`` stays a count)."""
+        values = [v for _, v in self.trend.get(check, [])]
+        bound = self.objectives.get(check)
+        every = values + ([bound] if bound is not None else [])
+        if not every or not all(0.0 <= v <= 1.0 for v in every):
+            return False
+        return not all(float(v).is_integer() for v in every)
+
+    def value_text(self, check: str, v: float) -> str:
+        return f"{v * 100:.3g}%" if self.is_ratio(check) else f"{v:.4g}"
 
 
 def _in(t: datetime, start: datetime, end: datetime) -> bool:
@@ -127,11 +141,15 @@ def _sections(w: Weekly) -> list[tuple[str, list[str], list[list[str]]]]:
             "Integrity trend (daily records)",
             ["check", "days", "latest", f"last {TREND_WEEKS} weeks"],
             [
-                [c, str(len(v)), f"{v[-1][1]:.4g}", _spark([x for _, x in v])]
+                [c, str(len(v)), w.value_text(c, v[-1][1]), _spark([x for _, x in v])]
                 for c, v in sorted(w.trend.items())
             ],
         ),
-        ("SLO status (latest run)", ["SLO", "outcome", "verdict"], [list(s) for s in w.slos]),
+        (
+            "SLO status (latest run)",
+            ["SLO", "result", "verdict"],
+            [[n, MARKS.get(o, o.upper()), h] for n, o, h in w.slos],
+        ),
         (
             "Incidents",
             ["", "count", "which"],
@@ -183,22 +201,30 @@ def markdown(w: Weekly) -> str:
     return "\n".join(out)
 
 
+def trend_charts(w: Weekly) -> list[str]:
+    """One chart per check: each has its own axis and unit (a failure share near 0.5%,
+    a success share near 99.5% and a count of 0 never share one), and a legend."""
+    charts = []
+    for check, vals in sorted(w.trend.items()):
+        points = [(datetime.combine(d, time(12), timezone.utc).timestamp(), v) for d, v in vals]
+        bound = w.objectives.get(check)
+        charts.append(
+            svg.line_chart(
+                [(f"{check} (daily value)", points)],
+                title=f"{check}: daily value, last {TREND_WEEKS} weeks",
+                hlines=[("objective", bound)] if bound is not None else [],
+                percent=w.is_ratio(check),
+                whole=all(float(v).is_integer() for _, v in points),
+                width=440,
+            )
+        )
+    return charts
+
+
 def html(w: Weekly) -> str:
     end = w.monday + timedelta(days=6)
     title = f"Weekly ops report {w.week} ({w.monday} .. {end})"
-    series = [
-        (check, [(datetime.combine(d, time(12), timezone.utc).timestamp(), v) for d, v in vals])
-        for check, vals in sorted(w.trend.items())
-    ]
-    body = [
-        f"<h1>{escape(title)}</h1>",
-        svg.line_chart(
-            series,
-            title=f"Daily check values, last {TREND_WEEKS} weeks",
-            hlines=[(f"{c} objective", v) for c, v in sorted(w.objectives.items())],
-            percent=True,
-        ),
-    ]
+    body = [f"<h1>{escape(title)}</h1>", '<div class="slo">', *trend_charts(w), "</div>"]
     for name, header, rows in _sections(w):
         body.append(f"<h2>{escape(name)}</h2>")
         if not rows:
@@ -209,7 +235,6 @@ def html(w: Weekly) -> str:
         body.append("</table>")
     if w.alerts:
         body.append(svg.bar_chart([(n, float(f)) for n, f, *_ in w.alerts], title="Alerts fired"))
-    from .html import STYLE
 
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'

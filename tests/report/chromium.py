@@ -29,17 +29,28 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _run(page: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    page: Path, *extra: str, profile_dir: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     exe = chromium()
     assert exe is not None
+    if profile_dir is not None:  # the caller's new, empty folder (a test's tmp_path)
+        profile_dir.mkdir(parents=True, exist_ok=False)
+        return _chromium(exe, page, str(profile_dir), extra)
     with tempfile.TemporaryDirectory(prefix="burnin-chromium-") as profile:
-        return subprocess.run(
-            [exe, *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=False,
-        )
+        return _chromium(exe, page, profile, extra)
+
+
+def _chromium(
+    exe: str, page: Path, profile: str, extra: tuple[str, ...]
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [exe, *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
 
 
 def dump_dom(page: Path) -> tuple[str, str]:
@@ -48,5 +59,13 @@ def dump_dom(page: Path) -> tuple[str, str]:
     return proc.stdout, proc.stderr
 
 
-def screenshot(page: Path, png: Path, size: str = "1200,2600") -> None:
-    _run(page, f"--screenshot={png}", f"--window-size={size}", "--hide-scrollbars")
+def screenshot(
+    page: Path, png: Path, size: str = "1200,2600", profile_dir: Path | None = None
+) -> None:
+    _run(
+        page,
+        f"--screenshot={png}",
+        f"--window-size={size}",
+        "--hide-scrollbars",
+        profile_dir=profile_dir,
+    )

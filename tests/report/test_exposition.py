@@ -108,3 +108,32 @@ def test_push_to_gateway(
     push(url, export_data)
     assert [(m, p) for m, p, _ in received] == [("PUT", "/metrics/job/burnin")]
     assert received[0][2] == EXPECTED.read_bytes()
+
+
+@pytest.mark.parametrize("tool", ["promtool", "promtool-3.5"])
+@pytest.mark.parametrize("filled", [True, False], ids=["sample-history", "empty"])
+def test_promtool_check_metrics_accepts_the_exposition(
+    tool: str, filled: bool, export_data: ExportData
+) -> None:
+    """Every name in base units, counters with _total, help on every family: promtool's lint."""
+    import subprocess
+
+    from tests.binaries import require
+
+    promtool = require(tool)
+    data = export_data if filled else ExportData(History(), None)
+    proc = subprocess.run(
+        [promtool.path, "check", "metrics"],
+        input=render(data),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout + proc.stderr) == (0, b"")
+
+
+def test_burnin_length_is_in_seconds_and_progress_a_ratio(export_data: ExportData) -> None:
+    text = render(export_data).decode()
+    assert 'burnin_burnin_length_seconds{burnin="ingest-ga"} 2.592e+06' in text  # 30 days
+    assert 'burnin_burnin_progress_ratio{burnin="ingest-ga"} 0.466' in text  # day 14 of 30
+    assert "_days" not in text

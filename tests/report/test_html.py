@@ -43,12 +43,12 @@ def test_report_has_every_section(example_report: Path) -> None:
         assert f"{slo}: indicator vs objective" in html
     assert "integrity: error budget remaining" in html
     assert html.count('class="day"') == 14  # one calendar cell per recorded day
-    assert "2026-11-25: fail" in html
+    assert "2026-11-25: FAIL" in html
     assert (
         "incident resolved" in html
         and "IntegrityRateHigh: delivered via ingest-oncall after 70s" in html
     )
-    assert 'gate <b class="failed">red</b>' in html
+    assert '<p id="gate" class="gate blocked">gate: BLOCKED (2 items, 1 not passing)</p>' in html
 
 
 def test_report_size_is_small(example_report: Path) -> None:

@@ -47,7 +47,8 @@ def test_markdown(summary: weekly.Weekly) -> None:
         "| MTTR (resolved this week) | 2h 30m |  |",
         "| IntegrityRateHigh | 1 | 1 | 70s | 70s |",
         "| 3 | 1 | 75% |",
-        "| integrity | passed | SLO integrity: 0.47% bad |",
+        "| integrity | PASS | SLO integrity: 0.47% bad |",
+        "| integrity | 14 | 0.66% | ▁▁▁▁▁▂▂▂▂█▃▃▃▃ |",
     ):
         assert line in md
 
@@ -56,7 +57,55 @@ def test_html_has_the_trend_chart(summary: weekly.Weekly) -> None:
     page = weekly.html(summary)
     assert page.count("<svg") == 2  # the trend and the alerts bars
     assert "<polyline" in page and "Alerts fired" in page
-    assert "<title>integrity objective: 1%</title>" in page
+    assert "<title>objective: 1%</title>" in page
+    assert "integrity: daily value, last 4 weeks" in page
+
+
+def test_each_check_gets_its_own_axis_and_legend(tmp_path: Path) -> None:
+    """A failure share near 0.5%, a success share near 99.5% and a count of 0: three charts."""
+    import re
+    from datetime import date, timedelta
+
+    from pytest_burnin.store.sqlite import Store
+
+    path = tmp_path / "h.sqlite"
+    with Store(path) as store:
+        rows = []
+        for i in range(7):
+            day = (date(2026, 11, 23) + timedelta(days=i)).isoformat()
+            rows += [
+                (day, "integrity", 0.0047, "< 0.01", "pass", f"{day}T01:00:00Z"),
+                (
+                    day,
+                    "ingestion-success",
+                    0.995 + i / 10_000,
+                    "> 0.99",
+                    "pass",
+                    f"{day}T01:00:00Z",
+                ),
+                (day, "privacy-violations", 0.0, "<= 0", "pass", f"{day}T01:00:00Z"),
+            ]
+        store.executemany(
+            "INSERT INTO daily_records (day, check_name, value, objective, verdict, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    w = weekly.summarise(load_history(path), None, weekly.parse_week("2026-W48"))
+    charts = weekly.trend_charts(w)
+    assert len(charts) == 3
+    ticks = {
+        re.search(r"<title>([\w-]+):", c).group(1): re.findall(r'class="ax tick"[^>]*>([^<]+)<', c)  # type: ignore[union-attr]
+        for c in charts
+    }
+    assert ticks["integrity"] == ["0%", "0.2%", "0.4%", "0.6%", "0.8%", "1%"]
+    assert ticks["ingestion-success"][0] == "99%" and ticks["ingestion-success"][-1] == "99.6%"
+    assert ticks["privacy-violations"] == ["0", "1"]  # a count: no 0.2 violations
+    for c in charts:
+        legend = re.findall(r'class="legend">.*?class="ax">([^<]+)<', c)
+        assert len(legend) == 2 and legend[0].endswith("(daily value)")
+        assert legend[1].startswith("objective (")
+    md = weekly.markdown(w)
+    assert "| ingestion-success | 7 | 99.6% |" in md and "| privacy-violations | 7 | 0 |" in md
 
 
 def test_command_writes_both_and_posts_to_a_file_channel(
