@@ -155,7 +155,22 @@ def day_text(day: date) -> str:
 
 
 class Store:
-    """An open history store. Use as a context manager or call ``close``."""
+    """An open history store. Use as a context manager or call ``close``.
+
+    ``Store(path)`` opens a SQLite file; ``Store("postgresql://...")`` returns a
+    ``postgres.PostgresStore`` with the same methods and guarantees, so every
+    caller opens either without knowing which (see ``location.py``).
+    """
+
+    def __new__(cls, path: str | os.PathLike[str] = DEFAULT_STORE, **_: Any) -> Store:
+        if cls is Store:
+            from .location import is_postgres
+
+            if is_postgres(path):
+                from .postgres import PostgresStore
+
+                return super().__new__(PostgresStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE, *, timeout_s: float = 60.0):
         self.path = Path(path)
