@@ -18,6 +18,7 @@ from typing import Any
 
 from . import paths
 from .errors import BurninError
+from .store.location import is_postgres, masked
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ class Settings:
 
         specs = ", ".join(shown(p) for p in self.spec_paths) or "none"
         return (
-            f"burnin: specs {specs}; store {shown(self.under_root(self.store))}; "
+            f"burnin: specs {specs}; store {masked(self.store) if is_postgres(self.store) else shown(self.under_root(self.store))}; "
             f"spool {shown(self.spool)}; PromQL compat {self.promql_compat}"
         )
 

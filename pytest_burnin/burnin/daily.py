@@ -33,6 +33,7 @@ def record_for_run(
     ctx: RunContext, day_text: str, remediate: Callable[[Any, date, Any], Any], root: Path
 ) -> list[str]:
     """Record ``day`` for each BurnIn entry of the run; one line of news per entry."""
+    from ..store.location import is_postgres
     from ..store.sqlite import Store
     from .freeze import record_baseline
     from .notify import notify_failures
@@ -58,7 +59,8 @@ def record_for_run(
             checks.append(SloCheck(slos[name], window=spec.window, source=source))
         path = Path(spec.store or DEFAULT_STORE)
         path = path if path.is_absolute() else root / path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not is_postgres(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
 
         def for_spec(d: date, outcome: Any, spec: BurnInSpec = spec) -> Any:
             return remediate(spec, d, outcome)

@@ -86,12 +86,13 @@ class BurnInKind:
         return path if path.is_absolute() else ctx.rootdir / path
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        from ..store.location import store_exists
         from ..store.sqlite import Store, StoreError
         from .verdict import VERDICTS, BurnInState, exit_verdict
 
         spec = BurnInSpec.from_entry(entry)
         path = self.store_path(spec, ctx)
-        if not path.is_file():
+        if not store_exists(path):
             raise EvaluationError(
                 f"{entry.where('start')}: no history store at {path}; the daily job "
                 "'burnin record' creates it (see 'burnin schedule')"
