@@ -105,3 +105,25 @@ def test_no_server_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
         port = s.getsockname()[1]
     with pytest.raises(StoreError, match=rf"127.0.0.1:{port}/h: cannot connect"):
         Store(f"postgresql://burnin@127.0.0.1:{port}/h", timeout_s=2)
+
+
+def test_a_writer_held_up_past_the_timeout_gets_store_busy(
+    pg_url: str, pg_cluster: PgCluster
+) -> None:
+    from pytest_burnin.store.postgres import WRITE_LOCK
+    from pytest_burnin.store.sqlite import StoreBusy
+
+    with Store(pg_url, timeout_s=1) as pg, pg_cluster.connect(pg_url.rsplit("/", 1)[1]) as other:  # type: ignore[attr-defined]
+        other.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))  # another job mid-write
+        with pytest.raises(StoreBusy, match=rf"history store {pg_url} stayed busy for 1 s"):
+            open_incident(pg, "waits")
+        other.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+        assert open_incident(pg, "now it writes") == 1  # the failed attempt left nothing
+
+
+def test_without_the_driver_the_error_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg raises ImportError
+    with pytest.raises(StoreError, match=r"pip install 'pytest-burnin\[postgres\]'"):
+        Store("postgresql://burnin@127.0.0.1:5432/h")
