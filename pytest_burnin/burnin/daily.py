@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BurninError, EvaluationError
-from ..paths import DEFAULT_STORE
 
 if TYPE_CHECKING:
     from ..context import RunContext
@@ -57,7 +56,8 @@ def record_for_run(
             except EvaluationError as exc:
                 raise BurninError(str(exc)) from None
             checks.append(SloCheck(slos[name], window=spec.window, source=source))
-        path = Path(spec.store or DEFAULT_STORE)
+        # The BurnIn's own store:, else the ini's burnin_store (as the item that judges it reads).
+        path = Path(spec.store) if spec.store else ctx.settings.store
         path = path if path.is_absolute() else root / path
         if not is_postgres(path):
             path.parent.mkdir(parents=True, exist_ok=True)

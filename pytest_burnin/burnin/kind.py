@@ -86,7 +86,7 @@ class BurnInKind:
         return path if path.is_absolute() else ctx.rootdir / path
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from ..store.location import store_exists
+        from ..store.location import masked, store_exists
         from ..store.sqlite import Store, StoreError
         from .verdict import VERDICTS, BurnInState, exit_verdict
 
@@ -109,7 +109,7 @@ class BurnInKind:
         details = [f"{'PASS' if e.passed else 'FAIL'} {e.headline}" for e in parts.values()]
         for e in parts.values():
             details += [f"  {line}" for line in e.details[:10] if not e.passed]
-        details.append(f"store: {path}")
+        details.append(f"store: {masked(path)}")
         props = dict(ex.properties)
         for e in parts.values():
             props.update(dict(e.properties))

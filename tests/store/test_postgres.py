@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from pytest_burnin.burnin.incidents import list_incidents, open_incident
+from pytest_burnin.burnin.incidents import list_incidents, open_incident, record_alert_event
 from pytest_burnin.store.ingest import ingest_text, load_storage
 from pytest_burnin.store.pg_schema import PG_MIGRATIONS, TABLES
 from pytest_burnin.store.postgres import PostgresStore
@@ -60,6 +61,10 @@ def test_samples_records_and_incidents_round_trip(pg_url: str) -> None:
         assert open_incident(pg, "disk 100% full") == 1
         assert open_incident(pg, "second") == 2
         assert [i.title for i in list_incidents(pg)] == ["disk 100% full", "second"]
+        at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        assert record_alert_event(pg, "Down", "fired", at, fingerprint="f") is True
+        assert record_alert_event(pg, "Down", "fired", at, fingerprint="f") is False  # deduplicated
+        assert pg.query("SELECT count(*) FROM alert_events")[0][0] == 1
 
 
 def test_a_newer_schema_is_refused_with_what_to_do(pg_url: str) -> None:

@@ -48,15 +48,19 @@ def test_days_recorded_into_the_database_give_the_verdict(
         [
             f"burnin: specs slo_specs; store {pg_url}; *",
             "*BurnIn ingest-ga: exit criteria not met: day 30 of 30, 1 day(s) missing: 2026-11-05*",
+            f"  store: {pg_url}",
         ]
     )
-    assert main(["record", str(project.path / "slo_specs"), "--date", "2026-11-05"]) == 0
-    result = project.runpytest("--burnin", "-m", "burnin_burnin", "-v")
+    # The missing day recorded by the plugin's daily job, into the same database.
+    result = project.runpytest(
+        "--burnin", "--burnin-record=2026-11-05", "-m", "burnin_burnin", "-v"
+    )
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
         ["PASS  BurnIn ingest-ga: exit criteria met after 30 of 30 days: GA-ready"]
     )
     assert password not in result.stdout.str() + result.stderr.str()
+    assert not (project.path / ".burnin" / "history.sqlite").exists()  # the ini's store, only
     assert main(["status", str(project.path / "slo_specs"), "--as-of", "2026-11-24"]) == 0
 
 
