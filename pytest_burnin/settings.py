@@ -66,7 +66,8 @@ INI_OPTIONS = (
         "burnin_store",
         "string",
         paths.DEFAULT_STORE,
-        "the history store (a SQLite file, relative to the rootdir) that burn-in items judge.",
+        "the history store that burn-in items judge: a SQLite file (relative to the rootdir) or "
+        "postgresql://USER@HOST:PORT/DB (password from BURNIN_STORE_PASSWORD or PGPASSWORD).",
     ),
     IniOption(
         "burnin_promql_compat",

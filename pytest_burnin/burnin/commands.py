@@ -305,7 +305,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     """Register the burn-in subcommands; each sets ``func`` to its ``cmd_*``."""
 
     def common(p: argparse.ArgumentParser, specs: bool = True) -> None:
-        p.add_argument("--store", help=f"history store file (default: {DEFAULT_STORE}).")
+        p.add_argument(
+            "--store",
+            help=f"history store: a file or postgresql://USER@HOST:PORT/DB (default: {DEFAULT_STORE}).",
+        )
         if specs:
             p.add_argument(
                 "specs",
