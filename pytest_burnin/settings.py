@@ -18,6 +18,7 @@ from typing import Any
 
 from . import paths
 from .errors import BurninError
+from .store.location import is_postgres, masked
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ INI_OPTIONS = (
         "burnin_store",
         "string",
         paths.DEFAULT_STORE,
-        "the history store (a SQLite file, relative to the rootdir) that burn-in items judge.",
+        "the history store that burn-in items judge: a SQLite file (relative to the rootdir) or "
+        "postgresql://USER@HOST:PORT/DB (password from BURNIN_STORE_PASSWORD or PGPASSWORD).",
     ),
     IniOption(
         "burnin_promql_compat",
@@ -149,7 +151,7 @@ class Settings:
 
         specs = ", ".join(shown(p) for p in self.spec_paths) or "none"
         return (
-            f"burnin: specs {specs}; store {shown(self.under_root(self.store))}; "
+            f"burnin: specs {specs}; store {masked(self.store) if is_postgres(self.store) else shown(self.under_root(self.store))}; "
             f"spool {shown(self.spool)}; PromQL compat {self.promql_compat}"
         )
 

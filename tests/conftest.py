@@ -17,6 +17,7 @@ import pytest_burnin.promql.parser
 import pytest_burnin.promql.typecheck
 import pytest_burnin.rules.promtool
 import pytest_burnin.sources.file  # noqa: F401
+from tests.pgcluster import pg_cluster, pg_url  # noqa: F401 - a PostgreSQL of the session's own
 
 REPO = Path(__file__).resolve().parents[1]
 PEER_SUITES = REPO.parent / "shared" / "peer-suites"

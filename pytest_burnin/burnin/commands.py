@@ -305,7 +305,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     """Register the burn-in subcommands; each sets ``func`` to its ``cmd_*``."""
 
     def common(p: argparse.ArgumentParser, specs: bool = True) -> None:
-        p.add_argument("--store", help=f"history store file (default: {DEFAULT_STORE}).")
+        p.add_argument(
+            "--store",
+            help=f"history store: a file or postgresql://USER@HOST:PORT/DB (default: {DEFAULT_STORE}).",
+        )
         if specs:
             p.add_argument(
                 "specs",
@@ -369,6 +372,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     b = ssub.add_parser("backup", help="a consistent copy of the store.")
     b.add_argument("dest", help="file to write.")
     p.set_defaults(func=_guard(cmd_store))
+    from ..store.commands import add_migrate_parser
+
+    add_migrate_parser(ssub)  # its own func: --from/--to, not --store
     p = sub.add_parser("schedule", help="print the daily job: github, systemd or cron.")
     common(p, specs=False)
     p.add_argument("kind", nargs="?", choices=["github", "systemd", "cron"])

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BurninError, EvaluationError
-from ..paths import DEFAULT_STORE
 
 if TYPE_CHECKING:
     from ..context import RunContext
@@ -33,6 +32,7 @@ def record_for_run(
     ctx: RunContext, day_text: str, remediate: Callable[[Any, date, Any], Any], root: Path
 ) -> list[str]:
     """Record ``day`` for each BurnIn entry of the run; one line of news per entry."""
+    from ..store.location import is_postgres
     from ..store.sqlite import Store
     from .freeze import record_baseline
     from .notify import notify_failures
@@ -56,9 +56,11 @@ def record_for_run(
             except EvaluationError as exc:
                 raise BurninError(str(exc)) from None
             checks.append(SloCheck(slos[name], window=spec.window, source=source))
-        path = Path(spec.store or DEFAULT_STORE)
+        # The BurnIn's own store:, else the ini's burnin_store (as the item that judges it reads).
+        path = Path(spec.store) if spec.store else ctx.settings.store
         path = path if path.is_absolute() else root / path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not is_postgres(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
 
         def for_spec(d: date, outcome: Any, spec: BurnInSpec = spec) -> Any:
             return remediate(spec, d, outcome)

@@ -86,12 +86,13 @@ class BurnInKind:
         return path if path.is_absolute() else ctx.rootdir / path
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        from ..store.location import masked, store_exists
         from ..store.sqlite import Store, StoreError
         from .verdict import VERDICTS, BurnInState, exit_verdict
 
         spec = BurnInSpec.from_entry(entry)
         path = self.store_path(spec, ctx)
-        if not path.is_file():
+        if not store_exists(path):
             raise EvaluationError(
                 f"{entry.where('start')}: no history store at {path}; the daily job "
                 "'burnin record' creates it (see 'burnin schedule')"
@@ -108,7 +109,7 @@ class BurnInKind:
         details = [f"{'PASS' if e.passed else 'FAIL'} {e.headline}" for e in parts.values()]
         for e in parts.values():
             details += [f"  {line}" for line in e.details[:10] if not e.passed]
-        details.append(f"store: {path}")
+        details.append(f"store: {masked(path)}")
         props = dict(ex.properties)
         for e in parts.values():
             props.update(dict(e.properties))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import BurninError
 from ..paths import DEFAULT_STORE
+from ..store.location import is_postgres
 
 KINDS = ("github", "systemd", "cron")
 
@@ -45,11 +46,15 @@ class Job:
         return f"{q(self.pytest)} --burnin --junitxml={q(self.store_dir() + '/burnin.xml')}"
 
     def store_dir(self) -> str:
+        if is_postgres(self.store):  # a database: the job's own outputs go to the default folder
+            return DEFAULT_STORE.rsplit("/", 1)[0]
         return self.store.rsplit("/", 1)[0] if "/" in self.store else "."
 
 
 def github(job: Job) -> str:
     hour, minute = job.hour_minute()
+    if is_postgres(job.store):
+        return github_postgres(job)
     # The store travels between runs in the Actions cache (a new key per run,
     # restored by prefix: caches are immutable) and, because a cache unused for
     # 7 days is evicted, also as an artifact kept 90 days. One run at a time:
@@ -97,6 +102,45 @@ jobs:
           name: {job.name}-history
           path: {job.store}
           retention-days: 90
+      - name: Burn-in gate
+        run: {job.gate_cmd()}
+"""
+
+
+def github_postgres(job: Job) -> str:
+    """The daily job over a PostgreSQL store: nothing to carry between runners.
+
+    The database outlives every runner and takes concurrent jobs (several
+    services' daily jobs may write at once), so there is no cache or artifact
+    step and no concurrency group; the password comes from a repository
+    secret into BURNIN_STORE_PASSWORD, never from the URL.
+    """
+    hour, minute = job.hour_minute()
+    # The driver is the `postgres` extra; a custom install line is the user's to adjust.
+    install = "pip install -e '.[postgres]'" if job.install == Job.install else job.install
+    return f"""\
+# Daily burn-in job: records yesterday into the shared PostgreSQL store, then gates.
+name: {job.name}
+on:
+  schedule:
+    - cron: "{minute} {hour} * * *"
+  workflow_dispatch: {{}}
+permissions:
+  contents: read
+jobs:
+  burnin:
+    runs-on: ubuntu-latest
+    env:
+      # A repository secret; the URL names user, host, port and database only.
+      BURNIN_STORE_PASSWORD: ${{{{ secrets.BURNIN_STORE_PASSWORD }}}}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "{job.python_version}"
+      - run: {install}
+      - name: Record the day
+        run: {job.record_cmd()}
       - name: Burn-in gate
         run: {job.gate_cmd()}
 """

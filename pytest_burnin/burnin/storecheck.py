@@ -13,7 +13,18 @@ import sys
 from pathlib import Path
 
 from ..paths import DEFAULT_STORE
-from ..store.sqlite import LATEST_VERSION, Store
+from ..store.location import is_postgres, masked
+from ..store.sqlite import LATEST_VERSION, Store, StoreError
+
+
+def check_database(url: str) -> list[str]:
+    """What is wrong with a PostgreSQL store (empty: sound); the server checks its own pages."""
+    try:
+        with Store(url) as store:
+            result = store.integrity_check()
+    except StoreError as exc:
+        return [str(exc)]
+    return [] if result == "ok" else [result]
 
 
 def check_file(path: Path) -> list[str]:
@@ -43,21 +54,22 @@ def check_file(path: Path) -> list[str]:
 
 def cmd_store(args: argparse.Namespace) -> int:
     """``check``: is the store sound (exit 0) or damaged (exit 1); ``backup DEST``: a copy."""
-    path = Path(args.store or DEFAULT_STORE)
+    shown = masked(args.store or DEFAULT_STORE)  # a database's URL without its password
+    path = Path(shown)
     if args.action == "check":
-        problems = check_file(path)
+        problems = check_database(args.store) if is_postgres(args.store or "") else check_file(path)
         if not problems:
-            print(f"{path}: ok")
+            print(f"{shown}: ok")
             return 0
         for line in problems[:20]:
-            print(f"{path}: {line}")
+            print(f"{shown}: {line}")
         print(
-            f"{path} is damaged: restore it from a backup (the daily job's artifact or "
+            f"{shown} is damaged: restore it from a backup (the daily job's artifact or "
             "'burnin store backup'); until then every verdict that reads it is an error",
             file=sys.stderr,
         )
         return 1
-    with Store(path) as store:
+    with Store(args.store or DEFAULT_STORE) as store:
         store.backup(args.dest)
-    print(f"backed up {path} to {args.dest}")
+    print(f"backed up {shown} to {args.dest}")
     return 0

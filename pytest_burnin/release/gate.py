@@ -77,6 +77,7 @@ def check_burnin(item: ChecklistItem, check: dict[str, Any], ctx: RunContext | N
     from ..burnin.spec import BurnInSpec
     from ..burnin.verdict import BurnInState, exit_verdict
     from ..paths import DEFAULT_STORE
+    from ..store.location import store_exists
     from ..store.sqlite import Store, StoreError
 
     name, spec, spec_file = _burnin_spec(item, check.get("name"), ctx)
@@ -88,7 +89,7 @@ def check_burnin(item: ChecklistItem, check: dict[str, Any], ctx: RunContext | N
     default = ctx.settings.store if ctx is not None else Path(DEFAULT_STORE)
     store_path = Path(burnin.store) if burnin.store else default
     store_path = store_path if store_path.is_absolute() else root / store_path
-    if not store_path.is_file():
+    if not store_exists(store_path):
         raise EvaluationError(
             f"no burn-in history store at {store_path}; the daily job 'burnin record' creates it"
         )

@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..store.location import is_postgres
+
 
 @dataclass
 class Previous:
@@ -40,19 +42,23 @@ def parse_share(value: Any) -> float:
     return float(value)
 
 
+_PREVIOUS = (
+    "SELECT day, value FROM daily_records WHERE check_name = ? AND day < ?"
+    " AND value IS NOT NULL ORDER BY day DESC LIMIT 1 OFFSET ?"
+)
+
+
 def previous_record(store: Path, name: str, before_ms: int, n: int) -> Previous | None:
     """The ``n``-th most recent record of ``name`` on a day before ``before_ms``'s day."""
+    day = datetime.fromtimestamp(before_ms / 1000, tz=timezone.utc).date().isoformat()
+    if is_postgres(store):
+        return _previous_in_database(store, name, day, n)
     if not store.is_file():
         return None
-    day = datetime.fromtimestamp(before_ms / 1000, tz=timezone.utc).date().isoformat()
     # Read-only: a comparison must never create or migrate a store.
     conn = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
     try:  # the query is inside the try: a damaged file fails at its first read
-        rows = conn.execute(
-            "SELECT day, value FROM daily_records WHERE check_name = ? AND day < ?"
-            " AND value IS NOT NULL ORDER BY day DESC LIMIT 1 OFFSET ?",
-            (name, day, n - 1),
-        ).fetchall()
+        rows = conn.execute(_PREVIOUS, (name, day, n - 1)).fetchall()
     except sqlite3.DatabaseError as exc:
         if "no such table" in str(exc):
             return None  # a store that has never had a daily record
@@ -63,6 +69,18 @@ def previous_record(store: Path, name: str, before_ms: int, n: int) -> Previous 
         raise EvaluationError(corrupt_message(store, exc)) from None
     finally:
         conn.close()
+    return Previous(str(rows[0][0]), float(rows[0][1])) if rows else None
+
+
+def _previous_in_database(store: Path, name: str, day: str, n: int) -> Previous | None:
+    from ..errors import EvaluationError
+    from ..store.sqlite import Store, StoreError
+
+    try:
+        with Store(store) as db:
+            rows = db.query(_PREVIOUS, (name, day, n - 1))
+    except StoreError as exc:  # an unreachable database is never "no earlier record"
+        raise EvaluationError(str(exc)) from None
     return Previous(str(rows[0][0]), float(rows[0][1])) if rows else None
 
 

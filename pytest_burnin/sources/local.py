@@ -31,9 +31,10 @@ def make_local_source(
 
     def load() -> Storage:
         from ..store.ingest import load_storage
+        from ..store.location import store_exists
         from ..store.sqlite import Store
 
-        if not store_path.is_file():
+        if not store_exists(store_path):
             raise EvaluationError(
                 f"source {name!r}: no history store at {store_path}; "
                 "fill it with 'burnin ingest FILE' first"

@@ -18,6 +18,7 @@ Why these choices:
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import sqlite3
@@ -97,6 +98,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 LATEST_VERSION = len(MIGRATIONS)
+POSTGRES_BACKEND = "pytest_burnin.store.postgres:PostgresStore"
 
 
 class StoreError(BurninError):
@@ -155,7 +157,24 @@ def day_text(day: date) -> str:
 
 
 class Store:
-    """An open history store. Use as a context manager or call ``close``."""
+    """An open history store. Use as a context manager or call ``close``.
+
+    ``Store(path)`` opens a SQLite file; ``Store("postgresql://...")`` returns a
+    ``postgres.PostgresStore`` with the same methods and guarantees, so every
+    caller opens either without knowing which (see ``location.py``).
+    """
+
+    def __new__(cls, path: str | os.PathLike[str] = DEFAULT_STORE, **_: Any) -> Store:
+        if cls is Store:
+            from .location import is_postgres
+
+            if is_postgres(path):
+                # Named, not imported: postgres.py subclasses this class (as registry.py
+                # names the kinds), and psycopg loads only for a database.
+                module, _sep, name = POSTGRES_BACKEND.partition(":")
+                backend: type[Store] = getattr(importlib.import_module(module), name)
+                return super().__new__(backend)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE, *, timeout_s: float = 60.0):
         self.path = Path(path)

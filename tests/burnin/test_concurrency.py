@@ -11,6 +11,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from pytest_burnin.store.sqlite import Store
 
 from . import _workers
@@ -19,8 +21,20 @@ WORKERS = 8
 ROUNDS = 20
 
 
-def test_eight_processes_recording_same_and_different_days(tmp_path: Path) -> None:
-    path = str(tmp_path / "h.sqlite")  # created by the workers themselves, all at once
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same store guarantees, held to by a SQLite file and by a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "h.sqlite")  # created by the workers themselves, all at once
+    return str(request.getfixturevalue("pg_url"))  # an empty database the workers migrate
+
+
+def _exists(location: str) -> bool:
+    return location.startswith("postgresql:") or Path(location).exists()
+
+
+def test_eight_processes_recording_same_and_different_days(location: str) -> None:
+    path = location
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(WORKERS) as pool:
         pool.map(_workers.round_task, [(path, 0, w, 0.0) for w in range(WORKERS)])  # warm up
@@ -48,17 +62,19 @@ def test_eight_processes_recording_same_and_different_days(tmp_path: Path) -> No
             assert rnd * 100 <= value[0][0] < rnd * 100 + WORKERS  # one of that round's writers
 
 
-def test_sigkill_at_random_moments_leaves_whole_days(tmp_path: Path) -> None:
-    path = tmp_path / "h.sqlite"
+def test_sigkill_at_random_moments_leaves_whole_days(location: str) -> None:
+    path = location
     rng = random.Random(20261128)
     per_day = 5
     worker = Path(_workers.__file__)
-    deadline = time.monotonic() + 60  # hard bound; normally about 20 s
+    # Hard bound; normally about 20 s (SQLite) or 40 s (PostgreSQL: each victim also
+    # loads the driver and logs in before it writes).
+    deadline = time.monotonic() + (120 if path.startswith("postgresql:") else 60)
     kills = 0
     for i in range(50):
         assert time.monotonic() < deadline, f"crash test too slow after {i} kills"
         proc = subprocess.Popen(
-            [sys.executable, str(worker), str(path), str(per_day)],
+            [sys.executable, str(worker), path, str(per_day)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -79,7 +95,7 @@ def test_sigkill_at_random_moments_leaves_whole_days(tmp_path: Path) -> None:
             proc.stdout.close()
         if proc.stderr:
             proc.stderr.close()
-        if not path.exists():
+        if not _exists(path):
             continue
         with Store(path) as store:
             assert store.integrity_check() == "ok"
