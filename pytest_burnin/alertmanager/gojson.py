@@ -73,7 +73,10 @@ def _encode(v: Any, out: list[str], esc: bool) -> None:
         out.append(format_float_v(v))
     elif isinstance(v, str):
         out.append(quote(v, esc))
-    elif isinstance(v, GoTime):
+    elif isinstance(v, GoTime) or type(v).__name__ == "GoTime":
+        # By name too: pytest's in-process runs (pytester) drop and re-import this
+        # package between runs, and a GoTime made by a module kept from an earlier
+        # run is of the earlier class.
         out.append(quote(v.rfc3339nano(), esc))
     elif isinstance(v, GoStruct):
         _encode(_struct_fields(v), out, esc)
