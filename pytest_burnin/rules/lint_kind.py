@@ -58,8 +58,9 @@ class LintKind:
             known = ", ".join(rule_files) or "none"
             return Evaluation(
                 False,
-                f"{title}: {len(unmatched)} glob{'s' if len(unmatched) > 1 else ''} "
-                f"match no rule file: {unmatched[0]}",
+                f"{title}: {len(unmatched)} "
+                f"{'globs match' if len(unmatched) > 1 else 'glob matches'} "
+                f"no rule file: {unmatched[0]}",
                 details=[*unmatched[1:], f"rule files (relative to the rootdir): {known}"],
                 properties=props,
             )
