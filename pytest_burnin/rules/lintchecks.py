@@ -71,12 +71,16 @@ def template_label_problems(rule: Rule) -> list[str]:
             read, guarded = label_references(mapping[key])
             missing = sorted(read - labels - guarded)
             if missing:
-                has = ", ".join(sorted(labels)) or "none"
+                has = (
+                    f"has only labels {{{', '.join(sorted(labels))}}}"
+                    if labels
+                    else "has no labels"
+                )
                 names = ", ".join(f"$labels.{m}" for m in missing)
                 out.append(
-                    f"{field} {key!r} reads {names}, but the query's result has only "
-                    f"labels {{{has}}} (it renders empty): keep the label in the query's "
-                    "by(...)/on(...) or stop reading it"
+                    f"{field} {key!r} reads {names}, but the query's result {has} "
+                    "(it renders empty): keep the label in the query's by(...)/on(...) "
+                    "or stop reading it"
                 )
     return out
 

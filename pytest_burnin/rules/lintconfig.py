@@ -55,7 +55,7 @@ CHECKS: dict[str, Check] = {
         ),
         Check(
             "template-labels",
-            "error",
+            "warning",
             "annotation and label templates read only labels the query's result has",
         ),
         Check("test-coverage", "off", "a promtool test or simulation exercises the alert"),

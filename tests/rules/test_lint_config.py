@@ -32,7 +32,7 @@ def test_every_check_has_a_known_default_severity() -> None:
         "remediation": "off",
         "for-duration": "warning",
         "label-replace-regex": "error",
-        "template-labels": "error",
+        "template-labels": "warning",
         "test-coverage": "off",
     }
 
@@ -120,7 +120,7 @@ def test_layers_apply_in_order_later_winning(tmp_path: Path) -> None:
     assert levels["runbook-url"] == "error"
     assert levels["severity-label"] == "error"
     assert levels["remediation"] == "off"
-    assert levels["template-labels"] == "error"
+    assert levels["template-labels"] == "warning"
     elsewhere = severities(tmp_path / "b.yaml", tmp_path, {"runbook-url": "warning"}, [spec])
     assert elsewhere["runbook-url"] == "warning" and elsewhere["severity-label"] == "warning"
     disabled = severities(rule_file, tmp_path, {}, [spec], disabled={"runbook-url"})
