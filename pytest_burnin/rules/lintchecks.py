@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .resultlabels import label_references, result_labels
+from .resultlabels import filters, label_references, result_labels
 from .rulefile import Rule
 
 PAGE_SEVERITIES = ("page", "critical")
@@ -43,6 +43,14 @@ def findings(rule: Rule, rule_file: Path, rootdir: Path) -> list[Finding]:
             (
                 "for-duration",
                 f"severity {severity} alert without 'for:' (a single bad sample would page)",
+            )
+        )
+    if rule.parsed is not None and not filters(rule.parsed):
+        out.append(
+            (
+                "comparison",
+                "the query has no comparison (e.g. '> 0'), absent() or 'and': "
+                "the alert fires for every series it returns",
             )
         )
     out.extend(("label-replace-regex", msg) for msg in _regex_problems(rule))

@@ -49,6 +49,12 @@ CHECKS: dict[str, Check] = {
         Check("remediation", "off", "an alert has a remediation or summary annotation"),
         Check("for-duration", "warning", "a paging alert (severity page/critical) has a 'for:'"),
         Check(
+            "comparison",
+            "warning",
+            "an alert's query filters its series (a comparison, absent(), 'and'): "
+            "without one it fires for every series",
+        ),
+        Check(
             "label-replace-regex",
             "error",
             "a label_replace() regex compiles (Prometheus fails every evaluation otherwise)",

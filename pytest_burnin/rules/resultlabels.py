@@ -162,6 +162,37 @@ def _binary(e: ast.BinaryExpr) -> frozenset[str] | None:
     return None
 
 
+_COMPARISONS = frozenset({"==", "!=", ">", "<", ">=", "<="})
+# Functions whose result is already a condition: present only when something is wrong.
+_CONDITIONS = frozenset({"absent", "absent_over_time"})
+
+
+def filters(e: ast.Expr) -> bool:
+    """Does the query keep only some of its series (a comparison, ``absent``, ``and``)?
+
+    An alert without one fires for every series its selectors return; a query
+    with no selector at all (``vector(1)``, a heartbeat) fires on purpose.
+    """
+    selectors = False
+    stack: list[object] = [e]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, list):
+            stack.extend(n)
+            continue
+        if isinstance(n, ast.BinaryExpr) and (
+            (n.op in _COMPARISONS and not n.return_bool) or n.op in ("and", "unless")
+        ):
+            return True
+        if isinstance(n, ast.Call) and n.func in _CONDITIONS:
+            return True
+        if isinstance(n, ast.VectorSelector):
+            selectors = True
+        if isinstance(n, ast.Expr):
+            stack.extend(v for v in vars(n).values() if isinstance(v, (ast.Expr, list)))
+    return not selectors
+
+
 _ACTION = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
 _LABEL_REF = re.compile(
     r"(?:\$labels|\.Labels)\.([A-Za-z_][A-Za-z0-9_]*)|index\s+(?:\$labels|\.Labels)\s+\"([^\"]+)\""

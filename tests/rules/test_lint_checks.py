@@ -63,6 +63,25 @@ def test_runbook_urls_must_resolve(tmp_path: Path, url: str, problem: str | None
     assert (found is None) if problem is None else (problem in str(found))
 
 
+@pytest.mark.parametrize(
+    ("query", "fires_for_every_series"),
+    [
+        ("up", True),
+        ("rate(errors_total[5m])", True),
+        ("up == 0", False),
+        ("up == bool 0", True),
+        ('absent(up{job="a"})', False),
+        ("up and on (job) (errors > 1)", False),
+        ("vector(1)", False),  # a heartbeat (Watchdog): fires on purpose
+    ],
+)
+def test_an_alert_without_a_comparison_is_found(
+    tmp_path: Path, query: str, fires_for_every_series: bool
+) -> None:
+    found = _checks(_rule(f"expr: '{query}'"), tmp_path)
+    assert ("comparison" in found) is fires_for_every_series
+
+
 def test_a_label_replace_regex_prometheus_refuses_is_found(tmp_path: Path) -> None:
     rule = _rule("""expr: 'label_replace(up, "a", "$1", "b", "(.*") == 0'""")
     assert (

@@ -31,6 +31,7 @@ def test_every_check_has_a_known_default_severity() -> None:
         "severity-label": "off",
         "remediation": "off",
         "for-duration": "warning",
+        "comparison": "warning",
         "label-replace-regex": "error",
         "template-labels": "warning",
         "test-coverage": "off",
