@@ -79,7 +79,11 @@ class LintConfigError(ValueError):
 
 
 def _unknown_check(name: str) -> str:
-    return f"unknown lint check {name!r} (known: {', '.join(CHECKS)})"
+    import difflib
+
+    close = difflib.get_close_matches(name, list(CHECKS), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown lint check {name!r} ({hint}known: {', '.join(CHECKS)})"
 
 
 def parse_assignments(tokens: Iterable[str]) -> dict[str, str]:

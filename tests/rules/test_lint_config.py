@@ -50,7 +50,10 @@ def test_ini_assignments_are_read_and_unknown_names_refused() -> None:
         "runbook-url": "error",
         "for-duration": "off",
     }
-    with pytest.raises(LintConfigError, match=r"unknown lint check 'runbook'.*runbook-url"):
+    with pytest.raises(
+        LintConfigError,
+        match=r"unknown lint check 'runbook' \(did you mean 'runbook-url'\? known: runbook-url, ",
+    ):
         parse_assignments(["runbook:error"])
     with pytest.raises(LintConfigError, match="severity must be one of error, warning, off"):
         parse_assignments(["runbook-url:fatal"])

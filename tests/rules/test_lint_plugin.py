@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 
 # A rule file as public repositories write them: no runbook, a paging alert without `for`.
@@ -204,3 +206,27 @@ def test_rule_files_with_yaml_merge_keys_are_read_as_prometheus_reads_them(
     result = pytester.runpytest("--burnin", "-p", "no:randomly")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["Rule Unlabelled: 1 gate problem: no severity label*"])
+
+
+def test_junit_carries_the_warning_and_what_comments_disabled(pytester: pytest.Pytester) -> None:
+    _write(
+        pytester,
+        "slo_specs/node.yaml",
+        PUBLIC.replace(
+            "      - alert: DiskFull\n",
+            "      # burnin: disable=remediation\n      - alert: DiskFull\n",
+        ),
+    )
+    pytester.runpytest("--burnin", "--junitxml=out.xml", "-p", "no:randomly").assert_outcomes(
+        passed=2
+    )
+    cases = {
+        case.get("name"): {p.get("name"): p.get("value") for p in case.iter("property")}
+        for case in ET.parse(pytester.path / "out.xml").getroot().iter("testcase")
+    }
+    node, disk = cases["Rule:NodeDown"], cases["Rule:DiskFull"]
+    assert node["verdict"] == "warning"
+    assert node["lint_warnings"].endswith("(a single bad sample would page) [for-duration]")
+    assert "lint_disabled" not in node
+    assert disk["lint_disabled"] == "remediation"
+    assert "verdict" not in disk
