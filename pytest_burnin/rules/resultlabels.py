@@ -5,6 +5,8 @@ An alert's templates read ``$labels.x`` from the series its query returns;
 renders empty in every notification. This module answers "exactly these
 labels" (a frozenset) or "cannot tell" (None: a selector's series may carry
 any label). It errs towards None: the lint reports only what is certain.
+``filters`` answers the other question the lint asks of a query: does it keep
+only some of the series it selects, or all of them (an alert always firing)?
 """
 
 from __future__ import annotations

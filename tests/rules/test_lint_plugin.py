@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +232,24 @@ def test_junit_carries_the_warning_and_what_comments_disabled(pytester: pytest.P
     assert "lint_disabled" not in node
     assert disk["lint_disabled"] == "remediation"
     assert "verdict" not in disk
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_example_keeps_its_gate_checks_on_for_its_own_rules(
+    pytester: pytest.Pytester,
+) -> None:
+    specs = pytester.mkdir("slo_specs")
+    shutil.copy(REPO / "slo_specs" / "lint.yaml", specs / "lint.yaml")
+    shutil.copytree(REPO / "docs" / "runbooks", pytester.path / "docs" / "runbooks")
+    alerts = (REPO / "slo_specs" / "alerts.yaml").read_text()
+    (specs / "alerts.yaml").write_text(alerts)
+    pytester.runpytest("--burnin", "-p", "no:randomly").assert_outcomes(passed=4)
+    # The same file without one runbook fails there, where the defaults would pass it.
+    line = "          runbook_url: docs/runbooks/integrity-rate-high.md\n"
+    assert line in alerts
+    (specs / "alerts.yaml").write_text(alerts.replace(line, ""))
+    result = pytester.runpytest("--burnin", "-p", "no:randomly")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["Rule IntegrityRateHigh: 1 gate problem: no runbook_url*"])
