@@ -190,10 +190,10 @@ class RuleLintKind:
         if stray:
             raise SpecError(
                 doc.path,
-                "'# burnin: disable=' is not right above an alerting rule",
+                "'# burnin: disable=' applies to no alerting rule here",
                 line=stray[0],
-                hint="put it on the comment line(s) directly above '- alert:', "
-                "or use '# burnin: file/disable=' for the whole file",
+                hint="put it on the comment line(s) directly above '- alert:' (or at the "
+                "end of that line), or use '# burnin: file/disable=' for the whole file",
                 source_text=doc.text,
             )
         seen: set[str] = set()

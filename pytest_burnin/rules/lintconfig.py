@@ -127,14 +127,16 @@ class Directives:
         return out
 
     def unattached(self, first_lines: Iterable[int]) -> list[int]:
-        """Lines of ``# burnin: disable`` comments above no alerting rule (a mistake)."""
-        attached: set[int] = set()
-        for first in first_lines:
+        """Lines of ``# burnin: disable`` comments that apply to no alerting rule (a
+        mistake): not right above one, nor at the end of its first line."""
+        firsts = set(first_lines)
+        attached = set(firsts)  # a trailing comment belongs on a rule's first line
+        for first in firsts:
             line = first - 1
             while line in self.comment_lines:
                 attached.add(line)
                 line -= 1
-        return sorted(set(self.by_line) - attached)
+        return sorted((set(self.by_line) | set(self.end_comments)) - attached)
 
 
 def _comment_start(line: str) -> int:

@@ -86,6 +86,8 @@ def test_comments_disable_checks_for_the_rule_below_and_the_whole_file() -> None
     assert found.unattached([7, 9, 12]) == []
     # The same comment above no alerting rule is a mistake the rule file must show.
     assert found.unattached([9, 12]) == [6]
+    # At the end of a line that does not start a rule, it would apply to nothing.
+    assert found.unattached([7, 12]) == [9]
 
 
 def test_a_hash_inside_a_quoted_value_is_not_a_comment() -> None:

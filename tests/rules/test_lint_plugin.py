@@ -131,7 +131,7 @@ def test_a_disable_comment_above_no_alert_is_an_error(pytester: pytest.Pytester)
     result = pytester.runpytest("--burnin", "-p", "no:randomly")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        ["*node.yaml:1*'# burnin: disable=' is not right above an alerting rule*"]
+        ["*node.yaml:1*'# burnin: disable=' applies to no alerting rule here*"]
     )
 
 
