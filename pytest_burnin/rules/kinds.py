@@ -201,14 +201,12 @@ class RuleLintKind:
         for gi, group, rule in alerts:
             name = _unique(rule.name, seen)
             anchor = ("groups", gi, "rules", rule.index - 1)
-            disabled = frozenset(directives.for_rule(rule.mark[0]))
-            out.append(
-                Entry("Rule", name, doc, anchor=anchor, payload=(group.name, rule, disabled))
-            )
+            out.append(Entry("Rule", name, doc, anchor=anchor, payload=(group.name, rule)))
         return out
 
     def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
-        group, rule, disabled = entry.payload
+        group, rule = entry.payload
+        disabled = _disabled_by_comments(entry)
         props = [("group", group), ("expr", rule.expr)]
         for key in ("severity", "channel"):
             if key in rule.labels:
@@ -226,7 +224,8 @@ class RuleLintKind:
         from .lintchecks import findings
         from .lintconfig import lint_spec_of, severities
 
-        _, rule, disabled = entry.payload
+        _, rule = entry.payload
+        disabled = _disabled_by_comments(entry)
         levels = severities(
             entry.path,
             ctx.rootdir,
@@ -264,6 +263,15 @@ class RuleLintKind:
                 warning=f"Rule {entry.name}: {story}",
             )
         return Evaluation(True, f"Rule {entry.name}: gate checks pass; {cover}", properties=props)
+
+
+def _disabled_by_comments(entry: Entry) -> set[str]:
+    """Checks the rule file's ``# burnin:`` comments switch off for this rule (read
+    again here: the payload stays (group, rule), as other parts read it)."""
+    from .lintconfig import parse_directives
+
+    _, rule = entry.payload
+    return parse_directives(entry.doc.text).for_rule(rule.mark[0])
 
 
 def gate_problems(rule: Rule, rule_file: Path, rootdir: Path) -> list[str]:
