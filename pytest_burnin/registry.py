@@ -24,6 +24,7 @@ BUILTIN_KINDS = {
     "Sloth": "pytest_burnin.slo.sloth:SlothKind",
     "PromtoolTest": "pytest_burnin.rules.kinds:PromtoolTestKind",
     "PrometheusRules": "pytest_burnin.rules.kinds:RuleLintKind",
+    "Lint": "pytest_burnin.rules.lint_kind:LintKind",
     "Simulation": "pytest_burnin.simulation.kind:SimulationKind",
     "BurnIn": "pytest_burnin.burnin.kind:BurnInKind",
     "Checklist": "pytest_burnin.release.kind:ChecklistKind",

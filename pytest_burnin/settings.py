@@ -81,6 +81,12 @@ INI_OPTIONS = (
         False,
         "a healthy burn-in with days left passes as 'on track' (default: fails until the exit).",
     ),
+    IniOption(
+        "burnin_lint",
+        "args",
+        [],
+        "rule-lint check severities, e.g. runbook-url:error for-duration:off (docs/lint.md).",
+    ),
 )
 INI_DEFAULTS = {o.name: o.default for o in INI_OPTIONS}
 
@@ -103,6 +109,7 @@ class Settings:
     store: Path = Path(paths.DEFAULT_STORE)
     promql_compat: int = 3
     in_progress_passes: bool = False
+    lint: tuple[tuple[str, str], ...] = ()  # burnin_lint: (check, severity)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -132,6 +139,7 @@ class Settings:
             store=under_root(get("burnin_store")),
             promql_compat=int(compat_text),
             in_progress_passes=_flag(get, "burnin_in_progress_passes", inifile),
+            lint=_lint(get("burnin_lint"), inifile),
         )
 
     @classmethod
@@ -172,6 +180,15 @@ def _flag(get: Callable[[str], Any], name: str, inifile: Path | None) -> bool:
     # cannot name (no pytest import here); a getter for one value raises nothing else.
     except Exception as exc:
         raise SettingsError(_located(inifile, name, f"must be true or false ({exc})")) from None
+
+
+def _lint(tokens: Any, inifile: Path | None) -> tuple[tuple[str, str], ...]:
+    from .rules.lintconfig import LintConfigError, parse_assignments
+
+    try:
+        return tuple(parse_assignments(str(t) for t in tokens).items())
+    except LintConfigError as exc:
+        raise SettingsError(_located(inifile, "burnin_lint", str(exc))) from None
 
 
 def _located(inifile: Path | None, name: str, problem: str) -> str:

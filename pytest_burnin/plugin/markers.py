@@ -8,6 +8,7 @@ KIND_MARKERS = {
     "Simulation": "burnin_simulation",
     "PromtoolTest": "burnin_promtool",
     "Rule": "burnin_rule",
+    "Lint": "burnin_lint",
     "Channel": "burnin_channel",
     "BurnIn": "burnin_burnin",
     "MetricsCheck": "burnin_metricscheck",

@@ -7,15 +7,16 @@
   naming file:line:col) and gives one ``Rule:<alert>`` item per alerting rule
   that checks what a release gate needs: a ``severity`` label, a
   ``remediation`` or ``summary`` annotation, a ``runbook_url`` that resolves
-  (a repository file, or an http(s) URL), and a ``for`` on page alerts. It also
-  says which tests exercise the alert (rule coverage).
+  (a repository file, or an http(s) URL), a ``for`` on page alerts, and more
+  (``lintchecks.py``), each switched on, to a warning or off per project, per
+  file glob and per rule (``lintconfig.py``, docs/lint.md). It also says which
+  tests exercise the alert (rule coverage).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from ..errors import EvaluationError, SpecError, display_path
 from ..kinds import Evaluation
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from ..context import RunContext
     from ..project import Project
     from .rulefile import Rule
-
-PAGE_SEVERITIES = ("page", "critical")
 
 
 def _unique(label: str, seen: set[str]) -> str:
@@ -164,102 +163,122 @@ def _evaluate_with_promtool(entry: Entry) -> Evaluation:
 
 
 class RuleLintKind:
-    """Documents that are Prometheus rule files; each alerting rule is an item."""
+    """Documents that are Prometheus rule files; each alerting rule is an item.
+
+    Which checks apply, and how strictly, is ``lintconfig``'s; what each finds
+    is ``lintchecks``'. ``# burnin:`` comments are read here, at collection, so
+    a malformed one is a collection error at its line.
+    """
 
     kind = "PrometheusRules"
     schema: str | None = None
 
     def expand(self, doc: Document) -> list[Entry]:
+        from .lintconfig import LintConfigError, parse_directives
         from .rulefile import RuleFileError, load_rule_file
 
         try:
             rf = load_rule_file(doc.path)
         except RuleFileError as exc:
             raise _spec_error(doc, exc) from None
+        try:
+            directives = parse_directives(doc.text)
+        except LintConfigError as exc:
+            raise SpecError(doc.path, exc.message, line=exc.line, source_text=doc.text) from None
+        alerts = [(gi, g, r) for gi, g in enumerate(rf.groups) for r in g.rules if r.is_alert]
+        stray = directives.unattached(r.mark[0] for _, _, r in alerts)
+        if stray:
+            raise SpecError(
+                doc.path,
+                "'# burnin: disable=' applies to no alerting rule here",
+                line=stray[0],
+                hint="put it on the comment line(s) directly above '- alert:' (or at the "
+                "end of that line), or use '# burnin: file/disable=' for the whole file",
+                source_text=doc.text,
+            )
         seen: set[str] = set()
         out = []
-        for gi, group in enumerate(rf.groups):
-            for ri, rule in enumerate(group.rules):
-                if not rule.is_alert:
-                    continue
-                name = _unique(rule.name, seen)
-                anchor = ("groups", gi, "rules", rule.index - 1)
-                out.append(Entry("Rule", name, doc, anchor=anchor, payload=(group.name, rule)))
-                del ri
+        for gi, group, rule in alerts:
+            name = _unique(rule.name, seen)
+            anchor = ("groups", gi, "rules", rule.index - 1)
+            out.append(Entry("Rule", name, doc, anchor=anchor, payload=(group.name, rule)))
         return out
 
     def static_properties(self, entry: Entry) -> list[tuple[str, str]]:
         group, rule = entry.payload
+        disabled = _disabled_by_comments(entry)
         props = [("group", group), ("expr", rule.expr)]
         for key in ("severity", "channel"):
             if key in rule.labels:
                 props.append((key, rule.labels[key]))
         if "runbook_url" in rule.annotations:
             props.append(("runbook", rule.annotations["runbook_url"]))
+        if disabled:
+            props.append(("lint_disabled", ", ".join(sorted(disabled))))
         return props
 
     def check(self, entry: Entry) -> None:
         return None
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        from .lintchecks import findings
+        from .lintconfig import lint_spec_of, severities
+
         _, rule = entry.payload
-        problems = gate_problems(rule, entry.path, ctx.rootdir)
+        disabled = _disabled_by_comments(entry)
+        levels = severities(
+            entry.path,
+            ctx.rootdir,
+            dict(ctx.settings.lint),
+            [lint_spec_of(e.spec) for e in ctx.project.entries("Lint")],
+            disabled,
+            forced={"test-coverage": "error"} if ctx.require_coverage else {},
+        )
+        found = findings(rule, entry.path, ctx.rootdir)
         tests = alert_tests(ctx).get(rule.name, [])
+        if not tests:
+            found.append(("test-coverage", "no promtool test or simulation exercises it"))
+        errors = [f"{msg} [{check}]" for check, msg in found if levels[check] == "error"]
+        warnings = [f"{msg} [{check}]" for check, msg in found if levels[check] == "warning"]
         props = [("covered_by", ", ".join(tests))]
-        if not tests and ctx.require_coverage:
-            problems.append("no test exercises it (--burnin-require-coverage)")
-        if not problems:
-            cover = (
-                f"exercised by {len(tests)} test{'s' if len(tests) != 1 else ''}"
-                if tests
-                else "not exercised by any test"
-            )
+        cover = (
+            f"exercised by {len(tests)} test{'s' if len(tests) != 1 else ''}"
+            if tests
+            else "not exercised by any test"
+        )
+        if errors:
+            n = len(errors)
+            headline = f"Rule {entry.name}: {n} gate problem{'s' if n > 1 else ''}: {errors[0]}"
+            details = errors[1:] + [f"warning: {w}" for w in warnings]
+            return Evaluation(False, headline, details=details, properties=props)
+        if warnings:
+            n = len(warnings)
+            story = f"{n} lint warning{'s' if n > 1 else ''}: {warnings[0]}"
+            props += [("verdict", "warning"), ("lint_warnings", "; ".join(warnings))]
             return Evaluation(
-                True, f"Rule {entry.name}: gate checks pass; {cover}", properties=props
+                True,
+                f"Rule {entry.name}: gate checks pass; {cover}; {story}",
+                details=[f"warning: {w}" for w in warnings[1:]],
+                properties=props,
+                warning=f"Rule {entry.name}: {story}",
             )
-        headline = f"Rule {entry.name}: {len(problems)} gate problem{'s' if len(problems) > 1 else ''}: {problems[0]}"
-        return Evaluation(False, headline, details=problems[1:], properties=props)
+        return Evaluation(True, f"Rule {entry.name}: gate checks pass; {cover}", properties=props)
+
+
+def _disabled_by_comments(entry: Entry) -> set[str]:
+    """Checks the rule file's ``# burnin:`` comments switch off for this rule (read
+    again here: the payload stays (group, rule), as other parts read it)."""
+    from .lintconfig import parse_directives
+
+    _, rule = entry.payload
+    return parse_directives(entry.doc.text).for_rule(rule.mark[0])
 
 
 def gate_problems(rule: Rule, rule_file: Path, rootdir: Path) -> list[str]:
-    """What a release gate needs of an alerting rule and this one lacks."""
-    problems: list[str] = []
-    severity = rule.labels.get("severity", "")
-    if not severity:
-        problems.append("no severity label (add labels: {severity: page|ticket|...})")
-    if not (rule.annotations.get("remediation") or rule.annotations.get("summary")):
-        problems.append("no remediation or summary annotation (say what to do when it fires)")
-    runbook = rule.annotations.get("runbook_url", "")
-    if not runbook:
-        problems.append("no runbook_url annotation (link the runbook the on-call follows)")
-    else:
-        why = runbook_problem(runbook, rule_file, rootdir)
-        if why:
-            problems.append(why)
-    if severity in PAGE_SEVERITIES and rule.for_ms == 0:
-        problems.append(
-            f"severity {severity} alert without 'for:' (a single bad sample would page)"
-        )
-    return problems
+    """Every finding of every check but coverage, as if all were errors (for generated rules)."""
+    from .lintchecks import findings
 
-
-def runbook_problem(url: str, rule_file: Path, rootdir: Path) -> str | None:
-    """None when the runbook resolves: an http(s) URL, or a file in the repository."""
-    if "{{" in url:
-        static = url.split("{{", 1)[0]
-        if urlparse(static).scheme in ("http", "https") and urlparse(static).netloc:
-            return None
-        return f"runbook_url {url!r} is templated but does not start with an http(s) URL"
-    parsed = urlparse(url)
-    if parsed.scheme in ("http", "https"):
-        return None if parsed.netloc else f"runbook_url {url!r} has no host"
-    if parsed.scheme:
-        return f"runbook_url {url!r}: use an http(s) URL or a repository path"
-    path = url.split("#", 1)[0]
-    for base in (rootdir, rule_file.parent):
-        if (base / path).is_file():
-            return None
-    return f"runbook_url {url!r}: no such file in the repository"
+    return [msg for _, msg in findings(rule, rule_file, rootdir)]
 
 
 def alert_tests(ctx: RunContext) -> dict[str, list[str]]:

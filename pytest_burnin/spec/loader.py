@@ -121,9 +121,11 @@ class _Builder:
 
     def mapping(self, node: Any, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        merges: list[Any] = []
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, "YAML merge keys (<<) are not supported in specs")
+                merges.append(value_node)  # applied below: keys written here win, as in YAML
+                continue
             if _kind(key_node) != "scalar" or key_node.tag not in _STANDARD_TAGS:
                 raise self.fail(key_node, "mapping keys must be plain strings")
             key = key_node.value
@@ -140,6 +142,14 @@ class _Builder:
                 key_node.start_mark.column + 1,
             )
             out[key] = self.build(value_node, key_path, depth + 1)
+        # Rule files use `<<: *defaults` (Prometheus reads them); merged values keep
+        # their own positions under "<<" and are counted against the alias bomb limit.
+        for merged in merges:
+            for source in merged.value if _kind(merged) == "sequence" else [merged]:
+                if _kind(source) != "mapping":
+                    raise self.fail(source, "a merge key (<<) takes a mapping or a list of them")
+                for key, value in self.mapping(source, (*path, "<<"), depth + 1).items():
+                    out.setdefault(key, value)
         return out
 
 

@@ -152,12 +152,14 @@ def test_rule_lint_items_check_gate_fields(pytester: pytest.Pytester) -> None:
         "      - alert: Bare\n        expr: up == 0\n        labels: {severity: page}\n"
         "        annotations: {runbook_url: docs/missing.md}\n"
     )
+    strict = "runbook-url:error runbook-resolves:error remediation:error for-duration:error"
+    pytester.makeini(f"[pytest]\nburnin_lint = {strict}\n")
     result = pytester.runpytest("--burnin", "-rf")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*Rule Bare: 3 gate problems: no remediation or summary annotation*",
-            "*runbook_url 'docs/missing.md': no such file in the repository",
+            "*runbook_url 'docs/missing.md': no such file in the repository [[]runbook-resolves]",
             "*severity page alert without 'for:'*",
             "*slo_specs/alerts.yaml:9",
         ]
