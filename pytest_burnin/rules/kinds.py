@@ -175,7 +175,7 @@ class RuleLintKind:
 
     def expand(self, doc: Document) -> list[Entry]:
         from .lintconfig import LintConfigError, parse_directives
-        from .rulefile import RuleFileError, load_rule_file
+        from .rulefile import RuleFileError, is_prometheus_rule, load_rule_file
 
         try:
             rf = load_rule_file(doc.path)
@@ -198,9 +198,11 @@ class RuleLintKind:
             )
         seen: set[str] = set()
         out = []
+        # A PrometheusRule object keeps its groups under spec.
+        prefix: tuple[str, ...] = ("spec",) if is_prometheus_rule(doc.data) else ()
         for gi, group, rule in alerts:
             name = _unique(rule.name, seen)
-            anchor = ("groups", gi, "rules", rule.index - 1)
+            anchor = (*prefix, "groups", gi, "rules", rule.index - 1)
             out.append(Entry("Rule", name, doc, anchor=anchor, payload=(group.name, rule)))
         return out
 

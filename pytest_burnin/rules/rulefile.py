@@ -107,6 +107,13 @@ class _Loader:
         if not isinstance(doc, MarkedDict):
             self.err((1, 1), "rule file must be a mapping with a 'groups' key")
             return RuleFile(self.path, [])
+        if is_prometheus_rule(doc):
+            # The Prometheus Operator's form: the rule file is the object's spec.
+            spec = doc.get("spec")
+            if not isinstance(spec, MarkedDict):
+                self.err(doc.key_mark("kind"), "PrometheusRule has no spec with groups")
+                return RuleFile(self.path, [])
+            doc = spec
         self.check_fields(doc, ("groups",), "rulefmt.RuleGroups")
         groups_node = doc.get("groups")
         if groups_node is None:
@@ -246,6 +253,15 @@ def _entry_mark(node: MarkedDict, field: str, key: str, *, key_side: bool) -> Ma
     if isinstance(sub, MarkedDict) and key in sub:
         return sub.key_mark(key) if key_side else sub.value_mark(key)
     return node.value_mark(field)
+
+
+def is_prometheus_rule(doc: object) -> bool:
+    """A Kubernetes ``PrometheusRule`` object (``monitoring.coreos.com/v1``): groups under spec."""
+    return (
+        isinstance(doc, dict)
+        and str(doc.get("apiVersion", "")).startswith("monitoring.coreos.com/")
+        and doc.get("kind") == "PrometheusRule"
+    )
 
 
 def parse_rule_file(text: str, path: str, *, ignore_unknown_fields: bool = False) -> RuleFile:

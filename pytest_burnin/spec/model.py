@@ -99,6 +99,8 @@ def document_kind(doc: Document) -> str:
             hint=f"start each document with 'apiVersion: {API_VERSION}' and a 'kind:'",
         )
     api = data["apiVersion"]
+    if str(api).startswith("monitoring.coreos.com/") and data.get("kind") == "PrometheusRule":
+        return "PrometheusRules"  # the Prometheus Operator's rule object (rules/rulefile.py)
     if api == "openslo/v1":
         return "OpenSLO"  # every OpenSLO v1 document, read as it is (slo/openslo.py)
     if api in ("sloth.slok.dev/v1", "openslo/v1alpha"):
