@@ -202,7 +202,7 @@ class RuleLintKind:
         prefix: tuple[str, ...] = ("spec",) if is_prometheus_rule(doc.data) else ()
         for gi, group, rule in alerts:
             name = _unique(rule.name, seen)
-            anchor = (*prefix, "groups", gi, "rules", rule.index - 1)
+            anchor: tuple[str | int, ...] = (*prefix, "groups", gi, "rules", rule.index - 1)
             out.append(Entry("Rule", name, doc, anchor=anchor, payload=(group.name, rule)))
         return out
 
