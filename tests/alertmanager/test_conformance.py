@@ -101,3 +101,35 @@ def test_receivers_equal_live_amtool_on_a_sample() -> None:
 def test_receivers_equal_live_amtool_0_33_on_a_sample() -> None:
     assert AMTOOL_033 is not None
     _live(AMTOOL_033, per_file=5, version="0.33")
+
+
+def _generated(binary: str, per_file: int) -> tuple[int, list[str]]:
+    """Label sets generated from each corpus tree (not the recorded ones), asked of amtool live."""
+    from .labelsets import label_sets
+
+    rng = random.Random(29)
+    wrong, asked = [], 0
+    for routes_file in FILES:
+        config_path, _ = _cases(routes_file)
+        root = Route.build(load_config(config_path).route)
+        sets = label_sets(root)
+        for labels in rng.sample(sets, min(per_file, len(sets))):
+            asked += 1
+            theirs = _amtool(binary, config_path, labels)
+            if receivers(root, labels) != theirs:
+                wrong.append(
+                    f"{config_path.name} {labels}: ours {receivers(root, labels)}, amtool {theirs}"
+                )
+    return asked, wrong
+
+
+@pytest.mark.differential
+@needs_corpus
+@pytest.mark.parametrize("version", ["0.25", "0.33"])
+def test_generated_label_sets_equal_live_amtool(version: str) -> None:
+    binary = AMTOOL if version == "0.25" else AMTOOL_033
+    if binary is None:
+        pytest.skip(f"no amtool {version} (amtool on PATH; BURNIN_AMTOOL_033 for 0.33.1)")
+    asked, wrong = _generated(binary, per_file=40)
+    assert asked >= 500, asked
+    assert not wrong, "\n".join(wrong)
