@@ -87,6 +87,20 @@ INI_OPTIONS = (
         [],
         "rule-lint check severities, e.g. runbook-url:error for-duration:off (docs/lint.md).",
     ),
+    IniOption(
+        "burnin_promtool_run",
+        "args",
+        [],
+        "promtool test rules --run: Go regular expressions; only test groups whose names "
+        "match one run, the others are deselected.",
+    ),
+    IniOption(
+        "burnin_promtool_ignore_unknown_fields",
+        "bool",
+        False,
+        "promtool test rules --ignore-unknown-fields: unknown keys in the rule files that "
+        "tests load are ignored instead of failing the test.",
+    ),
 )
 INI_DEFAULTS = {o.name: o.default for o in INI_OPTIONS}
 
@@ -110,6 +124,8 @@ class Settings:
     promql_compat: int = 3
     in_progress_passes: bool = False
     lint: tuple[tuple[str, str], ...] = ()  # burnin_lint: (check, severity)
+    promtool_run: tuple[str, ...] = ()  # burnin_promtool_run: group-name regexes
+    promtool_ignore_unknown_fields: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -140,6 +156,10 @@ class Settings:
             promql_compat=int(compat_text),
             in_progress_passes=_flag(get, "burnin_in_progress_passes", inifile),
             lint=_lint(get("burnin_lint"), inifile),
+            promtool_run=_regexes(get("burnin_promtool_run"), inifile),
+            promtool_ignore_unknown_fields=_flag(
+                get, "burnin_promtool_ignore_unknown_fields", inifile
+            ),
         )
 
     @classmethod
@@ -189,6 +209,21 @@ def _lint(tokens: Any, inifile: Path | None) -> tuple[tuple[str, str], ...]:
         return tuple(parse_assignments(str(t) for t in tokens).items())
     except LintConfigError as exc:
         raise SettingsError(_located(inifile, "burnin_lint", str(exc))) from None
+
+
+def _regexes(values: Any, inifile: Path | None) -> tuple[str, ...]:
+    """Go regular expressions (as promtool's --run reads them); a bad one is a located error."""
+    from .promql.goregex import RegexError, unanchored
+
+    out = tuple(str(v) for v in values)
+    for pattern in out:
+        try:
+            unanchored(pattern)
+        except RegexError as exc:
+            raise SettingsError(
+                _located(inifile, "burnin_promtool_run", f"{pattern!r} is not a regex: {exc}")
+            ) from None
+    return out
 
 
 def _located(inifile: Path | None, name: str, problem: str) -> str:

@@ -91,7 +91,13 @@ class PromtoolTestKind:
         tf, g = entry.payload
         if ctx.engine == "promtool":
             return _evaluate_with_promtool(entry)
-        res = run_group(tf, g, RunOptions(compat=ctx.compat))
+        res = run_group(
+            tf,
+            g,
+            RunOptions(
+                compat=ctx.compat, ignore_unknown_fields=ctx.settings.promtool_ignore_unknown_fields
+            ),
+        )
         props = [("assertions", str(res.assertions)), ("duration_s", f"{res.duration_s:.3f}")]
         title = f"promtool test {entry.name}"
         if res.status == "skipped":
