@@ -17,7 +17,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from ..promql.goregex import unanchored
 
     patterns = [unanchored(p) for p in state.settings.promtool_run]
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         entry = getattr(item, "entry", None)
         if entry is None or entry.kind != "PromtoolTest":
