@@ -238,7 +238,9 @@ class Lexer:
         elif c == ")":
             self.paren_depth -= 1
             if self.paren_depth < 0:
-                return self._error("unexpected right parenthesis ')'", start)
+                # Prometheus' lexer emits the ')' before it reports the error, so
+                # promtool's column is the one after it: keep the same column.
+                return self._error("unexpected right parenthesis ')'", self.i)
             self._emit(PUNCT, start)
         elif c == "{":
             self.brace_open = True

@@ -73,7 +73,9 @@ class PromtoolTestKind:
         return None
 
     def check_references(self, entry: Entry, project: Project) -> None:
-        """Every rule file it tests exists: promtool would silently pass without it."""
+        """Every rule file it tests exists: promtool only warns and tests without its rules."""
+        from .promtool import missing_rule_file_note
+
         tf, group = entry.payload
         _check_inputs(entry, group)
         _, missing = tf.rule_files()
@@ -83,7 +85,7 @@ class PromtoolTestKind:
             line, _ = entry.doc.where(("rule_files", index))
             raise EvaluationError(
                 f"{display_path(entry.path)}:{line}: rule file {missing[0]!r} matches no file "
-                "(promtool would silently pass: prometheus/prometheus#12499)"
+                f"({missing_rule_file_note(missing[0])})"
             )
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
