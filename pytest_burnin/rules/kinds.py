@@ -118,10 +118,13 @@ class PromtoolTestKind:
         for i, text in enumerate(res.failures):
             if i < len(res.failure_lines):
                 details.append(f"at {where}:{res.failure_lines[i]}")
+            details.extend(res.notes[i] if i < len(res.notes) else [])
             details.extend(text.rstrip("\n").splitlines())
         for text in res.diffs:
             details.extend(text.rstrip("\n").splitlines())
-        return Evaluation(False, headline, details=details, properties=props)
+        # A failure points at its failing alert_rule_test / promql_expr_test entry.
+        line = res.failure_lines[0] if res.failure_lines else None
+        return Evaluation(False, headline, details=details, properties=props, line=line)
 
 
 def _check_inputs(entry: Entry, group: Any) -> None:

@@ -59,6 +59,7 @@ from ..promql.series_notation import parse_metric, parse_series
 from ..promql.storage import Storage
 from ..promql.values import NativeHistogramUnsupported, QueryError
 from .gofmt import go_duration, go_quote, shortest_digits
+from .alertdiff import field_differences
 from .group import Alert, Evaluator, query_vector, referenced_metrics, rules_needed
 from .rulefile import RuleFileError, RuleGroup, load_rule_file
 from .testfile import AlertTest, ExprTest, TestFile, TestGroup, load_test_file
@@ -86,6 +87,8 @@ class GroupResult:
     diffs: list[str] = field(default_factory=list)  # unified diffs, expected vs got
     headlines: list[str] = field(default_factory=list)  # one line per failure
     failure_lines: list[int] = field(default_factory=list)  # 1-based test-file line per failure
+    # Per failure, what differs field by field (shown above promtool's text); may be empty.
+    notes: list[list[str]] = field(default_factory=list)
     skip_reason: str = ""
     assertions: int = 0
     duration_s: float = 0.0
@@ -118,12 +121,21 @@ class GroupResult:
         parts.append(self.location)
         return "\n".join(parts)
 
-    def fail(self, message: str, diff: str = "", headline: str = "", line: int = 0) -> None:
-        """Record one failure: promtool's text, a diff, a one-line story, its test-file line."""
+    def fail(
+        self,
+        message: str,
+        diff: str = "",
+        headline: str = "",
+        line: int = 0,
+        notes: list[str] | None = None,
+    ) -> None:
+        """Record one failure: promtool's text, a diff, a one-line story, its test-file
+        line, and the fields that differ."""
         self.status = "failed"
         self.failures.append(message)
         self.headlines.append(headline or message.strip().splitlines()[0])
         self.failure_lines.append(line or self.line)
+        self.notes.append(list(notes or []))
         if diff:
             self.diffs.append(diff)
 
@@ -398,12 +410,20 @@ def _check_alerts(g: TestGroup, t: AlertTest, active: list[Alert], res: GroupRes
     exp_s = _indent(alerts_string(exp), "            ")
     got_s = _indent(alerts_string(got), "            ")
     msg = f"{name}    alertname: {t.alertname}, time: {t.eval_time.text}, \n        exp:{exp_s}, \n        got:{got_s}"
-    head = (
-        f"alert {t.alertname} at {t.eval_time.text}: expected {len(exp)} {t.state} alert(s), "
-        f"got {len(got)}" + ("" if len(exp) != len(got) else " with other labels/annotations")
+    notes = field_differences(
+        exp_raw,
+        [(dict(lab), dict(ann)) for lab, ann in got],
+        subset=t.match == "subset",
+        regex=t.regex,
     )
-    diff = _diff(alerts_string(exp).splitlines(), alerts_string(got).splitlines())
-    res.fail(msg, diff, head, t.mark[0])
+    title = f"alert {t.alertname} at {t.eval_time.text}"
+    if len(exp) != len(got):
+        head = f"{title}: expected {len(exp)} {t.state} alert(s), got {len(got)}"
+    else:
+        more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+        head = f"{title}: {notes[0]}{more}" if notes else f"{title}: other labels/annotations"
+    # The named fields replace a line diff: promtool's lines hold whole label sets.
+    res.fail(msg, "", head, t.mark[0], notes)
 
 
 def _match_loose(
