@@ -58,8 +58,8 @@ from ..promql.parser import ParseError, parse
 from ..promql.series_notation import parse_metric, parse_series
 from ..promql.storage import Storage
 from ..promql.values import NativeHistogramUnsupported, QueryError
-from .gofmt import go_duration, go_quote, shortest_digits
 from .alertdiff import field_differences
+from .gofmt import go_duration, go_quote, shortest_digits
 from .group import Alert, Evaluator, query_vector, referenced_metrics, rules_needed
 from .rulefile import RuleFileError, RuleGroup, load_rule_file
 from .testfile import AlertTest, ExprTest, TestFile, TestGroup, load_test_file
