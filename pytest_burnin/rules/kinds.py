@@ -164,7 +164,11 @@ def _evaluate_with_promtool(entry: Entry) -> Evaluation:
     ]
     first = facts[0].rstrip(",") if facts else "failed"
     return Evaluation(
-        False, f"{title}: failed under promtool: {first}", details=lines, properties=props
+        False,
+        f"{title}: failed under promtool: {first}",
+        details=lines,
+        properties=props,
+        line=g.line_of_failure(res.output),
     )
 
 

@@ -208,3 +208,6 @@ def test_promtool_engine_gives_the_same_items_and_outcomes(promtool_dir: pytest.
     real.stdout.fnmatch_lines(
         ["*promtool test fires: failed under promtool: alertname: HighErrors, time: 5m*"]
     )
+    for result in (embedded, real):
+        # Both point at the failing alert_rule_test entry, not at the group.
+        result.stdout.fnmatch_lines(["*rules_test.yaml::fires FAILED*", "rules_test.yaml:10"])
