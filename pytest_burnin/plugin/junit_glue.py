@@ -45,8 +45,10 @@ class JunitVerdicts:
             crash = getattr(report.longrepr, "reprcrash", None)
             text = str(getattr(crash, "message", None) or report.longrepr)
             headline = text.splitlines()[0] if text else headline
-        elif report.skipped and not headline and isinstance(report.longrepr, tuple):
-            headline = str(report.longrepr[2])
+        elif report.skipped and isinstance(report.longrepr, tuple):
+            reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+            if reason not in headline:  # the reason is why it is pending: always shown
+                headline = f"{headline}: {reason}" if headline else reason
         self.by_nodeid[report.nodeid] = CaseVerdict(
             file=report.nodeid.split("::", 1)[0],
             kind=props["burnin.kind"],

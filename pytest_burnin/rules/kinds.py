@@ -133,11 +133,14 @@ def _check_inputs(entry: Entry, group: Any) -> None:
     from ..promql.lexer import ParseError
     from ..promql.parser import parse
     from ..promql.series_notation import parse_series
+    from ..promql.values import NativeHistogramUnsupported
 
     where = display_path(entry.path)
     for s in group.input_series:
         try:
             parse_series(f"{s.series} {s.values}")
+        except NativeHistogramUnsupported:
+            continue  # not a typo: the run skips the group and says why
         except ParseError as exc:
             raise EvaluationError(
                 f"{where}:{s.mark[0]}: input series {s.series!r} {s.values!r}: {exc}"

@@ -61,6 +61,14 @@ tests:
     alert_rule_test:
       - eval_time: 2m
         alertname: HighErrors
+  - name: histograms
+    interval: 1m
+    input_series:
+      - series: latency
+        values: '{{schema:0 sum:5 count:4 buckets:[1 2 1]}}x3'
+    promql_expr_test:
+      - expr: latency
+        eval_time: 1m
 """
 
 NO_DATA = """\
@@ -114,7 +122,7 @@ def report(spec_dir: pytest.Pytester, tmp_path: Path, request: pytest.FixtureReq
     (specs / "alerts_test.yaml").write_text(TESTS)
     xml = tmp_path / "report.xml"
     args = ["--burnin", "-p", "no:randomly", f"--junitxml={xml}", *request.param]
-    spec_dir.runpytest(*args).assert_outcomes(passed=4, failed=2, errors=1)
+    spec_dir.runpytest(*args).assert_outcomes(passed=4, failed=2, errors=1, skipped=1)
     return xml
 
 
@@ -195,7 +203,17 @@ def test_gitlab_and_github_show_the_story_of_each_failure(report: Path) -> None:
     # promtool's own exp/got block is kept below the named field.
     assert any("exp:[" in line for line in details)
     assert any("got:[" in line for line in details)
-    assert not any(isinstance(r, Skipped) for c in by_name.values() for r in c.result)
+
+
+@pytest.mark.parametrize("report", ARGS[:1], indirect=True)
+def test_a_skipped_case_shows_why_in_its_output_and_details(report: Path) -> None:
+    case = cases(report)["histograms"]
+    assert isinstance(case.result[0], Skipped)
+    reason = "native histograms are not supported"
+    assert reason in gitlab(case)["details"]
+    stdout = jenkins(case)["stdout"].splitlines()
+    assert stdout[0].startswith("promtool test histograms: skipped: native histograms are not")
+    assert stdout[1] == "at slo_specs/alerts_test.yaml:25"
 
 
 @pytest.mark.parametrize("report", ARGS[:1], indirect=True)
