@@ -115,7 +115,9 @@ class GroupResult:
         return f"{self.title}: {n} failure{'s' if n > 1 else ''}: {self.headlines[0]}"
 
     def __str__(self) -> str:
-        parts = [self.summary(), *self.failures]
+        parts = [self.summary()]
+        for i, failure in enumerate(self.failures):
+            parts += [*(self.notes[i] if i < len(self.notes) else []), failure]
         if self.diffs:
             parts.append("\n".join(self.diffs))
         parts.append(self.location)

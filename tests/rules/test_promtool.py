@@ -139,6 +139,8 @@ def test_failure_messages_are_promtools(tmp_path: Path) -> None:
         "wrong alert: 1 failure: alert InstanceDown at 5m: expected 0 firing alert(s), got 1"
     )
     assert str(alert).endswith(f"test.yml:{alert.line}") and alert.failure_lines == [9]
+    # The named difference comes before promtool's block.
+    assert str(alert).splitlines()[1] == alert.notes[0][0]
 
 
 def test_rule_evaluation_error_and_query_error(tmp_path: Path) -> None:
