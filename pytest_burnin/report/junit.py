@@ -12,7 +12,8 @@ file at the end of the session:
   GitHub actions show the same string as the case's suite/class;
 - writes the headline, the location and the evidence into ``<system-out>``
   (Jenkins' "Standard Output", shown for passing cases too), before whatever
-  output pytest captured;
+  output pytest captured: first, because Jenkins keeps only the first and last
+  500 characters of a passing case's output by default;
 - makes a failure's or an error's ``message`` the headline (pytest writes
   ``failed on setup with "..."`` for errors);
 - keeps one property per name (the last value, at the first name's place), as

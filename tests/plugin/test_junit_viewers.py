@@ -2,10 +2,12 @@
 
 What each viewer shows of a ``<testcase>``, modelled from their documented parsers:
 
-- Jenkins (junit plugin): ``classname`` split at the last dot into package and
-  class; the case's ``name``; "Error Message" = the failure's ``message``,
-  "Stacktrace" = its text; "Standard Output" = ``<system-out>``, for passing
-  cases too. Properties are not shown.
+- Jenkins (junit plugin, ``CaseResult``): ``classname`` split at the last dot
+  into package and class; the case's ``name``; "Error Message" = the failure's
+  ``message``, "Stacktrace" = its text; "Standard Output" = ``<system-out>``,
+  for passing cases too, but by default (stdio retention NONE) cut to its
+  first and last 500 characters (50,000 for a failing case): so the headline
+  comes first.
 - GitLab (unit test report): ``classname`` and ``name``; for a failed, errored
   or skipped case the element's text as its details; nothing else.
 - GitHub report actions (dorny/test-reporter, mikepenz/action-junit-report,
@@ -85,16 +87,25 @@ spec:
 """
 
 
+def jenkins_stdio(text: str, failing: bool) -> str:
+    """What Jenkins keeps of a case's output by default (``possiblyTrimStdio``)."""
+    half = 50_000 if failing else 500
+    if len(text) <= 2 * half:
+        return text
+    return f"{text[:half]}\n...[truncated {len(text) - 2 * half} chars]...\n{text[-half:]}"
+
+
 def jenkins(case: TestCase) -> dict[str, str]:
     package, _, cls = case.classname.rpartition(".")
     result = case.result[0] if case.result else None
+    failing = isinstance(result, (Failure, Error))
     return {
         "package": package,
         "class": cls,
         "name": case.name,
         "error_message": (result.message or "") if result else "",
         "stacktrace": (result.text or "") if result else "",
-        "stdout": case.system_out or "",
+        "stdout": jenkins_stdio(case.system_out or "", failing),
     }
 
 
