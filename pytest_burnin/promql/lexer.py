@@ -340,7 +340,10 @@ class Lexer:
             self._emit(PUNCT, start)
         elif c == ":":
             if not self.got_duration:
-                return self._error("unexpected colon before duration in duration expression", start)
+                # promtool 3.5 reports this one column after the colon too.
+                return self._error(
+                    "unexpected colon before duration in duration expression", self.i
+                )
             if self.got_colon:
                 return self._error("unexpected repeated colon in duration expression", start)
             self.got_colon = True
