@@ -34,6 +34,9 @@ class Evaluation:
     # Passed, but outside a warning band: shown as WARN (property verdict=warning);
     # a failure under --burnin-strict. The text is the warning's one-line story.
     warning: str | None = None
+    # The 1-based line of the entry's file the verdict is about (the objective
+    # missed, the failing assertion): where a failure points. None: the entry's line.
+    line: int | None = None
 
 
 class KindHandler(Protocol):

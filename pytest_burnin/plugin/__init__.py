@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 pytest_plugins = [
     "pytest_burnin.plugin.defaults",
     "pytest_burnin.plugin.burnin_glue",
+    "pytest_burnin.plugin.junit_glue",
     "pytest_burnin.plugin.release_glue",
     "pytest_burnin.plugin.promtool_glue",
     "pytest_burnin.plugin.report_glue",

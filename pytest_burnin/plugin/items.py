@@ -106,6 +106,8 @@ class BurnInItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         exc = excinfo.value
         location = f"{display_path(self.entry.path)}:{self.entry.line}"
+        if isinstance(exc, ObjectiveMissed) and self.evaluation and self.evaluation.line:
+            location = f"{display_path(self.entry.path)}:{self.evaluation.line}"
         if isinstance(exc, ObjectiveMissed):
             return BurninFailureRepr(exc.headline, exc.details, location)
         if isinstance(exc, EvaluationError):

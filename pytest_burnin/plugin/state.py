@@ -106,6 +106,7 @@ class State:
             text = str(getattr(crash, "message", None) or report.longrepr)
             headline = text.splitlines()[0] if text else headline
         path, line, _ = report.location
+        where = failure_location(report) or f"{path}:{(line or 0) + 1}"
         self.results.append(
             Result(
                 nodeid=report.nodeid,
@@ -113,7 +114,7 @@ class State:
                 name=str(props.get("burnin.name", "")),
                 outcome=outcome,
                 headline=headline,
-                location=f"{path}:{(line or 0) + 1}",
+                location=where,
                 warning=props.get("verdict") == "warning",
             )
         )
@@ -122,6 +123,18 @@ class State:
         if report.failed and str(report.nodeid).endswith(SPEC_SUFFIXES):
             text = str(report.longrepr)
             self.collect_errors.append(text.splitlines()[0] if text else report.nodeid)
+
+
+def failure_location(report: pytest.TestReport) -> str | None:
+    """Where a failure points (the objective missed, the failing assertion), when it says.
+
+    Our failure's last line is its ``file:line``; under xdist only that text crosses.
+    """
+    if not report.failed or report.longrepr is None:
+        return None
+    last = str(report.longrepr).rstrip().rpartition("\n")[2]
+    file, _, line = last.rpartition(":")
+    return last if line.isdigit() and file == report.location[0] else None
 
 
 def _kinds(config: pytest.Config) -> Callable[[], dict[str, KindHandler]]:

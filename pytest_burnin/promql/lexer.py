@@ -238,7 +238,9 @@ class Lexer:
         elif c == ")":
             self.paren_depth -= 1
             if self.paren_depth < 0:
-                return self._error("unexpected right parenthesis ')'", start)
+                # Prometheus' lexer emits the ')' before it reports the error, so
+                # promtool's column is the one after it: keep the same column.
+                return self._error("unexpected right parenthesis ')'", self.i)
             self._emit(PUNCT, start)
         elif c == "{":
             self.brace_open = True
@@ -338,7 +340,10 @@ class Lexer:
             self._emit(PUNCT, start)
         elif c == ":":
             if not self.got_duration:
-                return self._error("unexpected colon before duration in duration expression", start)
+                # promtool 3.5 reports this one column after the colon too.
+                return self._error(
+                    "unexpected colon before duration in duration expression", self.i
+                )
             if self.got_colon:
                 return self._error("unexpected repeated colon in duration expression", start)
             self.got_colon = True

@@ -72,7 +72,9 @@ class PromtoolTestKind:
         return None
 
     def check_references(self, entry: Entry, project: Project) -> None:
-        """Every rule file it tests exists: promtool would silently pass without it."""
+        """Every rule file it tests exists: promtool only warns and tests without its rules."""
+        from .promtool import missing_rule_file_note
+
         tf, group = entry.payload
         _check_inputs(entry, group)
         _, missing = tf.rule_files()
@@ -82,7 +84,7 @@ class PromtoolTestKind:
             line, _ = entry.doc.where(("rule_files", index))
             raise EvaluationError(
                 f"{display_path(entry.path)}:{line}: rule file {missing[0]!r} matches no file "
-                "(promtool would silently pass: prometheus/prometheus#12499)"
+                f"({missing_rule_file_note(missing[0])})"
             )
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
@@ -121,10 +123,13 @@ class PromtoolTestKind:
         for i, text in enumerate(res.failures):
             if i < len(res.failure_lines):
                 details.append(f"at {where}:{res.failure_lines[i]}")
+            details.extend(res.notes[i] if i < len(res.notes) else [])
             details.extend(text.rstrip("\n").splitlines())
         for text in res.diffs:
             details.extend(text.rstrip("\n").splitlines())
-        return Evaluation(False, headline, details=details, properties=props)
+        # A failure points at its failing alert_rule_test / promql_expr_test entry.
+        line = res.failure_lines[0] if res.failure_lines else None
+        return Evaluation(False, headline, details=details, properties=props, line=line)
 
 
 def _check_inputs(entry: Entry, group: Any) -> None:
@@ -133,11 +138,14 @@ def _check_inputs(entry: Entry, group: Any) -> None:
     from ..promql.lexer import ParseError
     from ..promql.parser import parse
     from ..promql.series_notation import parse_series
+    from ..promql.values import NativeHistogramUnsupported
 
     where = display_path(entry.path)
     for s in group.input_series:
         try:
             parse_series(f"{s.series} {s.values}")
+        except NativeHistogramUnsupported:
+            continue  # not a typo: the run skips the group and says why
         except ParseError as exc:
             raise EvaluationError(
                 f"{where}:{s.mark[0]}: input series {s.series!r} {s.values!r}: {exc}"
@@ -164,7 +172,11 @@ def _evaluate_with_promtool(entry: Entry) -> Evaluation:
     ]
     first = facts[0].rstrip(",") if facts else "failed"
     return Evaluation(
-        False, f"{title}: failed under promtool: {first}", details=lines, properties=props
+        False,
+        f"{title}: failed under promtool: {first}",
+        details=lines,
+        properties=props,
+        line=g.line_of_failure(res.output),
     )
 
 

@@ -16,8 +16,10 @@ Where we differ, on purpose:
   rule of every file; so an evaluation error in a rule no assertion uses is
   not reported here (``evaluate_all_rules=True`` restores promtool's behaviour;
   a group without assertions evaluates every rule once, as promtool does).
-* A ``rule_files`` entry matching no file fails the group (promtool passes
-  silently: prometheus/prometheus#12499).
+* A ``rule_files`` entry matching no file fails the group. promtool 2.42 and
+  3.5 only warn ("no file match pattern ...") and run the group without those
+  rules: its alert expectations then fail (no alert fires), while a group of
+  ``promql_expr_test`` over input series, or one expecting no alert, passes.
 * Groups using native histograms are skipped with a reason, never passed.
 
 Compatibility: ``compat=3`` (default) is promtool 3: a test group without
@@ -56,6 +58,7 @@ from ..promql.parser import ParseError, parse
 from ..promql.series_notation import parse_metric, parse_series
 from ..promql.storage import Storage
 from ..promql.values import NativeHistogramUnsupported, QueryError
+from .alertdiff import field_differences
 from .gofmt import go_duration, go_quote, shortest_digits
 from .group import Alert, Evaluator, query_vector, referenced_metrics, rules_needed
 from .rulefile import RuleFileError, RuleGroup, load_rule_file
@@ -84,6 +87,8 @@ class GroupResult:
     diffs: list[str] = field(default_factory=list)  # unified diffs, expected vs got
     headlines: list[str] = field(default_factory=list)  # one line per failure
     failure_lines: list[int] = field(default_factory=list)  # 1-based test-file line per failure
+    # Per failure, what differs field by field (shown above promtool's text); may be empty.
+    notes: list[list[str]] = field(default_factory=list)
     skip_reason: str = ""
     assertions: int = 0
     duration_s: float = 0.0
@@ -110,18 +115,29 @@ class GroupResult:
         return f"{self.title}: {n} failure{'s' if n > 1 else ''}: {self.headlines[0]}"
 
     def __str__(self) -> str:
-        parts = [self.summary(), *self.failures]
+        parts = [self.summary()]
+        for i, failure in enumerate(self.failures):
+            parts += [*(self.notes[i] if i < len(self.notes) else []), failure]
         if self.diffs:
             parts.append("\n".join(self.diffs))
         parts.append(self.location)
         return "\n".join(parts)
 
-    def fail(self, message: str, diff: str = "", headline: str = "", line: int = 0) -> None:
-        """Record one failure: promtool's text, a diff, a one-line story, its test-file line."""
+    def fail(
+        self,
+        message: str,
+        diff: str = "",
+        headline: str = "",
+        line: int = 0,
+        notes: list[str] | None = None,
+    ) -> None:
+        """Record one failure: promtool's text, a diff, a one-line story, its test-file
+        line, and the fields that differ."""
         self.status = "failed"
         self.failures.append(message)
         self.headlines.append(headline or message.strip().splitlines()[0])
         self.failure_lines.append(line or self.line)
+        self.notes.append(list(notes or []))
         if diff:
             self.diffs.append(diff)
 
@@ -181,8 +197,7 @@ def _load_rules(tf: TestFile, opts: RunOptions) -> tuple[list[RuleGroup], list[s
     if key not in tf.cache:
         files, missing = tf.rule_files()
         errors = [
-            f"rule file {go_quote(m)} matches no file (promtool would silently pass: "
-            "prometheus/prometheus#12499)"
+            f"rule file {go_quote(m)} matches no file ({missing_rule_file_note(m)})"
             for m in missing
         ]
         groups: list[RuleGroup] = []
@@ -200,6 +215,16 @@ def _load_rules(tf: TestFile, opts: RunOptions) -> tuple[list[RuleGroup], list[s
         tf.cache[key] = (groups, errors)
     cached: tuple[list[RuleGroup], list[str]] = tf.cache[key]
     return cached
+
+
+def missing_rule_file_note(pattern: str) -> str:
+    """What promtool does with a rule_files pattern that matches nothing (checked
+    with promtool 2.42 and 3.5.3): a warning, then the tests run without it."""
+    return (
+        f"promtool only warns 'no file match pattern {pattern}' and tests without its "
+        "rules: expected alerts then fail, but tests expecting none, or querying only "
+        "input series, pass"
+    )
 
 
 def _relative(p: Path, base: Path) -> str:
@@ -387,12 +412,20 @@ def _check_alerts(g: TestGroup, t: AlertTest, active: list[Alert], res: GroupRes
     exp_s = _indent(alerts_string(exp), "            ")
     got_s = _indent(alerts_string(got), "            ")
     msg = f"{name}    alertname: {t.alertname}, time: {t.eval_time.text}, \n        exp:{exp_s}, \n        got:{got_s}"
-    head = (
-        f"alert {t.alertname} at {t.eval_time.text}: expected {len(exp)} {t.state} alert(s), "
-        f"got {len(got)}" + ("" if len(exp) != len(got) else " with other labels/annotations")
+    notes = field_differences(
+        exp_raw,
+        [(dict(lab), dict(ann)) for lab, ann in got],
+        subset=t.match == "subset",
+        regex=t.regex,
     )
-    diff = _diff(alerts_string(exp).splitlines(), alerts_string(got).splitlines())
-    res.fail(msg, diff, head, t.mark[0])
+    title = f"alert {t.alertname} at {t.eval_time.text}"
+    if len(exp) != len(got):
+        head = f"{title}: expected {len(exp)} {t.state} alert(s), got {len(got)}"
+    else:
+        more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+        head = f"{title}: {notes[0]}{more}" if notes else f"{title}: other labels/annotations"
+    # The named fields replace a line diff: promtool's lines hold whole label sets.
+    res.fail(msg, "", head, t.mark[0], notes)
 
 
 def _match_loose(

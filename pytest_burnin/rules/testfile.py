@@ -97,6 +97,26 @@ class TestGroup:
     start_ms: int
     mark: Mark
 
+    def line_of_failure(self, promtool_output: str) -> int | None:
+        """The line of the alert_rule_test or promql_expr_test entry that the real
+        promtool's failure text names first (``alertname: X, time: 5m`` or
+        ``expr: "q", time: 1m``), or None when it names none of them."""
+        import re
+
+        from .gofmt import go_quote
+
+        found = re.search(r"alertname: (\S+), time: ([^,\s]+)", promtool_output)
+        if found:
+            for t in self.alert_tests:
+                if (t.alertname, t.eval_time.text) == found.groups():
+                    return t.mark[0]
+        found = re.search(r'expr: ("(?:[^"\\]|\\.)*"), time: ([^,\s]+)', promtool_output)
+        if found:
+            for e in self.expr_tests:
+                if (go_quote(e.expr), e.eval_time.text) == found.groups():
+                    return e.mark[0]
+        return None
+
     def uses_native_histograms(self) -> bool:
         return any("{{" in s.values for s in self.input_series) or any(
             e.histogram for t in self.expr_tests for e in t.exp_samples

@@ -102,6 +102,9 @@ def judge_slo(
     if budget_text:
         headline += f" ({budget_text})"
     passed = holds
+    line = None if holds else verdict_line(entry, "objective")
+    if warning is not None:
+        line = verdict_line(entry, "warning")  # a failure only under --burnin-strict
     if "compare" in spec:
         if occurrences is None:
             # Daily records hold the indicator by occurrences: compare like with like.
@@ -112,14 +115,36 @@ def judge_slo(
             passed = False
             if holds:
                 headline, warning = f"SLO {entry.name}: {regressed}", None
+                line = verdict_line(entry, "compare")
             else:
                 details.insert(0, regressed)
     if warning is not None:
         props.append(("verdict", "warning"))
         warning = headline
     return Evaluation(
-        passed=passed, headline=headline, details=details, properties=props, warning=warning
+        passed=passed,
+        headline=headline,
+        details=details,
+        properties=props,
+        warning=warning,
+        line=line,
     )
+
+
+def verdict_line(entry: Entry, key: str) -> int:
+    """The line where the user wrote ``key`` (objective, warning, compare) of this SLO.
+
+    A burnin/v1 or Sloth SLO has it at the entry's anchor; an OpenSLO SLO is read
+    from ``spec.objectives``: its one objective, or the list when it has several.
+    """
+    doc = entry.doc
+    anchor = entry.anchor or ("spec",)
+    if (*anchor, key) in doc.positions:
+        return doc.where((*anchor, key))[0]
+    if doc.data.get("apiVersion") == "openslo/v1" and key == "objective":
+        listed = [p for p in doc.positions if p[:2] == ("spec", "objectives") and len(p) == 3]
+        return doc.where(listed[0] if len(listed) == 1 else ("spec", "objectives"))[0]
+    return entry.line
 
 
 def _compare(

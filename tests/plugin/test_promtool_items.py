@@ -87,14 +87,17 @@ def test_a_wrong_expectation_fails_with_promtool_message_and_diff(
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "promtool test fires: 1 failure: alert HighErrors at 5m: expected 1 firing alert(s), got 1 with other labels/annotations",
+            "promtool test fires: 1 failure: alert HighErrors at 5m: "
+            'annotations.summary: expected "errors at 11", got "errors at 10"',
             "  at rules_test.yaml:10",
+            '  annotations.summary: expected "errors at 11", got "errors at 10"',
             "*alertname: HighErrors, time: 5m*",
             "*exp:*",
             '*summary="errors at 11"*',
             "*got:*",
             '*summary="errors at 10"*',
-            "*rules_test.yaml:4",
+            # The failure points at the failing alert_rule_test entry, not the group.
+            "rules_test.yaml:10",
         ]
     )
     assert "Traceback" not in result.stdout.str()
@@ -207,3 +210,6 @@ def test_promtool_engine_gives_the_same_items_and_outcomes(promtool_dir: pytest.
     real.stdout.fnmatch_lines(
         ["*promtool test fires: failed under promtool: alertname: HighErrors, time: 5m*"]
     )
+    for result in (embedded, real):
+        # Both point at the failing alert_rule_test entry, not at the group.
+        result.stdout.fnmatch_lines(["*rules_test.yaml::fires FAILED*", "rules_test.yaml:10"])

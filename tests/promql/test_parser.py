@@ -457,7 +457,7 @@ def test_expr_type(query: str, value_type: ast.ValueType) -> None:
         ),
         ("foo{", "1:5: parse error: unexpected end of input inside braces"),
         ("sum(", "1:5: parse error: unclosed left parenthesis"),
-        ("foo)", "1:4: parse error: unexpected right parenthesis ')'"),
+        ("foo)", "1:5: parse error: unexpected right parenthesis ')'"),
         ("foo]", "1:4: parse error: unexpected right bracket ']'"),
         ("foo[5m", "1:7: parse error: unclosed left bracket"),
         ("foo[", "1:5: parse error: unexpected end of input in duration expression"),
