@@ -55,6 +55,12 @@ def test_the_header_names_the_mode(project: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         ["burnin: *; PromQL compat 2 (Prometheus 2.x semantics, promtool 2.42)"]
     )
+    # Without --burnin too, when spec files or folders are named.
+    (project.path / "slo_specs" / "rules_test.yaml").write_text(WRITTEN_FOR_2X)
+    result = project.runpytest("slo_specs/rules_test.yaml")
+    result.stdout.fnmatch_lines(
+        ["burnin: *; PromQL compat 2 (Prometheus 2.x semantics, promtool 2.42)"]
+    )
 
 
 def test_a_file_written_for_2x_says_it_passes_under_compat_2(project: pytest.Pytester) -> None:

@@ -312,9 +312,9 @@ def test_pytest_burnin_collects_sloths_files_with_their_proofs(pytester: pytest.
         shutil.copy(SLOTH / name, specs)
     args = (
         "--burnin",
-        "-rA",
         *("-p", "pytest_burnin.plugin.slo_glue"),  # the tests' conftest leaves it out by default
         *("-k", "SLOAlerts and (page-1h or (home-wifi and ticket-3d))"),
+        "-rA",  # the passing items' lines too
     )
     result = pytester.runpytest(*args)
     result.stdout.fnmatch_lines_random(
