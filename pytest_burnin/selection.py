@@ -9,12 +9,15 @@ owner an entry belongs to (so the summary can group a fleet's items).
 
 from __future__ import annotations
 
+import fnmatch
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SpecError
-from .project import find_spec_files
+from .paths import SPEC_SUFFIXES
+from .project import find_spec_files, is_excluded
 
 if TYPE_CHECKING:
     from .spec.model import Entry
@@ -59,18 +62,39 @@ def _outside_tests(folder: Path, project_root: Path | None, test_paths: Sequence
     return not any(folder == t or t in folder.parents or folder in t.parents for t in test_paths)
 
 
-def specs_in_folder(folder: Path, exclude: Sequence[str], spec_paths: Sequence[Path]) -> list[Path]:
+def specs_in_folder(
+    folder: Path,
+    exclude: Sequence[str],
+    spec_paths: Sequence[Path],
+    skip_dirs: Sequence[str] = (),
+) -> list[Path]:
     """The spec files under a folder named on the command line.
 
     Inside a spec path, those ``--burnin`` collects there (its exclusions
-    relative to the spec path); elsewhere, the YAML files that are specs by content.
+    relative to the spec path); elsewhere, the YAML files that are specs by
+    content, in the folders pytest recurses into (``skip_dirs``: its
+    ``norecursedirs``; hidden folders and virtualenvs are never read).
     """
     folder = folder.resolve()
     for root in spec_paths:
         if folder == root or root in folder.parents:
             found = find_spec_files([root], exclude)
             return [f for f in found if folder in f.resolve().parents]
-    return [f for f in find_spec_files([folder], exclude) if looks_like_spec(f)]
+    out: list[Path] = []
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not _skipped(Path(here) / d, skip_dirs))
+        for name in sorted(files):
+            path = Path(here) / name
+            wanted = path.suffix in SPEC_SUFFIXES and not is_excluded(path, folder, exclude)
+            if wanted and looks_like_spec(path):
+                out.append(path)
+    return out
+
+
+def _skipped(folder: Path, skip_dirs: Sequence[str]) -> bool:
+    if folder.name.startswith(".") or (folder / "pyvenv.cfg").is_file():
+        return True
+    return any(fnmatch.fnmatch(folder.name, pattern) for pattern in skip_dirs)
 
 
 def looks_like_spec(path: Path) -> bool:

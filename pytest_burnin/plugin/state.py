@@ -152,7 +152,8 @@ def _specs_in_folders_given(config: pytest.Config, settings: Settings, enabled: 
     )
     found: dict[Path, None] = {}
     for folder in folders:
-        for f in specs_in_folder(folder, settings.exclude, settings.spec_paths):
+        skip = [str(d) for d in config.getini("norecursedirs")]
+        for f in specs_in_folder(folder, settings.exclude, settings.spec_paths, skip):
             found.setdefault(f.resolve(), None)
     return list(found)
 

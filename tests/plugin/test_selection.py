@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,18 @@ def test_collect_only_says_nothing_misleading(example: pytest.Pytester) -> None:
     assert "burn-in summary" not in out
     result.stdout.fnmatch_lines(["* tests collected in *"])
     assert result.ret == 0
+
+
+def test_a_folder_given_skips_what_pytest_does_not_recurse_into(tmp_path: Path) -> None:
+    """Hidden folders, virtualenvs and norecursedirs (node_modules...) are never read."""
+    from pytest_burnin.selection import specs_in_folder
+
+    (tmp_path / "alerts.yaml").write_text(RULES)
+    (tmp_path / "alerts_test.yaml").write_text(TESTS)
+    (tmp_path / "alertmanager.yml").write_text(NOT_A_SPEC)
+    for skipped in (".cache", "node_modules/pkg", "env"):
+        (tmp_path / skipped).mkdir(parents=True)
+        (tmp_path / skipped / "rules.yaml").write_text(RULES)
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    found = specs_in_folder(tmp_path, (), (), ["node_modules"])
+    assert [p.name for p in found] == ["alerts.yaml", "alerts_test.yaml"]
