@@ -90,7 +90,8 @@ class BurnInItem(pytest.Item):
         # -k <alert> selects every item about that alert, whatever its name says.
         self.extra_keyword_matches.update(alerts_concerned(entry))
         service = service_of(entry, self.user_properties)
-        if service:  # the summary groups a fleet's items by service
+        if service and ("service", service) not in self.user_properties:
+            # The summary groups a fleet's items by service (a Sloth SLO has it already).
             self.user_properties.append(("burnin.service", service))
 
     def setup(self) -> None:

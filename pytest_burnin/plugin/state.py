@@ -123,7 +123,7 @@ class State:
                 headline=headline,
                 location=f"{path}:{(line or 0) + 1}",
                 warning=props.get("verdict") == "warning",
-                service=str(props.get("burnin.service", "")),
+                service=str(props.get("burnin.service", props.get("service", ""))),
                 owner=str(props.get("owner", "")),
             )
         )
