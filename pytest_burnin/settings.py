@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import paths, promql_mode
 from .errors import BurninError
 from .store.location import is_postgres, masked
 
@@ -180,7 +180,7 @@ class Settings:
         specs = ", ".join(shown(p) for p in self.spec_paths) or "none"
         return (
             f"burnin: specs {specs}; store {masked(self.store) if is_postgres(self.store) else shown(self.under_root(self.store))}; "
-            f"spool {shown(self.spool)}; PromQL compat {self.promql_compat}"
+            f"spool {shown(self.spool)}; {promql_mode.describe(self.promql_compat)}"
         )
 
     def under_root(self, value: str | Path) -> Path:

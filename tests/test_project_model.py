@@ -88,7 +88,8 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 SETTINGS_LINE = (
-    "burnin: specs specs; store state/history.sqlite; spool state/outbox; PromQL compat 2"
+    "burnin: specs specs; store state/history.sqlite; spool state/outbox; "
+    "PromQL compat 2 (Prometheus 2.x semantics, promtool 2.42)"
 )
 
 

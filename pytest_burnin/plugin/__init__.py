@@ -308,6 +308,6 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     from .state import STATE_KEY
 
     state = config.stash.get(STATE_KEY, None)
-    if state is None or not state.enabled:
+    if state is None or not (state.enabled or state.named_spec_files):
         return None
     return [state.settings.describe()]

@@ -10,12 +10,18 @@ import pytest
 
 from ..errors import BurninError, EvaluationError, ObjectiveMissed, SpecError, display_path
 from ..kinds import Referring
+from ..promql_mode import mode_line
+from ..selection import alerts_concerned, service_of
 from .markers import marker_of
 from .state import STATE_KEY
 
 if TYPE_CHECKING:
     from ..kinds import Evaluation, KindHandler
     from ..spec.model import Entry
+
+
+# Kinds whose verdict is the embedded PromQL engine's: their failures name its mode.
+_ENGINE_KINDS = frozenset({"PromtoolTest", "Simulation", "SLOAlerts"})
 
 
 class _Crash:
@@ -81,6 +87,12 @@ class BurnInItem(pytest.Item):
             if key in entry.metadata:
                 self.user_properties.append((key, str(entry.metadata[key])))
         self.user_properties.extend(handler.static_properties(entry))
+        # -k <alert> selects every item about that alert, whatever its name says.
+        self.extra_keyword_matches.update(alerts_concerned(entry))
+        service = service_of(entry, self.user_properties)
+        if service and ("service", service) not in self.user_properties:
+            # The summary groups a fleet's items by service (a Sloth SLO has it already).
+            self.user_properties.append(("burnin.service", service))
 
     def setup(self) -> None:
         ctx = self.config.stash[STATE_KEY].ctx
@@ -109,15 +121,24 @@ class BurnInItem(pytest.Item):
         if isinstance(exc, ObjectiveMissed) and self.evaluation and self.evaluation.line:
             location = f"{display_path(self.entry.path)}:{self.evaluation.line}"
         if isinstance(exc, ObjectiveMissed):
-            return BurninFailureRepr(exc.headline, exc.details, location)
+            return BurninFailureRepr(exc.headline, [*exc.details, *self._mode()], location)
         if isinstance(exc, EvaluationError):
             lines = str(exc).splitlines() or ["could not evaluate"]
             head = f"{self.entry.item_name}: could not evaluate: {lines[0]}"
-            return BurninFailureRepr(head, lines[1:], location)
+            return BurninFailureRepr(head, [*lines[1:], *self._mode()], location)
         if isinstance(exc, BurninError):
             lines = str(exc).splitlines() or [type(exc).__name__]
             return BurninFailureRepr(lines[0], lines[1:], location)
         return super().repr_failure(excinfo)
+
+    def _mode(self) -> list[str]:
+        """The PromQL mode that ran and its switch, for the kinds the embedded engine judges."""
+        ctx = self.config.stash[STATE_KEY].ctx
+        if self.entry.kind not in _ENGINE_KINDS or (
+            self.entry.kind == "PromtoolTest" and ctx.engine != "embedded"
+        ):
+            return []
+        return [mode_line(ctx.compat)]
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return Path(self.path), self.entry.line - 1, self.entry.item_name

@@ -28,6 +28,8 @@ class Result:
     headline: str
     location: str
     warning: bool = False  # passed, outside a warning band (property verdict=warning)
+    service: str = ""  # from the spec's labels (selection.service_of)
+    owner: str = ""  # metadata.owner
 
 
 @dataclass(eq=False)  # registered as a plugin, so it must stay hashable
@@ -39,6 +41,8 @@ class State:
     ctx: RunContext
     results: list[Result] = field(default_factory=list)
     collect_errors: list[str] = field(default_factory=list)
+    # Spec files under folders named on the command line (selection.spec_folders_given).
+    given_specs: frozenset[Path] = frozenset()
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> State:
@@ -54,11 +58,15 @@ class State:
         project = Project(settings, _kinds(config))
         invoked = config.invocation_params.dir
         project.extra_files = [p if p.is_absolute() else invoked / p for p in named]
+        enabled = bool(config.getoption("burnin", False))
+        given = _specs_in_folders_given(config, settings, enabled)
+        project.extra_files.extend(given)
         return cls(
             config=config,
             settings=settings,
-            enabled=bool(config.getoption("burnin", False)),
-            named_spec_files=bool(named),
+            enabled=enabled,
+            named_spec_files=bool(named or given),
+            given_specs=frozenset(given),
             ctx=RunContext(
                 project=project,
                 require_coverage=bool(config.getoption("burnin_require_coverage", False)),
@@ -84,7 +92,7 @@ class State:
         except ValueError:
             rel = path.as_posix()
         globs = (*self.settings.promtool_files, *self.settings.rule_files)
-        if any(fnmatch.fnmatch(rel, g) for g in globs):
+        if any(fnmatch.fnmatch(rel, g) for g in globs) or path in self.given_specs:
             return True
         return self.enabled and self.project.is_spec_file(path)
 
@@ -116,6 +124,8 @@ class State:
                 headline=headline,
                 location=where,
                 warning=props.get("verdict") == "warning",
+                service=str(props.get("burnin.service", props.get("service", ""))),
+                owner=str(props.get("owner", "")),
             )
         )
 
@@ -135,6 +145,30 @@ def failure_location(report: pytest.TestReport) -> str | None:
     last = str(report.longrepr).rstrip().rpartition("\n")[2]
     file, _, line = last.rpartition(":")
     return last if line.isdigit() and file == report.location[0] else None
+
+
+def _specs_in_folders_given(config: pytest.Config, settings: Settings, enabled: bool) -> list[Path]:
+    """The spec files under folders named on the command line (not testpaths' defaults)."""
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return []
+    from ..selection import spec_folders_given, specs_in_folder
+
+    invoked = config.invocation_params.dir
+    given = [invoked / str(a).split("::", 1)[0] for a in config.args]
+    testpaths = [(config.rootpath / str(t)).resolve() for t in config.getini("testpaths")]
+    folders = spec_folders_given(
+        given,
+        project_root=settings.rootdir if config.inipath else None,
+        spec_paths=settings.spec_paths,
+        test_paths=testpaths,
+        burnin=enabled,
+    )
+    found: dict[Path, None] = {}
+    for folder in folders:
+        skip = [str(d) for d in config.getini("norecursedirs")]
+        for f in specs_in_folder(folder, settings.exclude, settings.spec_paths, skip):
+            found.setdefault(f.resolve(), None)
+    return list(found)
 
 
 def _kinds(config: pytest.Config) -> Callable[[], dict[str, KindHandler]]:

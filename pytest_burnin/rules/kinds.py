@@ -105,7 +105,8 @@ class PromtoolTestKind:
         if res.status == "skipped":
             return Evaluation(True, f"{title}: skipped", skipped=res.skip_reason, properties=props)
         if res.status == "error":
-            raise EvaluationError("\n".join([*res.failures, *res.diffs]) or res.summary())
+            text = "\n".join([*res.failures, *res.diffs]) or res.summary()
+            raise EvaluationError("\n".join([text, *_other_mode(tf, g, ctx.compat)]))
         if res.passed:
             return Evaluation(
                 True, f"{title}: {res.assertions} assertions passed", properties=props
@@ -127,9 +128,23 @@ class PromtoolTestKind:
             details.extend(text.rstrip("\n").splitlines())
         for text in res.diffs:
             details.extend(text.rstrip("\n").splitlines())
+        other_mode = _other_mode(tf, g, ctx.compat)
+        if other_mode:
+            headline += f" ({other_mode[0].split(':')[0]})"
+        details.extend(other_mode)
         # A failure points at its failing alert_rule_test / promql_expr_test entry.
         line = res.failure_lines[0] if res.failure_lines else None
         return Evaluation(False, headline, details=details, properties=props, line=line)
+
+
+def _other_mode(tf: Any, group: Any, compat: int) -> list[str]:
+    """Where the group passes in the other PromQL mode, the line that says so and how to
+    switch; nothing where it fails there too (or cannot run there)."""
+    from ..promql_mode import other, passes_in_other_mode
+    from .promtool import RunOptions, run_group
+
+    res = run_group(tf, group, RunOptions(compat=other(compat)))
+    return [passes_in_other_mode(compat)] if res.status == "passed" else []
 
 
 def _check_inputs(entry: Entry, group: Any) -> None:

@@ -101,7 +101,7 @@ def test_an_unwritable_burnin_folder_keeps_the_summary(project: pytest.Pytester)
     # .burnin as a plain file: nothing can be written under it (as read-only or
     # full would; a chmod does not stop root, who runs CI containers).
     (project.path / ".burnin").write_text("not a folder\n")
-    result = project.runpytest("--burnin", "-m", "burnin_slo")
+    result = project.runpytest("--burnin", "-rA", "-m", "burnin_slo")
     out = result.stdout.str()
     assert "INTERNALERROR" not in out and "Traceback" not in out
     result.stdout.fnmatch_lines(

@@ -21,7 +21,7 @@ def write(p: pytest.Pytester, text: str, name: str = "slos.yaml") -> None:
 
 def test_objective_met_passes_with_budget_in_summary(spec_dir: pytest.Pytester) -> None:
     write(spec_dir, slo_spec("integrity", "{below: 0.05}"))
-    result = spec_dir.runpytest("--burnin")
+    result = spec_dir.runpytest("--burnin", "-rA")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         [
@@ -136,7 +136,7 @@ def test_local_source_reads_what_burnin_ingest_stored(pytester: pytest.Pytester)
         "apiVersion: burnin/v1\nkind: Source\nmetadata: {name: stored}\nspec: {type: local}\n"
     )
     (specs / "slos.yaml").write_text(slo_spec("integrity", "{below: 0.05}"))
-    result = pytester.runpytest("--burnin")
+    result = pytester.runpytest("--burnin", "-rA")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         ["PASS  SLO integrity: 2% bad over 1h, objective < 5% (budget left 60%)"]

@@ -172,7 +172,7 @@ def test_rule_lint_items_check_gate_fields(pytester: pytest.Pytester) -> None:
 def test_require_coverage_fails_untested_alerts(promtool_dir: pytest.Pytester) -> None:
     specs = promtool_dir.mkdir("slo_specs")
     shutil.copy(promtool_dir.path / "rules.yaml", specs / "rules.yaml")
-    result = promtool_dir.runpytest("--burnin", "-rf")
+    result = promtool_dir.runpytest("--burnin", "-rA")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*Rule HighErrors: gate checks pass; not exercised by any test"])
     result = promtool_dir.runpytest("--burnin", "--burnin-require-coverage", "-rf")

@@ -62,7 +62,7 @@ def test_fires_in_time_and_is_delivered_over_http(sim_dir: pytest.Pytester) -> N
             "      delivered_within: 2m\n      payload_has: [runbook_url, remediation]\n"
         ),
     )
-    result = sim_dir.runpytest("--burnin", "--junitxml=r.xml", "-m", "burnin_simulation")
+    result = sim_dir.runpytest("--burnin", "-rA", "--junitxml=r.xml", "-m", "burnin_simulation")
     result.assert_outcomes(passed=1, deselected=1)
     result.stdout.fnmatch_lines(
         [
@@ -266,7 +266,7 @@ spec:
       firing_by: 45m
 """
     (specs / "sim.yaml").write_text(sim)
-    result = spec_dir.runpytest("--burnin", "-m", "burnin_simulation")
+    result = spec_dir.runpytest("--burnin", "-rA", "-m", "burnin_simulation")
     result.assert_outcomes(passed=1, deselected=2)
     result.stdout.fnmatch_lines(
         ["PASS  Simulation injected: HighErrors fired at 3?m and was delivered*"]

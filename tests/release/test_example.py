@@ -66,7 +66,7 @@ def test_release_gate_blocks_until_every_signoff_is_recorded(
 ) -> None:
     daily = project.runpytest("--burnin")
     assert daily.ret == 0, "pytest --burnin must stay green while sign-offs are pending"
-    daily.stdout.fnmatch_lines(["SKIP  Checklist ga/release-manager: pending sign-off*"])
+    daily.stdout.fnmatch_lines(["*SKIP  Checklist ga/release-manager: pending sign-off*"])
 
     blocked = project.runpytest("--burnin", "--burnin-release", "--junitxml=blocked.xml")
     assert blocked.parseoutcomes()["failed"] == 3
@@ -116,8 +116,8 @@ def test_changing_an_item_after_signing_blocks_again(project: pytest.Pytester) -
     assert len(failed) == 3
     result.stdout.fnmatch_lines(
         [
-            "FAIL  Checklist ga/release-manager: *stale: Rita Release signed commit *; "
+            "*FAIL  Checklist ga/release-manager: *stale: Rita Release signed commit *; "
             "since then slo_specs/checklist.yaml changed",
-            "FAIL  Checklist ga/service-owner: *stale: the item changed since Sam Owner signed it*",
+            "*FAIL  Checklist ga/service-owner: *stale: the item changed since Sam Owner signed it*",
         ]
     )

@@ -134,7 +134,7 @@ def test_gate_runs_last_and_names_what_is_not_green(project: pytest.Pytester) ->
 def test_gate_passes_when_everything_passed(project: pytest.Pytester) -> None:
     checklist(project, "    - {name: gates, check: {type: gate, kinds: [SLO, Source]}}")
     (project.path / "slo_specs" / "slos.yaml").write_text(slo_spec("good", "{below: 0.05}"))
-    result = project.runpytest("--burnin")
+    result = project.runpytest("--burnin", "-rA")
     assert result.ret == 0
     result.stdout.fnmatch_lines(
         ["PASS  Checklist ga/gates: all 2 SLO, Source items passed in this run"]
@@ -196,7 +196,7 @@ def test_evidence_type_from_a_conftest(project: pytest.Pytester) -> None:
         "    - {name: other, check: {type: ticket, id: REL-2}}",
         RUNBOOK,
     )
-    result = project.runpytest("--burnin", "-m", "burnin_checklist")
+    result = project.runpytest("--burnin", "-rA", "-m", "burnin_checklist")
     assert outcomes(result) == {"passed": 2, "failed": 1}
     result.stdout.fnmatch_lines(["PASS  Checklist ga/ticket: ticket REL-1 closed"])
 

@@ -167,7 +167,7 @@ def group_run(
         return _RUNS[case.group]
     members = [c for c in ALL_CASES if c.group == case.group and c.name not in KNOWN]
     lay_out(pytester.path, members)
-    result = pytester.runpytest("--burnin", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--burnin", "-rA", "-p", "no:cacheprovider")
     run_out = result.stdout.str() + "\n" + result.stderr.str()
     capsys.readouterr()  # what the in-process run printed around pytester's capture
     monkeypatch.chdir(pytester.path)

@@ -23,7 +23,7 @@ def test_examples_are_green_over_the_shipped_data(pytester: pytest.Pytester) -> 
     shutil.copy(REPO / "slo_specs" / "data" / "ingest.om", specs / "data")
     shutil.copytree(EXAMPLES, specs / "openslo")
     # With every other part active (the rule generator's alert tests included).
-    result = pytester.runpytest("--burnin")
+    result = pytester.runpytest("--burnin", "-rA")
     assert result.ret == 0, result.stdout.str()
     result.stdout.fnmatch_lines_random(
         [

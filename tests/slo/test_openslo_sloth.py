@@ -84,7 +84,7 @@ spec:
 def test_openslo_file_gives_one_slo_item_per_slo(spec_dir: pytest.Pytester, tmp_path: Path) -> None:
     write(spec_dir, OPENSLO, "openslo.yaml")
     xml = tmp_path / "r.xml"
-    result = spec_dir.runpytest("--burnin", *GLUE, "-m", "burnin_slo", f"--junitxml={xml}")
+    result = spec_dir.runpytest("--burnin", "-rA", *GLUE, "-m", "burnin_slo", f"--junitxml={xml}")
     result.assert_outcomes(passed=3, deselected=1)
     result.stdout.fnmatch_lines_random(
         [
@@ -116,7 +116,7 @@ def test_openslo_calendar_window(spec_dir: pytest.Pytester) -> None:
         " timeZone: UTC}}]\n  budgetingMethod: Occurrences\n  objectives: [{displayName",
     )
     write(spec_dir, text, "o.yaml")
-    result = spec_dir.runpytest("--burnin", *GLUE, "-k", "occurrences")
+    result = spec_dir.runpytest("--burnin", "-rA", *GLUE, "-k", "occurrences")
     result.assert_outcomes(passed=1, deselected=3)
     result.stdout.fnmatch_lines(["PASS  SLO ratio-occurrences: 2% bad over calendar day*"])
 
@@ -196,7 +196,7 @@ def test_sloth_file_events_pass_and_raw_fails(spec_dir: pytest.Pytester, tmp_pat
     (spec_dir.path / "slo_specs" / "data.om").write_text(MONTH_DATA)
     write(spec_dir, SLOTH, "sloth.yaml")
     xml = tmp_path / "r.xml"
-    result = spec_dir.runpytest("--burnin", *GLUE, "-m", "burnin_slo", "-rf", f"--junitxml={xml}")
+    result = spec_dir.runpytest("--burnin", "-rA", *GLUE, "-m", "burnin_slo", f"--junitxml={xml}")
     result.assert_outcomes(passed=1, failed=1, deselected=1)
     result.stdout.fnmatch_lines_random(
         [
@@ -248,7 +248,7 @@ def test_openslo_prometheus_datasource_is_queried(
             f"spec: {{type: Prometheus, connectionDetails: {{url: '{fake.url}'}}}}",
         ).replace("duration: 1h, isRolling", "duration: 2w, isRolling")
         (specs / "o.yaml").write_text(text)
-        result = pytester.runpytest("--burnin", *GLUE, "-k", "ratio-occurrences")
+        result = pytester.runpytest("--burnin", "-rA", *GLUE, "-k", "ratio-occurrences")
         queries = fake.queries()
     result.assert_outcomes(passed=1, deselected=2)
     result.stdout.fnmatch_lines(["PASS  SLO ratio-occurrences: 2% bad over 14d, objective <= 3%*"])

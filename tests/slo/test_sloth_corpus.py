@@ -314,15 +314,16 @@ def test_pytest_burnin_collects_sloths_files_with_their_proofs(pytester: pytest.
         "--burnin",
         *("-p", "pytest_burnin.plugin.slo_glue"),  # the tests' conftest leaves it out by default
         *("-k", "SLOAlerts and (page-1h or (home-wifi and ticket-3d))"),
+        "-rA",  # the passing items' lines too
     )
     result = pytester.runpytest(*args)
     result.stdout.fnmatch_lines_random(
         [
-            "PASS  SLOAlerts:myservice/requests-availability/page-1h: MyServiceHighErrorRate"
+            "*PASS  SLOAlerts:myservice/requests-availability/page-1h: MyServiceHighErrorRate"
             " fired 30m into a 18x burn (allowed 50m)",
-            "PASS  SLOAlerts:myservice2/requests-availability/page-1h: *",
-            "PASS  SLOAlerts:home-wifi/good-wifi-client-satisfaction/page-1h: *",
-            "SKIP  SLOAlerts:home-wifi/good-wifi-client-satisfaction/ticket-3d: cannot be proved:"
+            "*PASS  SLOAlerts:myservice2/requests-availability/page-1h: *",
+            "*PASS  SLOAlerts:home-wifi/good-wifi-client-satisfaction/page-1h: *",
+            "*SKIP  SLOAlerts:home-wifi/good-wifi-client-satisfaction/ticket-3d: cannot be proved:"
             " the SLI's subquery is re-evaluated 48,547,200 times*",
         ]
     )

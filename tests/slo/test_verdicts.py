@@ -50,7 +50,7 @@ def test_inside_the_warning_band_is_a_plain_pass(spec_dir: pytest.Pytester) -> N
         spec_dir,
         native("w", "  objective: {below: 0.05}\n  warning: {below: 0.03}\n  window: 1h\n"),
     )
-    result = spec_dir.runpytest("--burnin", *GLUE)
+    result = spec_dir.runpytest("--burnin", "-rA", *GLUE)
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["PASS  SLO w: 2% bad over 1h, objective < 5% (budget left 60%)"])
 

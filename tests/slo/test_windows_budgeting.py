@@ -31,7 +31,7 @@ def native(name: str, body: str) -> str:
 
 def test_calendar_day_window_passes_from_the_period_start(spec_dir: pytest.Pytester) -> None:
     write(spec_dir, native("cal", "  objective: {below: 0.05}\n  window: {calendar: day}\n"))
-    result = spec_dir.runpytest("--burnin", *GLUE)
+    result = spec_dir.runpytest("--burnin", "-rA", *GLUE)
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         ["PASS  SLO cal: 2% bad over calendar day, objective < 5% (budget left 60%)"]
@@ -70,7 +70,7 @@ def test_timeslices_pass_when_enough_slices_are_good(spec_dir: pytest.Pytester) 
             "  timeslice_window: 5m\n  timeslice_target: {below: 0.05}\n",
         ),
     )
-    result = spec_dir.runpytest("--burnin", *GLUE)
+    result = spec_dir.runpytest("--burnin", "-rA", *GLUE)
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         ["PASS  SLO ts: 100% of 5m slices good (12/12 < 5%) over 1h, objective >= 90%*"]
@@ -116,7 +116,7 @@ def test_ratio_timeslices_average_the_slices(spec_dir: pytest.Pytester) -> None:
             "  timeslice_window: 15m\n",
         ),
     )
-    result = spec_dir.runpytest("--burnin", *GLUE)
+    result = spec_dir.runpytest("--burnin", "-rA", *GLUE)
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["PASS  SLO rts: mean of 4 15m slices 2% over 1h, objective < 3%*"])
 

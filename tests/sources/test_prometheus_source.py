@@ -187,7 +187,7 @@ def run(pytester: pytest.Pytester, url: str, extra: str = "", *args: str) -> Run
     (specs / "source.yaml").write_text(source_spec(url, extra))
     (specs / "slos.yaml").write_text(SLO)
     xml = pytester.path / "report.xml"
-    result = pytester.runpytest("--burnin", "-rE", "-p", "no:cacheprovider", f"--junitxml={xml}")
+    result = pytester.runpytest("--burnin", "-rA", "-p", "no:cacheprovider", f"--junitxml={xml}")
     report = xml.read_text()
     props, messages = {}, {}
     for suite in JUnitXml.fromfile(str(xml)):
