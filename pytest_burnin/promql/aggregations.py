@@ -62,6 +62,21 @@ def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
         param = pv
     vec = ev.eval_vector(node.expr, t)
     key = grouping_key(node)
+    if any(el.h is not None for el in vec):
+        from .native_ops import aggregate
+
+        return aggregate(ev, node, vec, key, lambda v: _aggregate(ev, node, v, key, param))
+    return _aggregate(ev, node, vec, key, param)
+
+
+def _aggregate(
+    ev: Evaluator,
+    node: ast.AggregateExpr,
+    vec: IVector,
+    key: Callable[[Labels], Labels],
+    param: float | str | None,
+) -> IVector:
+    op = node.op
     if op in ("topk", "bottomk", "limitk", "limit_ratio"):
         return _select_k(ev, op, node, vec, key, param)
     if op == "count_values":

@@ -256,8 +256,13 @@ class Engine:
                     sp = acc.get(lab)
                     if sp is None:
                         sp = acc[lab] = SeriesPoints(lab)
-                    elif sp.points[-1][0] == t:
+                    elif (sp.points and sp.points[-1][0] == t) or (
+                        sp.hpoints and sp.hpoints[-1][0] == t
+                    ):
                         raise QueryError("vector cannot contain metrics with the same labelset")
+                    if el.h is not None:
+                        sp.hpoints.append((t, el.h))
+                        continue
                     sp.points.append((t, el.v))
             else:
                 kind = "string" if isinstance(val, str) else "range vector"

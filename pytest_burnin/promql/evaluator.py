@@ -15,7 +15,7 @@ from . import ast
 from .evaltypes import El, EvalValue, IVector, RangeSeries, RangeVec, drop_metadata
 from .extended import extend_points, smoothed_value
 from .labels import METRIC_NAME, Labels, without_name
-from .storage import Series, is_stale
+from .storage import Series, is_histogram, is_stale
 from .values import Matrix, QueryError, Sample, Scalar, SeriesPoints, String, Value, Vector
 
 if TYPE_CHECKING:
@@ -251,7 +251,8 @@ class Evaluator:
             out = IVector()
             for el in val:
                 lab, drop = self.drop_name(el.labels)
-                out.append(El(lab, -el.v, drop or el.drop))
+                h = None if el.h is None else el.h.mul(-1.0).compact()
+                out.append(El(lab, -el.v, drop or el.drop, h))
             return self.check_unique(out)
         raise QueryError("unary minus needs a scalar or an instant vector")
 
@@ -272,6 +273,9 @@ class Evaluator:
                 continue
             v = s.vs[i]
             if v != v and is_stale(v):
+                continue
+            if s.hists is not None and is_histogram(v):
+                out.append(El(s.labels, 0.0, h=s.hists[st]))
                 continue
             out.append(El(s.labels, v))
         return out
@@ -327,6 +331,11 @@ class Evaluator:
             lo = bisect_right(ts, fetch_start) if left_open else bisect_left(ts, fetch_start)
             hi = bisect_right(ts, fetch_end, lo)
             if hi > lo:
+                if s.hists:
+                    from .native_series import split_window
+
+                    out.append(split_window(s.labels, ts, vals, s.hists, lo, hi, start, ref))
+                    continue
                 out.append(
                     RangeSeries(s.labels, ts, vals, lo, hi, start, ref, mode=mode, cache=cache)
                 )
@@ -354,6 +363,7 @@ class Evaluator:
                 "use a larger subquery step or a shorter range"
             )
         acc: dict[Labels, tuple[list[int], list[float], list[bool]]] = {}
+        hacc: dict[Labels, list[tuple[int, Any]]] = {}  # native histogram points
         inner = node.expr
         key0 = id(inner)
         memo = self._memo
@@ -374,6 +384,9 @@ class Evaluator:
                     entry = acc.get(el.labels)
                     if entry is None:
                         entry = acc[el.labels] = ([], [], [el.drop])
+                    if el.h is not None:
+                        hacc.setdefault(el.labels, []).append((st, el.h))
+                        continue
                     entry[0].append(st)
                     entry[1].append(el.v)
             else:
@@ -381,6 +394,11 @@ class Evaluator:
             st += step
         out = RangeVec()
         for lab, (ts, vals, drop) in acc.items():
+            if hacc:
+                from .native_series import subquery_series
+
+                out.append(subquery_series(lab, ts, vals, hacc.get(lab, []), start, ref, drop[0]))
+                continue
             out.append(RangeSeries(lab, ts, vals, 0, len(ts), start, ref, drop[0]))
         return out
 
@@ -416,7 +434,7 @@ class Evaluator:
                 if lab in seen:
                     raise QueryError("vector cannot contain metrics with the same labelset")
                 seen.add(lab)
-                out.append(Sample(lab, t, el.v))
+                out.append(Sample(lab, t, el.v, el.h))
             return out
         mat = Matrix()
         by_labels: dict[Labels, SeriesPoints] = {}
@@ -432,7 +450,7 @@ class Evaluator:
                 pts = list(zip(rs.times(), rs.values(), strict=True))
             sp = by_labels.get(lab)
             if sp is None:
-                sp = by_labels[lab] = SeriesPoints(lab, pts)
+                sp = by_labels[lab] = SeriesPoints(lab, pts, list(rs.hpoints or ()))
                 mat.append(sp)
             else:
                 raise QueryError("vector cannot contain metrics with the same labelset")

@@ -184,5 +184,5 @@ def _combine(
         lab = el.labels
         for k, v in added.items():
             lab = with_label(lab, k, v)
-        out.append(El(lab, el.v, el.drop))
+        out.append(El(lab, el.v, el.drop, el.h))
     return out

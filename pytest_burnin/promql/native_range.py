@@ -1,0 +1,306 @@
+"""Range-vector functions over series that hold native histogram samples.
+
+``rangefuncs.eval_range_call`` asks ``native_value`` for each range series
+with histograms (``rs.hpoints``); ``rs.ts``/``rs.vs`` hold its float samples.
+Prometheus' rules, by function:
+
+* ``rate``/``increase``/``delta``, ``irate``/``idelta``, ``sum_over_time``,
+  ``avg_over_time``: over histograms only; a window mixing floats and
+  histograms answers nothing, with a warning;
+* ``count_over_time``, ``present_over_time``, ``last_over_time``,
+  ``first_over_time``, ``ts_of_last/first_over_time``, ``changes``,
+  ``resets``: both kinds;
+* every other function reads floats only (histograms ignored, with an info
+  when the window mixes both).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+from . import ast, gomath
+from .float_histogram import GAUGE, FloatHistogram, HistogramError
+from .labels import METRIC_NAME, get
+from .values import NativeHistogramUnsupported
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .evaltypes import RangeSeries
+    from .evaluator import Evaluator
+
+Result = tuple[float, FloatHistogram | None] | None
+
+
+def native_value(
+    ev: Evaluator,
+    node: ast.Call,
+    rs: RangeSeries,
+    fn: Callable[[RangeSeries, int], float | None],
+    t: int,
+) -> Result:
+    name = node.func
+    hp = rs.hpoints or []
+    has_floats = len(rs) > 0
+    arg = node.args[0] if name not in ("quantile_over_time",) else node.args[1]
+    metric = gomath.go_quote(get(rs.labels, METRIC_NAME))
+    if isinstance(arg, ast.MatrixSelector) and arg.vector.modifier is not None:
+        raise NativeHistogramUnsupported(
+            f"{arg.vector.modifier} range selectors over native histograms are not supported"
+        )
+    if name in ("rate", "increase", "delta", "sum_over_time", "avg_over_time", "irate", "idelta"):
+        if has_floats and name not in ("irate", "idelta"):
+            ev.warn(f"encountered a mix of histograms and floats for metric name {metric}", arg)
+            return None
+        if name in ("irate", "idelta"):
+            return _instant(ev, arg, rs, name == "irate", metric)
+        if name == "sum_over_time":
+            return _sum(ev, arg, hp)
+        if name == "avg_over_time":
+            return _sum(ev, arg, hp, average=True)
+        return _extrapolated(ev, arg, rs, name, metric)
+    if name == "count_over_time":
+        return float(len(rs) + len(hp)), None
+    if name == "present_over_time":
+        return 1.0, None
+    points = _merged(rs)
+    if name in ("last_over_time", "first_over_time"):
+        pt, pv = points[-1] if name == "last_over_time" else points[0]
+        return (0.0, pv) if isinstance(pv, FloatHistogram) else (pv, None)
+    if name in ("ts_of_last_over_time", "ts_of_first_over_time"):
+        pt = points[-1][0] if name == "ts_of_last_over_time" else points[0][0]
+        return pt / 1000.0, None
+    if name in ("changes", "resets"):
+        return float(_changes(points, name == "resets")), None
+    if not has_floats:
+        return None
+    ev.info(
+        "ignored histograms in a range containing both floats and histograms for metric name "
+        + metric,
+        arg,
+    )
+    v = fn(rs, ev.compat)
+    return None if v is None else (v, None)
+
+
+def _merged(rs: RangeSeries) -> list[tuple[int, float | FloatHistogram]]:
+    pts: list[tuple[int, float | FloatHistogram]] = list(zip(rs.times(), rs.values(), strict=True))
+    pts.extend(rs.hpoints or [])
+    pts.sort(key=lambda p: p[0])
+    return pts
+
+
+def _changes(points: list[tuple[int, float | FloatHistogram]], resets: bool) -> int:
+    n = 0
+    for (_, prev), (_, cur) in itertools.pairwise(points):
+        if isinstance(prev, FloatHistogram) and isinstance(cur, FloatHistogram):
+            if resets:
+                n += detect_reset(cur, prev)
+            else:
+                n += not _equals(cur, prev)
+        elif isinstance(prev, FloatHistogram) or isinstance(cur, FloatHistogram):
+            n += 1
+        elif resets:
+            n += cur < prev
+        else:
+            n += cur != prev and not (cur != cur and prev != prev)
+    return n
+
+
+def _equals(a: FloatHistogram, b: FloatHistogram) -> bool:
+    return (
+        a.schema == b.schema
+        and a.zero_threshold == b.zero_threshold
+        and a.custom_values == b.custom_values
+        and _same(a.zero_count, b.zero_count)
+        and _same(a.count, b.count)
+        and _same(a.sum, b.sum)
+        and _same_buckets(a.compact().positive, b.compact().positive)
+        and _same_buckets(a.compact().negative, b.compact().negative)
+    )
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (a != a and b != b)
+
+
+def _same_buckets(a: dict[int, float], b: dict[int, float]) -> bool:
+    return list(a) == list(b) and all(_same(a[i], b[i]) for i in a)
+
+
+def detect_reset(cur: FloatHistogram, prev: FloatHistogram) -> bool:
+    """Whether ``cur`` follows a counter reset after ``prev`` (Prometheus' DetectReset)."""
+    if cur.counter_reset_hint == "reset":
+        return True
+    if cur.counter_reset_hint == "not_reset":
+        return False
+    if cur.count < prev.count:
+        return True
+    if cur.uses_custom_buckets:
+        if not prev.uses_custom_buckets:
+            return True
+        if cur.custom_values != prev.custom_values:
+            from .float_histogram import intersect_bounds, remap_custom
+
+            bounds = intersect_bounds(cur.custom_values, prev.custom_values)
+            mine = remap_custom(cur.positive, cur.custom_values, bounds)
+            theirs = remap_custom(prev.positive, prev.custom_values, bounds)
+            return any(mine.get(i, 0.0) < v for i, v in theirs.items())
+        return any(cur.positive.get(i, 0.0) < v for i, v in prev.positive.items() if v != 0)
+    if cur.schema > prev.schema:
+        return True
+    if cur.zero_threshold < prev.zero_threshold:
+        return True
+    prev_zero, threshold = prev._zero_for_threshold(cur.zero_threshold)
+    if threshold != cur.zero_threshold:
+        return True
+    if cur.zero_count < prev_zero:
+        return True
+    p = prev.reduce_resolution(cur.schema)
+    for mine, theirs in ((cur.positive, p.positive), (cur.negative, p.negative)):
+        for i, v in theirs.items():
+            if p.upper_bound(i) <= threshold:
+                continue  # inside the zero bucket, counted there
+            if v != 0 and (i not in mine or mine[i] < v):
+                return True
+    return False
+
+
+def _sum(
+    ev: Evaluator, arg: ast.Expr, hp: list[tuple[int, FloatHistogram]], average: bool = False
+) -> Result:
+    from .histogram_sum import sum_histograms
+
+    try:
+        total, collision, reconciled = sum_histograms([h for _, h in hp], average)
+    except HistogramError:
+        ev.warn(_mixed_schemas(gomath.go_quote("")), arg)
+        return None
+    if collision:
+        ev.warn("conflicting counter resets during histogram aggregation", arg)
+    if reconciled:
+        ev.info("mismatched custom buckets were reconciled during aggregation", arg)
+    return 0.0, total.compact()
+
+
+def _instant(ev: Evaluator, arg: ast.Expr, rs: RangeSeries, is_rate: bool, metric: str) -> Result:
+    points = _merged(rs)
+    if len(points) < 2:
+        return None
+    (t0, v0), (t1, v1) = points[-2], points[-1]
+    interval = t1 - t0
+    if interval == 0:
+        return None
+    if not (isinstance(v0, FloatHistogram) and isinstance(v1, FloatHistogram)):
+        if isinstance(v0, FloatHistogram) or isinstance(v1, FloatHistogram):
+            ev.warn(f"encountered a mix of histograms and floats for metric name {metric}", arg)
+            return None
+        assert isinstance(v0, float) and isinstance(v1, float)
+        res = v1 if is_rate and v1 < v0 else v1 - v0
+        return (res / (interval / 1000) if is_rate else res), None
+    if is_rate and GAUGE in (v0.counter_reset_hint, v1.counter_reset_hint):
+        ev.warn(f"this native histogram metric is not a counter: {metric}", arg)
+    if not is_rate and (v0.counter_reset_hint != GAUGE or v1.counter_reset_hint != GAUGE):
+        ev.warn(f"this native histogram metric is not a gauge: {metric}", arg)
+    h = v1.copy()
+    if not is_rate or not detect_reset(v1, v0):
+        try:
+            h, _, rec = h.sub(v0)
+        except HistogramError:
+            ev.warn(_mixed_schemas(metric), arg)
+            return None
+        if rec:
+            ev.info("mismatched custom buckets were reconciled during subtraction", arg)
+    h.counter_reset_hint = GAUGE
+    h = h.compact()
+    if is_rate:
+        h = h.div(interval / 1000)
+    return 0.0, h
+
+
+def _mixed_schemas(metric: str) -> str:
+    return (
+        "vector contains a mix of histograms with exponential and custom buckets schemas "
+        f"for metric name {metric}"
+    )
+
+
+def _extrapolated(ev: Evaluator, arg: ast.Expr, rs: RangeSeries, name: str, metric: str) -> Result:
+    hp = rs.hpoints or []
+    if len(hp) < 2:
+        return None
+    is_counter = name != "delta"
+    h = _histogram_rate(ev, arg, hp, is_counter, metric)
+    if h is None:
+        return None
+    first_t, last_t = hp[0][0], hp[-1][0]
+    duration_to_start = (first_t - rs.start) / 1000
+    duration_to_end = (rs.end - last_t) / 1000
+    sampled = (last_t - first_t) / 1000
+    average = sampled / (len(hp) - 1)
+    threshold = average * 1.1
+    if duration_to_start >= threshold:
+        duration_to_start = average / 2
+    if is_counter:
+        to_zero = duration_to_start
+        first_count = hp[0][1].count
+        if h.count > 0 and first_count >= 0:
+            to_zero = sampled * (first_count / h.count)
+        duration_to_start = min(duration_to_start, to_zero)
+    if duration_to_end >= threshold:
+        duration_to_end = average / 2
+    factor = (sampled + duration_to_start + duration_to_end) / sampled if sampled else 1.0
+    if name == "rate":
+        factor /= (rs.end - rs.start) / 1000
+    return 0.0, h.mul(factor)
+
+
+def _histogram_rate(
+    ev: Evaluator,
+    arg: ast.Expr,
+    hp: list[tuple[int, FloatHistogram]],
+    is_counter: bool,
+    metric: str,
+) -> FloatHistogram | None:
+    prev = hp[0][1]
+    last = hp[-1][1]
+    custom = prev.uses_custom_buckets
+    if is_counter and GAUGE in (prev.counter_reset_hint, last.counter_reset_hint):
+        ev.warn(f"this native histogram metric is not a counter: {metric}", arg)
+    if is_counter and detect_reset(hp[1][1], prev):
+        second = hp[1][1]
+        prev = FloatHistogram(schema=second.schema, custom_values=second.custom_values)
+        custom = second.uses_custom_buckets
+    if last.uses_custom_buckets != custom:
+        ev.warn(_mixed_schemas(metric), arg)
+        return None
+    min_schema = min(last.schema, prev.schema)
+    for _, cur in hp[1:-1]:
+        if not is_counter:
+            continue
+        if cur.counter_reset_hint == GAUGE:
+            ev.warn(f"this native histogram metric is not a counter: {metric}", arg)
+        min_schema = min(min_schema, cur.schema)
+        if cur.uses_custom_buckets != custom:
+            ev.warn(_mixed_schemas(metric), arg)
+            return None
+    h = last.reduce_resolution(min_schema) if not last.uses_custom_buckets else last.copy()
+    try:
+        h, _, rec = h.sub(prev)
+    except HistogramError:
+        ev.warn(_mixed_schemas(metric), arg)
+        return None
+    if rec:
+        ev.info("mismatched custom buckets were reconciled during subtraction", arg)
+    if is_counter:
+        for _, cur in hp[1:]:
+            if detect_reset(cur, prev):
+                h, _, rec = h.add(prev)
+                if rec:
+                    ev.info("mismatched custom buckets were reconciled during addition", arg)
+            prev = cur
+    elif hp[0][1].counter_reset_hint != GAUGE or last.counter_reset_hint != GAUGE:
+        ev.warn(f"this native histogram metric is not a gauge: {metric}", arg)
+    h.counter_reset_hint = GAUGE
+    return h.compact()
