@@ -259,6 +259,7 @@ def _count_values(
         group_key = lambda lab: tuple(p for p in lab if p[0] in keep)  # noqa: E731
     counts: dict[Labels, float] = {}
     for el in vec:
-        lab = group_key(with_label(el.labels, param, format_float(el.v)))
+        text = format_float(el.v) if el.h is None else el.h.go_string()
+        lab = group_key(with_label(el.labels, param, text))
         counts[lab] = counts.get(lab, 0.0) + 1.0
     return IVector(El(lab, n) for lab, n in counts.items())

@@ -251,6 +251,27 @@ class FloatHistogram:
             parts.append(f"{bkey}:[{' '.join(values)}]")
         return "{{" + " ".join(parts) + "}}"
 
+    def go_string(self) -> str:
+        """Prometheus' ``String()`` (what ``count_values`` writes): populated buckets with bounds."""
+        from .gomath import format_g
+
+        def bucket(lo: float, hi: float, c: float, left: str, right: str) -> str:
+            return f"{left}{format_g(lo)},{format_g(hi)}{right}:{format_g(c)}"
+
+        parts = [f"count:{format_g(self.count)}", f"sum:{format_g(self.sum)}"]
+        for i in sorted(self.negative, reverse=True):
+            if self.negative[i] != 0:
+                lo, hi = -self.upper_bound(i), -self.lower_bound(i)
+                parts.append(bucket(lo, hi, self.negative[i], "[", ")"))
+        if self.zero_count != 0:
+            z = self.zero_threshold
+            parts.append(bucket(-z, z, self.zero_count, "[", "]"))
+        for i in sorted(self.positive):
+            if self.positive[i] != 0:
+                lo, hi = self.lower_bound(i), self.upper_bound(i)
+                parts.append(bucket(lo, hi, self.positive[i], "(", "]"))
+        return "{" + ", ".join(parts) + "}"
+
     def __str__(self) -> str:
         return self.test_expression()
 

@@ -26,10 +26,13 @@ def sum_histograms(
     Raises HistogramError for a mix of exponential and custom buckets.
     """
     layout = hists[0]
-    collision = reconciled = False
+    reconciled = False
     for h in hists[1:]:
-        layout, c, r = layout.add(h)
-        collision, reconciled = collision or c, reconciled or r
+        layout, _, r = layout.add(h)
+        reconciled = reconciled or r
+    # Prometheus warns when any input says "reset" and another "not_reset".
+    hints = {h.counter_reset_hint for h in hists}
+    collision = "reset" in hints and "not_reset" in hints
     # One column per field, in input order (a bucket missing from a histogram is 0).
     columns: dict[tuple[str, int], list[float]] = {}
     for k, h in enumerate(hists):

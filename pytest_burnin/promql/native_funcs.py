@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from . import gomath
 from .evaltypes import El, EvalValue, IVector
 from .evaltypes import arg_num as _num
-from .labels import METRIC_NAME, get
+from .labels import METRIC_NAME, Labels, get, with_label
 from .native_quantile import histogram_fraction, histogram_quantile, histogram_variance
 
 if TYPE_CHECKING:
@@ -65,23 +65,70 @@ def native_call(
             out.append(El(lab, simple(el.h), drop or el.drop))
         return ev.check_unique(out)
     floats = [_floats_only(a) for a in args]
-    if name == "histogram_quantile":
-        q = _num(args[0])
+    if name in ("histogram_quantile", "histogram_fraction", "histogram_quantiles"):
         ev.call_node = node
-        native = _native_each(
-            ev, node, args[1], lambda h: histogram_quantile(q, h), "histogram_quantile"
-        )
-        classic = call(ev, node, floats, t)
-        return _merge(ev, native, classic)
-    if name == "histogram_fraction":
-        lo, hi = _num(args[0]), _num(args[1])
-        ev.call_node = node
-        native = _native_each(
-            ev, node, args[2], lambda h: histogram_fraction(lo, hi, h), "histogram_fraction"
-        )
-        classic = call(ev, node, floats, t)
-        return _merge(ev, native, classic)
+        at = {"histogram_quantile": 1, "histogram_fraction": 2, "histogram_quantiles": 0}[name]
+        hists, classic_els = _split_classic(ev, args[at], node.args[at])
+        floats[at] = classic_els
+        if name == "histogram_quantile":
+            q = _num(args[0])
+            native = _native_each(ev, node, hists, lambda h: histogram_quantile(q, h))
+        elif name == "histogram_fraction":
+            lo, hi = _num(args[0]), _num(args[1])
+            native = _native_each(ev, node, hists, lambda h: histogram_fraction(lo, hi, h))
+        else:
+            native = _native_quantiles(ev, node, hists, args)
+        return _merge(ev, native, call(ev, node, floats, t))
     return call(ev, node, floats, t)
+
+
+def _split_classic(ev: Evaluator, arg: EvalValue, arg_node: ast.Expr) -> tuple[IVector, IVector]:
+    """Native histograms and classic buckets; a native histogram with the labels of a
+    classic one (le aside) drops both, with Prometheus' warning."""
+    vec = arg if isinstance(arg, IVector) else IVector()
+    classic: dict[Labels, list[El]] = {}
+    for el in vec:
+        if el.h is None:
+            key = tuple(p for p in el.labels if p[0] != "le")
+            classic.setdefault(key, []).append(el)
+    hists = IVector()
+    for el in vec:
+        if el.h is None:
+            continue
+        if el.labels in classic and any(_has_le(b) for b in classic[el.labels]):
+            name = get(el.labels, METRIC_NAME) if ev.delayed else ""
+            suffix = f" for metric name {gomath.go_quote(name)}" if name else ""
+            ev.warn(f"vector contains a mix of classic and native histograms{suffix}", arg_node)
+            del classic[el.labels]
+            continue
+        hists.append(el)
+    return hists, IVector(el for els in classic.values() for el in els)
+
+
+def _quantile_at(q: float) -> Callable[[FloatHistogram], tuple[float, str | None]]:
+    return lambda h: histogram_quantile(q, h)
+
+
+def _has_le(el: El) -> bool:
+    try:
+        gomath.parse_float(get(el.labels, "le"))
+    except ValueError:
+        return False
+    return True
+
+
+def _native_quantiles(
+    ev: Evaluator, node: ast.Call, hists: IVector, args: list[EvalValue]
+) -> IVector:
+    label = args[1] if isinstance(args[1], str) else ""
+    out = IVector()
+    for q in (_num(a) for a in args[2:]):
+        value = _quantile_at(q)
+        for el in _native_each(ev, node, hists, value):
+            out.append(
+                El(with_label(el.labels, label, gomath.format_openmetrics(q)), el.v, el.drop)
+            )
+    return out
 
 
 def _floats_only(arg: EvalValue) -> EvalValue:
@@ -93,13 +140,12 @@ def _floats_only(arg: EvalValue) -> EvalValue:
 def _native_each(
     ev: Evaluator,
     node: ast.Call,
-    vec: EvalValue,
+    vec: IVector,
     fn: Callable[[FloatHistogram], tuple[float, str | None]],
-    func_name: str,
 ) -> IVector:
     out = IVector()
-    arg_node = node.args[-1]
-    for el in vec if isinstance(vec, IVector) else ():
+    arg_node = node.args[0 if node.func == "histogram_quantiles" else -1]
+    for el in vec:
         if el.h is None:
             continue
         value, info = fn(el.h)

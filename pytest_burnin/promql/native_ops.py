@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from .labels import Labels
 
 ElemResult = tuple[float, FloatHistogram | None, bool] | None  # (value, histogram, keep)
+# Prometheus 3's trim operators: h </ x keeps observations below x, h >/ x above.
+TRIMS = frozenset({"</", ">/"})
 
 
 def _kind(h: FloatHistogram | None) -> str:
@@ -49,6 +51,10 @@ def elem_binop(
                 return 0.0, hl.mul(fr).compact(), True
             if op == "/":
                 return 0.0, hl.div(fr).compact(), True
+            if op in TRIMS:
+                from .histogram_trim import trim_buckets
+
+                return 0.0, trim_buckets(hl, fr, op == "</"), True
         if hl is not None and hr is not None:
             if op in ("+", "-"):
                 res, collision, reconciled = hl.add(hr) if op == "+" else hl.sub(hr)
@@ -83,11 +89,13 @@ def vector_scalar(
     float_path: Callable[[IVector], IVector],
 ) -> IVector:
     """vector op scalar where the vector holds histograms; floats go the float path."""
-    floats = IVector(el for el in vec if el.h is None)
-    out = float_path(floats) if floats else IVector()
     op = node.op
+    floats = IVector(el for el in vec if el.h is None)
+    out = float_path(floats) if floats and op not in TRIMS else IVector()
     for el in vec:
         if el.h is None:
+            if op in TRIMS:
+                elem_binop(ev, node, op, el.v, None, s, None)  # the info annotation
             continue
         got = (
             elem_binop(ev, node, op, s, None, 0.0, el.h)
@@ -120,7 +128,7 @@ def aggregate(
     op = node.op
     if op in ("count", "group"):
         return float_path(IVector(El(el.labels, 0.0, el.drop) for el in vec))
-    if op in ("limitk", "limit_ratio"):
+    if op in ("limitk", "limit_ratio", "count_values"):
         return float_path(vec)
     if op not in ("sum", "avg"):
         ev.info(f"ignored histogram in {op} aggregation", node.expr)
@@ -138,11 +146,9 @@ def aggregate(
         if len(hists) != len(members):
             ev.warn("encountered a mix of histograms and floats for aggregation", node.expr)
             continue
-        total = _sum(ev, node, hists)
+        total = _sum(ev, node, hists, op == "avg")
         if total is None:
             continue
-        if op == "avg":
-            total = total.div(len(hists))
         drop = any(el.drop for el in members) and any(p[0] == "__name__" for p in lab)
         out.append(El(lab, 0.0, drop, total.compact()))
     if float_els:
@@ -151,22 +157,19 @@ def aggregate(
 
 
 def _sum(
-    ev: Evaluator, node: ast.AggregateExpr, hists: list[FloatHistogram]
+    ev: Evaluator, node: ast.AggregateExpr, hists: list[FloatHistogram], average: bool
 ) -> FloatHistogram | None:
-    total = hists[0].copy()
-    collision = reconciled = False
-    for h in hists[1:]:
-        try:
-            total, coll, rec = total.add(h)
-        except HistogramError:
-            ev.warn(
-                "vector contains a mix of histograms with exponential and custom buckets "
-                'schemas for metric name ""',
-                node.expr,
-            )
-            return None
-        collision = collision or coll
-        reconciled = reconciled or rec
+    from .histogram_sum import sum_histograms
+
+    try:
+        total, collision, reconciled = sum_histograms(hists, average)
+    except HistogramError:
+        ev.warn(
+            "vector contains a mix of histograms with exponential and custom buckets "
+            'schemas for metric name ""',
+            node.expr,
+        )
+        return None
     if collision:
         ev.warn("conflicting counter resets during histogram aggregation", node.expr)
     if reconciled:

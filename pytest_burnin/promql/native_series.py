@@ -65,8 +65,17 @@ def subquery_series(
     drop: bool,
 ) -> RangeSeries:
     rs = RangeSeries(labels, ts, vs, 0, len(ts), start, end, drop)
-    rs.hpoints = hpoints or None
+    # As Prometheus: a subquery's histograms lose "reset"/"not_reset" hints, which
+    # describe the stored neighbours, not the subquery's own steps.
+    rs.hpoints = [(t, _unknown_hint(h)) for t, h in hpoints] or None
     return rs
+
+
+def _unknown_hint(h: FloatHistogram) -> FloatHistogram:
+    if h.counter_reset_hint in ("reset", NOT_RESET):
+        h = h.copy()
+        h.counter_reset_hint = UNKNOWN
+    return h
 
 
 def stored_hint(

@@ -22,7 +22,7 @@ from ..promql import ast
 from ..promql.engine import Engine
 from ..promql.labels import METRIC_NAME, Labels, labels_from, with_label
 from ..promql.storage import STALE_NAN, Storage
-from ..promql.values import QueryError, Scalar, Vector
+from ..promql.values import NativeHistogramUnsupported, QueryError, Scalar, Vector
 from . import template
 from .rulefile import Rule, RuleGroup
 
@@ -55,6 +55,11 @@ def query_vector(engine: Engine, expr: str | ast.Expr, t_ms: int) -> list[tuple[
     """Prometheus' EngineQueryFunc: a vector, or a scalar as one label-less sample."""
     val = engine.instant(expr, t_ms)
     if isinstance(val, Vector):
+        if any(s.h is not None for s in val):
+            # A rule result holding native histograms is not stored yet: an error, never a 0.
+            raise NativeHistogramUnsupported(
+                "rules whose result holds native histograms are not supported yet"
+            )
         return [(s.labels, s.v) for s in val]
     if isinstance(val, Scalar):
         return [((), val.v)]
