@@ -2,7 +2,7 @@
 
 The corpus lives outside the repository (``../shared/peer-suites``); without
 it these tests skip. Targets: every float-sample eval command of the v2.42
-scripts passes in compat=2, and at least 95% of the current scripts pass in
+scripts passes in compat=2, and at least 97.5% of the current scripts pass in
 the default (Prometheus 3) mode, native histograms included.
 """
 
