@@ -76,7 +76,7 @@ class Series:
     chunk_len: int = 0
 
     def append_histogram(self, t: int, h: FloatHistogram) -> None:
-        from .native_series import stored_hint
+        from .histogram_hints import stored_hint
 
         if self.hists is None:
             self.hists = {}
