@@ -290,6 +290,13 @@ class Evaluator:
             ts, vals = cache.clean(s)
             lo = bisect_right(ts, ref - self.lookback)
             hi = bisect_right(ts, ref + self.lookback, lo)
+            if s.hists:
+                from .native_range import smoothed_sample
+
+                got = smoothed_sample(self, node, s.labels, ts, vals, s.hists, lo, hi, ref)
+                if got is not None:
+                    out.append(El(s.labels, got[0], h=got[1]))
+                continue
             v = smoothed_value(ts, vals, lo, hi, ref)
             if v is not None:
                 out.append(El(s.labels, v))
