@@ -62,6 +62,8 @@ class Evaluator:
         self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
         self.subquery_work = 0  # subquery steps so far, bounded by MAX_QUERY_SUBQUERY_STEPS
+        # Selectors read as Prometheus' histogram stats iterator reads (native_series).
+        self.stats_nodes: frozenset[int] = frozenset()
         self._dispatch: dict[type, Callable[[Any, int], EvalValue]] = {
             ast.NumberLiteral: self._number,
             ast.StringLiteral: self._string,
@@ -275,7 +277,15 @@ class Evaluator:
             if v != v and is_stale(v):
                 continue
             if s.hists is not None and is_histogram(v):
-                out.append(El(s.labels, 0.0, h=s.hists[st]))
+                h = s.hists[st]
+                if id(node) in self.stats_nodes:
+                    from .native_series import stats_hint
+
+                    before = s.ts[i - 1] if i > 0 else None
+                    read = before is not None and before > self.start - self.lookback
+                    prev = s.hists.get(before) if read and before is not None else None
+                    h = stats_hint(h, prev)
+                out.append(El(s.labels, 0.0, h=h))
                 continue
             out.append(El(s.labels, v))
         return out
@@ -341,7 +351,8 @@ class Evaluator:
                 if s.hists:
                     from .native_series import split_window
 
-                    out.append(split_window(s.labels, ts, vals, s.hists, lo, hi, start, ref))
+                    stats = id(vs_node) in self.stats_nodes
+                    out.append(split_window(s.labels, ts, vals, s.hists, lo, hi, start, ref, stats))
                     continue
                 out.append(
                     RangeSeries(s.labels, ts, vals, lo, hi, start, ref, mode=mode, cache=cache)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import ast
 from .evaltypes import RangeSeries
 from .float_histogram import NOT_RESET, UNKNOWN
 
@@ -33,8 +34,12 @@ def split_window(
     hi: int,
     start: int,
     end: int,
+    stats: bool = False,
 ) -> RangeSeries:
-    """The window ``[lo, hi)`` of a series holding histograms, floats and histograms apart."""
+    """The window ``[lo, hi)`` of a series holding histograms, floats and histograms apart.
+
+    ``stats``: read as the histogram stats iterator reads (``stats_hint``).
+    """
     from .storage import is_histogram
 
     fts: list[int] = []
@@ -43,7 +48,10 @@ def split_window(
     for i in range(lo, hi):
         v = vs[i]
         if v != v and is_histogram(v):
-            hpoints.append((ts[i], hists[ts[i]]))
+            h = hists[ts[i]]
+            if stats:
+                h = stats_hint(h, hpoints[-1][1] if hpoints else None)
+            hpoints.append((ts[i], h))
         else:
             fts.append(ts[i])
             fvs.append(v)
@@ -73,3 +81,55 @@ def _unknown_hint(h: FloatHistogram) -> FloatHistogram:
         h = h.copy()
         h.counter_reset_hint = UNKNOWN
     return h
+
+
+_STATS_FUNCS = frozenset({"histogram_count", "histogram_sum", "histogram_avg"})
+_BUCKET_FUNCS = frozenset({"histogram_quantile", "histogram_quantiles", "histogram_fraction"})
+
+
+def stats_selectors(expr: ast.Expr) -> frozenset[int]:
+    """ids of the selectors Prometheus reads through its histogram stats iterator.
+
+    Under ``histogram_count``/``_sum``/``_avg`` (with no subquery, bucket
+    function or trim in between) Prometheus reads only count and sum, and
+    works out each "unknown" counter reset hint on the fly from the sample
+    read before it: "reset" or "not_reset" (``stats_hint``).
+    """
+    found: set[int] = set()
+
+    def walk(node: object, stats: bool) -> None:
+        if isinstance(node, ast.VectorSelector):
+            if stats:
+                found.add(id(node))
+            return
+        if isinstance(node, list):
+            for n in node:
+                walk(n, stats)
+            return
+        if not isinstance(node, ast.Expr):
+            return
+        if isinstance(node, ast.SubqueryExpr) or (
+            isinstance(node, ast.Call) and node.func in _BUCKET_FUNCS
+        ):
+            stats = False
+        elif isinstance(node, ast.Call) and node.func in _STATS_FUNCS:
+            stats = True
+        elif isinstance(node, ast.BinaryExpr) and node.op in ("</", ">/"):
+            stats = False
+        for value in vars(node).values():
+            if isinstance(value, (ast.Expr, list)):
+                walk(value, stats)
+
+    walk(expr, False)
+    return frozenset(found)
+
+
+def stats_hint(h: FloatHistogram, prev: FloatHistogram | None) -> FloatHistogram:
+    """``h`` with the hint the stats iterator gives it, ``prev`` being the sample read before."""
+    from .native_range import detect_reset
+
+    if h.counter_reset_hint != UNKNOWN or prev is None:
+        return h
+    out = h.copy()
+    out.counter_reset_hint = "reset" if detect_reset(h, prev) else NOT_RESET
+    return out
