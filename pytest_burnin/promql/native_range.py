@@ -435,9 +435,8 @@ def smoothed_sample(
     at: int,
 ) -> tuple[float, FloatHistogram | None] | None:
     """``x smoothed`` at ``at`` for a series holding histograms: interpolated between neighbours."""
-    from .storage import is_histogram
-
-    kinds = {is_histogram(vs[i]) for i in range(lo, hi)}
+    # A histogram sample's value is a NaN placeholder with its timestamp in ``hists``.
+    kinds = {vs[i] != vs[i] and ts[i] in hists for i in range(lo, hi)}
     metric = gomath.go_quote(get(labels, METRIC_NAME))
     if kinds == {True, False}:
         ev.warn(f"encountered a mix of histograms and floats for metric name {metric}", node)
