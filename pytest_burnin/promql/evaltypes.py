@@ -70,6 +70,7 @@ class RangeSeries:
         "end",
         "hi",
         "hpoints",
+        "hsts",
         "labels",
         "lo",
         "mode",
@@ -107,6 +108,8 @@ class RangeSeries:
         # Native histogram samples of the window, in time order (ts/vs hold
         # only its float samples); None when the series has none.
         self.hpoints: list[tuple[int, FloatHistogram]] | None = None
+        # Start timestamps of those histogram samples (0: unknown), when stored.
+        self.hsts: list[int] | None = None
 
     def __len__(self) -> int:
         return self.hi - self.lo

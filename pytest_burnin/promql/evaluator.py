@@ -352,7 +352,8 @@ class Evaluator:
                     from .native_series import split_window
 
                     stats = id(vs_node) in self.stats_nodes
-                    out.append(split_window(s.labels, ts, vals, s.hists, lo, hi, start, ref, stats))
+                    window = (lo, hi, start, ref, stats, s.sts)
+                    out.append(split_window(s.labels, ts, vals, s.hists, *window))
                     continue
                 out.append(
                     RangeSeries(s.labels, ts, vals, lo, hi, start, ref, mode=mode, cache=cache)

@@ -127,6 +127,9 @@ def _latest_info_samples(
         i = bisect_right(s.ts, ref) - 1
         if i < 0 or s.ts[i] <= low or is_stale(s.vs[i]):
             continue
+        if s.hists and s.ts[i] in s.hists:
+            # Prometheus refuses it too: an info series' labels come with float samples.
+            raise QueryError(f"info series {_lbl(s.labels)} has a native histogram sample")
         sig = _signature(get(s.labels, METRIC_NAME), s.labels)
         sample_t = s.ts[i]
         old = out.get(sig)

@@ -111,7 +111,7 @@ def histogram_fraction(lower: float, upper: float, h: FloatHistogram) -> tuple[f
         count += b.count
         blo, bhi = b.lower, b.upper
         zero = False
-        if blo <= 0 <= bhi and not h.uses_custom_buckets:
+        if blo <= 0 <= bhi:  # custom buckets too (a first bucket from -Inf)
             zero = True
             if not h.negative and h.positive:
                 blo = 0.0

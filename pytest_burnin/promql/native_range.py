@@ -71,7 +71,7 @@ def native_value(
         pt = points[-1][0] if name == "ts_of_last_over_time" else points[0][0]
         return pt / 1000.0, None
     if name in ("changes", "resets"):
-        return float(_changes(points, name == "resets")), None
+        return float(_changes(points, name == "resets", _sts_by_time(rs))), None
     if not has_floats:
         return None
     ev.info(
@@ -98,6 +98,12 @@ def _extended(
     raise NativeHistogramUnsupported(f"{name}() over {mode} native histograms is not supported")
 
 
+def _sts_by_time(rs: RangeSeries) -> dict[int, int] | None:
+    if not rs.hsts or not rs.hpoints:
+        return None
+    return {t: st for (t, _), st in zip(rs.hpoints, rs.hsts, strict=False)}
+
+
 def _merged(rs: RangeSeries) -> list[tuple[int, float | FloatHistogram]]:
     pts: list[tuple[int, float | FloatHistogram]] = list(zip(rs.times(), rs.values(), strict=True))
     pts.extend(rs.hpoints or [])
@@ -105,12 +111,17 @@ def _merged(rs: RangeSeries) -> list[tuple[int, float | FloatHistogram]]:
     return pts
 
 
-def _changes(points: list[tuple[int, float | FloatHistogram]], resets: bool) -> int:
+def _changes(
+    points: list[tuple[int, float | FloatHistogram]],
+    resets: bool,
+    sts: dict[int, int] | None = None,
+) -> int:
     n = 0
-    for (_, prev), (_, cur) in itertools.pairwise(points):
+    st = sts or {}
+    for (pt, prev), (ct, cur) in itertools.pairwise(points):
         if isinstance(prev, FloatHistogram) and isinstance(cur, FloatHistogram):
             if resets:
-                n += detect_reset(cur, prev)
+                n += st_reset(st.get(pt, 0), pt, st.get(ct, 0), ct) or detect_reset(cur, prev)
             else:
                 n += not _equals(cur, prev)
         elif isinstance(prev, FloatHistogram) or isinstance(cur, FloatHistogram):
@@ -218,7 +229,13 @@ def _instant(ev: Evaluator, arg: ast.Expr, rs: RangeSeries, is_rate: bool, metri
     if not is_rate and (v0.counter_reset_hint != GAUGE or v1.counter_reset_hint != GAUGE):
         ev.warn(f"this native histogram metric is not a gauge: {metric}", arg)
     h = v1.copy()
-    if not is_rate or not detect_reset(v1, v0):
+    sts = rs.hsts or []
+    times = {t: k for k, (t, _) in enumerate(rs.hpoints or [])}
+    k0, k1 = times.get(t0), times.get(t1)
+    st_reset_here = (
+        k0 is not None and k1 is not None and k1 < len(sts) and st_reset(sts[k0], t0, sts[k1], t1)
+    )
+    if not is_rate or not (st_reset_here or detect_reset(v1, v0)):
         try:
             h, _, rec = h.sub(v0)
         except HistogramError:
@@ -242,21 +259,32 @@ def _mixed_schemas(metric: str) -> str:
 
 def _extrapolated(ev: Evaluator, arg: ast.Expr, rs: RangeSeries, name: str, metric: str) -> Result:
     hp = rs.hpoints or []
-    if len(hp) < 2:
-        return None
+    sts = rs.hsts or []
     is_counter = name != "delta"
-    h = _histogram_rate(ev, arg, hp, is_counter, metric)
-    if h is None:
-        return None
+    h: FloatHistogram | None = None
+    if len(hp) > 1:
+        h = _histogram_rate(ev, arg, hp, sts, is_counter, metric)
+        if h is None:
+            return None
     first_t, last_t = hp[0][0], hp[-1][0]
     duration_to_start = (first_t - rs.start) / 1000
     duration_to_end = (rs.end - last_t) / 1000
     sampled = (last_t - first_t) / 1000
-    average = sampled / (len(hp) - 1)
+    average = sampled / (len(hp) - 1) if len(hp) > 1 else 0.0
     threshold = average * 1.1
-    if duration_to_start >= threshold:
+    st_start = bool(is_counter and sts and sts[0] != 0 and rs.start < sts[0] < first_t)
+    if st_start:
+        # The first sample's start time is inside the window: a 0 there, no
+        # extrapolation to the left.
+        duration_to_start = 0.0
+        sampled = (last_t - sts[0]) / 1000
+        h = hp[0][1].copy() if h is None else h.add(hp[0][1])[0]
+    elif h is None:
+        return None
+    elif duration_to_start >= threshold:
         duration_to_start = average / 2
-    if is_counter:
+    assert h is not None
+    if is_counter and not st_start:
         to_zero = duration_to_start
         first_count = hp[0][1].count
         if h.count > 0 and first_count >= 0:
@@ -267,13 +295,36 @@ def _extrapolated(ev: Evaluator, arg: ast.Expr, rs: RangeSeries, name: str, metr
     factor = (sampled + duration_to_start + duration_to_end) / sampled if sampled else 1.0
     if name == "rate":
         factor /= (rs.end - rs.start) / 1000
-    return 0.0, h.mul(factor)
+    return 0.0, h.mul(factor).compact()
+
+
+def _overlap(sts: list[int], hp: list[tuple[int, FloatHistogram]], i: int) -> bool:
+    cur = sts[i]
+    return cur != 0 and cur < hp[i - 1][0] and cur != sts[i - 1]
+
+
+def st_reset(prev_st: int, prev_t: int, cur_st: int, cur_t: int) -> bool:
+    """A counter reset told by start timestamps (Prometheus' isStartTimestampReset)."""
+    if cur_st == 0 or cur_st >= cur_t or cur_st < prev_t:
+        return False
+    if cur_st > prev_t:
+        return True
+    # cur_st == prev_t: a delta (reset) if the previous start time is known and sound.
+    if prev_st > prev_t:
+        return False
+    return prev_st not in (0, prev_t)
+
+
+def _st_reset_at(sts: list[int], hp: list[tuple[int, FloatHistogram]], i: int) -> bool:
+    """Whether sample i follows a start-timestamp reset after sample i-1."""
+    return i < len(sts) and st_reset(sts[i - 1], hp[i - 1][0], sts[i], hp[i][0])
 
 
 def _histogram_rate(
     ev: Evaluator,
     arg: ast.Expr,
     hp: list[tuple[int, FloatHistogram]],
+    sts: list[int],
     is_counter: bool,
     metric: str,
 ) -> FloatHistogram | None:
@@ -282,7 +333,7 @@ def _histogram_rate(
     custom = prev.uses_custom_buckets
     if is_counter and GAUGE in (prev.counter_reset_hint, last.counter_reset_hint):
         ev.warn(f"this native histogram metric is not a counter: {metric}", arg)
-    if is_counter and detect_reset(hp[1][1], prev):
+    if is_counter and (_st_reset_at(sts, hp, 1) or detect_reset(hp[1][1], prev)):
         second = hp[1][1]
         prev = FloatHistogram(schema=second.schema, custom_values=second.custom_values)
         custom = second.uses_custom_buckets
@@ -308,8 +359,12 @@ def _histogram_rate(
     if rec:
         ev.info("mismatched custom buckets were reconciled during subtraction", arg)
     if is_counter:
-        for _, cur in hp[1:]:
-            if detect_reset(cur, prev):
+        overlap = False
+        for i, (_, cur) in enumerate(hp[1:], 1):
+            if not overlap and i < len(sts) and _overlap(sts, hp, i):
+                ev.warn("sample has start time that overlaps with previous sample timestamp", arg)
+                overlap = True
+            if _st_reset_at(sts, hp, i) or detect_reset(cur, prev):
                 h, _, rec = h.add(prev)
                 if rec:
                     ev.info("mismatched custom buckets were reconciled during addition", arg)

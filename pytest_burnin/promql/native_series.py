@@ -35,6 +35,7 @@ def split_window(
     start: int,
     end: int,
     stats: bool = False,
+    sts: dict[int, int] | None = None,
 ) -> RangeSeries:
     """The window ``[lo, hi)`` of a series holding histograms, floats and histograms apart.
 
@@ -57,6 +58,8 @@ def split_window(
             fvs.append(v)
     rs = RangeSeries(labels, fts, fvs, 0, len(fts), start, end)
     rs.hpoints = hpoints or None
+    if sts and hpoints:
+        rs.hsts = [sts.get(t, 0) for t, _ in hpoints]
     return rs
 
 

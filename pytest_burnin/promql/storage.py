@@ -72,6 +72,9 @@ class Series:
     # Native histogram samples by timestamp (their ``vs`` entry is HISTOGRAM_NAN).
     hists: dict[int, FloatHistogram] | None = None
 
+    # Start timestamps by sample timestamp (Prometheus 3's experimental ``@st``
+    # load lines); native-histogram rate/irate/resets read them.
+    sts: dict[int, int] | None = None
     # Samples in the current histogram chunk (the counter reset hint depends on it).
     chunk_len: int = 0
 

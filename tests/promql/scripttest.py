@@ -135,9 +135,16 @@ def _load(storage: Storage, step: int, body: list[str], nhcb: bool) -> None:
     classic: dict[Labels, dict[int, list[tuple[str, float, float]]]] = {}
     for text in body:
         first = text.split(None, 1)[0] if text.split() else ""
-        if first.endswith("@st"):
-            # Start-timestamp lines (an experimental 3.x storage feature) are not
-            # modelled: the samples load without them, dependent cases fail.
+        if first.endswith("@st") or "}@st " in text:
+            # Start timestamps (an experimental 3.x storage feature): offsets from
+            # each sample's time. Native-histogram functions read them; float
+            # functions do not (yet), so their dependent cases fail.
+            st_labels, offsets = parse_series_mixed(text.replace("@st", "", 1))
+            series = storage.get_or_create(st_labels)
+            series.sts = series.sts or {}
+            for i, v in enumerate(offsets):
+                if isinstance(v, float):
+                    series.sts[i * step] = i * step + round(v * 1000)
             continue
         labels, values = parse_series_mixed(text)
         for i, v in enumerate(values):
