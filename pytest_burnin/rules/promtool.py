@@ -18,9 +18,9 @@ Where we differ, on purpose:
   a group without assertions evaluates every rule once, as promtool does).
 * A ``rule_files`` entry matching no file fails the group (promtool passes
   silently: prometheus/prometheus#12499).
-* Native histograms (``{{...}}`` input values, ``exp_samples[].histogram``)
-  are supported; a recording rule whose result holds native histograms is an
-  evaluation error (not supported yet), never a wrong pass.
+* Native histograms (``{{...}}`` input values, ``exp_samples[].histogram``,
+  recording rules that store them) are supported; an alerting rule whose
+  result holds native histograms is an evaluation error, never a wrong pass.
 
 Compatibility: ``compat=3`` (default) is promtool 3: a test group without
 ``interval`` uses ``evaluation_interval``. ``compat=2`` is promtool 2.42: such a

@@ -262,20 +262,41 @@ def test_native_histogram_mismatch_names_both_histograms(tmp_path: Path) -> None
     assert "got: {} {{count:2 sum:2 buckets:[2]}}" in str(r)
 
 
-def test_recording_rule_over_native_histograms_is_an_error_not_a_pass(tmp_path: Path) -> None:
+def test_recording_rules_store_native_histograms(tmp_path: Path) -> None:
+    tests = """
+        rule_files: [rules.yml]
+        tests:
+          - interval: 1m
+            input_series:
+              - {series: h, values: "{{schema:0 sum:1 count:1 buckets:[1]}}+{{sum:1 count:1 buckets:[1]}}x4"}
+            promql_expr_test:
+              - expr: h2
+                eval_time: 2m
+                exp_samples:
+                  - {labels: h2, histogram: "{{count:6 sum:6 counter_reset_hint:not_reset buckets:[6]}}"}
+              - expr: histogram_count(rate(h2[2m]))
+                eval_time: 4m
+                exp_samples: [{value: 0.03333333333333333}]
+        """
+    rules = "groups:\n- name: g\n  rules:\n  - record: h2\n    expr: h * 2\n"
+    [r] = run_file(write(tmp_path, tests, rules), RunOptions())
+    assert r.passed, str(r)
+
+
+def test_alert_over_native_histograms_is_an_error_not_a_pass(tmp_path: Path) -> None:
     tests = """
         rule_files: [rules.yml]
         tests:
           - interval: 1m
             input_series:
               - {series: h, values: "{{schema:0 sum:1 count:1 buckets:[1]}}x2"}
-            promql_expr_test:
-              - {expr: h2, eval_time: 1m, exp_samples: []}
+            alert_rule_test:
+              - {eval_time: 1m, alertname: HistogramAlert, exp_alerts: []}
         """
-    rules = "groups:\n- name: g\n  rules:\n  - record: h2\n    expr: h * 2\n"
+    rules = "groups:\n- name: g\n  rules:\n  - alert: HistogramAlert\n    expr: h\n"
     [r] = run_file(write(tmp_path, tests, rules), RunOptions())
     assert r.status == "failed"
-    assert "native histograms are not supported" in str(r)
+    assert "alerting rule whose result holds native histograms is not supported" in str(r)
 
 
 def test_extensions_subset_regex_and_pending(tmp_path: Path) -> None:
