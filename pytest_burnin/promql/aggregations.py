@@ -62,7 +62,7 @@ def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
         param = pv
     vec = ev.eval_vector(node.expr, t)
     key = grouping_key(node)
-    if any(el.h is not None for el in vec):
+    if ev.histograms and any(el.h is not None for el in vec):
         from .native_ops import aggregate
 
         return aggregate(ev, node, vec, key, lambda v: _aggregate(ev, node, v, key, param))

@@ -66,11 +66,11 @@ def eval_binary(ev: Evaluator, node: ast.BinaryExpr, t: int) -> EvalValue:
     if isinstance(lhs, float) and isinstance(rhs, float):
         return _scalar_op(op, lhs, rhs)
     if isinstance(lhs, IVector) and isinstance(rhs, float):
-        if op in ("</", ">/") or _has_histograms(lhs):
+        if op in ("</", ">/") or (ev.histograms and _has_histograms(lhs)):
             return _native_vector_scalar(ev, node, lhs, rhs, False)
         return _vector_scalar(ev, op, lhs, rhs, False, node.return_bool)
     if isinstance(lhs, float) and isinstance(rhs, IVector):
-        if op in ("</", ">/") or _has_histograms(rhs):
+        if op in ("</", ">/") or (ev.histograms and _has_histograms(rhs)):
             return _native_vector_scalar(ev, node, rhs, lhs, True)
         return _vector_scalar(ev, op, rhs, lhs, True, node.return_bool)
     if isinstance(lhs, IVector) and isinstance(rhs, IVector):

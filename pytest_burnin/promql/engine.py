@@ -230,7 +230,8 @@ class Engine:
 
     def _instant(self, expr: ast.Expr, query: str | ast.Expr, t_ms: int) -> Value:
         ev = Evaluator(self, t_ms, t_ms, 0, query if isinstance(query, str) else "")
-        ev.stats_nodes = _stats_selectors(expr)
+        if ev.histograms:
+            ev.stats_nodes = _stats_selectors(expr)
         self.last_annotations = (ev.warnings, ev.infos)
         val = ev.eval(expr, t_ms)
         ev.finish()
@@ -240,7 +241,8 @@ class Engine:
         self, expr: ast.Expr, query: str | ast.Expr, start_ms: int, end_ms: int, step_ms: int
     ) -> Matrix:
         ev = Evaluator(self, start_ms, end_ms, step_ms, query if isinstance(query, str) else "")
-        ev.stats_nodes = _stats_selectors(expr)
+        if ev.histograms:
+            ev.stats_nodes = _stats_selectors(expr)
         self.last_annotations = (ev.warnings, ev.infos)
         acc: dict[Labels, SeriesPoints] = {}
         t = start_ms

@@ -62,6 +62,8 @@ class Evaluator:
         self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
         self.subquery_work = 0  # subquery steps so far, bounded by MAX_QUERY_SUBQUERY_STEPS
+        # Native histograms in storage? Otherwise no value can hold one (cheap checks off).
+        self.histograms = bool(getattr(self.storage, "has_histograms", False))
         # Selectors read as Prometheus' histogram stats iterator reads (native_series).
         self.stats_nodes: frozenset[int] = frozenset()
         self._dispatch: dict[type, Callable[[Any, int], EvalValue]] = {
@@ -276,7 +278,7 @@ class Evaluator:
             v = s.vs[i]
             if v != v and is_stale(v):
                 continue
-            if s.hists is not None and is_histogram(v):
+            if v != v and s.hists is not None and is_histogram(v):
                 h = s.hists[st]
                 if id(node) in self.stats_nodes:
                     from .native_series import stats_hint

@@ -147,7 +147,9 @@ def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
     if name == "end":
         return ev.end / 1000.0
     args = [ev.eval(a, t) for a in node.args]
-    if any(isinstance(a, IVector) and any(el.h is not None for el in a) for a in args):
+    if ev.histograms and any(
+        isinstance(a, IVector) and any(el.h is not None for el in a) for a in args
+    ):
         from .native_funcs import native_call
 
         return native_call(ev, node, args, _call_with_args, t)

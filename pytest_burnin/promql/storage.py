@@ -120,6 +120,9 @@ class Storage:
         self._by_name: dict[str, list[Series]] = {}
         # Bumped whenever the set of series changes, so selections can be cached.
         self.generation = 0
+        # Whether any native histogram was stored: float-only queries skip every
+        # histogram check when it is False.
+        self.has_histograms = False
 
     def __len__(self) -> int:
         return len(self._series)
@@ -140,6 +143,7 @@ class Storage:
         self.get_or_create(labels).append(t, v)
 
     def append_histogram(self, labels: Labels, t: int, h: FloatHistogram) -> None:
+        self.has_histograms = True
         self.get_or_create(labels).append_histogram(t, h)
 
     def extend(self, labels: Labels, samples: Iterable[tuple[int, float]]) -> None:
