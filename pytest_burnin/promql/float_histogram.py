@@ -293,14 +293,14 @@ def exponential_bound(index: int, schema: int) -> float:
     """Upper bound of bucket ``index`` in an exponential schema: ``2**(index * 2**-schema)``."""
     if schema <= 0:
         exp = index << -schema
-        if exp > 1024:
+        if exp >= 1024:
             return math.inf
         if exp < -1074:
             return 0.0
         return math.ldexp(1.0, exp)
     per = 1 << schema
     whole, frac = divmod(index, per)  # floor division keeps frac in [0, per)
-    if whole > 1024:
+    if whole >= 1024:
         return math.inf
     if whole < -1075:
         return 0.0

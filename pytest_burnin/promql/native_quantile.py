@@ -91,10 +91,18 @@ def histogram_quantile(q: float, h: FloatHistogram) -> tuple[float, str | None]:
     fraction = rank / bucket.count
     if h.uses_custom_buckets or (lower <= 0 <= upper):
         return lower + (upper - lower) * fraction, info
-    log_lower, log_upper = math.log2(abs(lower)), math.log2(abs(upper))
+    log_lower, log_upper = _log2(abs(lower)), _log2(abs(upper))
     if lower > 0:
-        return 2 ** (log_lower + (log_upper - log_lower) * fraction), info
-    return -(2 ** (log_upper + (log_lower - log_upper) * (1 - fraction))), info
+        return _exp2(log_lower + (log_upper - log_lower) * fraction), info
+    return -_exp2(log_upper + (log_lower - log_upper) * (1 - fraction)), info
+
+
+def _exp2(x: float) -> float:
+    """Go's math.Exp2: +Inf past the float range rather than Python's OverflowError."""
+    try:
+        return 2.0**x
+    except OverflowError:
+        return math.inf
 
 
 def histogram_fraction(lower: float, upper: float, h: FloatHistogram) -> tuple[float, str | None]:

@@ -178,3 +178,10 @@ def test_float_functions_drop_histogram_samples() -> None:
     assert [(s.labels, s.v) for s in result] == [((("k", "f"),), 2.0)]
     assert _one(engine, 'histogram_count(m{k="h"})', 0) == 1.0
     assert math.isnan(_one(engine, 'histogram_avg(m{k="h"} * 0)', 0))  # 0/0
+
+
+def test_buckets_at_the_edge_of_the_float_range_give_inf_not_a_python_error() -> None:
+    engine = _engine({"h": "{{schema:0 count:5 offset:1022 buckets:[1 2 2]}}"})
+    assert _one(engine, "histogram_quantile(0.9, h)", 0) == math.inf
+    assert _one(engine, "histogram_stddev(h)", 0) == math.inf
+    assert _one(engine, "histogram_fraction(0, 1e300, h)", 0) == 0.0
