@@ -100,7 +100,7 @@ def histogram_quantile(q: float, h: FloatHistogram) -> tuple[float, str | None]:
 def _exp2(x: float) -> float:
     """Go's math.Exp2: +Inf past the float range rather than Python's OverflowError."""
     try:
-        return 2.0**x
+        return float(2.0**x)
     except OverflowError:
         return math.inf
 
