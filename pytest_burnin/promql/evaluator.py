@@ -303,7 +303,7 @@ class Evaluator:
             lo = bisect_right(ts, ref - self.lookback)
             hi = bisect_right(ts, ref + self.lookback, lo)
             if s.hists:
-                from .native_range import smoothed_sample
+                from .native_extended import smoothed_sample
 
                 got = smoothed_sample(self, node, s.labels, ts, vals, s.hists, lo, hi, ref)
                 if got is not None:

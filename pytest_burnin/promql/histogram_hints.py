@@ -19,7 +19,7 @@ def stored_hint(
     at a counter reset, at a change of schema, zero threshold or custom bounds,
     and every SAMPLES_PER_CHUNK samples.
     """
-    from .native_range import detect_reset
+    from .histogram_resets import detect_reset
 
     out = h.copy()
     if h.counter_reset_hint == GAUGE:

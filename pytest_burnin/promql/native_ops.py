@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .evaltypes import El, IVector
 from .float_histogram import GAUGE, FloatHistogram, HistogramError
-from .native_range import _equals
+from .histogram_resets import histograms_equal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -67,7 +67,7 @@ def elem_binop(
                     ev.info(f"mismatched custom buckets were reconciled during {what}", node)
                 return 0.0, res.compact(), True
             if op in ("==", "!="):
-                same = _equals(hl, hr)
+                same = histograms_equal(hl, hr)
                 return 0.0, hl, same if op == "==" else not same
     except HistogramError:
         ev.warn(f"incompatible bucket layout encountered for binary operator {op}", node)

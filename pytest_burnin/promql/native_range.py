@@ -12,17 +12,26 @@ Prometheus' rules, by function:
   ``resets``: both kinds;
 * every other function reads floats only (histograms ignored, with an info
   when the window mixes both).
+
+Over ``anchored``/``smoothed`` selectors ``native_extended`` answers; start
+timestamps (``rs.hsts``) mark counter resets as Prometheus' do.
 """
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING
 
 from . import ast, gomath
 from .float_histogram import GAUGE, FloatHistogram, HistogramError
-from .labels import METRIC_NAME, Labels, get
-from .values import NativeHistogramUnsupported
+from .histogram_resets import (
+    count_changes,
+    detect_reset,
+    merged_points,
+    mixed_schemas,
+    st_reset,
+    sts_by_time,
+)
+from .labels import METRIC_NAME, get
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,7 +56,9 @@ def native_value(
     metric = gomath.go_quote(get(rs.labels, METRIC_NAME))
     mode = arg.vector.modifier if isinstance(arg, ast.MatrixSelector) else None
     if mode is not None:
-        return _extended(ev, arg, rs, name, metric, mode)
+        from .native_extended import extended_value
+
+        return extended_value(ev, arg, rs, name, metric, mode)
     if name in ("rate", "increase", "delta", "sum_over_time", "avg_over_time", "irate", "idelta"):
         if has_floats and name not in ("irate", "idelta"):
             ev.warn(f"encountered a mix of histograms and floats for metric name {metric}", arg)
@@ -63,7 +74,7 @@ def native_value(
         return float(len(rs) + len(hp)), None
     if name == "present_over_time":
         return 1.0, None
-    points = _merged(rs)
+    points = merged_points(rs)
     if name in ("last_over_time", "first_over_time"):
         pt, pv = points[-1] if name == "last_over_time" else points[0]
         return (0.0, pv) if isinstance(pv, FloatHistogram) else (pv, None)
@@ -71,7 +82,7 @@ def native_value(
         pt = points[-1][0] if name == "ts_of_last_over_time" else points[0][0]
         return pt / 1000.0, None
     if name in ("changes", "resets"):
-        return float(_changes(points, name == "resets", _sts_by_time(rs))), None
+        return float(count_changes(points, name == "resets", sts_by_time(rs))), None
     if not has_floats:
         return None
     ev.info(
@@ -83,115 +94,6 @@ def native_value(
     return None if v is None else (v, None)
 
 
-def _extended(
-    ev: Evaluator, arg: ast.Expr, rs: RangeSeries, name: str, metric: str, mode: str
-) -> Result:
-    """rate & co. and changes/resets over anchored or smoothed windows holding histograms."""
-    if name in ("rate", "increase", "delta"):
-        if len(rs) > 0:
-            ev.warn(f"encountered a mix of histograms and floats for metric name {metric}", arg)
-            return None
-        return extended_rate(ev, arg, rs, name, metric, mode == "smoothed")
-    if name in ("changes", "resets") and mode == "anchored":
-        points = anchored_points(rs)
-        return None if points is None else (float(_changes(points, name == "resets")), None)
-    raise NativeHistogramUnsupported(f"{name}() over {mode} native histograms is not supported")
-
-
-def _sts_by_time(rs: RangeSeries) -> dict[int, int] | None:
-    if not rs.hsts or not rs.hpoints:
-        return None
-    return {t: st for (t, _), st in zip(rs.hpoints, rs.hsts, strict=False)}
-
-
-def _merged(rs: RangeSeries) -> list[tuple[int, float | FloatHistogram]]:
-    pts: list[tuple[int, float | FloatHistogram]] = list(zip(rs.times(), rs.values(), strict=True))
-    pts.extend(rs.hpoints or [])
-    pts.sort(key=lambda p: p[0])
-    return pts
-
-
-def _changes(
-    points: list[tuple[int, float | FloatHistogram]],
-    resets: bool,
-    sts: dict[int, int] | None = None,
-) -> int:
-    n = 0
-    st = sts or {}
-    for (pt, prev), (ct, cur) in itertools.pairwise(points):
-        if isinstance(prev, FloatHistogram) and isinstance(cur, FloatHistogram):
-            if resets:
-                n += st_reset(st.get(pt, 0), pt, st.get(ct, 0), ct) or detect_reset(cur, prev)
-            else:
-                n += not _equals(cur, prev)
-        elif isinstance(prev, FloatHistogram) or isinstance(cur, FloatHistogram):
-            n += 1
-        elif resets:
-            n += cur < prev
-        else:
-            n += cur != prev and not (cur != cur and prev != prev)
-    return n
-
-
-def _equals(a: FloatHistogram, b: FloatHistogram) -> bool:
-    return (
-        a.schema == b.schema
-        and a.zero_threshold == b.zero_threshold
-        and a.custom_values == b.custom_values
-        and _same(a.zero_count, b.zero_count)
-        and _same(a.count, b.count)
-        and _same(a.sum, b.sum)
-        and _same_buckets(a.compact().positive, b.compact().positive)
-        and _same_buckets(a.compact().negative, b.compact().negative)
-    )
-
-
-def _same(a: float, b: float) -> bool:
-    return a == b or (a != a and b != b)
-
-
-def _same_buckets(a: dict[int, float], b: dict[int, float]) -> bool:
-    return list(a) == list(b) and all(_same(a[i], b[i]) for i in a)
-
-
-def detect_reset(cur: FloatHistogram, prev: FloatHistogram) -> bool:
-    """Whether ``cur`` follows a counter reset after ``prev`` (Prometheus' DetectReset)."""
-    if cur.counter_reset_hint == "reset":
-        return True
-    if cur.counter_reset_hint == "not_reset":
-        return False
-    if cur.count < prev.count:
-        return True
-    if cur.uses_custom_buckets:
-        if not prev.uses_custom_buckets:
-            return True
-        if cur.custom_values != prev.custom_values:
-            from .float_histogram import intersect_bounds, remap_custom
-
-            bounds = intersect_bounds(cur.custom_values, prev.custom_values)
-            mine = remap_custom(cur.positive, cur.custom_values, bounds)
-            theirs = remap_custom(prev.positive, prev.custom_values, bounds)
-            return any(mine.get(i, 0.0) < v for i, v in theirs.items())
-        return any(cur.positive.get(i, 0.0) < v for i, v in prev.positive.items() if v != 0)
-    if cur.schema > prev.schema:
-        return True
-    if cur.zero_threshold < prev.zero_threshold:
-        return True
-    prev_zero, threshold = prev._zero_for_threshold(cur.zero_threshold)
-    if threshold != cur.zero_threshold:
-        return True
-    if cur.zero_count < prev_zero:
-        return True
-    p = prev.reduce_resolution(cur.schema)
-    for mine, theirs in ((cur.positive, p.positive), (cur.negative, p.negative)):
-        for i, v in theirs.items():
-            if p.upper_bound(i) <= threshold:
-                continue  # inside the zero bucket, counted there
-            if v != 0 and (i not in mine or mine[i] < v):
-                return True
-    return False
-
-
 def _sum(
     ev: Evaluator, arg: ast.Expr, hp: list[tuple[int, FloatHistogram]], average: bool = False
 ) -> Result:
@@ -200,7 +102,7 @@ def _sum(
     try:
         total, collision, reconciled = sum_histograms([h for _, h in hp], average)
     except HistogramError:
-        ev.warn(_mixed_schemas(gomath.go_quote("")), arg)
+        ev.warn(mixed_schemas(gomath.go_quote("")), arg)
         return None
     if collision:
         ev.warn("conflicting counter resets during histogram aggregation", arg)
@@ -210,7 +112,7 @@ def _sum(
 
 
 def _instant(ev: Evaluator, arg: ast.Expr, rs: RangeSeries, is_rate: bool, metric: str) -> Result:
-    points = _merged(rs)
+    points = merged_points(rs)
     if len(points) < 2:
         return None
     (t0, v0), (t1, v1) = points[-2], points[-1]
@@ -239,7 +141,7 @@ def _instant(ev: Evaluator, arg: ast.Expr, rs: RangeSeries, is_rate: bool, metri
         try:
             h, _, rec = h.sub(v0)
         except HistogramError:
-            ev.warn(_mixed_schemas(metric), arg)
+            ev.warn(mixed_schemas(metric), arg)
             return None
         if rec:
             ev.info("mismatched custom buckets were reconciled during subtraction", arg)
@@ -248,13 +150,6 @@ def _instant(ev: Evaluator, arg: ast.Expr, rs: RangeSeries, is_rate: bool, metri
     if is_rate:
         h = h.div(interval / 1000)
     return 0.0, h
-
-
-def _mixed_schemas(metric: str) -> str:
-    return (
-        "vector contains a mix of histograms with exponential and custom buckets schemas "
-        f"for metric name {metric}"
-    )
 
 
 def _extrapolated(ev: Evaluator, arg: ast.Expr, rs: RangeSeries, name: str, metric: str) -> Result:
@@ -303,18 +198,6 @@ def _overlap(sts: list[int], hp: list[tuple[int, FloatHistogram]], i: int) -> bo
     return cur != 0 and cur < hp[i - 1][0] and cur != sts[i - 1]
 
 
-def st_reset(prev_st: int, prev_t: int, cur_st: int, cur_t: int) -> bool:
-    """A counter reset told by start timestamps (Prometheus' isStartTimestampReset)."""
-    if cur_st == 0 or cur_st >= cur_t or cur_st < prev_t:
-        return False
-    if cur_st > prev_t:
-        return True
-    # cur_st == prev_t: a delta (reset) if the previous start time is known and sound.
-    if prev_st > prev_t:
-        return False
-    return prev_st not in (0, prev_t)
-
-
 def _st_reset_at(sts: list[int], hp: list[tuple[int, FloatHistogram]], i: int) -> bool:
     """Whether sample i follows a start-timestamp reset after sample i-1."""
     return i < len(sts) and st_reset(sts[i - 1], hp[i - 1][0], sts[i], hp[i][0])
@@ -338,7 +221,7 @@ def _histogram_rate(
         prev = FloatHistogram(schema=second.schema, custom_values=second.custom_values)
         custom = second.uses_custom_buckets
     if last.uses_custom_buckets != custom:
-        ev.warn(_mixed_schemas(metric), arg)
+        ev.warn(mixed_schemas(metric), arg)
         return None
     min_schema = min(last.schema, prev.schema)
     for _, cur in hp[1:-1]:
@@ -348,13 +231,13 @@ def _histogram_rate(
             ev.warn(f"this native histogram metric is not a counter: {metric}", arg)
         min_schema = min(min_schema, cur.schema)
         if cur.uses_custom_buckets != custom:
-            ev.warn(_mixed_schemas(metric), arg)
+            ev.warn(mixed_schemas(metric), arg)
             return None
     h = last.reduce_resolution(min_schema) if not last.uses_custom_buckets else last.copy()
     try:
         h, _, rec = h.sub(prev)
     except HistogramError:
-        ev.warn(_mixed_schemas(metric), arg)
+        ev.warn(mixed_schemas(metric), arg)
         return None
     if rec:
         ev.info("mismatched custom buckets were reconciled during subtraction", arg)
@@ -373,147 +256,3 @@ def _histogram_rate(
         ev.warn(f"this native histogram metric is not a gauge: {metric}", arg)
     h.counter_reset_hint = GAUGE
     return h.compact()
-
-
-# -- anchored and smoothed windows (Prometheus' extendedHistogramRate) -------
-
-
-def interpolate(
-    h1: FloatHistogram, t1: int, h2: FloatHistogram, t2: int, t: int, counter: bool
-) -> FloatHistogram:
-    """The histogram at t on the line from (t1, h1) to (t2, h2); a counter reset starts at 0."""
-    if t == t1:
-        return h1.copy()
-    if t == t2:
-        return h2.copy()
-    fraction = (t - t1) / (t2 - t1)
-    if counter and detect_reset(h2, h1):
-        return h2.mul(fraction)
-    diff = h2.sub(h1)[0].mul(fraction)
-    return diff.add(h1)[0]
-
-
-def extended_rate(
-    ev: Evaluator, arg: ast.Expr, rs: RangeSeries, name: str, metric: str, smoothed: bool
-) -> Result:
-    hp = rs.hpoints or []
-    start, end = rs.start, rs.end
-    counter = name != "delta"
-    last = len(hp) - 1
-    first = max(0, next((i for i in range(last) if hp[i][0] > start), last) - 1)
-    if smoothed:
-        last = next((i for i in range(last) if hp[i][0] >= end), last)
-    if hp[last][0] <= start or (smoothed and hp[first][0] > end):
-        return None
-    window = [h for _, h in hp[first : last + 1]]
-    if any(h.uses_custom_buckets != window[0].uses_custom_buckets for h in window):
-        ev.warn(_mixed_schemas(metric), arg)
-        return None
-    if counter and any(h.counter_reset_hint == GAUGE for h in window):
-        ev.warn(f"this native histogram metric is not a counter: {metric}", arg)
-    try:
-        left = hp[first][1].copy()
-        if smoothed and hp[first][0] < start:
-            (t1, h1), (t2, h2) = hp[first], hp[first + 1]
-            left = interpolate(h1, t1, h2, t2, start, counter)
-        right = hp[last][1].copy()
-        if smoothed and last > 0 and hp[last][0] > end:
-            (t1, h1), (t2, h2) = hp[last - 1], hp[last]
-            right = interpolate(h1, t1, h2, t2, end, counter)
-        if (not counter and left.counter_reset_hint != GAUGE) or (
-            not counter and right.counter_reset_hint != GAUGE
-        ):
-            ev.warn(f"this native histogram metric is not a gauge: {metric}", arg)
-        result = right.sub(left)[0]
-        if counter:
-            correction = _reset_correction(hp, first, last, left, right, start, smoothed)
-            if correction is not None:
-                result = result.add(correction)[0]
-    except HistogramError:
-        ev.warn(_mixed_schemas(metric), arg)
-        return None
-    if name == "rate":
-        result = result.div((end - start) / 1000)
-    result.counter_reset_hint = GAUGE
-    return 0.0, result.compact()
-
-
-def _reset_correction(
-    hp: list[tuple[int, FloatHistogram]],
-    first_i: int,
-    last_i: int,
-    left: FloatHistogram,
-    right: FloatHistogram,
-    start: int,
-    smoothed: bool,
-) -> FloatHistogram | None:
-    """What counter resets inside the window took away (Prometheus' correctForCounterResetsHistogram)."""
-    first = first_i + 1
-    prev = left
-    if smoothed and hp[first_i][0] < start and detect_reset(hp[first_i + 1][1], hp[first_i][1]):
-        # The left interpolation already spans this reset.
-        prev = hp[first_i + 1][1]
-        first += 1
-    last = last_i - 1
-    if first > last + 1:
-        return None
-    correction: FloatHistogram | None = None
-    for _, h in hp[first : last + 1]:
-        if detect_reset(h, prev):
-            correction = prev.copy() if correction is None else correction.add(prev)[0]
-        prev = h
-    if detect_reset(right, prev):
-        correction = prev.copy() if correction is None else correction.add(prev)[0]
-    return correction
-
-
-def anchored_points(
-    rs: RangeSeries,
-) -> list[tuple[int, float | FloatHistogram]] | None:
-    """The anchor (last sample at or before the start, of either kind) and every later sample."""
-    points = _merged(rs)
-    if not any(t > rs.start for t, _ in points):
-        return None
-    before = [i for i, (t, _) in enumerate(points) if t <= rs.start]
-    return points[before[-1] :] if before else points
-
-
-def smoothed_sample(
-    ev: Evaluator,
-    node: ast.Expr,
-    labels: Labels,
-    ts: list[int],
-    vs: list[float],
-    hists: dict[int, FloatHistogram],
-    lo: int,
-    hi: int,
-    at: int,
-) -> tuple[float, FloatHistogram | None] | None:
-    """``x smoothed`` at ``at`` for a series holding histograms: interpolated between neighbours."""
-    # A histogram sample's value is a NaN placeholder with its timestamp in ``hists``.
-    kinds = {vs[i] != vs[i] and ts[i] in hists for i in range(lo, hi)}
-    metric = gomath.go_quote(get(labels, METRIC_NAME))
-    if kinds == {True, False}:
-        ev.warn(f"encountered a mix of histograms and floats for metric name {metric}", node)
-        return None
-    if kinds == {False}:
-        from .extended import smoothed_value
-
-        v = smoothed_value(ts, vs, lo, hi, at)
-        return None if v is None else (v, None)
-    points = [(ts[i], hists[ts[i]]) for i in range(lo, hi)]
-    i = next((k for k, (t, _) in enumerate(points) if t >= at), len(points))
-    if i < len(points) and points[i][0] == at:
-        return 0.0, points[i][1].copy()
-    if 0 < i < len(points):
-        (t1, h1), (t2, h2) = points[i - 1], points[i]
-        if h1.uses_custom_buckets != h2.uses_custom_buckets:
-            ev.warn(_mixed_schemas(metric), node)
-            return None
-        counter = h1.counter_reset_hint != GAUGE or h2.counter_reset_hint != GAUGE
-        return 0.0, interpolate(h1, t1, h2, t2, at, counter)
-    if i > 0:
-        h = points[i - 1][1].copy()
-        h.counter_reset_hint = "unknown"
-        return 0.0, h
-    return None

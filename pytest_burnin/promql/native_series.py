@@ -129,7 +129,7 @@ def stats_selectors(expr: ast.Expr) -> frozenset[int]:
 
 def stats_hint(h: FloatHistogram, prev: FloatHistogram | None) -> FloatHistogram:
     """``h`` with the hint the stats iterator gives it, ``prev`` being the sample read before."""
-    from .native_range import detect_reset
+    from .histogram_resets import detect_reset
 
     if h.counter_reset_hint != UNKNOWN or prev is None:
         return h
