@@ -23,7 +23,8 @@ Prometheus' warnings and infos this engine emits (see ``Engine.last_annotations`
 
 The current scripts run with ``delayed_name_removal=True``, as upstream's test
 engine does. Start-timestamp lines (``metric@st ...``, an experimental 3.x
-storage feature) are ignored, so the cases that depend on them fail.
+storage feature) load into ``Series.sts``; native-histogram functions read
+them, float functions do not yet, so the float cases that depend on them fail.
 """
 
 from __future__ import annotations
