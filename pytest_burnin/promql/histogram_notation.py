@@ -16,7 +16,9 @@ counter reset hint (promqltest compares the hint only then).
 
 from __future__ import annotations
 
-from .float_histogram import HINTS, FloatHistogram, HistogramError
+import itertools
+
+from .float_histogram import CUSTOM_BUCKETS_SCHEMA, HINTS, FloatHistogram, HistogramError
 from .lexer import ParseError
 from .literals import parse_number
 
@@ -133,7 +135,28 @@ def parse_histogram(text: str, pos: int) -> tuple[FloatHistogram, bool, int]:
                 ) from None
         else:
             desc[key] = _number(text, word, word_start)
-    return _build(desc), "counter_reset_hint" in desc, end + 2
+    h = _build(desc)
+    _validate(h, text, pos)
+    return h, "counter_reset_hint" in desc, end + 2
+
+
+def _validate(h: FloatHistogram, text: str, pos: int) -> None:
+    """What Prometheus' TSDB refuses to store, refused here with the position."""
+    if h.schema != CUSTOM_BUCKETS_SCHEMA and not -4 <= h.schema <= 8:
+        raise ParseError(
+            f"histogram has an invalid schema {h.schema}: use -4 to 8, or -53 for custom buckets",
+            pos,
+            text,
+        )
+    if h.custom_values and not h.uses_custom_buckets:
+        raise ParseError("custom_values need schema:-53 (custom buckets)", pos, text)
+    bounds = h.custom_values
+    if any(b <= a for a, b in itertools.pairwise(bounds)) or any(
+        v != v or v == float("inf") for v in bounds
+    ):
+        raise ParseError(
+            "custom_values must be finite and strictly increasing (+Inf is implied)", pos, text
+        )
 
 
 def _number(text: str, word: str, pos: int) -> float:

@@ -62,6 +62,9 @@ def test_notation_expands_repetitions_and_increments() -> None:
         ("{{count:1 count:2}}", 'duplicate key "count" in histogram'),
         ("{{count:1", "missing"),
         ("{{counter_reset_hint:maybe}}", "unknown value"),
+        ("{{schema:9 count:1}}", "invalid schema 9"),
+        ("{{schema:-53 custom_values:[2 1]}}", "strictly increasing"),
+        ("{{schema:0 custom_values:[1]}}", "need schema:-53"),
     ],
 )
 def test_notation_errors_say_what_is_wrong(text: str, message: str) -> None:
