@@ -62,6 +62,21 @@ def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
         param = pv
     vec = ev.eval_vector(node.expr, t)
     key = grouping_key(node)
+    if ev.histograms and any(el.h is not None for el in vec):
+        from .native_ops import aggregate
+
+        return aggregate(ev, node, vec, key, lambda v: _aggregate(ev, node, v, key, param))
+    return _aggregate(ev, node, vec, key, param)
+
+
+def _aggregate(
+    ev: Evaluator,
+    node: ast.AggregateExpr,
+    vec: IVector,
+    key: Callable[[Labels], Labels],
+    param: float | str | None,
+) -> IVector:
+    op = node.op
     if op in ("topk", "bottomk", "limitk", "limit_ratio"):
         return _select_k(ev, op, node, vec, key, param)
     if op == "count_values":
@@ -244,6 +259,7 @@ def _count_values(
         group_key = lambda lab: tuple(p for p in lab if p[0] in keep)  # noqa: E731
     counts: dict[Labels, float] = {}
     for el in vec:
-        lab = group_key(with_label(el.labels, param, format_float(el.v)))
+        text = format_float(el.v) if el.h is None else el.h.go_string()
+        lab = group_key(with_label(el.labels, param, text))
         counts[lab] = counts.get(lab, 0.0) + 1.0
     return IVector(El(lab, n) for lab, n in counts.items())

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .evaluator import Evaluator
+    from .float_histogram import FloatHistogram
 
 ARITH: dict[str, Callable[[float, float], float]] = {
     "+": operator.add,
@@ -65,8 +66,12 @@ def eval_binary(ev: Evaluator, node: ast.BinaryExpr, t: int) -> EvalValue:
     if isinstance(lhs, float) and isinstance(rhs, float):
         return _scalar_op(op, lhs, rhs)
     if isinstance(lhs, IVector) and isinstance(rhs, float):
+        if op in ("</", ">/") or (ev.histograms and _has_histograms(lhs)):
+            return _native_vector_scalar(ev, node, lhs, rhs, False)
         return _vector_scalar(ev, op, lhs, rhs, False, node.return_bool)
     if isinstance(lhs, float) and isinstance(rhs, IVector):
+        if op in ("</", ">/") or (ev.histograms and _has_histograms(rhs)):
+            return _native_vector_scalar(ev, node, rhs, lhs, True)
         return _vector_scalar(ev, op, rhs, lhs, True, node.return_bool)
     if isinstance(lhs, IVector) and isinstance(rhs, IVector):
         matching = node.matching or ast.VectorMatching(
@@ -78,8 +83,27 @@ def eval_binary(ev: Evaluator, node: ast.BinaryExpr, t: int) -> EvalValue:
             return _and_unless(lhs, rhs, matching, keep_matched=False)
         if op == "or":
             return _or(lhs, rhs, matching)
-        return _vector_vector(ev, op, lhs, rhs, matching, node.return_bool)
+        return _vector_vector(ev, op, lhs, rhs, matching, node.return_bool, node)
     raise QueryError(f"binary operator {op!r} is not defined for these operand types")
+
+
+def _has_histograms(vec: IVector) -> bool:
+    return any(el.h is not None for el in vec)
+
+
+def _native_vector_scalar(
+    ev: Evaluator, node: ast.BinaryExpr, vec: IVector, s: float, swap: bool
+) -> IVector:
+    from .native_ops import vector_scalar
+
+    return vector_scalar(
+        ev,
+        node,
+        vec,
+        s,
+        swap,
+        lambda floats: _vector_scalar(ev, node.op, floats, s, swap, node.return_bool),
+    )
 
 
 def _vector_scalar(
@@ -139,6 +163,7 @@ def _vector_vector(
     rhs: IVector,
     matching: ast.VectorMatching,
     return_bool: bool,
+    node: ast.BinaryExpr | None = None,
 ) -> IVector:
     card = matching.card
     fill_left, fill_right = matching.fill_left, matching.fill_right
@@ -174,7 +199,16 @@ def _vector_vector(
 
     def apply(ls: El, rs: El, key: Labels) -> None:
         fl, fr = (rs.v, ls.v) if card == "one-to-many" else (ls.v, rs.v)
-        if arith is not None:
+        hist: FloatHistogram | None = None
+        if ls.h is not None or rs.h is not None or op in ("</", ">/"):
+            from .native_ops import elem_binop
+
+            hl, hr = (rs.h, ls.h) if card == "one-to-many" else (ls.h, rs.h)
+            got = elem_binop(ev, node, op, fl, hl, fr, hr)
+            if got is None:
+                return
+            value, hist, keep = got
+        elif arith is not None:
             value, keep = arith(fl, fr), True
         else:
             assert cmp is not None
@@ -218,7 +252,7 @@ def _vector_vector(
             drop = return_bool and ev.delayed
             if ev.compat < 3 or not ev.delayed:
                 drop = False
-            out.append(El(lab, value, drop))
+            out.append(El(lab, value, drop, None if return_bool else hist))
 
     for ls in lhs:
         key = sig(ls.labels)

@@ -230,6 +230,8 @@ class Engine:
 
     def _instant(self, expr: ast.Expr, query: str | ast.Expr, t_ms: int) -> Value:
         ev = Evaluator(self, t_ms, t_ms, 0, query if isinstance(query, str) else "")
+        if ev.histograms:
+            ev.stats_nodes = _stats_selectors(expr)
         self.last_annotations = (ev.warnings, ev.infos)
         val = ev.eval(expr, t_ms)
         ev.finish()
@@ -239,6 +241,8 @@ class Engine:
         self, expr: ast.Expr, query: str | ast.Expr, start_ms: int, end_ms: int, step_ms: int
     ) -> Matrix:
         ev = Evaluator(self, start_ms, end_ms, step_ms, query if isinstance(query, str) else "")
+        if ev.histograms:
+            ev.stats_nodes = _stats_selectors(expr)
         self.last_annotations = (ev.warnings, ev.infos)
         acc: dict[Labels, SeriesPoints] = {}
         t = start_ms
@@ -256,8 +260,13 @@ class Engine:
                     sp = acc.get(lab)
                     if sp is None:
                         sp = acc[lab] = SeriesPoints(lab)
-                    elif sp.points[-1][0] == t:
+                    elif (sp.points and sp.points[-1][0] == t) or (
+                        sp.hpoints and sp.hpoints[-1][0] == t
+                    ):
                         raise QueryError("vector cannot contain metrics with the same labelset")
+                    if el.h is not None:
+                        sp.hpoints.append((t, el.h))
+                        continue
                     sp.points.append((t, el.v))
             else:
                 kind = "string" if isinstance(val, str) else "range vector"
@@ -267,6 +276,23 @@ class Engine:
             t += step_ms
         ev.finish()
         return Matrix(sorted(acc.values(), key=lambda sp: sp.labels))
+
+
+_STATS_CACHE: dict[int, tuple[ast.Expr, frozenset[int]]] = {}
+
+
+def _stats_selectors(expr: ast.Expr) -> frozenset[int]:
+    """native_series.stats_selectors, once per parsed query (rule groups repeat them)."""
+    hit = _STATS_CACHE.get(id(expr))
+    if hit is not None and hit[0] is expr:
+        return hit[1]
+    from .native_series import stats_selectors
+
+    found = stats_selectors(expr)
+    if len(_STATS_CACHE) > 4096:
+        _STATS_CACHE.clear()
+    _STATS_CACHE[id(expr)] = (expr, found)
+    return found
 
 
 @contextmanager

@@ -15,10 +15,13 @@ speed and semantics:
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .labels import Labels
 from .values import QueryError
+
+if TYPE_CHECKING:
+    from .float_histogram import FloatHistogram
 
 
 class CorrectionSource(Protocol):
@@ -34,17 +37,20 @@ def drop_metadata(labels: Labels) -> Labels:
 
 
 class El:
-    """One instant-vector element."""
+    """One instant-vector element: a float ``v``, or a native histogram ``h`` (then v is 0)."""
 
-    __slots__ = ("drop", "labels", "v")
+    __slots__ = ("drop", "h", "labels", "v")
 
-    def __init__(self, labels: Labels, v: float, drop: bool = False) -> None:
+    def __init__(
+        self, labels: Labels, v: float, drop: bool = False, h: FloatHistogram | None = None
+    ) -> None:
         self.labels = labels
         self.v = v
         self.drop = drop
+        self.h = h
 
     def __repr__(self) -> str:
-        return f"El({self.labels!r}, {self.v!r}, drop={self.drop})"
+        return f"El({self.labels!r}, {self.h or self.v!r}, drop={self.drop})"
 
 
 class IVector(list[El]):
@@ -58,7 +64,20 @@ class RangeSeries:
     time after offset and ``@``), which rate() extrapolates towards.
     """
 
-    __slots__ = ("cache", "drop", "end", "hi", "labels", "lo", "mode", "start", "ts", "vs")
+    __slots__ = (
+        "cache",
+        "drop",
+        "end",
+        "hi",
+        "hpoints",
+        "hsts",
+        "labels",
+        "lo",
+        "mode",
+        "start",
+        "ts",
+        "vs",
+    )
 
     def __init__(
         self,
@@ -86,6 +105,11 @@ class RangeSeries:
         self.start = start
         self.end = end
         self.drop = drop
+        # Native histogram samples of the window, in time order (ts/vs hold
+        # only its float samples); None when the series has none.
+        self.hpoints: list[tuple[int, FloatHistogram]] | None = None
+        # Start timestamps of those histogram samples (0: unknown), when stored.
+        self.hsts: list[int] | None = None
 
     def __len__(self) -> int:
         return self.hi - self.lo

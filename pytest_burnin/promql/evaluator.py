@@ -15,7 +15,7 @@ from . import ast
 from .evaltypes import El, EvalValue, IVector, RangeSeries, RangeVec, drop_metadata
 from .extended import extend_points, smoothed_value
 from .labels import METRIC_NAME, Labels, without_name
-from .storage import Series, is_stale
+from .storage import Series, is_histogram, is_stale
 from .values import Matrix, QueryError, Sample, Scalar, SeriesPoints, String, Value, Vector
 
 if TYPE_CHECKING:
@@ -62,6 +62,10 @@ class Evaluator:
         self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
         self.subquery_work = 0  # subquery steps so far, bounded by MAX_QUERY_SUBQUERY_STEPS
+        # Native histograms in storage? Otherwise no value can hold one (cheap checks off).
+        self.histograms = bool(getattr(self.storage, "has_histograms", False))
+        # Selectors read as Prometheus' histogram stats iterator reads (native_series).
+        self.stats_nodes: frozenset[int] = frozenset()
         self._dispatch: dict[type, Callable[[Any, int], EvalValue]] = {
             ast.NumberLiteral: self._number,
             ast.StringLiteral: self._string,
@@ -251,7 +255,8 @@ class Evaluator:
             out = IVector()
             for el in val:
                 lab, drop = self.drop_name(el.labels)
-                out.append(El(lab, -el.v, drop or el.drop))
+                h = None if el.h is None else el.h.mul(-1.0).compact()
+                out.append(El(lab, -el.v, drop or el.drop, h))
             return self.check_unique(out)
         raise QueryError("unary minus needs a scalar or an instant vector")
 
@@ -273,6 +278,17 @@ class Evaluator:
             v = s.vs[i]
             if v != v and is_stale(v):
                 continue
+            if v != v and s.hists is not None and is_histogram(v):
+                h = s.hists[st]
+                if id(node) in self.stats_nodes:
+                    from .native_series import stats_hint
+
+                    before = s.ts[i - 1] if i > 0 else None
+                    read = before is not None and before > self.start - self.lookback
+                    prev = s.hists.get(before) if read and before is not None else None
+                    h = stats_hint(h, prev)
+                out.append(El(s.labels, 0.0, h=h))
+                continue
             out.append(El(s.labels, v))
         return out
 
@@ -286,6 +302,13 @@ class Evaluator:
             ts, vals = cache.clean(s)
             lo = bisect_right(ts, ref - self.lookback)
             hi = bisect_right(ts, ref + self.lookback, lo)
+            if s.hists:
+                from .native_extended import smoothed_sample
+
+                got = smoothed_sample(self, node, s.labels, ts, vals, s.hists, lo, hi, ref)
+                if got is not None:
+                    out.append(El(s.labels, got[0], h=got[1]))
+                continue
             v = smoothed_value(ts, vals, lo, hi, ref)
             if v is not None:
                 out.append(El(s.labels, v))
@@ -327,6 +350,13 @@ class Evaluator:
             lo = bisect_right(ts, fetch_start) if left_open else bisect_left(ts, fetch_start)
             hi = bisect_right(ts, fetch_end, lo)
             if hi > lo:
+                if s.hists:
+                    from .native_series import split_window
+
+                    stats = id(vs_node) in self.stats_nodes
+                    window = (lo, hi, start, ref, stats, s.sts)
+                    out.append(split_window(s.labels, ts, vals, s.hists, *window))
+                    continue
                 out.append(
                     RangeSeries(s.labels, ts, vals, lo, hi, start, ref, mode=mode, cache=cache)
                 )
@@ -354,6 +384,7 @@ class Evaluator:
                 "use a larger subquery step or a shorter range"
             )
         acc: dict[Labels, tuple[list[int], list[float], list[bool]]] = {}
+        hacc: dict[Labels, list[tuple[int, Any]]] = {}  # native histogram points
         inner = node.expr
         key0 = id(inner)
         memo = self._memo
@@ -374,6 +405,9 @@ class Evaluator:
                     entry = acc.get(el.labels)
                     if entry is None:
                         entry = acc[el.labels] = ([], [], [el.drop])
+                    if el.h is not None:
+                        hacc.setdefault(el.labels, []).append((st, el.h))
+                        continue
                     entry[0].append(st)
                     entry[1].append(el.v)
             else:
@@ -381,6 +415,11 @@ class Evaluator:
             st += step
         out = RangeVec()
         for lab, (ts, vals, drop) in acc.items():
+            if hacc:
+                from .native_series import subquery_series
+
+                out.append(subquery_series(lab, ts, vals, hacc.get(lab, []), start, ref, drop[0]))
+                continue
             out.append(RangeSeries(lab, ts, vals, 0, len(ts), start, ref, drop[0]))
         return out
 
@@ -416,7 +455,7 @@ class Evaluator:
                 if lab in seen:
                     raise QueryError("vector cannot contain metrics with the same labelset")
                 seen.add(lab)
-                out.append(Sample(lab, t, el.v))
+                out.append(Sample(lab, t, el.v, el.h))
             return out
         mat = Matrix()
         by_labels: dict[Labels, SeriesPoints] = {}
@@ -432,7 +471,7 @@ class Evaluator:
                 pts = list(zip(rs.times(), rs.values(), strict=True))
             sp = by_labels.get(lab)
             if sp is None:
-                sp = by_labels[lab] = SeriesPoints(lab, pts)
+                sp = by_labels[lab] = SeriesPoints(lab, pts, list(rs.hpoints or ()))
                 mat.append(sp)
             else:
                 raise QueryError("vector cannot contain metrics with the same labelset")

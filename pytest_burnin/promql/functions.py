@@ -82,10 +82,8 @@ MATH: dict[str, Callable[[float], float]] = {
 }
 
 
-# Native-histogram-only functions. Prometheus skips float samples in them, and
-# our storage holds only floats (loading a native histogram is refused with
-# NativeHistogramUnsupported before any query runs), so their answer is [],
-# as Prometheus answers over float series.
+# Native-histogram-only functions. Prometheus skips float samples in them, so
+# over floats alone their answer is [] (native_funcs answers for histograms).
 _NATIVE_ONLY = frozenset(
     {
         "histogram_count",
@@ -149,6 +147,18 @@ def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
     if name == "end":
         return ev.end / 1000.0
     args = [ev.eval(a, t) for a in node.args]
+    if ev.histograms and any(
+        isinstance(a, IVector) and any(el.h is not None for el in a) for a in args
+    ):
+        from .native_funcs import native_call
+
+        return native_call(ev, node, args, _call_with_args, t)
+    return _call_with_args(ev, node, args, t)
+
+
+def _call_with_args(ev: Evaluator, node: ast.Call, args: list[EvalValue], t: int) -> EvalValue:
+    """A function over evaluated arguments (float samples; native_funcs handles histograms)."""
+    name = node.func
     fn = MATH.get(name)
     if fn is not None:
         return _map(ev, _vec(args[0]), fn)
@@ -324,7 +334,7 @@ def _label_replace(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
             continue
         lab = with_label(el.labels, dst, _expand(repl, m))
         # Writing __name__ explicitly keeps it, even if a function dropped it.
-        out.append(El(lab, el.v, el.drop and dst != METRIC_NAME))
+        out.append(El(lab, el.v, el.drop and dst != METRIC_NAME, el.h))
     return ev.check_unique(out)
 
 
@@ -342,7 +352,7 @@ def _label_join(ev: Evaluator, args: list[EvalValue]) -> EvalValue:
     for el in vec:
         joined = sep.join(get(el.labels, s) for s in srcs)
         lab = with_label(el.labels, dst, joined)
-        out.append(El(lab, el.v, el.drop and dst != METRIC_NAME))
+        out.append(El(lab, el.v, el.drop and dst != METRIC_NAME, el.h))
     return ev.check_unique(out)
 
 

@@ -127,6 +127,9 @@ def _latest_info_samples(
         i = bisect_right(s.ts, ref) - 1
         if i < 0 or s.ts[i] <= low or is_stale(s.vs[i]):
             continue
+        if s.hists and s.ts[i] in s.hists:
+            # Prometheus refuses it too: an info series' labels come with float samples.
+            raise QueryError(f"info series {_lbl(s.labels)} has a native histogram sample")
         sig = _signature(get(s.labels, METRIC_NAME), s.labels)
         sample_t = s.ts[i]
         old = out.get(sig)
@@ -184,5 +187,5 @@ def _combine(
         lab = el.labels
         for k, v in added.items():
             lab = with_label(lab, k, v)
-        out.append(El(lab, el.v, el.drop))
+        out.append(El(lab, el.v, el.drop, el.h))
     return out

@@ -328,9 +328,23 @@ def eval_range_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
     counter_hint = name in ("rate", "increase") and isinstance(node.args[0], ast.MatrixSelector)
     out = IVector()
     for rs in rv:
-        v = fn(rs, compat)
-        if v is None:
-            continue
+        h = None
+        if rs.hpoints is not None:
+            from .native_range import native_value
+
+            got = native_value(ev, node, rs, fn, t)
+            if got is None:
+                continue
+            v, h = got[0], got[1]
+            if h is not None:
+                lab, drop = (rs.labels, rs.drop) if keep else ev.drop_name(rs.labels)
+                out.append(El(lab, 0.0, drop or rs.drop, h))
+                continue
+        else:
+            fv = fn(rs, compat)
+            if fv is None:
+                continue
+            v = fv
         if counter_hint:
             metric = get(rs.labels, METRIC_NAME)
             if metric and not metric.endswith(("_total", "_sum", "_count", "_bucket")):

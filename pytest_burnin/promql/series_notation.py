@@ -10,13 +10,16 @@ joined by one space as promtool does, so error columns match) and by PromQL
 - ``_``: one missing sample, ``_xn``: n missing samples;
 - ``stale``: a staleness marker (``storage.STALE_NAN``).
 
-Native histogram values (``{{schema:0 ...}}``) raise NativeHistogramUnsupported.
+Native histogram values (``{{schema:0 ...}}``, ``histogram_notation.py``)
+raise NativeHistogramUnsupported in ``parse_series``; ``parse_series_mixed``
+returns them (as ``FloatHistogram``, with whether a counter reset hint was given).
 """
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import NoReturn, cast
 
+from .histogram_notation import HistogramValue, parse_histogram_item
 from .labels import METRIC_NAME, Labels, labels_from
 from .lexer import (
     ERROR,
@@ -37,9 +40,17 @@ from .literals import parse_number, unquote
 from .storage import STALE_NAN
 from .values import NativeHistogramUnsupported
 
-__all__ = ["ParseError", "parse_metric", "parse_series", "parse_series_values"]
+__all__ = [
+    "ParseError",
+    "parse_metric",
+    "parse_series",
+    "parse_series_mixed",
+    "parse_series_values",
+]
 
 SeriesValues = list[float | None]  # None: no sample at that step
+# With native histograms: a float, a (histogram, hint given) pair, or None.
+MixedValues = list[float | HistogramValue | None]
 
 # Values one series may expand to. ``0+1x2000000000`` is 15 bytes of input and
 # would need tens of gigabytes. Real test files go up to ``0x10000000`` (ten
@@ -56,6 +67,14 @@ def parse_series(text: str) -> tuple[Labels, SeriesValues]:
     if end < len(text) and text[end] not in _SPACE:
         _unexpected_value_char(text, end)
     return labels, _Values(text, end).parse()
+
+
+def parse_series_mixed(text: str) -> tuple[Labels, MixedValues]:
+    """Like ``parse_series``, native histogram items (``{{...}}``) included."""
+    labels, end = _parse_metric_prefix(text)
+    if end < len(text) and text[end] not in _SPACE:
+        _unexpected_value_char(text, end)
+    return labels, _Values(text, end, histograms=True).parse_mixed()
 
 
 def parse_series_values(text: str) -> SeriesValues:
@@ -157,28 +176,37 @@ class _LabelSet:
 class _Values:
     """Space-separated value items, expanded."""
 
-    def __init__(self, text: str, start: int) -> None:
+    def __init__(self, text: str, start: int, histograms: bool = False) -> None:
         self.text = text
         self.i = start
         self.count = 0  # values expanded so far, for MAX_SERIES_VALUES
+        self.histograms = histograms
 
     def error(self, msg: str, pos: int) -> ParseError:
         return ParseError(msg, pos, self.text)
 
     def parse(self) -> SeriesValues:
+        # Without ``histograms`` no item is a histogram, so the values are floats or None.
+        return cast(SeriesValues, self.parse_mixed())
+
+    def parse_mixed(self) -> MixedValues:
         text, n = self.text, len(self.text)
-        out: SeriesValues = []
+        out: MixedValues = []
         while True:
             while self.i < n and text[self.i] in _SPACE:
                 self.i += 1
             if self.i >= n:
                 return out
             if text.startswith("{{", self.i):
-                raise NativeHistogramUnsupported(
-                    "native histogram series values ({{...}}) are not supported: "
-                    f"{text[self.i : self.i + 40]!r}"
-                )
-            out.extend(self.item())
+                if not self.histograms:
+                    raise NativeHistogramUnsupported(
+                        "native histogram series values ({{...}}) are not supported: "
+                        f"{text[self.i : self.i + 40]!r}"
+                    )
+                hists, self.i = parse_histogram_item(text, self.i, MAX_SERIES_VALUES - len(out))
+                out.extend(hists)
+            else:
+                out.extend(self.item())
             self.count = len(out)
             if self.i < n and text[self.i] not in _SPACE:
                 _unexpected_value_char(text, self.i)

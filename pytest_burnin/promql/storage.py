@@ -13,10 +13,14 @@ import struct
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .ast import Matcher, MatchType
 from .goregex import full_match
 from .labels import METRIC_NAME, Labels, get
+
+if TYPE_CHECKING:
+    from .float_histogram import FloatHistogram
 
 _STALE_BITS = 0x7FF0000000000002
 STALE_NAN: float = struct.unpack(">d", _STALE_BITS.to_bytes(8, "big"))[0]
@@ -25,6 +29,17 @@ _STALE_BYTES = struct.pack(">d", STALE_NAN)
 # sets the quiet bit, giving 0x7ff8000000000002. That payload is still only
 # ever the marker (arithmetic NaNs have payload 0), so both forms count.
 _QUIET_STALE_BYTES = struct.pack(">Q", _STALE_BITS | 0x0008000000000000)
+
+
+# Where a series holds a native histogram sample, ``vs`` holds this NaN (its
+# own payload, never produced by arithmetic on floats) and ``hists`` the histogram.
+HISTOGRAM_NAN: float = struct.unpack(">d", (0x7FF0000000000003).to_bytes(8, "big"))[0]
+_HISTOGRAM_BYTES = struct.pack(">d", HISTOGRAM_NAN)
+
+
+def is_histogram(value: float) -> bool:
+    """True for the placeholder of a native histogram sample."""
+    return value != value and struct.pack(">d", value) == _HISTOGRAM_BYTES
 
 
 def is_stale(value: float) -> bool:
@@ -54,8 +69,30 @@ class Series:
     labels: Labels
     ts: list[int] = field(default_factory=list)
     vs: list[float] = field(default_factory=list)
+    # Native histogram samples by timestamp (their ``vs`` entry is HISTOGRAM_NAN).
+    hists: dict[int, FloatHistogram] | None = None
+
+    # Start timestamps by sample timestamp (Prometheus 3's experimental ``@st``
+    # load lines); native-histogram rate/irate/resets read them.
+    sts: dict[int, int] | None = None
+    # Samples in the current histogram chunk (the counter reset hint depends on it).
+    chunk_len: int = 0
+
+    def append_histogram(self, t: int, h: FloatHistogram) -> None:
+        from .histogram_hints import stored_hint
+
+        if self.hists is None:
+            self.hists = {}
+        prev = None
+        if self.ts and self.ts[-1] < t and is_histogram(self.vs[-1]):
+            prev = self.hists.get(self.ts[-1])
+        h, self.chunk_len = stored_hint(prev, self.chunk_len, h)
+        self.hists[t] = h
+        self.append(t, HISTOGRAM_NAN)
 
     def append(self, t: int, v: float) -> None:
+        if self.hists and t in self.hists and not is_histogram(v):
+            del self.hists[t]
         if not self.ts or t > self.ts[-1]:
             self.ts.append(t)
             self.vs.append(v)
@@ -83,6 +120,9 @@ class Storage:
         self._by_name: dict[str, list[Series]] = {}
         # Bumped whenever the set of series changes, so selections can be cached.
         self.generation = 0
+        # Whether any native histogram was stored: float-only queries skip every
+        # histogram check when it is False.
+        self.has_histograms = False
 
     def __len__(self) -> int:
         return len(self._series)
@@ -101,6 +141,10 @@ class Storage:
 
     def append(self, labels: Labels, t: int, v: float) -> None:
         self.get_or_create(labels).append(t, v)
+
+    def append_histogram(self, labels: Labels, t: int, h: FloatHistogram) -> None:
+        self.has_histograms = True
+        self.get_or_create(labels).append_histogram(t, h)
 
     def extend(self, labels: Labels, samples: Iterable[tuple[int, float]]) -> None:
         s = self.get_or_create(labels)

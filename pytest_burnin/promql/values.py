@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .labels import Labels
+
+if TYPE_CHECKING:
+    from .float_histogram import FloatHistogram
 
 
 @dataclass(slots=True)
@@ -12,6 +16,7 @@ class Sample:
     labels: Labels
     t: int  # ms
     v: float
+    h: FloatHistogram | None = None  # a native histogram sample (then v is 0)
 
 
 @dataclass(slots=True)
@@ -34,6 +39,7 @@ class Vector(list[Sample]):
 class SeriesPoints:
     labels: Labels
     points: list[tuple[int, float]] = field(default_factory=list)
+    hpoints: list[tuple[int, FloatHistogram]] = field(default_factory=list)
 
 
 class Matrix(list[SeriesPoints]):

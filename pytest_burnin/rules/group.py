@@ -15,14 +15,15 @@ the pending series goes stale).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..promql import ast
 from ..promql.engine import Engine
+from ..promql.float_histogram import FloatHistogram
 from ..promql.labels import METRIC_NAME, Labels, labels_from, with_label
 from ..promql.storage import STALE_NAN, Storage
-from ..promql.values import QueryError, Scalar, Vector
+from ..promql.values import NativeHistogramUnsupported, QueryError, Scalar, Vector
 from . import template
 from .rulefile import Rule, RuleGroup
 
@@ -55,7 +56,24 @@ def query_vector(engine: Engine, expr: str | ast.Expr, t_ms: int) -> list[tuple[
     """Prometheus' EngineQueryFunc: a vector, or a scalar as one label-less sample."""
     val = engine.instant(expr, t_ms)
     if isinstance(val, Vector):
+        if any(s.h is not None for s in val):
+            # An alert's value must be a float: a histogram result is an error, never a 0.
+            raise NativeHistogramUnsupported(
+                "an alerting rule whose result holds native histograms is not supported"
+            )
         return [(s.labels, s.v) for s in val]
+    if isinstance(val, Scalar):
+        return [((), val.v)]
+    raise QueryError("rule result is not a vector or scalar")
+
+
+def _record_samples(
+    engine: Engine, expr: str | ast.Expr, t_ms: int
+) -> list[tuple[Labels, float | FloatHistogram]]:
+    """A recording rule's result: floats, and native histograms (stored as such)."""
+    val = engine.instant(expr, t_ms)
+    if isinstance(val, Vector):
+        return [(s.labels, s.v if s.h is None else s.h) for s in val]
     if isinstance(val, Scalar):
         return [((), val.v)]
     raise QueryError("rule result is not a vector or scalar")
@@ -117,6 +135,7 @@ class Evaluator:
                 st.previous_series = set()
             st.last_eval_ms = ts_ms
             offset = st.group.query_offset_ms or 0
+            out: Sequence[tuple[Labels, float | FloatHistogram]]
             try:
                 if st.rule.is_alert:
                     out = self._eval_alert(st, ts_ms, offset)
@@ -130,7 +149,10 @@ class Evaluator:
             t = ts_ms - offset
             seen = set()
             for labels, v in out:
-                self.storage.append(labels, t, v)
+                if isinstance(v, FloatHistogram):
+                    self.storage.append_histogram(labels, t, v)
+                else:
+                    self.storage.append(labels, t, v)
                 seen.add(labels)
             for gone in st.previous_series - seen:
                 self.storage.append(gone, t, STALE_NAN)
@@ -139,12 +161,12 @@ class Evaluator:
 
     # -- recording rules ----------------------------------------------------
 
-    def _eval_record(self, st: RuleState, t: int) -> list[tuple[Labels, float]]:
+    def _eval_record(self, st: RuleState, t: int) -> list[tuple[Labels, float | FloatHistogram]]:
         rule = st.rule
         expr = rule.parsed if rule.parsed is not None else rule.expr
-        out = []
+        out: list[tuple[Labels, float | FloatHistogram]] = []
         seen: set[Labels] = set()
-        for labels, v in query_vector(self.engine, expr, t):
+        for labels, v in _record_samples(self.engine, expr, t):
             lab = with_label(labels, METRIC_NAME, rule.name)
             for k, val in rule.labels.items():
                 lab = with_label(lab, k, val)

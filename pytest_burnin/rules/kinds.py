@@ -152,15 +152,12 @@ def _check_inputs(entry: Entry, group: Any) -> None:
     failed test with no line; we name the line, in validate and in the run alike."""
     from ..promql.lexer import ParseError
     from ..promql.parser import parse
-    from ..promql.series_notation import parse_series
-    from ..promql.values import NativeHistogramUnsupported
+    from ..promql.series_notation import parse_series_mixed
 
     where = display_path(entry.path)
     for s in group.input_series:
         try:
-            parse_series(f"{s.series} {s.values}")
-        except NativeHistogramUnsupported:
-            continue  # not a typo: the run skips the group and says why
+            parse_series_mixed(f"{s.series} {s.values}")
         except ParseError as exc:
             raise EvaluationError(
                 f"{where}:{s.mark[0]}: input series {s.series!r} {s.values!r}: {exc}"

@@ -20,7 +20,9 @@ Where we differ, on purpose:
   3.5 only warn ("no file match pattern ...") and run the group without those
   rules: its alert expectations then fail (no alert fires), while a group of
   ``promql_expr_test`` over input series, or one expecting no alert, passes.
-* Groups using native histograms are skipped with a reason, never passed.
+* Native histograms (``{{...}}`` input values, ``exp_samples[].histogram``,
+  recording rules that store them) are supported; an alerting rule whose
+  result holds native histograms is an evaluation error, never a wrong pass.
 
 Compatibility: ``compat=3`` (default) is promtool 3: a test group without
 ``interval`` uses ``evaluation_interval``. ``compat=2`` is promtool 2.42: such a
@@ -52,15 +54,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..promql.engine import Engine
+from ..promql.float_histogram import FloatHistogram
 from ..promql.goregex import full_match
 from ..promql.labels import Labels
 from ..promql.parser import ParseError, parse
-from ..promql.series_notation import parse_metric, parse_series
+from ..promql.series_notation import parse_series_mixed
 from ..promql.storage import Storage
 from ..promql.values import NativeHistogramUnsupported, QueryError
 from .alertdiff import field_differences
 from .gofmt import go_duration, go_quote, shortest_digits
-from .group import Alert, Evaluator, query_vector, referenced_metrics, rules_needed
+from .group import Alert, Evaluator, referenced_metrics, rules_needed
+from .native_expect import expected_sample, query_samples
 from .rulefile import RuleFileError, RuleGroup, load_rule_file
 from .testfile import AlertTest, ExprTest, TestFile, TestGroup, load_test_file
 
@@ -264,8 +268,6 @@ def run_group(tf: TestFile, g: TestGroup, opts: RunOptions | None = None) -> Gro
 
 
 def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None:
-    if g.uses_native_histograms():
-        raise NativeHistogramUnsupported("the group uses native histogram samples")
     for t in g.alert_tests:
         if not t.alertname:
             where = f" (in TestGroup {g.name})" if g.name else ""
@@ -326,7 +328,10 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
     while ts <= mint + maxt:
         while next_sample < len(samples) and samples[next_sample][0] <= ts:
             _, lab, v = samples[next_sample]
-            storage.append(lab, samples[next_sample][0], v)
+            if isinstance(v, FloatHistogram):
+                storage.append_histogram(lab, samples[next_sample][0], v)
+            else:
+                storage.append(lab, samples[next_sample][0], v)
             next_sample += 1
         wanted = full | {
             rid for rid, spans in windows.items() if any(lo <= ts <= hi for lo, hi in spans)
@@ -350,11 +355,14 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
         _check_expr(tf, et, engine, mint, res)
 
 
-def _input_samples(g: TestGroup, interval: int, last_step: int) -> list[tuple[int, Labels, float]]:
+def _input_samples(
+    g: TestGroup, interval: int, last_step: int
+) -> list[tuple[int, Labels, float | FloatHistogram]]:
     """Every input sample up to ``last_step``, in time order (raises ParseError)."""
-    samples: list[tuple[int, Labels, float]] = []
+    samples: list[tuple[int, Labels, float | FloatHistogram]] = []
     for s in g.input_series:
-        labels, values = parse_series(f"{s.series} {s.values}")
+        labels, mixed = parse_series_mixed(f"{s.series} {s.values}")
+        values = [v[0] if isinstance(v, tuple) else v for v in mixed]
         if interval == 0:
             # promtool 2.42's "load 0s": every value lands on the start time and the
             # TSDB keeps the first one (later ones are out of order and dropped).
@@ -467,29 +475,29 @@ def _match_loose(
 def _check_expr(tf: TestFile, et: ExprTest, engine: Engine, mint: int, res: GroupResult) -> None:
     head = f"    expr: {go_quote(et.expr)}, time: {et.eval_time.text}"
     try:
-        got = sorted(query_vector(engine, et.expr, mint + et.eval_time.ms))
+        got = sorted(query_samples(engine, et.expr, mint + et.eval_time.ms))
     except (QueryError, ParseError) as e:
         res.fail(
             f"{head}, err: {e}", "", f"expr {et.expr!r} at {et.eval_time.text}: {e}", et.mark[0]
         )
         return
-    exp: list[tuple[Labels, float]] = []
+    exp: list[tuple[Labels, float, str]] = []
     for s in et.exp_samples:
         try:
-            lab = parse_metric(s.labels) if s.labels.strip() else ()
+            exp.append(expected_sample(s))
         except ParseError as e:
             res.fail(f"{head}, err: labels {go_quote(s.labels)}: {e}")
             return
-        exp.append((lab, s.value))
     exp.sort(key=lambda x: x[0])
     if len(exp) == len(got) and all(
-        el == gl and _float_eq(ev, gv, tf.fuzzy_compare)
-        for (el, ev), (gl, gv) in zip(exp, got, strict=True)
+        el == gl and eh == gh and _float_eq(ev, gv, tf.fuzzy_compare)
+        for (el, ev, eh), (gl, gv, gh) in zip(exp, got, strict=True)
     ):
         return
-    msg = f"{head},\n        exp: {samples_string(exp)}\n        got: {samples_string(got)}"
-    exp_lines = [f"{labels_string(lab)} {format_float_e(v)}" for lab, v in exp]
-    got_lines = [f"{labels_string(lab)} {format_float_e(v)}" for lab, v in got]
+    exp_lines = [f"{labels_string(lab)} {h or format_float_e(v)}" for lab, v, h in exp]
+    got_lines = [f"{labels_string(lab)} {h or format_float_e(v)}" for lab, v, h in got]
+    exp_s, got_s = ", ".join(exp_lines) or "nil", ", ".join(got_lines) or "nil"
+    msg = f"{head},\n        exp: {exp_s}\n        got: {got_s}"
     if len(exp) != len(got):
         what = f"expected {len(exp)} sample(s), got {len(got)}"
     else:

@@ -120,9 +120,6 @@ KNOWN_3_5_DIFFERENCES: dict[str, str] = {
         "uses the start_timestamp field, newer than promtool 3.5.3 (which fails the groups "
         "that use it); the engine reads the samples and passes them"
     ),
-    "prometheus-promtool-testdata/unittest.yml": (
-        "group 0 uses native histogram samples, which the engine skips (issue 16, item 4)"
-    ),
 }
 
 

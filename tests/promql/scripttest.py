@@ -10,28 +10,38 @@ Like upstream, an instant eval is checked twice: as an instant query, and as
 a range query (t-1m .. t+1m, step 1m) whose middle step must give the same
 result. Floats compare with a relative tolerance of 1e-6 (``almost_equal``).
 
-Native histograms are out of scope: a command is skipped ("native histogram")
-when its expectations hold a histogram literal or its query selects a series
-that was loaded with histogram samples. ``load_with_nhcb`` blocks load their
-float series (plain classic histograms) and mark the converted ``_bucket``
-family as native, so queries on them are skipped too.
+Native histograms load from the ``{{schema:... buckets:[...]}}`` notation;
+expected histograms compare as promqltest compares them (after compaction,
+floats within the tolerance, the counter reset hint only when the expectation
+names it). ``load_with_nhcb`` blocks also convert their classic histograms
+(``_bucket``/``_count``/``_sum``) into native histograms with custom buckets,
+named after the base metric, as upstream's loader does. A query the engine
+refuses with NativeHistogramUnsupported is skipped with that reason.
 
 Annotations (``expect warn``/``info``) are checked against the subset of
 Prometheus' warnings and infos this engine emits (see ``Engine.last_annotations``).
 
 The current scripts run with ``delayed_name_removal=True``, as upstream's test
 engine does. Start-timestamp lines (``metric@st ...``, an experimental 3.x
-storage feature) are ignored, so the cases that depend on them fail.
+storage feature) load into ``Series.sts``; native-histogram functions read
+them, float functions do not yet, so the float cases that depend on them fail.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytest_burnin.promql import ast, goregex
 from pytest_burnin.promql.engine import Engine
+from pytest_burnin.promql.float_histogram import (
+    CUSTOM_BUCKETS_SCHEMA,
+    FloatHistogram,
+    histograms_match,
+)
 from pytest_burnin.promql.gomath import almost_equal
 from pytest_burnin.promql.labels import METRIC_NAME, Labels, format_labels, labels_from
 from pytest_burnin.promql.storage import Storage
@@ -88,7 +98,7 @@ class _Eval:
     step: int
     flags: set[str] = field(default_factory=set)
     expects: list[_Expect] = field(default_factory=list)
-    expected: dict[Labels, tuple[int, list[float | None]]] = field(default_factory=dict)
+    expected: dict[Labels, tuple[int, list[_Value]]] = field(default_factory=dict)
     expect_scalar: float | None = None
     expect_string: str | None = None
     range_vector: tuple[int, int, int] | None = None
@@ -101,6 +111,9 @@ class _Eval:
     @property
     def ordered(self) -> bool:
         return "ordered" in self.flags or any(e.kind == "ordered" for e in self.expects)
+
+
+_Value = float | tuple[FloatHistogram, bool] | None  # a float, (histogram, hint given), or none
 
 
 class _Skip(Exception):
@@ -117,32 +130,101 @@ def _duration(text: str) -> int:
     return parse_duration(text.strip())
 
 
-def _load(storage: Storage, native: Storage, step: int, body: list[str], nhcb: bool) -> None:
-    from pytest_burnin.promql.series_notation import parse_series
+def _load(storage: Storage, step: int, body: list[str], nhcb: bool) -> None:
+    from pytest_burnin.promql.series_notation import parse_series_mixed
 
+    classic: dict[Labels, dict[int, list[tuple[str, float, float]]]] = {}
     for text in body:
         first = text.split(None, 1)[0] if text.split() else ""
-        if first.endswith("@st"):
-            # Start-timestamp lines (an experimental 3.x storage feature) are not
-            # modelled: the samples load without them, dependent cases fail.
+        if first.endswith("@st") or "}@st " in text:
+            # Start timestamps (an experimental 3.x storage feature): offsets from
+            # each sample's time. Native-histogram functions read them; float
+            # functions do not (yet), so their dependent cases fail.
+            st_labels, offsets = parse_series_mixed(text.replace("@st", "", 1))
+            series = storage.get_or_create(st_labels)
+            series.sts = series.sts or {}
+            for i, v in enumerate(offsets):
+                if isinstance(v, float):
+                    series.sts[i * step] = i * step + round(v * 1000)
             continue
-        if "{{" in text:
-            native.append(_metric_of(text), 0, 0.0)
-            continue
-        try:
-            labels, values = parse_series(text)
-        except NativeHistogramUnsupported:
-            native.append(_metric_of(text), 0, 0.0)
-            continue
+        labels, values = parse_series_mixed(text)
         for i, v in enumerate(values):
-            if v is not None:
+            if isinstance(v, tuple):
+                storage.append_histogram(labels, i * step, v[0])
+            elif v is not None:
                 storage.append(labels, i * step, v)
         if nhcb:
-            name = dict(labels).get(METRIC_NAME, "")
-            for suffix in ("_bucket", "_count", "_sum"):
-                if name.endswith(suffix):
-                    base = tuple(p for p in labels if p[0] not in (METRIC_NAME, "le"))
-                    native.append(labels_from([*base, (METRIC_NAME, name[: -len(suffix)])]), 0, 0)
+            _collect_classic(classic, labels, values, step)
+    for base, by_t in classic.items():
+        for t in sorted(by_t):
+            h = _classic_to_nhcb(by_t[t])
+            if h is not None:
+                storage.append_histogram(base, t, h)
+
+
+def _collect_classic(
+    classic: dict[Labels, dict[int, list[tuple[str, float, float]]]],
+    labels: Labels,
+    values: list[_Value],
+    step: int,
+) -> None:
+    """Remember the samples of a _bucket/_count/_sum series under its base metric."""
+    name = dict(labels).get(METRIC_NAME, "")
+    for suffix in ("_bucket", "_sum", "_count"):
+        if not name.endswith(suffix):
+            continue
+        le = math.nan
+        if suffix == "_bucket":
+            try:
+                le = float(dict(labels).get("le", "nan").replace("Inf", "inf"))
+            except ValueError:
+                return
+            if le != le:
+                return
+        base = labels_from(
+            [
+                *(p for p in labels if p[0] not in (METRIC_NAME, "le")),
+                (METRIC_NAME, name[: -len(suffix)]),
+            ]
+        )
+        by_t = classic.setdefault(base, {})
+        for i, v in enumerate(values):
+            if isinstance(v, float):
+                by_t.setdefault(i * step, []).append((suffix, le, v))
+        return
+
+
+def _classic_to_nhcb(parts: list[tuple[str, float, float]]) -> FloatHistogram | None:
+    """One classic histogram at one time as a histogram with custom buckets (convertnhcb)."""
+    buckets: dict[float, float] = {}
+    count: float | None = None
+    total = 0.0
+    for suffix, le, v in parts:
+        if suffix == "_bucket":
+            buckets.setdefault(le, v)
+        elif suffix == "_count":
+            count = v
+        else:
+            total = v
+    bounds = sorted(buckets)
+    cum = [buckets[b] for b in bounds]
+    if any(c < 0 for c in cum) or any(b < a for a, b in itertools.pairwise(cum)):
+        return None  # not cumulative: upstream refuses the conversion
+    if count is None:
+        count = cum[-1] if cum else 0.0
+    if not bounds or bounds[-1] != math.inf:
+        bounds.append(math.inf)
+        cum.append(count)
+    if count != cum[-1]:
+        return None
+    positive = {i: c - (cum[i - 1] if i else 0.0) for i, c in enumerate(cum)}
+    return FloatHistogram(
+        schema=CUSTOM_BUCKETS_SCHEMA,
+        count=count,
+        sum=total,
+        positive=positive,
+        custom_values=tuple(bounds[:-1]),
+    ).compact()
 
 
 def _metric_of(text: str) -> Labels:
@@ -185,7 +267,7 @@ def _parse_eval(line_no: int, head: str, body: list[str]) -> _Eval:
     if mod:
         cmd.flags.add(mod)
     from pytest_burnin.promql.literals import parse_number
-    from pytest_burnin.promql.series_notation import parse_series
+    from pytest_burnin.promql.series_notation import parse_series_mixed
 
     pos = 0
     for text in body:
@@ -221,16 +303,13 @@ def _parse_eval(line_no: int, head: str, body: list[str]) -> _Eval:
                 )
             )
             continue
-        if "{{" in text:
-            cmd.histogram = True
-            continue
         try:
             cmd.expect_scalar = parse_number(text)
             break
         except Exception:
             pass
         pos += 1
-        labels, vals = parse_series(text)
+        labels, vals = parse_series_mixed(text)
         cmd.expected[labels] = (pos, vals)
     return cmd
 
@@ -278,21 +357,19 @@ def _selectors(expr: object) -> list[ast.VectorSelector]:
 def run_script(text: str, compat: int = 3) -> list[CaseResult]:
     """Run one script; every eval command gives one CaseResult."""
     storage = Storage()
-    native = Storage()
     engine = Engine(storage, compat=compat, delayed_name_removal=compat >= 3)
     results: list[CaseResult] = []
     for line_no, head, body in _split_blocks(text):
         word = head.split()[0].lower()
         if word == "clear":
             storage.clear()
-            native.clear()
             engine = Engine(storage, compat=compat, delayed_name_removal=compat >= 3)
             continue
         if word.startswith("load"):
             m = _LOAD.match(head)
             if m is None:
                 raise ValueError(f"line {line_no}: invalid load command")
-            _load(storage, native, _duration(m.group(2)), body, m.group(1) == "with_nhcb")
+            _load(storage, _duration(m.group(2)), body, m.group(1) == "with_nhcb")
             continue
         if not word.startswith("eval"):
             raise ValueError(f"line {line_no}: invalid command {head!r}")
@@ -301,13 +378,13 @@ def run_script(text: str, compat: int = 3) -> list[CaseResult]:
         except NativeHistogramUnsupported:
             results.append(CaseResult(line_no, head, "skipped", "native histogram"))
             continue
-        results.append(_run_eval(engine, native, cmd))
+        results.append(_run_eval(engine, cmd))
     return results
 
 
-def _run_eval(engine: Engine, native: Storage, cmd: _Eval) -> CaseResult:
+def _run_eval(engine: Engine, cmd: _Eval) -> CaseResult:
     try:
-        _check(engine, native, cmd)
+        _check(engine, cmd)
     except _Skip as exc:
         return CaseResult(cmd.line, cmd.expr, "skipped", str(exc))
     except _Mismatch as exc:
@@ -317,16 +394,12 @@ def _run_eval(engine: Engine, native: Storage, cmd: _Eval) -> CaseResult:
     return CaseResult(cmd.line, cmd.expr, "passed")
 
 
-def _check(engine: Engine, native: Storage, cmd: _Eval) -> None:
-    if cmd.histogram:
-        raise _Skip("native histogram")
+def _check(engine: Engine, cmd: _Eval) -> None:
     try:
         expr = engine.parse(cmd.expr)
     except Exception as exc:
         _expect_failure(cmd, exc)
         return
-    if len(native) and any(native.select(_with_name(vs)) for vs in _selectors(expr)):
-        raise _Skip("native histogram")
     try:
         if cmd.is_range:
             result: object = engine.range(expr, cmd.start, cmd.end, cmd.step)
@@ -419,12 +492,14 @@ def _compare(cmd: _Eval, result: object) -> None:
         want = [(start + i * step, v) for i, v in enumerate(exp[1]) if v is not None]
         if any(t > end for t, _ in want):
             raise _Mismatch(f"too many expected points for {_fmt(series.labels)}")
-        got = series.points
+        got: list[tuple[int, float | FloatHistogram]] = sorted(
+            [*series.points, *series.hpoints], key=lambda p: p[0]
+        )
         if len(want) != len(got):
-            raise _Mismatch(f"{_fmt(series.labels)}: expected {want}, got {got}")
+            raise _Mismatch(f"{_fmt(series.labels)}: expected {_show(want)}, got {_show(got)}")
         for (wt, wv), (gt, gv) in zip(want, got, strict=False):
-            if wt != gt or not almost_equal(wv, gv, EPSILON):
-                raise _Mismatch(f"{_fmt(series.labels)}: expected {want}, got {got}")
+            if wt != gt or not _value_matches(wv, gv):
+                raise _Mismatch(f"{_fmt(series.labels)}: expected {_show(want)}, got {_show(got)}")
     missing = [lab for lab in cmd.expected if lab not in seen]
     if missing:
         raise _Mismatch(f"expected series {_fmt(missing[0])} not found")
@@ -439,8 +514,9 @@ def _compare_vector(cmd: _Eval, result: Vector) -> None:
         if cmd.ordered and exp[0] != pos:
             raise _Mismatch(f"{_fmt(s.labels)} at position {pos}, expected {exp[0]}")
         want = exp[1][0] if exp[1] else None
-        if want is None or not almost_equal(want, s.v, EPSILON):
-            raise _Mismatch(f"expected {want} for {_fmt(s.labels)}, got {s.v}")
+        got = s.h if s.h is not None else s.v
+        if want is None or not _value_matches(want, got):
+            raise _Mismatch(f"expected {_show1(want)} for {_fmt(s.labels)}, got {_show1(got)}")
         seen.add(s.labels)
     missing = [lab for lab in cmd.expected if lab not in seen]
     if missing:
@@ -460,6 +536,10 @@ def _check_range_mode(engine: Engine, expr: ast.Expr, cmd: _Eval) -> None:
             if pt == t:
                 vec.append(Sample(series.labels, t, pv))
                 break
+        for pt, ph in series.hpoints:
+            if pt == t:
+                vec.append(Sample(series.labels, t, 0.0, ph))
+                break
     if cmd.expect_scalar is not None:
         if not vec:
             raise _Mismatch("range mode: no scalar at the middle step")
@@ -470,6 +550,24 @@ def _check_range_mode(engine: Engine, expr: ast.Expr, cmd: _Eval) -> None:
         _compare_vector(cmd, vec)
     except _Mismatch as exc:
         raise _Mismatch(f"range mode: {exc}") from exc
+
+
+def _value_matches(want: _Value, got: float | FloatHistogram) -> bool:
+    if isinstance(want, tuple):
+        return isinstance(got, FloatHistogram) and histograms_match(want[0], got, want[1], EPSILON)
+    if isinstance(got, FloatHistogram) or want is None:
+        return False
+    return almost_equal(want, got, EPSILON)
+
+
+def _show1(v: object) -> str:
+    if isinstance(v, tuple):
+        v = v[0]
+    return v.test_expression() if isinstance(v, FloatHistogram) else str(v)
+
+
+def _show(points: list[tuple[int, object]]) -> str:
+    return "[" + ", ".join(f"{t}:{_show1(v)}" for t, v in points[:6]) + "]"
 
 
 def _fmt(labels: Labels) -> str:

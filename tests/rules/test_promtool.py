@@ -232,18 +232,81 @@ def test_start_timestamp_and_eval_order(tmp_path: Path) -> None:
     assert r.passed, str(r)
 
 
-def test_native_histograms_are_skipped_not_passed(tmp_path: Path) -> None:
+def test_native_histogram_samples_pass_and_fail_as_promtool(tmp_path: Path) -> None:
+    text = """
+        tests:
+          - interval: 1m
+            input_series:
+              - {series: h, values: "{{schema:0 sum:1 count:2 buckets:[2]}}+{{sum:1 count:1 buckets:[1]}}x4"}
+            promql_expr_test:
+              - expr: h
+                eval_time: 2m
+                exp_samples:
+                  - {labels: h, histogram: "{{count:4 sum:3 counter_reset_hint:not_reset buckets:[4]}}"}
+              - expr: histogram_count(rate(h[4m]))
+                eval_time: 4m
+                exp_samples: [{value: %s}]
+        """
+    [ok] = run(tmp_path, text % "0.016666666666666663")
+    assert ok.passed, str(ok)
+    [bad] = run(tmp_path, text % "1")
+    assert bad.status == "failed"
+    assert "exp: {} 1E+00" in str(bad) and "got: {} 1.6666666666666663E-02" in str(bad)
+
+
+def test_native_histogram_mismatch_names_both_histograms(tmp_path: Path) -> None:
     [r] = run(
         tmp_path,
         """
         tests:
           - input_series:
-              - {series: h, values: "{{schema:0 sum:1 count:1}}"}
+              - {series: h, values: "{{schema:0 sum:1 count:1 buckets:[1]}}"}
             promql_expr_test:
-              - {expr: h, eval_time: 0, exp_samples: []}
+              - expr: h * 2
+                eval_time: 0
+                exp_samples: [{labels: "{}", histogram: "{{count:2 sum:2 buckets:[3]}}"}]
         """,
     )
-    assert r.status == "skipped" and "native histograms" in r.skip_reason
+    assert r.status == "failed"
+    assert "exp: {} {{count:2 sum:2 buckets:[3]}}" in str(r)
+    assert "got: {} {{count:2 sum:2 buckets:[2]}}" in str(r)
+
+
+def test_recording_rules_store_native_histograms(tmp_path: Path) -> None:
+    tests = """
+        rule_files: [rules.yml]
+        tests:
+          - interval: 1m
+            input_series:
+              - {series: h, values: "{{schema:0 sum:1 count:1 buckets:[1]}}+{{sum:1 count:1 buckets:[1]}}x4"}
+            promql_expr_test:
+              - expr: h2
+                eval_time: 2m
+                exp_samples:
+                  - {labels: h2, histogram: "{{count:6 sum:6 counter_reset_hint:not_reset buckets:[6]}}"}
+              - expr: histogram_count(rate(h2[2m]))
+                eval_time: 4m
+                exp_samples: [{value: 0.03333333333333333}]
+        """
+    rules = "groups:\n- name: g\n  rules:\n  - record: h2\n    expr: h * 2\n"
+    [r] = run_file(write(tmp_path, tests, rules), RunOptions())
+    assert r.passed, str(r)
+
+
+def test_alert_over_native_histograms_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    tests = """
+        rule_files: [rules.yml]
+        tests:
+          - interval: 1m
+            input_series:
+              - {series: h, values: "{{schema:0 sum:1 count:1 buckets:[1]}}x2"}
+            alert_rule_test:
+              - {eval_time: 1m, alertname: HistogramAlert, exp_alerts: []}
+        """
+    rules = "groups:\n- name: g\n  rules:\n  - alert: HistogramAlert\n    expr: h\n"
+    [r] = run_file(write(tmp_path, tests, rules), RunOptions())
+    assert r.status == "failed"
+    assert "alerting rule whose result holds native histograms is not supported" in str(r)
 
 
 def test_extensions_subset_regex_and_pending(tmp_path: Path) -> None:
