@@ -63,14 +63,17 @@ tests:
     alert_rule_test:
       - eval_time: 2m
         alertname: HighErrors
-  - name: histograms
-    interval: 1m
-    input_series:
-      - series: latency
-        values: '{{schema:0 sum:5 count:4 buckets:[1 2 1]}}x3'
-    promql_expr_test:
-      - expr: latency
-        eval_time: 1m
+"""
+CHECKLIST = """\
+apiVersion: burnin/v1
+kind: Checklist
+metadata: {name: ga}
+spec:
+  title: GA
+  items:
+    - name: release-manager
+      title: The release manager signs.
+      signoff: {role: release-manager}
 """
 
 NO_DATA = """\
@@ -131,6 +134,7 @@ def report(spec_dir: pytest.Pytester, tmp_path: Path, request: pytest.FixtureReq
     (specs / "nodata.yaml").write_text(NO_DATA)
     (specs / "rules.yaml").write_text(RULES)
     (specs / "alerts_test.yaml").write_text(TESTS)
+    (specs / "checklist.yaml").write_text(CHECKLIST)  # a pending sign-off: a skipped case
     xml = tmp_path / "report.xml"
     args = ["--burnin", "-p", "no:randomly", f"--junitxml={xml}", *request.param]
     spec_dir.runpytest(*args).assert_outcomes(passed=4, failed=2, errors=1, skipped=1)
@@ -218,13 +222,15 @@ def test_gitlab_and_github_show_the_story_of_each_failure(report: Path) -> None:
 
 @pytest.mark.parametrize("report", ARGS[:1], indirect=True)
 def test_a_skipped_case_shows_why_in_its_output_and_details(report: Path) -> None:
-    case = cases(report)["histograms"]
+    case = cases(report)["Checklist:ga/release-manager"]
     assert isinstance(case.result[0], Skipped)
-    reason = "native histograms are not supported"
+    reason = "pending sign-off by a release-manager"
     assert reason in gitlab(case)["details"]
     stdout = jenkins(case)["stdout"].splitlines()
-    assert stdout[0].startswith("promtool test histograms: skipped: native histograms are not")
-    assert stdout[1] == "at slo_specs/alerts_test.yaml:25"
+    assert stdout[0].startswith(
+        "Checklist ga/release-manager: pending sign-off by a release-manager"
+    )
+    assert stdout[1] == "at slo_specs/checklist.yaml:7"  # its "- name:" line
 
 
 @pytest.mark.parametrize("report", ARGS[:1], indirect=True)

@@ -37,7 +37,7 @@ def test_defaults_accept_a_public_rule_file_and_show_its_warning(
     pytester: pytest.Pytester,
 ) -> None:
     _write(pytester, "slo_specs/node.yaml", PUBLIC)
-    result = pytester.runpytest("--burnin", "-p", "no:randomly")
+    result = pytester.runpytest("--burnin", "-rA", "-p", "no:randomly")
     result.assert_outcomes(passed=2)
     for line in (
         "Rule * 2 passed, 1 warning",
@@ -151,7 +151,7 @@ def test_a_lint_spec_is_strict_for_some_paths_only(pytester: pytest.Pytester) ->
     _write(pytester, "slo_specs/lint.yaml", LINT_SPEC)
     _write(pytester, "slo_specs/ours/node.yaml", PUBLIC)
     _write(pytester, "slo_specs/vendored/node.yaml", PUBLIC.replace("name: node", "name: v"))
-    result = pytester.runpytest("--burnin", "-rf", "-p", "no:randomly")
+    result = pytester.runpytest("--burnin", "-v", "-rf", "-p", "no:randomly")
     result.assert_outcomes(passed=3, failed=2)
     out = result.stdout.str()
     assert "FAILED slo_specs/ours/node.yaml::Rule:NodeDown" in out
