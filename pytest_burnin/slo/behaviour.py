@@ -41,6 +41,7 @@ from .rules_gen import SLORules, Tier, num, substitute
 from .synth_probe import Unsupported as SynthUnsupported
 
 if TYPE_CHECKING:
+    from ..rules.rulefile import RuleGroup
     from .proof_cache import ProofCache
     from .synth import Design
     from .synth_gauge import GaugeDesign
@@ -50,6 +51,9 @@ OVER_BUDGET = 1.25  # the burn rate injected, as a multiple of the tier's factor
 QUIET_SHARE = 0.9  # the error ratio of "just inside the objective", as a share of the budget
 EVENTS_PER_S = 100.0
 COUNTER_START = 1_000_000.0  # counters start high: no zero-point cap in increase()
+# Skip the stretches of a proof where no alert can change (proof_sim.py); tests switch
+# it off to compare with the step-by-step run.
+SKIP_QUIET_STRETCHES = True
 SUBQUERY_BUDGET = 100_000  # inner evaluations of an SLI's subqueries per check (seconds)
 
 
@@ -313,11 +317,19 @@ def _traffic(rules: SLORules) -> float:
 
 
 def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int) -> Timeline:
-    series = _series(rules, phases, step)
+    from .proof_sim import eligible, guards, run_skipping
+    from .synth import Design
+
+    plan = _plan(rules)
+    series = plan.series([(p.duration_ms, p.events_per_s, p.error_ratio) for p in phases], step)
     group = rules.simulation_group(tiers)
     span = sum(p.duration_ms for p in phases)
     _check_cost(rules, group, span, step)
-    return _run([group], series, step, span)
+    groups = _parse([group])
+    if SKIP_QUIET_STRETCHES and isinstance(plan, Design) and eligible(rules, groups):
+        starts = [sum(p.duration_ms for p in phases[:i]) for i in range(len(phases))]
+        return run_skipping(groups, series, step, span, starts, guards(rules, tiers))
+    return _simulate_every_step(groups, series, step, span)
 
 
 def _samples_share(rules: SLORules) -> bool:
@@ -356,25 +368,29 @@ def _run(
     step: int,
     span: int,
 ) -> Timeline:
+    return _simulate_every_step(_parse(groups), series, step, span)
+
+
+def _parse(groups: list[dict[str, Any]]) -> list[RuleGroup]:
     from ..rules.rulefile import RuleFileError, parse_rule_file
-    from ..simulation.run import simulate
 
     text = yaml.safe_dump({"groups": groups}, sort_keys=False)
     try:
         parsed = parse_rule_file(text, "<generated SLO rules>")
     except RuleFileError as exc:
         raise EvaluationError(f"the generated rules do not load: {exc}") from None
-    return simulate(
-        parsed.groups, series, interval_ms=step, evaluation_interval_ms=step, duration_ms=span
-    )
+    return parsed.groups
 
 
-def _series(
-    rules: SLORules, phases: list[Phase], step: int
-) -> list[tuple[Labels, list[float | None]]]:
-    """The indicator's series over the phases, one sample per step (``synth.py``)."""
-    plan = _plan(rules)
-    return plan.series([(p.duration_ms, p.events_per_s, p.error_ratio) for p in phases], step)
+def _simulate_every_step(
+    groups: list[RuleGroup],
+    series: list[tuple[Labels, list[float | None]]],
+    step: int,
+    span: int,
+) -> Timeline:
+    from ..simulation.run import simulate
+
+    return simulate(groups, series, interval_ms=step, evaluation_interval_ms=step, duration_ms=span)
 
 
 def _plan(rules: SLORules) -> Design | GaugeDesign:
