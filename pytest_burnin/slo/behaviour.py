@@ -118,7 +118,15 @@ def _outcome(rules: SLORules, name: str, cache: ProofCache | None) -> dict[str, 
     canon = canonical(rules)
     names = alert_names(canon, rules)
     store = cache if cache is not None else shared(None)
-    key = proof_key(canon, name, code_version())
+    constants = {
+        "step_ms": STEP_MS,
+        "over_budget": OVER_BUDGET,
+        "quiet_share": QUIET_SHARE,
+        "events_per_s": EVENTS_PER_S,
+        "counter_start": COUNTER_START,
+        "skip": SKIP_QUIET_STRETCHES,
+    }
+    key = proof_key(canon, name, code_version(), constants)
     try:
         found = store.get_or_compute(key, lambda: _simulate_check(canon, name))
     except (Unsupported, SynthUnsupported, EvaluationError):

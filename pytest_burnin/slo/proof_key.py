@@ -74,11 +74,16 @@ def alert_names(canon: SLORules, rules: SLORules) -> dict[str, str]:
     return {canon.alert_name(t): rules.alert_name(t) for t in tiers}
 
 
-def proof_key(canon: SLORules, check: str, version: str) -> str:
-    """A digest of everything the proof's outcome depends on, and the code that computes it."""
+def proof_key(canon: SLORules, check: str, version: str, constants: dict[str, Any]) -> str:
+    """A digest of everything the proof's outcome depends on, and the code that computes it.
+
+    The rule groups themselves are part of it (the rule template as it is generated),
+    and so are the proof's constants (burn rate, traffic, step).
+    """
     fields = dataclasses.asdict(canon)
     fields.pop("notes", None)
-    text = json.dumps([version, check, fields], sort_keys=True, default=repr)
+    groups = canon.groups()
+    text = json.dumps([version, check, constants, fields, groups], sort_keys=True, default=repr)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
