@@ -15,7 +15,7 @@ rule evaluations); the steps around every breakpoint, and everything from
 where an alert could become pending, are simulated one by one as before.
 
 Where the argument does not hold, the proof runs every step
-(``simulation/run.py``): Sloth's rule templates, gauge SLIs (a share of bad
+(``simulation/run.py``): gauge SLIs (a share of bad
 minutes is not monotone), subqueries, ``@`` and negative offsets, an SLI that
 reads recorded series. The margin kept from the threshold (1e-9, relative)
 is far above float noise, so a skipped stretch is one where the step-by-step
@@ -55,7 +55,7 @@ def eligible(rules: SLORules, groups: list[Any]) -> bool:
     from ..promql.parser import ParseError, parse
     from .rules_gen import RECORD_PREFIX
 
-    if rules.sloth is not None or not rules.tiers or rules.indicator != "ratio":
+    if not rules.tiers or rules.indicator != "ratio":
         return False
     for group in groups:
         for rule in group.rules:
@@ -81,10 +81,24 @@ def eligible(rules: SLORules, groups: list[Any]) -> bool:
 
 
 def guards(rules: SLORules, tiers: list[Tier]) -> list[Guard]:
+    """Each alert's long-window ratio and threshold: the alert is quiet while it is at most that.
+
+    Sloth's one alert per severity fires on either of its window pairs, so both
+    pairs' long windows guard it.
+    """
     from ..promql.parser import parse
 
+    budget = rules.budget or 0.0
+    if rules.sloth is None:
+        return [Guard(parse(rules.error_queries[t.long]), t.factor * budget) for t in tiers]
+    from . import sloth_rules
+
+    severities = {t.severity for t in tiers}
+    exprs = {r["record"]: r["expr"] for r in sloth_rules.sli_rules(rules.sloth)}
     return [
-        Guard(parse(rules.error_queries[t.long]), t.factor * (rules.budget or 0.0)) for t in tiers
+        Guard(parse(exprs[sloth_rules.RECORD + t.long]), t.factor * budget)
+        for t in rules.tiers
+        if t.severity in severities
     ]
 
 
