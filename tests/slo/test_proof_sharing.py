@@ -4,12 +4,16 @@ and shared by every SLO that has them (issue 15): in memory and on disk."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+
+import pytest
 
 from pytest_burnin.slo.behaviour import run_check
 from pytest_burnin.slo.proof_cache import ProofCache
 from pytest_burnin.slo.proof_key import canonical
 from pytest_burnin.slo.rules_gen import slo_rules
+from tests.conftest import REPO
 
 from .test_rules_gen import ratio_slo, slo
 
@@ -109,3 +113,32 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_the_proof_simulated(
         result = run_check(rules, "page-1h", cache)
         assert (cache.hits, cache.misses) == (0, 1)
         assert (result.passed, result.headline) == (truth.passed, truth.headline)
+
+
+def test_a_run_keeps_the_outcomes_and_the_next_run_gives_the_same_verdicts(
+    pytester: pytest.Pytester,
+) -> None:
+    specs = pytester.mkdir("slo_specs")
+    shutil.copy(REPO / "slo_specs" / "sources.yaml", specs)
+    (specs / "data").mkdir()
+    shutil.copy(REPO / "slo_specs" / "data" / "ingest.om", specs / "data")
+    shutil.copy(REPO / "slo_specs" / "slos.yaml", specs)
+    glue = ("-p", "pytest_burnin.plugin.slo_glue")  # left out by tests/conftest.py
+    first = pytester.runpytest(*glue, "--burnin", "-k", "SLOAlerts")
+    assert first.ret == 0, first.stdout.str()
+    stored = list((pytester.path / ".burnin" / "cache" / "slo-proofs").glob("*.json"))
+    # One outcome per proof: the example's three SLOs differ in shape (bad over total,
+    # good over total, threshold).
+    assert len(stored) == 10
+    written = {p: p.stat().st_mtime_ns for p in stored}
+    second = pytester.runpytest(*glue, "--burnin", "-k", "SLOAlerts")
+    assert second.ret == 0
+    # Read, not simulated and written again.
+    assert {p: p.stat().st_mtime_ns for p in stored} == written
+    proofs = sorted(line for line in first.outlines if line.startswith("PASS  SLOAlerts:"))
+    assert len(proofs) == 10
+    assert sorted(line for line in second.outlines if line.startswith("PASS  SLOAlerts:")) == proofs
+    assert (
+        "PASS  SLOAlerts:integrity/ticket-3d: SLOIntegrityBurnRateTicket3d fired 57h37m into "
+        "a 1.25x burn (allowed 57h39m)" in proofs
+    )
