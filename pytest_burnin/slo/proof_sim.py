@@ -24,7 +24,7 @@ run would have found no alert either: same timeline, same verdict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
@@ -44,10 +44,18 @@ MARGIN = 1e-9  # relative distance kept below a threshold before a stretch is sk
 
 @dataclass
 class Guard:
-    """An alert that cannot be pending while ``expr`` is at most ``threshold``."""
+    """An alert that cannot be pending while ``expr`` is at most ``threshold``.
+
+    ``alternatives``: other (expr, threshold) pairs, any of which at most its
+    threshold keeps the alert quiet too (the min-traffic guard, ANDed in).
+    """
 
     expr: ast.Expr
     threshold: float
+    alternatives: list[tuple[ast.Expr, float]] = field(default_factory=list)
+
+    def conditions(self) -> list[tuple[ast.Expr, float]]:
+        return [(self.expr, self.threshold), *self.alternatives]
 
 
 def eligible(rules: SLORules, groups: list[Any]) -> bool:
@@ -87,10 +95,19 @@ def guards(rules: SLORules, tiers: list[Tier]) -> list[Guard]:
     pairs' long windows guard it.
     """
     from ..promql.parser import parse
+    from .rules_gen import substitute
 
     budget = rules.budget or 0.0
     if rules.sloth is None:
-        return [Guard(parse(rules.error_queries[t.long]), t.factor * budget) for t in tiers]
+        out = [Guard(parse(rules.error_queries[t.long]), t.factor * budget) for t in tiers]
+        if rules.min_traffic is not None:
+            # `and on () (total) / long >= min_traffic`: quiet while the traffic is below it.
+            for g, t in zip(out, tiers, strict=True):
+                total = substitute(rules.total_query, t.long)
+                g.alternatives.append(
+                    (parse(f"({total}) / {t.long_ms // 1000}"), rules.min_traffic)
+                )
+        return out
     from . import sloth_rules
 
     severities = {t.severity for t in tiers}
@@ -162,38 +179,48 @@ def run_skipping(
 
 
 def _last_quiet(engine: Engine, alert_guards: list[Guard], left: int, right: int, step: int) -> int:
-    """The first step from which to simulate again: every guard is quiet before it.
+    """The first step from which to simulate again: every alert is quiet before it.
 
     ``left`` was simulated and the next breakpoint's neighbourhood starts at
-    ``right``; each guard's ratio is monotone on [left, right].
+    ``right``; every guarded value is monotone on [left, right].
     """
     resume = right
     for g in alert_guards:
-        if not _quiet(engine, g, left * step):
-            return left + 1
-        if _quiet(engine, g, right * step):
-            continue
-        lo, hi = left, right  # quiet at lo, not at hi: the quiet steps are a prefix
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if _quiet(engine, g, mid * step):
-                lo = mid
-            else:
-                hi = mid
-        resume = min(resume, max(left + 1, lo - NEAR))
+        # The alert is quiet as long as any one of its conditions is: the longest stretch.
+        resume = min(
+            resume, max(_quiet_until(engine, c, left, right, step) for c in g.conditions())
+        )
     return resume
 
 
-def _quiet(engine: Engine, g: Guard, t_ms: int) -> bool:
+def _quiet_until(
+    engine: Engine, condition: tuple[ast.Expr, float], left: int, right: int, step: int
+) -> int:
+    if not _quiet(engine, condition, left * step):
+        return left + 1
+    if _quiet(engine, condition, right * step):
+        return right
+    lo, hi = left, right  # quiet at lo, not at hi: the quiet steps are a prefix
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _quiet(engine, condition, mid * step):
+            lo = mid
+        else:
+            hi = mid
+    return max(left + 1, lo - NEAR)
+
+
+def _quiet(engine: Engine, condition: tuple[ast.Expr, float], t_ms: int) -> bool:
     from ..promql.values import QueryError, Vector
 
+    expr, threshold = condition
     try:
-        value = engine.instant(g.expr, t_ms)
+        value = engine.instant(expr, t_ms)
     except QueryError:
         return False
     if not isinstance(value, Vector) or not value:
         return False  # an absent ratio proves nothing (the alert would look back)
-    bound = g.threshold * (1 - MARGIN)
+    bound = threshold * (1 - MARGIN)
     return all(s.v <= bound for s in value)  # NaN compares false: not quiet
 
 
