@@ -7,8 +7,10 @@ evaluator or proof never reads an outcome an older one computed. Outcomes
 are kept in memory (one cache per folder for the process: ``shared``) and, when a folder is given, as one JSON
 file per key (``<spool's parent>/cache/slo-proofs/``, written atomically), so
 xdist workers and the next run share them. A file that cannot be read or
-does not hold what was stored is ignored and the proof is simulated again:
-the cache can make a proof faster, never make it pass.
+does not hold the key it is named after is ignored and the proof simulated
+again. The folder is the run's own state, as the history store is: whoever
+can write it can change verdicts, so it is not to be shared between
+untrusted parties (delete it to start afresh).
 
 Only outcomes are cached; verdicts and headlines are made from them with the
 SLO's own names (``behaviour.py``), and a proof that raises (could not be
