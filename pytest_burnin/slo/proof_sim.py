@@ -74,6 +74,8 @@ def eligible(rules: SLORules, groups: list[Any]) -> bool:
             for node in _nodes(tree):
                 if isinstance(node, ast.SubqueryExpr):
                     return False
+                if isinstance(node, ast.MatrixSelector) and not isinstance(node.range, int):
+                    return False  # a range computed at evaluation (step() arithmetic)
                 if isinstance(node, ast.VectorSelector):
                     if node.at is not None or node.at_modifier is not None:
                         return False
@@ -127,11 +129,8 @@ def breakpoints(groups: list[Any], boundaries: list[int]) -> list[int]:
     for group in groups:
         for rule in group.rules:
             for node in _nodes(parse(rule.expr)):
-                if isinstance(node, ast.MatrixSelector):
-                    rng = node.range if isinstance(node.range, int) else None
-                    if rng is None:
-                        raise EvaluationError("a range that needs the evaluator")
-                    shifts.add(rng + _offset(node.vector))
+                if isinstance(node, ast.MatrixSelector) and isinstance(node.range, int):
+                    shifts.add(node.range + _offset(node.vector))  # others: not eligible
                 elif isinstance(node, ast.VectorSelector):
                     shifts.add(LOOKBACK_MS + _offset(node))
     return sorted({b + s for b in boundaries for s in shifts})
