@@ -34,8 +34,14 @@ _code_digest: list[str] = []
 def code_version() -> str:
     """A digest of every module of the package (computed once per process, about 10 ms)."""
     if not _code_digest:
+        import sys
+
+        from ..promql import goregex
+
         root = Path(__file__).resolve().parents[1]
-        h = hashlib.sha256(f"format {FORMAT}".encode())
+        # Regex semantics depend on whether google-re2 is installed (goregex falls back).
+        engine = "re2" if goregex.RE2_AVAILABLE else "re"
+        h = hashlib.sha256(f"format {FORMAT} python {sys.version_info[:2]} {engine}".encode())
         for path in sorted(root.rglob("*.py")):
             h.update(path.relative_to(root).as_posix().encode())
             h.update(path.read_bytes())
