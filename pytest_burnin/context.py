@@ -44,6 +44,7 @@ class RunContext:
     _receiver: Any = None
     _channels: dict[str, Channel] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)  # the entries collected in this run
+    _entry_keys: set[tuple[Path, str]] = field(default_factory=set)
     make_source: SourceFactory | None = None
     make_channel: ChannelFactory | None = None
     _sources: dict[tuple[str, str], MetricSource] = field(default_factory=dict)
@@ -65,7 +66,12 @@ class RunContext:
         return self.project.settings.spool
 
     def add_entry(self, entry: Entry) -> None:
-        if not any(e.path == entry.path and e.item_name == entry.item_name for e in self.entries):
+        # A set, not a scan: 2,400 items scanning each other were 2/3 of a fleet's collection.
+        if len(self._entry_keys) != len(self.entries):  # appended to directly: re-index
+            self._entry_keys = {(e.path, e.item_name) for e in self.entries}
+        key = (entry.path, entry.item_name)
+        if key not in self._entry_keys:
+            self._entry_keys.add(key)
             self.entries.append(entry)
 
     def of_kind(self, kind: str) -> list[Entry]:

@@ -35,11 +35,13 @@ class SLOAlertsKind:
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
         from .behaviour import run_check
+        from .proof_cache import folder_for, shared
 
         rules, name = entry.payload
         if rules is None:
             raise EvaluationError(f"cannot generate the alerts: {name}")
-        return run_check(rules, name)
+        # Shared by the run's SLOs and, on disk beside the spool, by xdist workers and later runs.
+        return run_check(rules, name, shared(folder_for(ctx.spool_dir)))
 
 
 class GeneratedFileKind:

@@ -41,6 +41,8 @@ from .rules_gen import SLORules, Tier, num, substitute
 from .synth_probe import Unsupported as SynthUnsupported
 
 if TYPE_CHECKING:
+    from ..rules.rulefile import RuleGroup
+    from .proof_cache import ProofCache
     from .synth import Design
     from .synth_gauge import GaugeDesign
 
@@ -49,6 +51,9 @@ OVER_BUDGET = 1.25  # the burn rate injected, as a multiple of the tier's factor
 QUIET_SHARE = 0.9  # the error ratio of "just inside the objective", as a share of the budget
 EVENTS_PER_S = 100.0
 COUNTER_START = 1_000_000.0  # counters start high: no zero-point cap in increase()
+# Skip the stretches of a proof where no alert can change (proof_sim.py); tests switch
+# it off to compare with the step-by-step run.
+SKIP_QUIET_STRETCHES = True
 SUBQUERY_BUDGET = 100_000  # inner evaluations of an SLI's subqueries per check (seconds)
 
 
@@ -83,41 +88,103 @@ def exercised_alerts(rules: SLORules, name: str) -> list[str]:
     return [rules.alert_name(t) for t in rules.tiers if t.name == name]
 
 
-def run_check(rules: SLORules, name: str) -> Evaluation:
+def run_check(rules: SLORules, name: str, cache: ProofCache | None = None) -> Evaluation:
+    """One proof of the SLO's alerts; its outcome is shared through ``cache`` (``proof_cache.py``)
+    by every SLO with the same objective, windows, rule template and SLI shape."""
     title = f"SLOAlerts:{rules.slo}/{name}"
     try:
-        if rules.indicator == "threshold":
-            return _threshold_check(rules, name, title)
-        if name == "within-objective":
-            return _quiet(rules, title)
-        if name == "min-traffic":
-            return _min_traffic(rules, title)
-        tier = next((t for t in rules.tiers if t.name == name), None)
-        if tier is None:
+        if name not in check_names(rules):
             raise EvaluationError(f"{title}: no such alert tier")
-        return _tier(rules, tier, title)
+        outcome = _outcome(rules, name, cache)
+        if rules.indicator == "threshold":
+            return _threshold_verdict(rules, name, title, outcome)
+        if name == "within-objective":
+            return _quiet_verdict(rules, title, outcome)
+        if name == "min-traffic":
+            return _min_traffic_verdict(rules, title, outcome)
+        tier = next(t for t in rules.tiers if t.name == name)
+        return _tier_verdict(rules, tier, title, outcome)
     except (Unsupported, SynthUnsupported) as exc:
         # The reason is the headline: the summary shows it, not only pytest's -rs.
         why = f"{title}: cannot be proved: {exc}"
         return Evaluation(True, why, skipped=why)
 
 
-def _tier(rules: SLORules, tier: Tier, title: str) -> Evaluation:
+def _outcome(rules: SLORules, name: str, cache: ProofCache | None) -> dict[str, Any]:
+    """What the simulation showed, for the SLO's names-free form (shared), else its own."""
+    from .proof_cache import code_version, shared
+    from .proof_key import alert_names, canonical, proof_key
+
+    canon = canonical(rules)
+    names = alert_names(canon, rules)
+    store = cache if cache is not None else shared(None)
+    constants = {
+        "step_ms": STEP_MS,
+        "over_budget": OVER_BUDGET,
+        "quiet_share": QUIET_SHARE,
+        "events_per_s": EVENTS_PER_S,
+        "counter_start": COUNTER_START,
+        "skip": SKIP_QUIET_STRETCHES,
+    }
+    key = proof_key(canon, name, code_version(), constants)
+    try:
+        found = store.get_or_compute(key, lambda: _simulate_check(canon, name))
+    except (Unsupported, SynthUnsupported, EvaluationError):
+        if canon is rules:
+            raise
+        # The SLO's own queries, so the reason names its own metrics.
+        return _simulate_check(rules, name)
+    return _renamed(found, names)
+
+
+def _renamed(outcome: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    return {
+        k: [names.get(a, a) for a in v] if isinstance(v, list) else v for k, v in outcome.items()
+    }
+
+
+def _simulate_check(rules: SLORules, name: str) -> dict[str, Any]:
+    """The outcome of one check: first firing times and which alerts fired (JSON-able)."""
+    if rules.indicator == "threshold":
+        return _threshold_outcome(rules, name)
+    if name == "within-objective":
+        return _quiet_outcome(rules)
+    if name == "min-traffic":
+        return _min_traffic_outcome(rules)
+    tier = next(t for t in rules.tiers if t.name == name)
+    return _tier_outcome(rules, tier)
+
+
+def _tier_plan(rules: SLORules, tier: Tier) -> tuple[float, float, int]:
+    """(burn rate, detection time, allowed time) of a tier's proof."""
     budget = rules.budget or 0.0
     burn = min(OVER_BUDGET * tier.factor, 1.0 / budget)
+    detect = tier.long_ms * tier.factor / burn
+    allowed = math.ceil(detect) + tier.for_ms + 2 * STEP_MS
+    return burn, detect, allowed
+
+
+def _tier_outcome(rules: SLORules, tier: Tier) -> dict[str, Any]:
+    budget = rules.budget or 0.0
+    burn, _, allowed = _tier_plan(rules, tier)
     step = STEP_MS
     warm = tier.long_ms
-    detect = tier.long_ms * tier.factor / burn
-    allowed = math.ceil(detect) + tier.for_ms + 2 * step
     phases = [
         Phase(warm, _traffic(rules), 0.0),
         Phase(allowed + 2 * step, _traffic(rules), burn * budget),
     ]
-    alert = rules.alert_name(tier)
-    timeline = _simulate(rules, [tier], phases, step)
-    lives = timeline.of(alert)
-    early = [a for a in lives if a.pending_at_ms is not None and a.pending_at_ms < warm]
+    lives = _simulate(rules, [tier], phases, step).of(rules.alert_name(tier))
+    early = any(a.pending_at_ms is not None and a.pending_at_ms < warm for a in lives)
     fired = [a.firing_at_ms for a in lives if a.firing_at_ms is not None]
+    return {"early": early, "fired_ms": min(fired) if fired else None}
+
+
+def _tier_verdict(rules: SLORules, tier: Tier, title: str, outcome: dict[str, Any]) -> Evaluation:
+    burn, detect, allowed = _tier_plan(rules, tier)
+    step = STEP_MS
+    warm = tier.long_ms
+    alert = rules.alert_name(tier)
+    first: int | None = outcome["fired_ms"]
     props = [
         ("alert", alert),
         ("burn_rate", num(burn)),
@@ -128,21 +195,21 @@ def _tier(rules: SLORules, tier: Tier, title: str) -> Evaluation:
         f"detection {_fmt(int(detect))} (long window x {num(tier.factor)}/{num(burn)}) "
         f"+ for {tier.for_} + evaluation {_fmt(step)} + scrape {_fmt(step)}"
     )
-    if early:
+    if outcome["early"]:
         return Evaluation(
             False,
             f"{title}: {alert} went off during clean traffic, before the burn",
             properties=props,
         )
-    if not fired or min(fired) > warm + allowed:
-        got = f"fired after {_fmt(min(fired) - warm)}" if fired else "never fired"
+    if first is None or first > warm + allowed:
+        got = f"fired after {_fmt(first - warm)}" if first is not None else "never fired"
         return Evaluation(
             False,
             f"{title}: {alert} {got} at a {num(burn)}x burn; allowed {_fmt(allowed)}",
             details=[why],
             properties=props,
         )
-    took = min(fired) - warm
+    took = first - warm
     props.append(("fired_after_s", str(took // 1000)))
     return Evaluation(
         True,
@@ -152,41 +219,55 @@ def _tier(rules: SLORules, tier: Tier, title: str) -> Evaluation:
     )
 
 
-def _quiet(rules: SLORules, title: str) -> Evaluation:
+def _quiet_plan(rules: SLORules) -> tuple[float, int]:
+    span = max(t.long_ms for t in rules.tiers) + max(t.for_ms for t in rules.tiers) + 3 * STEP_MS
+    return QUIET_SHARE * (rules.budget or 0.0), span
+
+
+def _quiet_outcome(rules: SLORules) -> dict[str, Any]:
     longest = max(t.long_ms for t in rules.tiers)
-    step = STEP_MS
-    ratio = QUIET_SHARE * (rules.budget or 0.0)
-    span = longest + max(t.for_ms for t in rules.tiers) + 3 * step
+    ratio, span = _quiet_plan(rules)
     phases = [Phase(span, _traffic(rules), ratio)]
     if _samples_share(rules):
         # A share-of-samples SLI over a window shorter than its history is coarse
         # (one bad minute of two is 50%): fill every window with clean minutes first.
         phases.insert(0, Phase(longest, _traffic(rules), 0.0))
-    timeline = _simulate(rules, rules.tiers, phases, step)
-    fired = sorted({a.name for a in timeline.alerts if a.firing_at_ms is not None})
+    timeline = _simulate(rules, rules.tiers, phases, STEP_MS)
+    return {"fired": sorted({a.name for a in timeline.alerts if a.firing_at_ms is not None})}
+
+
+def _quiet_verdict(rules: SLORules, title: str, outcome: dict[str, Any]) -> Evaluation:
+    ratio, span = _quiet_plan(rules)
+    fired = sorted(outcome["fired"])
     what = f"error ratio {num(ratio)} ({num(QUIET_SHARE * 100)}% of the budget) for {_fmt(span)}"
     if fired:
         return Evaluation(False, f"{title}: {', '.join(fired)} fired at {what}")
     return Evaluation(True, f"{title}: no alert at {what}")
 
 
-def _min_traffic(rules: SLORules, title: str) -> Evaluation:
+def _min_traffic_plan(rules: SLORules) -> tuple[float, float, int]:
     guard = rules.min_traffic or 0.0
-    budget = rules.budget or 0.0
-    ratio = min(1.0, 2 * max(t.factor for t in rules.tiers) * budget)
-    longest = max(t.long_ms for t in rules.tiers)
-    step = STEP_MS
-    span = longest + max(t.for_ms for t in rules.tiers) + 3 * step
-    low = _simulate(rules, rules.tiers, [Phase(span, guard / 2, ratio)], step)
-    fired = sorted({a.name for a in low.alerts if a.firing_at_ms is not None})
+    ratio = min(1.0, 2 * max(t.factor for t in rules.tiers) * (rules.budget or 0.0))
+    span = max(t.long_ms for t in rules.tiers) + max(t.for_ms for t in rules.tiers) + 3 * STEP_MS
+    return guard, ratio, span
+
+
+def _min_traffic_outcome(rules: SLORules) -> dict[str, Any]:
+    guard, ratio, span = _min_traffic_plan(rules)
+    low = _simulate(rules, rules.tiers, [Phase(span, guard / 2, ratio)], STEP_MS)
+    fired_low = sorted({a.name for a in low.alerts if a.firing_at_ms is not None})
+    if fired_low:
+        return {"low": fired_low, "high": []}  # the verdict is made: no need for the second run
+    high = _simulate(rules, rules.tiers, [Phase(span, guard * 2, ratio)], STEP_MS)
+    return {"low": [], "high": sorted({a.name for a in high.alerts if a.firing_at_ms is not None})}
+
+
+def _min_traffic_verdict(rules: SLORules, title: str, outcome: dict[str, Any]) -> Evaluation:
+    guard, ratio, _ = _min_traffic_plan(rules)
     what = f"{num(guard / 2)} events/s (guard {num(guard)}) with error ratio {num(ratio)}"
-    if fired:
-        return Evaluation(False, f"{title}: {', '.join(fired)} fired at {what}")
-    high = _simulate(rules, rules.tiers, [Phase(span, guard * 2, ratio)], step)
-    silent = sorted(
-        {rules.alert_name(t) for t in rules.tiers}
-        - {a.name for a in high.alerts if a.firing_at_ms is not None}
-    )
+    if outcome["low"]:
+        return Evaluation(False, f"{title}: {', '.join(sorted(outcome['low']))} fired at {what}")
+    silent = sorted({rules.alert_name(t) for t in rules.tiers} - set(outcome["high"]))
     if silent:
         return Evaluation(
             False,
@@ -196,7 +277,7 @@ def _min_traffic(rules: SLORules, title: str) -> Evaluation:
     return Evaluation(True, f"{title}: no alert at {what}; all fire at twice the guard")
 
 
-def _threshold_check(rules: SLORules, name: str, title: str) -> Evaluation:
+def _threshold_outcome(rules: SLORules, name: str) -> dict[str, Any]:
     op, value = rules.objective
     if op not in ("at_most", "below"):
         # A lower bound on a threshold query (at least N per window) needs traffic
@@ -205,8 +286,7 @@ def _threshold_check(rules: SLORules, name: str, title: str) -> Evaluation:
     sel = _selector(substitute(rules.threshold_query, "5m"), "threshold query")
     labels = labels_from(_labels_of(sel))
     step = STEP_MS
-    for_ms = _ms(rules.for_)
-    span = for_ms + 20 * step
+    span = _ms(rules.for_) + 20 * step
     # A counter that gains (bound + 1) at minute 10: a breach of "at most N".
     jump = abs(value) + 1
     values: list[float | None] = [
@@ -214,17 +294,26 @@ def _threshold_check(rules: SLORules, name: str, title: str) -> Evaluation:
         for i in range(span // step + 1)
     ]
     timeline = _run([rules.group()], [(labels, values)], step, span)
+    lives = timeline.of(rules.alert_name(None))
+    fired = [a.firing_at_ms for a in lives if a.firing_at_ms is not None]
+    return {"fired_ms": min(fired) if fired else None}
+
+
+def _threshold_verdict(
+    rules: SLORules, name: str, title: str, outcome: dict[str, Any]
+) -> Evaluation:
+    step = STEP_MS
     alert = rules.alert_name(None)
-    fired = [a.firing_at_ms for a in timeline.of(alert) if a.firing_at_ms is not None]
+    first: int | None = outcome["fired_ms"]
     if name == "within-objective":
-        if fired:
+        if first is not None:
             return Evaluation(False, f"{title}: {alert} fired with no violation")
         return Evaluation(True, f"{title}: {alert} stays silent with no violation")
-    allowed = for_ms + 2 * step
-    if not fired or min(fired) - 10 * step > allowed:
-        got = f"after {_fmt(min(fired) - 10 * step)}" if fired else "never"
+    allowed = _ms(rules.for_) + 2 * step
+    if first is None or first - 10 * step > allowed:
+        got = f"after {_fmt(first - 10 * step)}" if first is not None else "never"
         return Evaluation(False, f"{title}: {alert} fired {got}; allowed {_fmt(allowed)}")
-    took = min(fired) - 10 * step
+    took = first - 10 * step
     return Evaluation(
         True, f"{title}: {alert} fired {_fmt(took)} after the violation (allowed {_fmt(allowed)})"
     )
@@ -236,11 +325,19 @@ def _traffic(rules: SLORules) -> float:
 
 
 def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int) -> Timeline:
-    series = _series(rules, phases, step)
+    from .proof_sim import eligible, guards, run_skipping
+    from .synth import Design
+
+    plan = _plan(rules)
+    series = plan.series([(p.duration_ms, p.events_per_s, p.error_ratio) for p in phases], step)
     group = rules.simulation_group(tiers)
     span = sum(p.duration_ms for p in phases)
     _check_cost(rules, group, span, step)
-    return _run([group], series, step, span)
+    groups = _parse([group])
+    if SKIP_QUIET_STRETCHES and isinstance(plan, Design) and eligible(rules, groups):
+        starts = [sum(p.duration_ms for p in phases[:i]) for i in range(len(phases))]
+        return run_skipping(groups, series, step, span, starts, guards(rules, tiers))
+    return _simulate_every_step(groups, series, step, span)
 
 
 def _samples_share(rules: SLORules) -> bool:
@@ -279,25 +376,29 @@ def _run(
     step: int,
     span: int,
 ) -> Timeline:
+    return _simulate_every_step(_parse(groups), series, step, span)
+
+
+def _parse(groups: list[dict[str, Any]]) -> list[RuleGroup]:
     from ..rules.rulefile import RuleFileError, parse_rule_file
-    from ..simulation.run import simulate
 
     text = yaml.safe_dump({"groups": groups}, sort_keys=False)
     try:
         parsed = parse_rule_file(text, "<generated SLO rules>")
     except RuleFileError as exc:
         raise EvaluationError(f"the generated rules do not load: {exc}") from None
-    return simulate(
-        parsed.groups, series, interval_ms=step, evaluation_interval_ms=step, duration_ms=span
-    )
+    return parsed.groups
 
 
-def _series(
-    rules: SLORules, phases: list[Phase], step: int
-) -> list[tuple[Labels, list[float | None]]]:
-    """The indicator's series over the phases, one sample per step (``synth.py``)."""
-    plan = _plan(rules)
-    return plan.series([(p.duration_ms, p.events_per_s, p.error_ratio) for p in phases], step)
+def _simulate_every_step(
+    groups: list[RuleGroup],
+    series: list[tuple[Labels, list[float | None]]],
+    step: int,
+    span: int,
+) -> Timeline:
+    from ..simulation.run import simulate
+
+    return simulate(groups, series, interval_ms=step, evaluation_interval_ms=step, duration_ms=span)
 
 
 def _plan(rules: SLORules) -> Design | GaugeDesign:
