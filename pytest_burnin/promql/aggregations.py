@@ -52,6 +52,30 @@ def grouping_key(node: ast.AggregateExpr) -> Callable[[Labels], Labels]:
     return lambda lab: tuple(p for p in lab if p[0] in names)
 
 
+def _cached_key(ev: Evaluator, node: ast.AggregateExpr) -> Callable[[Labels], Labels]:
+    """grouping_key, memoised per label set for the whole query.
+
+    A range query groups the same series at every step; a dictionary lookup
+    is several times cheaper than rebuilding the group's label tuple.
+    """
+    found = ev.group_keys.get(id(node))
+    if found is not None:
+        return found
+    compute = grouping_key(node)
+    memo: dict[Labels, Labels] = {}
+
+    def key(lab: Labels) -> Labels:
+        hit = memo.get(lab)
+        if hit is None:
+            if len(memo) > 100_000:
+                memo.clear()  # a query over very many series: bound the memory
+            hit = memo[lab] = compute(lab)
+        return hit
+
+    ev.group_keys[id(node)] = key
+    return key
+
+
 def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
     op = node.op
     param: float | str | None = None
@@ -61,7 +85,7 @@ def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
             raise QueryError(f"{op}: parameter must be a scalar or a string")
         param = pv
     vec = ev.eval_vector(node.expr, t)
-    key = grouping_key(node)
+    key = _cached_key(ev, node)
     if op in ("topk", "bottomk", "limitk", "limit_ratio"):
         return _select_k(ev, op, node, vec, key, param)
     if op == "count_values":

@@ -61,6 +61,10 @@ class Evaluator:
         self.warnings: list[str] = []
         self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
+        # Range functions batched over all steps (rangebatch), by node id; None: not batchable.
+        self.batch_memo: dict[int, list[IVector] | None] = {}
+        # Aggregation group keys by node id (aggregations._cached_key).
+        self.group_keys: dict[int, Callable[[Labels], Labels]] = {}
         self.subquery_work = 0  # subquery steps so far, bounded by MAX_QUERY_SUBQUERY_STEPS
         self._dispatch: dict[type, Callable[[Any, int], EvalValue]] = {
             ast.NumberLiteral: self._number,

@@ -1,0 +1,135 @@
+"""Range queries batched over all steps (promql/rangebatch.py) give the step-by-step answers, bit for bit.
+
+The step-by-step path is the one the conformance suites prove against
+Prometheus; here both run over awkward data (NaN, +-Inf, -0, staleness
+markers, counter resets, irregular scrapes, gaps, windows past the
+prefix-sum threshold) and every value must have the same bits.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import struct
+
+import pytest
+
+from pytest_burnin.promql import rangebatch
+from pytest_burnin.promql.engine import Engine
+from pytest_burnin.promql.evaluator import Evaluator
+from pytest_burnin.promql.storage import STALE_NAN, Storage
+from pytest_burnin.promql.values import Matrix
+
+FUNCS = sorted(rangebatch.BATCHED - {"predict_linear"})
+MIN = 60_000
+
+
+def _awkward_storage(seed: int) -> Storage:
+    rnd = random.Random(seed)
+    storage = Storage()
+    specials = [math.nan, math.inf, -math.inf, -0.0, 0.0, STALE_NAN, 1e308, -1e308]
+    for i in range(12):
+        labels = (("__name__", "m_total" if i % 2 else "g"), ("i", str(i)), ("job", f"j{i % 3}"))
+        t = rnd.randint(0, 30_000)
+        v = rnd.uniform(-5, 5)
+        for _ in range(700):
+            t += rnd.choice((1_000, 15_000, 15_000, 15_000, 29_999, 61_000, 600_000))
+            r = rnd.random()
+            if r < 0.03:
+                v = rnd.choice(specials)
+            elif r < 0.06:
+                v = rnd.uniform(0, 3)  # a counter reset for the counters
+            elif i in (4, 5):
+                v = 7.25  # constant series: regression's special case
+            else:
+                v = (v if math.isfinite(v) else 0.0) + rnd.uniform(0, 10) * rnd.choice(
+                    (1, 1e-9, 1e9)
+                )
+            storage.append(labels, t, v)
+    return storage
+
+
+def _bits(v: float) -> object:
+    return "NaN" if v != v else struct.pack(">d", v)
+
+
+def _flatten(m: Matrix) -> list[tuple[object, ...]]:
+    return [(sp.labels, t, _bits(v)) for sp in m for t, v in sp.points]
+
+
+def _both(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, q: str, start: int, end: int, step: int
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    batched = _flatten(engine.range(q, start, end, step))
+    monkeypatch.setattr(rangebatch, "ENABLED", False)
+    plain = _flatten(engine.range(q, start, end, step))
+    monkeypatch.setattr(rangebatch, "ENABLED", True)
+    return batched, plain
+
+
+@pytest.mark.parametrize("compat", [2, 3])
+@pytest.mark.parametrize("func", FUNCS)
+def test_every_batched_function_matches_the_step_by_step_path(
+    monkeypatch: pytest.MonkeyPatch, func: str, compat: int
+) -> None:
+    engine = Engine(_awkward_storage(compat), compat=compat)
+    end = 700 * 15_000
+    for sel in ("m_total[5m]", "g[1h]", "{job=~'j.'}[3h] offset 7m", "m_total[7m]"):
+        batched, plain = _both(monkeypatch, engine, f"{func}({sel})", 0, end, 97_000)
+        assert batched, f"{func}({sel}) gave no points: the comparison would prove nothing"
+        assert batched == plain, f"{func}({sel}) compat={compat}"
+
+
+@pytest.mark.parametrize("compat", [2, 3])
+def test_predict_linear_and_aggregations_over_batched_calls(
+    monkeypatch: pytest.MonkeyPatch, compat: int
+) -> None:
+    engine = Engine(_awkward_storage(10 + compat), compat=compat)
+    for q in (
+        "predict_linear(g[1h], 600)",
+        "predict_linear(m_total[30m], -(3600))",
+        "sum by (job) (rate(m_total[5m]))",
+        "topk(2, increase(m_total[1h]))",
+        "avg without (i) (deriv(g[30m]))",
+        "max_over_time(rate(m_total[5m])[10m:1m])",  # inner steps on and off the grid
+    ):
+        batched, plain = _both(monkeypatch, engine, q, 0, 700 * 15_000, MIN)
+        assert batched, q
+        assert batched == plain, f"{q} compat={compat}"
+
+
+def test_a_long_window_uses_the_prefix_corrections_as_the_plain_path_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = Engine(_awkward_storage(7), compat=3)
+    batched, plain = _both(monkeypatch, engine, "increase(m_total[2d])", 0, 700 * 15_000, 600_000)
+    assert batched and batched == plain
+
+
+def test_a_range_query_takes_the_batched_path() -> None:
+    engine = Engine(_awkward_storage(1), compat=3)
+    ev = Evaluator(engine, 0, 10 * MIN, MIN)
+    node = engine.parse("rate(m_total[5m])")
+    from pytest_burnin.promql import ast
+
+    assert isinstance(node, ast.Call)
+    first = rangebatch.batched_call(ev, node, 0)
+    assert first is not None and ev.batch_memo[id(node)] is not None
+    # Between two steps (a subquery's time), and in an instant query: the ordinary path.
+    assert rangebatch.batched_call(ev, node, MIN // 2) is None
+    instant = Evaluator(engine, 5 * MIN, 5 * MIN, 0)
+    assert rangebatch.batched_call(instant, node, 5 * MIN) is None
+
+
+def test_duplicate_series_after_dropping_the_name_still_raise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    storage = Storage()
+    for name in ("a", "b"):
+        for k in range(20):
+            storage.append((("__name__", name), ("job", "x")), k * 15_000, float(k))
+    engine = Engine(storage)
+    from pytest_burnin.promql.values import QueryError
+
+    with pytest.raises(QueryError, match="same labelset"):
+        engine.range("rate({job='x'}[1m])", 60_000, 240_000, 15_000)
