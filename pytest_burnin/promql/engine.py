@@ -81,6 +81,7 @@ class _SeriesCache:
         self._storage = storage
         self._data: dict[int, tuple[Series, int, tuple[int, float], list[int], list[float]]] = {}
         self._corr: dict[int, tuple[list[float], list[float]]] = {}
+        self._resets: dict[int, tuple[list[float], list[int]]] = {}
 
     def clean(self, s: Series) -> tuple[list[int], list[float]]:
         n = len(s.ts)
@@ -101,12 +102,17 @@ class _SeriesCache:
         if len(self._data) > 2 * len(self._storage) + 1024:
             self._data.clear()
             self._corr.clear()
+            self._resets.clear()
         ts, vs = s.ts, s.vs
         if any(v != v for v in vs):
             keep = [i for i, v in enumerate(vs) if not (v != v and is_stale(v))]
             if len(keep) != n:
                 ts = [ts[i] for i in keep]
                 vs = [vs[i] for i in keep]
+        # Rebuilt (a rewrite, an insert or the first read): prefix arrays of the
+        # same list object would describe its old values.
+        self._corr.pop(id(vs), None)
+        self._resets.pop(id(vs), None)
         self._data[key] = (s, n, last, ts, vs)
         return ts, vs
 
@@ -148,6 +154,26 @@ class _SeriesCache:
         self._corr[id(vs)] = (vs, corr)
         return corr
 
+    def reset_counts(self, vs: list[float]) -> list[int]:
+        """counts[i]: how many counter resets (a value below the one before) in vs[0..i].
+
+        An exact integer, so ``counts[hi - 1] == counts[lo]`` proves a window
+        has no reset and rate() may skip its scan without changing a bit.
+        """
+        hit = self._resets.get(id(vs))
+        if hit is not None and hit[0] is vs and len(hit[1]) == len(vs):
+            return hit[1]
+        counts = hit[1] if hit is not None and hit[0] is vs and len(hit[1]) < len(vs) else []
+        if not counts and vs:
+            counts.append(0)
+        acc = counts[-1] if counts else 0
+        for i in range(len(counts), len(vs)):
+            if vs[i] < vs[i - 1]:
+                acc += 1
+            counts.append(acc)
+        self._resets[id(vs)] = (vs, counts)
+        return counts
+
 
 class Engine:
     """Evaluates PromQL over ``storage``; see the module docstring for ``compat``."""
@@ -171,6 +197,9 @@ class Engine:
         # default there and in promtool; on in its own PromQL test scripts).
         self.delayed_name_removal = delayed_name_removal and compat >= 3
         self._series_cache = _SeriesCache(storage)
+        # Labels without the metric name, by label set (Evaluator.strip): rule
+        # groups strip the same series' labels at every step.
+        self.stripped: dict[Labels, Labels] = {}
         self._selections: dict[tuple[ast.Matcher, ...], tuple[int, list[Series]]] = {}
         self._parsed: OrderedDict[str, ast.Expr] = OrderedDict()
         # (warnings, infos) of the last query, worded as Prometheus' annotations.

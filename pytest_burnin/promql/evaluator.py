@@ -154,9 +154,13 @@ class Evaluator:
 
     def strip(self, labels: Labels) -> Labels:
         """Labels without the metric name (and, in 3.x, the __type__/__unit__ metadata)."""
-        if self.compat >= 3:
-            return drop_metadata(labels)
-        return without_name(labels)
+        memo = self.engine.stripped
+        hit = memo.get(labels)
+        if hit is None:
+            if len(memo) > 200_000:
+                memo.clear()  # bound the memory over a long-lived engine
+            hit = memo[labels] = drop_metadata(labels) if self.compat >= 3 else without_name(labels)
+        return hit
 
     def drop_name(self, labels: Labels) -> tuple[Labels, bool]:
         """Labels and drop flag after a value-changing operation."""

@@ -141,19 +141,27 @@ def count_pairs(w: Windows, resets: bool) -> F64:
 def add_resets(w: Windows, result: F64, corr: F64, prefix_min: int) -> F64:
     """result plus the value before each counter reset, one at a time in window order.
 
-    Windows of ``prefix_min`` samples or more use the per-series prefix array
-    ``corr`` instead, exactly as rangefuncs._add_resets does.
+    Resets are rare, so they are found once over all samples; the j-th reset
+    of every window is then added in one pass per j. Windows of
+    ``prefix_min`` samples or more use the per-series prefix array ``corr``
+    instead, exactly as rangefuncs._add_resets does. (A position where one
+    series ends and the next begins may look like a reset, but it is never
+    inside a window: a window's resets are at lo+1 .. lo+n-1.)
     """
     out: F64 = result.copy()
+    vs = w.vs
+    resets = np.nonzero(vs[1:] < vs[:-1])[0] + 1
     short = w.n < prefix_min
-    for k in range(1, len(w.active)):
-        m, idx = w.column(k)
-        cur, prev = w.vs[idx], w.vs[idx - 1]
-        hit = (cur < prev) & short[:m]
-        out[:m] = np.where(hit, out[:m] + prev, out[:m])
-    last = w.lo + w.n - 1
+    first = np.searchsorted(resets, w.lo + 1, side="left")
+    count = np.searchsorted(resets, w.lo + w.n, side="left") - first
+    count[~short] = 0
+    for j in range(int(count.max()) if len(count) else 0):
+        hit = np.nonzero(count > j)[0]
+        out[hit] = out[hit] + vs[resets[first[hit] + j] - 1]
     long_ = ~short
-    out[long_] = result[long_] + (corr[last[long_]] - corr[w.lo[long_]])
+    if bool(long_.any()):
+        last = w.lo + w.n - 1
+        out[long_] = result[long_] + (corr[last[long_]] - corr[w.lo[long_]])
     return out
 
 

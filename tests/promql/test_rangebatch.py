@@ -133,3 +133,23 @@ def test_duplicate_series_after_dropping_the_name_still_raise(
 
     with pytest.raises(QueryError, match="same labelset"):
         engine.range("rate({job='x'}[1m])", 60_000, 240_000, 15_000)
+
+
+def test_a_rewritten_last_sample_is_seen_by_the_reset_counts() -> None:
+    """increase() skips windows without resets by cached counts; a rewrite must refresh them."""
+    storage = Storage()
+    labels = (("__name__", "c_total"),)
+    for k in range(20):
+        storage.append(labels, k * 15_000, float(k))
+    engine = Engine(storage)
+    q = "increase(c_total[5m])"
+    before = engine.instant(q, 19 * 15_000)
+    storage.append(labels, 19 * 15_000, 5.0)  # the same timestamp: now a counter reset
+    after = engine.instant(q, 19 * 15_000)
+    plain_storage = Storage()
+    for k in range(19):
+        plain_storage.append(labels, k * 15_000, float(k))
+    plain_storage.append(labels, 19 * 15_000, 5.0)
+    expected = Engine(plain_storage).instant(q, 19 * 15_000)
+    assert before != after
+    assert after == expected
