@@ -20,6 +20,7 @@ from .gotime import go_int64
 from .histograms import quantile
 from .labels import METRIC_NAME, Labels, with_label
 from .limit_hash import labels_hash
+from .rangeagg import batched_aggregate
 from .values import QueryError
 
 if TYPE_CHECKING:
@@ -84,8 +85,11 @@ def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
         if not isinstance(pv, (float, str)):
             raise QueryError(f"{op}: parameter must be a scalar or a string")
         param = pv
-    vec = ev.eval_vector(node.expr, t)
     key = _cached_key(ev, node)
+    fused = batched_aggregate(ev, node, key, t)  # a range query's steps at once
+    if fused is not None:
+        return fused
+    vec = ev.eval_vector(node.expr, t)
     if op in ("topk", "bottomk", "limitk", "limit_ratio"):
         return _select_k(ev, op, node, vec, key, param)
     if op == "count_values":

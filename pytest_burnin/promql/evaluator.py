@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .engine import Engine
+    from .rangebatch import Batch
 
 
 def _go_div(a: int, b: int) -> int:
@@ -62,7 +63,8 @@ class Evaluator:
         self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
         # Range functions batched over all steps (rangebatch), by node id; None: not batchable.
-        self.batch_memo: dict[int, list[IVector] | None] = {}
+        self.batch_memo: dict[int, Batch | None] = {}
+        self.agg_memo: dict[int, list[IVector] | None] = {}  # rangeagg, by node id
         # Aggregation group keys by node id (aggregations._cached_key).
         self.group_keys: dict[int, Callable[[Labels], Labels]] = {}
         self.subquery_work = 0  # subquery steps so far, bounded by MAX_QUERY_SUBQUERY_STEPS

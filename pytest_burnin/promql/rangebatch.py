@@ -17,9 +17,11 @@ parameters, instant queries) returns None and takes the ordinary path.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from . import ast
 from . import rangekernels as rk
@@ -60,19 +62,46 @@ BATCHED = frozenset(
 _KEEP_NAME = frozenset({"last_over_time", "first_over_time"})
 
 
-def batched_call(ev: Evaluator, node: ast.Call, t: int) -> IVector | None:
-    """The call's vector at step ``t`` from the all-steps batch, or None (not batchable)."""
-    if not ENABLED or ev.interval <= 0 or node.func not in BATCHED:
+@dataclass
+class Batch:
+    """A range function's values at every step: ``values[i, j]`` for series i at step j."""
+
+    labels: list[tuple[Labels, bool]]  # output labels and delayed-drop flag, per series
+    values: rk.F64
+    has: npt.NDArray[np.bool_]  # where the function gave a value
+    vectors: list[IVector] | None = None  # built on first per-step use
+
+
+def on_grid(ev: Evaluator, t: int) -> int | None:
+    """The step index of ``t`` in this range query, or None (instant query, subquery time)."""
+    if not ENABLED or ev.interval <= 0:
         return None
     offset = t - ev.start
     if offset < 0 or t > ev.end or offset % ev.interval:
-        return None  # a subquery step between the query's own steps
-    memo = ev.batch_memo
+        return None
+    return offset // ev.interval
+
+
+def batch_for(ev: Evaluator, node: ast.Call) -> Batch | None:
+    """The all-steps batch of a call, computed once per query (None: not batchable)."""
     key = id(node)
+    memo = ev.batch_memo
     if key not in memo:
-        memo[key] = _all_steps(ev, node)
-    steps = memo[key]
-    return None if steps is None else steps[offset // ev.interval]
+        memo[key] = _all_steps(ev, node) if node.func in BATCHED else None
+    return memo[key]
+
+
+def batched_call(ev: Evaluator, node: ast.Call, t: int) -> IVector | None:
+    """The call's vector at step ``t`` from the all-steps batch, or None (not batchable)."""
+    step = on_grid(ev, t)
+    if step is None or node.func not in BATCHED:
+        return None
+    batch = batch_for(ev, node)
+    if batch is None:
+        return None
+    if batch.vectors is None:
+        batch.vectors = _vectors(batch.labels, batch.values, batch.has)
+    return batch.vectors[step]
 
 
 def _literal(node: ast.Expr) -> float | None:
@@ -87,7 +116,7 @@ def _literal(node: ast.Expr) -> float | None:
     return None
 
 
-def _all_steps(ev: Evaluator, node: ast.Call) -> list[IVector] | None:
+def _all_steps(ev: Evaluator, node: ast.Call) -> Batch | None:
     name = node.func
     arg = node.args[0] if node.args else None
     if not isinstance(arg, ast.MatrixSelector):
@@ -113,14 +142,15 @@ def _all_steps(ev: Evaluator, node: ast.Call) -> list[IVector] | None:
     steps_t = ev.start + np.arange(n_steps, dtype=np.int64) * ev.interval
     ref = steps_t - ev.duration(sel.offset)
     start = ref - ev.duration(arg.range)
+    empty = Batch([], np.zeros((0, n_steps)), np.zeros((0, n_steps), dtype=np.bool_))
     data = _gather(ev, series, start, ref)
     if data is None:
-        return [IVector() for _ in range(n_steps)]
+        return empty
     ts, vs, lo, n, base = data
     need = 2 if name in _NEEDS_TWO else 1
     valid = n >= need
     if not bool(valid.any()):
-        return [IVector() for _ in range(n_steps)]
+        return empty
     idx = np.nonzero(valid)[0]
     w, order = rk.Windows.build(ts, vs, lo[idx], n[idx])
     # Per window: its step's time, window start and end, in the windows' order.
@@ -141,7 +171,7 @@ def _all_steps(ev: Evaluator, node: ast.Call) -> list[IVector] | None:
             node,
             [s for i, s in enumerate(series) if has[i * n_steps : (i + 1) * n_steps].any()],
         )
-    return _vectors(
+    return Batch(
         out_labels, result.reshape(len(series), n_steps), has.reshape(len(series), n_steps)
     )
 

@@ -49,7 +49,7 @@ class Windows:
         return m, self.lo[:m] + k
 
 
-def _kahan(inc: F64, s: F64, c: F64) -> tuple[F64, F64]:
+def kahan_step(inc: F64, s: F64, c: F64) -> tuple[F64, F64]:
     """gomath.kahan_inc element-wise."""
     t = s + inc
     step = np.where(np.abs(s) >= np.abs(inc), (s - t) + inc, (inc - t) + s)
@@ -61,7 +61,7 @@ def kahan_sum(w: Windows) -> F64:
     s, c = np.zeros(size), np.zeros(size)
     for k in range(len(w.active)):
         m, idx = w.column(k)
-        s[:m], c[:m] = _kahan(w.vs[idx], s[:m], c[:m])
+        s[:m], c[:m] = kahan_step(w.vs[idx], s[:m], c[:m])
     return np.where(np.isinf(s), s, s + c)
 
 
@@ -71,7 +71,7 @@ def mean3(w: Windows) -> F64 | None:
     s, c = np.zeros(size), np.zeros(size)
     for k in range(len(w.active)):
         m, idx = w.column(k)
-        ns, nc = _kahan(w.vs[idx], s[:m], c[:m])
+        ns, nc = kahan_step(w.vs[idx], s[:m], c[:m])
         if k > 0 and bool(np.isinf(ns).any()):
             return None  # the incremental-mean branch: left to rangefuncs
         s[:m], c[:m] = ns, nc
@@ -89,7 +89,7 @@ def mean2(w: Windows) -> F64:
         v = w.vs[idx]
         cur, cc = mu[:m], c[:m]
         i = float(k + 1)
-        nm, nc = _kahan(v / i - cur / i, cur, cc)
+        nm, nc = kahan_step(v / i - cur / i, cur, cc)
         same_inf = np.isinf(v) & ((cur > 0) == (v > 0))
         finite = ~np.isinf(v) & (v == v)
         skip = np.isinf(cur) & (same_inf | finite)
@@ -107,8 +107,8 @@ def variance(w: Windows) -> F64:
         v = w.vs[idx]
         count = float(k + 1)
         delta = v - (mu[:m] + c_mu[:m])
-        mu[:m], c_mu[:m] = _kahan(delta / count, mu[:m], c_mu[:m])
-        aux[:m], c_aux[:m] = _kahan(delta * (v - (mu[:m] + c_mu[:m])), aux[:m], c_aux[:m])
+        mu[:m], c_mu[:m] = kahan_step(delta / count, mu[:m], c_mu[:m])
+        aux[:m], c_aux[:m] = kahan_step(delta * (v - (mu[:m] + c_mu[:m])), aux[:m], c_aux[:m])
     result: F64 = (aux + c_aux) / w.n.astype(np.float64)
     return result
 
@@ -176,10 +176,10 @@ def regression(w: Windows, intercept_t: I64) -> tuple[F64, F64]:
         y = w.vs[idx]
         const[:m] &= ~(y != init_y[:m])
         x = (w.ts[idx] - intercept_t[:m]).astype(np.float64) / 1000.0
-        sx[:m], cx[:m] = _kahan(x, sx[:m], cx[:m])
-        sy[:m], cy[:m] = _kahan(y, sy[:m], cy[:m])
-        sxy[:m], cxy[:m] = _kahan(x * y, sxy[:m], cxy[:m])
-        sx2[:m], cx2[:m] = _kahan(x * x, sx2[:m], cx2[:m])
+        sx[:m], cx[:m] = kahan_step(x, sx[:m], cx[:m])
+        sy[:m], cy[:m] = kahan_step(y, sy[:m], cy[:m])
+        sxy[:m], cxy[:m] = kahan_step(x * y, sxy[:m], cxy[:m])
+        sx2[:m], cx2[:m] = kahan_step(x * x, sx2[:m], cx2[:m])
     n = w.n.astype(np.float64)
     sx, sy, sxy, sx2 = sx + cx, sy + cy, sxy + cxy, sx2 + cx2
     cov_xy = sxy - sx * sy / n

@@ -98,6 +98,38 @@ def test_predict_linear_and_aggregations_over_batched_calls(
         assert batched == plain, f"{q} compat={compat}"
 
 
+@pytest.mark.parametrize("delayed", [False, True])
+@pytest.mark.parametrize("compat", [2, 3])
+@pytest.mark.parametrize("op", ["sum", "count", "min", "max", "group"])
+def test_fused_aggregations_match_the_step_by_step_path(
+    monkeypatch: pytest.MonkeyPatch, op: str, compat: int, delayed: bool
+) -> None:
+    engine = Engine(_awkward_storage(20 + compat), compat=compat, delayed_name_removal=delayed)
+    for q in (
+        f"{op} by (job) (rate(m_total[5m]))",
+        f"{op} without (i) (sum_over_time({{job=~'j.'}}[10m]))",
+        f"{op} by (__name__) (last_over_time({{job=~'j[01]'}}[2m]))",
+        f"{op}((max_over_time(g[3m])))",
+        # limitk keeps the first groups in the order the aggregation gives them.
+        *([f"limitk(1, {op} by (job) (rate(m_total[5m])))"] if compat >= 3 else []),
+    ):
+        batched, plain = _both(monkeypatch, engine, q, 0, 700 * 15_000, MIN)
+        assert batched, q
+        assert batched == plain, f"{q} compat={compat} delayed={delayed}"
+
+
+def test_an_aggregation_over_a_batched_call_is_fused() -> None:
+    from pytest_burnin.promql import ast
+    from pytest_burnin.promql.aggregations import eval_aggregate
+
+    engine = Engine(_awkward_storage(2), compat=3)
+    ev = Evaluator(engine, 0, 10 * MIN, MIN)
+    node = engine.parse("sum by (job) (rate(m_total[5m]))")
+    assert isinstance(node, ast.AggregateExpr)
+    eval_aggregate(ev, node, 0)
+    assert ev.agg_memo[id(node)] is not None
+
+
 def test_a_long_window_uses_the_prefix_corrections_as_the_plain_path_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
