@@ -50,10 +50,35 @@ class Windows:
 
 
 def kahan_step(inc: F64, s: F64, c: F64) -> tuple[F64, F64]:
-    """gomath.kahan_inc element-wise."""
+    """gomath.kahan_inc element-wise: ``(larger - t) + smaller`` added to c, 0 past Inf.
+
+    In-place on fresh temporaries (half the time of the textbook form);
+    ``comp + c`` equals ``c + comp`` exactly, IEEE addition commutes.
+    """
     t = s + inc
-    step = np.where(np.abs(s) >= np.abs(inc), (s - t) + inc, (inc - t) + s)
-    return t, np.where(np.isinf(t), 0.0, c + step)
+    big = np.abs(s) >= np.abs(inc)
+    comp = np.where(big, s, inc)
+    comp -= t
+    comp += np.where(big, inc, s)
+    comp += c
+    inf = np.isinf(t)
+    if inf.any():
+        comp[inf] = 0.0
+    return t, comp
+
+
+def kahan_into(inc: F64, s: F64, c: F64) -> None:
+    """kahan_step writing into ``s`` and ``c`` (views of the running sums)."""
+    t = s + inc
+    big = np.abs(s) >= np.abs(inc)
+    comp = np.where(big, s, inc)
+    comp -= t
+    comp += np.where(big, inc, s)
+    c += comp
+    inf = np.isinf(t)
+    if inf.any():
+        c[inf] = 0.0
+    s[...] = t
 
 
 def kahan_sum(w: Windows) -> F64:
@@ -61,7 +86,7 @@ def kahan_sum(w: Windows) -> F64:
     s, c = np.zeros(size), np.zeros(size)
     for k in range(len(w.active)):
         m, idx = w.column(k)
-        s[:m], c[:m] = kahan_step(w.vs[idx], s[:m], c[:m])
+        kahan_into(w.vs[idx], s[:m], c[:m])
     return np.where(np.isinf(s), s, s + c)
 
 
@@ -107,8 +132,8 @@ def variance(w: Windows) -> F64:
         v = w.vs[idx]
         count = float(k + 1)
         delta = v - (mu[:m] + c_mu[:m])
-        mu[:m], c_mu[:m] = kahan_step(delta / count, mu[:m], c_mu[:m])
-        aux[:m], c_aux[:m] = kahan_step(delta * (v - (mu[:m] + c_mu[:m])), aux[:m], c_aux[:m])
+        kahan_into(delta / count, mu[:m], c_mu[:m])
+        kahan_into(delta * (v - (mu[:m] + c_mu[:m])), aux[:m], c_aux[:m])
     result: F64 = (aux + c_aux) / w.n.astype(np.float64)
     return result
 
@@ -174,12 +199,12 @@ def regression(w: Windows, intercept_t: I64) -> tuple[F64, F64]:
     for k in range(len(w.active)):
         m, idx = w.column(k)
         y = w.vs[idx]
-        const[:m] &= ~(y != init_y[:m])
+        const[:m] &= y == init_y[:m]
         x = (w.ts[idx] - intercept_t[:m]).astype(np.float64) / 1000.0
-        sx[:m], cx[:m] = kahan_step(x, sx[:m], cx[:m])
-        sy[:m], cy[:m] = kahan_step(y, sy[:m], cy[:m])
-        sxy[:m], cxy[:m] = kahan_step(x * y, sxy[:m], cxy[:m])
-        sx2[:m], cx2[:m] = kahan_step(x * x, sx2[:m], cx2[:m])
+        kahan_into(x, sx[:m], cx[:m])
+        kahan_into(y, sy[:m], cy[:m])
+        kahan_into(x * y, sxy[:m], cxy[:m])
+        kahan_into(x * x, sx2[:m], cx2[:m])
     n = w.n.astype(np.float64)
     sx, sy, sxy, sx2 = sx + cx, sy + cy, sxy + cxy, sx2 + cx2
     cov_xy = sxy - sx * sy / n
