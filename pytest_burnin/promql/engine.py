@@ -45,6 +45,7 @@ metric name is then dropped at the end of the query, so
 
 from __future__ import annotations
 
+import gc
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -255,7 +256,8 @@ class Engine:
                 raise QueryError("zero or negative query resolution step widths are not accepted")
             if end_ms < start_ms:
                 raise QueryError("end timestamp must not be before start time")
-            return self._range(expr, query, start_ms, end_ms, step_ms)
+            with _collector_paused():
+                return self._range(expr, query, start_ms, end_ms, step_ms)
 
     def _instant(self, expr: ast.Expr, query: str | ast.Expr, t_ms: int) -> Value:
         ev = Evaluator(self, t_ms, t_ms, 0, query if isinstance(query, str) else "")
@@ -296,6 +298,25 @@ class Engine:
             t += step_ms
         ev.finish()
         return Matrix(sorted(acc.values(), key=lambda sp: sp.labels))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the length of a range query.
+
+    A range query allocates one object per series and step (121,000 for 1,000
+    series over 2 h at 1 m), all alive until the result is built; the
+    collector's passes over them find nothing to free and took 40% of the
+    query's time. Reference counting still frees everything acyclic, and
+    the collector runs again (if it was on) as soon as the query ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -185,3 +185,23 @@ def test_a_rewritten_last_sample_is_seen_by_the_reset_counts() -> None:
     expected = Engine(plain_storage).instant(q, 19 * 15_000)
     assert before != after
     assert after == expected
+
+
+def test_a_range_query_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    engine = Engine(_awkward_storage(3))
+    assert gc.isenabled()
+    engine.range("rate(m_total[5m])", 0, 10 * MIN, MIN)
+    assert gc.isenabled()
+    from pytest_burnin.promql.values import QueryError
+
+    with pytest.raises(QueryError):
+        engine.range("rate(m_total[5m]) + on() group_left rate(m_total[5m])", 0, 10 * MIN, MIN)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        engine.range("rate(m_total[5m])", 0, 10 * MIN, MIN)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
