@@ -6,6 +6,10 @@ it once per step. Selections are cached for the whole query, subquery inner
 results are memoised by absolute timestamp (overlapping windows are computed
 once), range windows are ``bisect`` slices of the stored arrays, and long
 ``rate``/``increase`` windows use per-series prefix arrays of reset corrections.
+In a range query, a range function over a plain selector is computed for all
+steps at once with numpy (``rangebatch.py``, kernels in ``rangekernels.py``,
+bit-identical), and so is ``sum``/``count``/``min``/``max`` over one
+(``rangeagg.py``).
 
 Compatibility modes (``compat``), the differences implemented:
 

@@ -63,8 +63,8 @@ class Evaluator:
         self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
         # Range functions batched over all steps (rangebatch), by node id; None: not batchable.
-        self.batch_memo: dict[int, Batch | None] = {}
-        self.agg_memo: dict[int, list[IVector] | None] = {}  # rangeagg, by node id
+        self.batch_memo: dict[int, tuple[int, int, Batch | None]] = {}
+        self.agg_memo: dict[int, tuple[Batch, list[IVector]] | None] = {}  # rangeagg
         # Aggregation group keys by node id (aggregations._cached_key).
         self.group_keys: dict[int, Callable[[Labels], Labels]] = {}
         self.subquery_work = 0  # subquery steps so far, bounded by MAX_QUERY_SUBQUERY_STEPS

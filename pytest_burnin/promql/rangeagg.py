@@ -39,14 +39,21 @@ def batched_aggregate(
     if step is None or node.op not in FUSED or node.param is not None:
         return None
     memo = ev.agg_memo
-    if id(node) not in memo:
-        inner = node.expr
-        while isinstance(inner, ast.ParenExpr):
-            inner = inner.expr
-        batch = batch_for(ev, inner) if isinstance(inner, ast.Call) else None
-        memo[id(node)] = None if batch is None else _reduce_all(ev, node.op, batch, key)
-    steps = memo[id(node)]
-    return None if steps is None else steps[step]
+    key_id = id(node)
+    if key_id in memo and memo[key_id] is None:
+        return None  # not fusable: known from the first step
+    inner = node.expr
+    while isinstance(inner, ast.ParenExpr):
+        inner = inner.expr
+    found = batch_for(ev, inner, step) if isinstance(inner, ast.Call) else None
+    if found is None:
+        memo[key_id] = None
+        return None
+    batch, column = found
+    hit = memo.get(key_id)
+    if hit is None or hit[0] is not batch:  # a new chunk of steps
+        hit = memo[key_id] = (batch, _reduce_all(ev, node.op, batch, key))
+    return hit[1][column]
 
 
 def _reduce_all(

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 ENABLED = True
 # Fewer steps than this are not worth the numpy set-up.
 MIN_STEPS = 3
+# Windows (series x steps) computed at once: some tens of MB of arrays.
+MAX_WINDOWS = 500_000
 
 # Functions that need two samples in a window to give a value.
 _NEEDS_TWO = frozenset({"rate", "increase", "delta", "irate", "idelta", "deriv", "predict_linear"})
@@ -82,26 +84,47 @@ def on_grid(ev: Evaluator, t: int) -> int | None:
     return offset // ev.interval
 
 
-def batch_for(ev: Evaluator, node: ast.Call) -> Batch | None:
-    """The all-steps batch of a call, computed once per query (None: not batchable)."""
+def batch_for(ev: Evaluator, node: ast.Call, step: int) -> tuple[Batch, int] | None:
+    """The batch holding ``step`` of a call and the step's column in it (None: not batchable).
+
+    Steps are computed in chunks of at most MAX_WINDOWS windows (series x
+    steps), so a long query over many series never holds more than one
+    chunk's arrays per call; the evaluator keeps only the current chunk.
+    """
+    if node.func not in BATCHED:
+        return None
     key = id(node)
     memo = ev.batch_memo
-    if key not in memo:
-        memo[key] = _all_steps(ev, node) if node.func in BATCHED else None
-    return memo[key]
+    hit = memo.get(key)
+    if hit is not None:
+        first, count, batch = hit
+        if batch is None:
+            return None
+        if first <= step < first + count:
+            return batch, step - first
+    arg = node.args[0] if node.args else None
+    width = len(ev.select(arg.vector)) if isinstance(arg, ast.MatrixSelector) else 1
+    chunk = max(MIN_STEPS, MAX_WINDOWS // max(width, 1))
+    first = step // chunk * chunk
+    total = (ev.end - ev.start) // ev.interval + 1
+    count = min(chunk, total - first)
+    batch = _all_steps(ev, node, first, count)
+    memo[key] = (first, count, batch)
+    return None if batch is None else (batch, step - first)
 
 
 def batched_call(ev: Evaluator, node: ast.Call, t: int) -> IVector | None:
     """The call's vector at step ``t`` from the all-steps batch, or None (not batchable)."""
     step = on_grid(ev, t)
-    if step is None or node.func not in BATCHED:
+    if step is None:
         return None
-    batch = batch_for(ev, node)
-    if batch is None:
+    found = batch_for(ev, node, step)
+    if found is None:
         return None
+    batch, column = found
     if batch.vectors is None:
         batch.vectors = _vectors(batch.labels, batch.values, batch.has)
-    return batch.vectors[step]
+    return batch.vectors[column]
 
 
 def _literal(node: ast.Expr) -> float | None:
@@ -116,7 +139,8 @@ def _literal(node: ast.Expr) -> float | None:
     return None
 
 
-def _all_steps(ev: Evaluator, node: ast.Call) -> Batch | None:
+def _all_steps(ev: Evaluator, node: ast.Call, first: int, n_steps: int) -> Batch | None:
+    """Steps ``first .. first + n_steps - 1`` of the query, or None (not batchable)."""
     name = node.func
     arg = node.args[0] if node.args else None
     if not isinstance(arg, ast.MatrixSelector):
@@ -130,8 +154,7 @@ def _all_steps(ev: Evaluator, node: ast.Call) -> Batch | None:
         if lit is None:
             return None
         dur = lit
-    n_steps = (ev.end - ev.start) // ev.interval + 1
-    if n_steps < MIN_STEPS:
+    if (ev.end - ev.start) // ev.interval + 1 < MIN_STEPS:
         return None
     series = ev.select(sel)
     out_labels: list[tuple[Labels, bool]] = []
@@ -139,7 +162,7 @@ def _all_steps(ev: Evaluator, node: ast.Call) -> Batch | None:
         out_labels.append((s.labels, False) if name in _KEEP_NAME else ev.drop_name(s.labels))
     if len({lab for lab, _ in out_labels}) != len(out_labels):
         return None  # a duplicate label set: the ordinary path raises its error per step
-    steps_t = ev.start + np.arange(n_steps, dtype=np.int64) * ev.interval
+    steps_t = ev.start + (first + np.arange(n_steps, dtype=np.int64)) * ev.interval
     ref = steps_t - ev.duration(sel.offset)
     start = ref - ev.duration(arg.range)
     empty = Batch([], np.zeros((0, n_steps)), np.zeros((0, n_steps), dtype=np.bool_))

@@ -130,6 +130,23 @@ def test_an_aggregation_over_a_batched_call_is_fused() -> None:
     assert ev.agg_memo[id(node)] is not None
 
 
+@pytest.mark.parametrize("max_windows", [1, 25, 100])
+def test_steps_computed_in_chunks_give_the_same_answers(
+    monkeypatch: pytest.MonkeyPatch, max_windows: int
+) -> None:
+    """A long query over many series is batched a chunk of steps at a time (bounded memory)."""
+    monkeypatch.setattr(rangebatch, "MAX_WINDOWS", max_windows)
+    engine = Engine(_awkward_storage(5), compat=3)
+    for q in (
+        "deriv(g[30m])",
+        "sum by (job) (increase(m_total[1h]))",
+        "max_over_time(rate(m_total[5m])[10m:1m])",
+    ):
+        batched, plain = _both(monkeypatch, engine, q, 0, 700 * 15_000, 7 * MIN)
+        assert batched, q
+        assert batched == plain, f"{q} max_windows={max_windows}"
+
+
 def test_a_long_window_uses_the_prefix_corrections_as_the_plain_path_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -146,7 +163,7 @@ def test_a_range_query_takes_the_batched_path() -> None:
 
     assert isinstance(node, ast.Call)
     first = rangebatch.batched_call(ev, node, 0)
-    assert first is not None and ev.batch_memo[id(node)] is not None
+    assert first is not None and ev.batch_memo[id(node)][2] is not None
     # Between two steps (a subquery's time), and in an instant query: the ordinary path.
     assert rangebatch.batched_call(ev, node, MIN // 2) is None
     instant = Evaluator(engine, 5 * MIN, 5 * MIN, 0)
