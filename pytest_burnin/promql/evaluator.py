@@ -68,26 +68,14 @@ class Evaluator:
         # Aggregation group keys by node id (aggregations._cached_key).
         self.group_keys: dict[int, Callable[[Labels], Labels]] = {}
         self.subquery_work = 0  # subquery steps so far, bounded by MAX_QUERY_SUBQUERY_STEPS
-        self._dispatch: dict[type, Callable[[Any, int], EvalValue]] = {
-            ast.NumberLiteral: self._number,
-            ast.StringLiteral: self._string,
-            ast.ParenExpr: self._paren,
-            ast.UnaryExpr: self._unary,
-            ast.VectorSelector: self._vector_selector,
-            ast.MatrixSelector: self._matrix_selector,
-            ast.SubqueryExpr: self._subquery,
-            ast.BinaryExpr: self._binary,
-            ast.AggregateExpr: self._aggregate,
-            ast.Call: self._call,
-        }
 
     # -- helpers used by the operator modules -------------------------------
 
     def eval(self, node: ast.Expr, t: int) -> EvalValue:
-        fn = self._dispatch.get(type(node))
+        fn = _DISPATCH.get(type(node))
         if fn is None:
             raise QueryError(f"unsupported expression node {type(node).__name__}")
-        return fn(node, t)
+        return fn(self, node, t)
 
     def eval_scalar(self, node: ast.Expr, t: int) -> float:
         v = self.eval(node, t)
@@ -447,3 +435,20 @@ class Evaluator:
             else:
                 raise QueryError("vector cannot contain metrics with the same labelset")
         return mat
+
+
+# By node type. A class-level table of plain functions, not bound methods in
+# the instance: those would make every Evaluator a reference cycle that only
+# the cyclic collector frees (rule tests create one per rule and step).
+_DISPATCH: dict[type, Callable[[Evaluator, Any, int], EvalValue]] = {
+    ast.NumberLiteral: Evaluator._number,
+    ast.StringLiteral: Evaluator._string,
+    ast.ParenExpr: Evaluator._paren,
+    ast.UnaryExpr: Evaluator._unary,
+    ast.VectorSelector: Evaluator._vector_selector,
+    ast.MatrixSelector: Evaluator._matrix_selector,
+    ast.SubqueryExpr: Evaluator._subquery,
+    ast.BinaryExpr: Evaluator._binary,
+    ast.AggregateExpr: Evaluator._aggregate,
+    ast.Call: Evaluator._call,
+}

@@ -222,3 +222,31 @@ def test_a_range_query_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_queries_leave_no_reference_cycles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Engine queries pause the cyclic collector: their objects must be freed without it."""
+    import gc
+    import weakref
+
+    from pytest_burnin.promql import evaluator
+
+    made: list[weakref.ref[Evaluator]] = []
+    original = evaluator.Evaluator.__init__
+
+    def tracking_init(self: Evaluator, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        made.append(weakref.ref(self))
+
+    monkeypatch.setattr(evaluator.Evaluator, "__init__", tracking_init)
+    engine = Engine(_awkward_storage(4))
+    gc.disable()
+    try:
+        engine.instant("sum by (job) (rate(m_total[5m])) + on(job) group_left max(g)", 3_600_000)
+        engine.range(
+            "max_over_time(deriv(g[10m])[5m:1m]) / sum(rate(m_total[5m]))", 0, 20 * MIN, MIN
+        )
+        assert len(made) == 2
+        assert all(ref() is None for ref in made)
+    finally:
+        gc.enable()
