@@ -20,7 +20,6 @@ from .gotime import go_int64
 from .histograms import quantile
 from .labels import METRIC_NAME, Labels, with_label
 from .limit_hash import labels_hash
-from .rangeagg import batched_aggregate
 from .values import QueryError
 
 if TYPE_CHECKING:
@@ -86,9 +85,12 @@ def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
             raise QueryError(f"{op}: parameter must be a scalar or a string")
         param = pv
     key = _cached_key(ev, node)
-    fused = batched_aggregate(ev, node, key, t)  # a range query's steps at once
-    if fused is not None:
-        return fused
+    if ev.interval > 0:  # a range query: its steps may be reduced at once
+        from .rangeagg import batched_aggregate  # numpy: loaded by range queries only
+
+        fused = batched_aggregate(ev, node, key, t)
+        if fused is not None:
+            return fused
     vec = ev.eval_vector(node.expr, t)
     if op in ("topk", "bottomk", "limitk", "limit_ratio"):
         return _select_k(ev, op, node, vec, key, param)

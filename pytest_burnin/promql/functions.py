@@ -21,7 +21,6 @@ from .evaltypes import arg_vec as _vec
 from .gotime import DATE_FUNCTIONS, date_part
 from .histfuncs import histogram_fraction, histogram_quantile, histogram_quantiles
 from .labels import METRIC_NAME, get, with_label
-from .rangebatch import batched_call
 from .rangefuncs import RANGE_FUNCS, eval_range_call
 from .values import QueryError
 
@@ -123,8 +122,13 @@ def _go_max(a: float, b: float) -> float:
 def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
     name = node.func
     if name in RANGE_FUNCS:
-        batched = batched_call(ev, node, t)  # a range query's steps, computed at once
-        return batched if batched is not None else eval_range_call(ev, node, t)
+        if ev.interval > 0:  # a range query: its steps may be computed at once
+            from .rangebatch import batched_call  # numpy: loaded by range queries only
+
+            batched = batched_call(ev, node, t)
+            if batched is not None:
+                return batched
+        return eval_range_call(ev, node, t)
     if name == "timestamp":
         return _timestamp(ev, node, t)
     if name == "info":

@@ -250,3 +250,21 @@ def test_queries_leave_no_reference_cycles(monkeypatch: pytest.MonkeyPatch) -> N
         assert all(ref() is None for ref in made)
     finally:
         gc.enable()
+
+
+def test_instant_queries_do_not_load_numpy() -> None:
+    """Rule tests and proofs run instant queries only: they need not pay numpy's import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pytest_burnin.promql.engine import Engine\n"
+        "from pytest_burnin.promql.storage import Storage\n"
+        "s = Storage()\n"
+        "s.append((('__name__', 'x'),), 0, 1.0)\n"
+        "Engine(s).instant('sum by (a) (rate(x[5m])) + max_over_time(x[1m])', 60_000)\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
