@@ -166,7 +166,10 @@ def _all_steps(ev: Evaluator, node: ast.Call, first: int, n_steps: int) -> Batch
     ref = steps_t - ev.duration(sel.offset)
     start = ref - ev.duration(arg.range)
     empty = Batch([], np.zeros((0, n_steps)), np.zeros((0, n_steps), dtype=np.bool_))
-    data = _gather(ev, series, start, ref)
+    try:
+        data = _gather(ev, series, start, ref)
+    except _NotFloats:
+        return None
     if data is None:
         return empty
     ts, vs, lo, n, base = data
@@ -199,6 +202,10 @@ def _all_steps(ev: Evaluator, node: ast.Call, first: int, n_steps: int) -> Batch
     )
 
 
+class _NotFloats(Exception):
+    """A selected series holds samples that are not floats."""
+
+
 def _gather(
     ev: Evaluator, series: list[Series], start: rk.I64, ref: rk.I64
 ) -> tuple[rk.I64, rk.F64, rk.I64, rk.I64, list[int]] | None:
@@ -210,10 +217,14 @@ def _gather(
     for s in series:
         ts_l, vs_l = cache.clean(s)
         ts_a = np.asarray(ts_l, dtype=np.int64)
+        try:
+            vs_a = np.asarray(vs_l, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise _NotFloats from None  # e.g. native histogram samples: the ordinary path
         lo = np.searchsorted(ts_a, start, side=side)
         hi = np.searchsorted(ts_a, ref, side="right")
         ts_parts.append(ts_a)
-        vs_parts.append(np.asarray(vs_l, dtype=np.float64))
+        vs_parts.append(vs_a)
         lo_parts.append(lo + offset)
         n_parts.append(np.maximum(hi - lo, 0))
         base.append(offset)

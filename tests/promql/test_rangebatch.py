@@ -268,3 +268,16 @@ def test_instant_queries_do_not_load_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_series_of_non_float_samples_takes_the_ordinary_path() -> None:
+    """Samples numpy cannot hold as floats (as native histograms would be) are not batched."""
+    engine = Engine(_awkward_storage(6))
+    series = engine.storage.select([])[0]
+    series.vs[3] = "not a float"  # type: ignore[call-overload]
+    node = engine.parse("count_over_time({i=~'.+'}[5m])")
+    from pytest_burnin.promql import ast
+
+    assert isinstance(node, ast.Call)
+    ev = Evaluator(engine, 0, 10 * MIN, MIN)
+    assert rangebatch.batched_call(ev, node, 0) is None
