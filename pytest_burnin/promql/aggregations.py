@@ -52,6 +52,30 @@ def grouping_key(node: ast.AggregateExpr) -> Callable[[Labels], Labels]:
     return lambda lab: tuple(p for p in lab if p[0] in names)
 
 
+def _cached_key(ev: Evaluator, node: ast.AggregateExpr) -> Callable[[Labels], Labels]:
+    """grouping_key, memoised per label set for the whole query.
+
+    A range query groups the same series at every step; a dictionary lookup
+    is several times cheaper than rebuilding the group's label tuple.
+    """
+    found = ev.group_keys.get(id(node))
+    if found is not None:
+        return found
+    compute = grouping_key(node)
+    memo: dict[Labels, Labels] = {}
+
+    def key(lab: Labels) -> Labels:
+        hit = memo.get(lab)
+        if hit is None:
+            if len(memo) > 100_000:
+                memo.clear()  # a query over very many series: bound the memory
+            hit = memo[lab] = compute(lab)
+        return hit
+
+    ev.group_keys[id(node)] = key
+    return key
+
+
 def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
     op = node.op
     param: float | str | None = None
@@ -60,8 +84,14 @@ def eval_aggregate(ev: Evaluator, node: ast.AggregateExpr, t: int) -> EvalValue:
         if not isinstance(pv, (float, str)):
             raise QueryError(f"{op}: parameter must be a scalar or a string")
         param = pv
+    key = _cached_key(ev, node)
+    if ev.interval > 0:  # a range query: its steps may be reduced at once
+        from .rangeagg import batched_aggregate  # numpy: loaded by range queries only
+
+        fused = batched_aggregate(ev, node, key, t)
+        if fused is not None:
+            return fused
     vec = ev.eval_vector(node.expr, t)
-    key = grouping_key(node)
     if ev.histograms and any(el.h is not None for el in vec):
         from .native_ops import aggregate
 

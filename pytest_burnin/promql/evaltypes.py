@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 class CorrectionSource(Protocol):
     def corrections(self, vs: list[float]) -> list[float]: ...
 
+    def reset_counts(self, vs: list[float]) -> list[int]: ...
+
 
 # Labels Prometheus 3 treats as metric metadata: removed with the metric name.
 METADATA_LABELS = frozenset({"__name__", "__type__", "__unit__"})

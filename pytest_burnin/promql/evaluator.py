@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .engine import Engine
+    from .rangebatch import Batch
 
 
 def _go_div(a: int, b: int) -> int:
@@ -61,31 +62,24 @@ class Evaluator:
         self.warnings: list[str] = []
         self.infos: list[str] = []
         self._memo: dict[tuple[int, int], EvalValue] = {}
+        # Range functions batched over all steps (rangebatch), by node id; None: not batchable.
+        self.batch_memo: dict[int, tuple[int, int, Batch | None]] = {}
+        self.agg_memo: dict[int, tuple[Batch, list[IVector]] | None] = {}  # rangeagg
+        # Aggregation group keys by node id (aggregations._cached_key).
+        self.group_keys: dict[int, Callable[[Labels], Labels]] = {}
         self.subquery_work = 0  # subquery steps so far, bounded by MAX_QUERY_SUBQUERY_STEPS
         # Native histograms in storage? Otherwise no value can hold one (cheap checks off).
         self.histograms = bool(getattr(self.storage, "has_histograms", False))
         # Selectors read as Prometheus' histogram stats iterator reads (native_series).
         self.stats_nodes: frozenset[int] = frozenset()
-        self._dispatch: dict[type, Callable[[Any, int], EvalValue]] = {
-            ast.NumberLiteral: self._number,
-            ast.StringLiteral: self._string,
-            ast.ParenExpr: self._paren,
-            ast.UnaryExpr: self._unary,
-            ast.VectorSelector: self._vector_selector,
-            ast.MatrixSelector: self._matrix_selector,
-            ast.SubqueryExpr: self._subquery,
-            ast.BinaryExpr: self._binary,
-            ast.AggregateExpr: self._aggregate,
-            ast.Call: self._call,
-        }
 
     # -- helpers used by the operator modules -------------------------------
 
     def eval(self, node: ast.Expr, t: int) -> EvalValue:
-        fn = self._dispatch.get(type(node))
+        fn = _DISPATCH.get(type(node))
         if fn is None:
             raise QueryError(f"unsupported expression node {type(node).__name__}")
-        return fn(node, t)
+        return fn(self, node, t)
 
     def eval_scalar(self, node: ast.Expr, t: int) -> float:
         v = self.eval(node, t)
@@ -154,9 +148,13 @@ class Evaluator:
 
     def strip(self, labels: Labels) -> Labels:
         """Labels without the metric name (and, in 3.x, the __type__/__unit__ metadata)."""
-        if self.compat >= 3:
-            return drop_metadata(labels)
-        return without_name(labels)
+        memo = self.engine.stripped
+        hit = memo.get(labels)
+        if hit is None:
+            if len(memo) > 200_000:
+                memo.clear()  # bound the memory over a long-lived engine
+            hit = memo[labels] = drop_metadata(labels) if self.compat >= 3 else without_name(labels)
+        return hit
 
     def drop_name(self, labels: Labels) -> tuple[Labels, bool]:
         """Labels and drop flag after a value-changing operation."""
@@ -476,3 +474,20 @@ class Evaluator:
             else:
                 raise QueryError("vector cannot contain metrics with the same labelset")
         return mat
+
+
+# By node type. A class-level table of plain functions, not bound methods in
+# the instance: those would make every Evaluator a reference cycle that only
+# the cyclic collector frees (rule tests create one per rule and step).
+_DISPATCH: dict[type, Callable[[Evaluator, Any, int], EvalValue]] = {
+    ast.NumberLiteral: Evaluator._number,
+    ast.StringLiteral: Evaluator._string,
+    ast.ParenExpr: Evaluator._paren,
+    ast.UnaryExpr: Evaluator._unary,
+    ast.VectorSelector: Evaluator._vector_selector,
+    ast.MatrixSelector: Evaluator._matrix_selector,
+    ast.SubqueryExpr: Evaluator._subquery,
+    ast.BinaryExpr: Evaluator._binary,
+    ast.AggregateExpr: Evaluator._aggregate,
+    ast.Call: Evaluator._call,
+}

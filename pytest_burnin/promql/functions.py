@@ -120,6 +120,12 @@ def _go_max(a: float, b: float) -> float:
 def eval_call(ev: Evaluator, node: ast.Call, t: int) -> EvalValue:
     name = node.func
     if name in RANGE_FUNCS:
+        if ev.interval > 0:  # a range query: its steps may be computed at once
+            from .rangebatch import batched_call  # numpy: loaded by range queries only
+
+            batched = batched_call(ev, node, t)
+            if batched is not None:
+                return batched
         return eval_range_call(ev, node, t)
     if name == "timestamp":
         return _timestamp(ev, node, t)

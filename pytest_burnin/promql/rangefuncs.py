@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 # Windows at least this long use the prefix arrays; shorter ones are scanned,
 # which is as fast and keeps the exact float behaviour of a direct sum.
 _PREFIX_MIN = 256
+# Windows at least this long first ask the per-series reset counts whether
+# there is any reset to add (counters rarely reset; the scan is then skipped).
+_COUNT_MIN = 8
 
 
 def _extrapolated(rs: RangeSeries, counter: bool, is_rate: bool, compat: int) -> float | None:
@@ -79,6 +82,10 @@ def _add_resets(rs: RangeSeries, result: float) -> float:
     if hi - lo >= _PREFIX_MIN and rs.cache is not None:
         corr = rs.cache.corrections(vs)
         return result + (corr[hi - 1] - corr[lo])
+    if hi - lo >= _COUNT_MIN and rs.cache is not None:
+        counts = rs.cache.reset_counts(vs)
+        if counts[hi - 1] == counts[lo]:
+            return result  # no reset in the window: nothing to add
     prev = vs[lo]
     for i in range(lo + 1, hi):
         cur = vs[i]
