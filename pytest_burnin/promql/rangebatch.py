@@ -141,6 +141,8 @@ def _literal(node: ast.Expr) -> float | None:
 
 def _all_steps(ev: Evaluator, node: ast.Call, first: int, n_steps: int) -> Batch | None:
     """Steps ``first .. first + n_steps - 1`` of the query, or None (not batchable)."""
+    if ev.histograms:  # native histogram samples: the kernels know floats only
+        return None
     name = node.func
     arg = node.args[0] if node.args else None
     if not isinstance(arg, ast.MatrixSelector):
