@@ -304,7 +304,10 @@ class _Loader:
         """Tokenise a series seen for the first time; return it and where it ends."""
         if brace >= 0 and (" " in line[:brace] or "\t" in line[:brace]):
             brace = -1  # the '{' belongs to an exemplar or junk after the value
-        name = line[:brace] if brace >= 0 else line.split(None, 1)[0]
+        words = line.split(None, 1)
+        if brace < 0 and not words:  # only whitespace the blank-line check keeps ("\r ")
+            raise self.fail(1, "a line of whitespace only: remove it")
+        name = line[:brace] if brace >= 0 else words[0]
         if not _METRIC_NAME_RE.match(name):
             if brace == 0 or line.startswith("{"):
                 raise self.fail(1, "a sample needs a metric name before '{'")

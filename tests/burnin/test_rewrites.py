@@ -81,7 +81,7 @@ def test_the_pytest_item_shows_rewritten_days(
     set_integrity_objective(project, "0.0045", "0.01")
     argv = burnin(project, "record", *RANGE, "--no-remediate", "--rewrite", "--reason", "review")
     assert main(argv) == 0
-    result = project.runpytest("--burnin", "-m", "burnin_burnin", "--junitxml=out.xml")
+    result = project.runpytest("--burnin", "-rA", "-m", "burnin_burnin", "--junitxml=out.xml")
     result.stdout.fnmatch_lines(["*BurnIn ingest-ga*"])
     xml = (project.path / "out.xml").read_text()
     assert 'name="rewritten_days" value="2026-' in xml

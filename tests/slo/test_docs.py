@@ -118,7 +118,7 @@ def test_stale_generated_rules_fail_and_are_linted(spec_dir: pytest.Pytester) ->
     generated = specs / "generated"
     generated.mkdir()
     (generated / "slo.rules.yaml").write_text(generate(load_slos([specs])))
-    result = spec_dir.runpytest("--burnin", *GLUE, "-k", "Generated or Rule")
+    result = spec_dir.runpytest("--burnin", *GLUE, "-rA", "-k", "Generated or Rule")
     result.stdout.fnmatch_lines(
         ["Rule           3 passed", "*slo.rules.yaml is up to date with the SLO specs*"]
     )

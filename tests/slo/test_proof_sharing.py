@@ -124,14 +124,14 @@ def test_a_run_keeps_the_outcomes_and_the_next_run_gives_the_same_verdicts(
     shutil.copy(REPO / "slo_specs" / "data" / "ingest.om", specs / "data")
     shutil.copy(REPO / "slo_specs" / "slos.yaml", specs)
     glue = ("-p", "pytest_burnin.plugin.slo_glue")  # left out by tests/conftest.py
-    first = pytester.runpytest(*glue, "--burnin", "-k", "SLOAlerts")
+    first = pytester.runpytest(*glue, "--burnin", "-rA", "-k", "SLOAlerts")
     assert first.ret == 0, first.stdout.str()
     stored = list((pytester.path / ".burnin" / "cache" / "slo-proofs").glob("*.json"))
     # One outcome per proof: the example's three SLOs differ in shape (bad over total,
     # good over total, threshold).
     assert len(stored) == 10
     written = {p: p.stat().st_mtime_ns for p in stored}
-    second = pytester.runpytest(*glue, "--burnin", "-k", "SLOAlerts")
+    second = pytester.runpytest(*glue, "--burnin", "-rA", "-k", "SLOAlerts")
     assert second.ret == 0
     # Read, not simulated and written again.
     assert {p: p.stat().st_mtime_ns for p in stored} == written
