@@ -115,8 +115,32 @@ MarkedLoader.add_constructor(
 )
 
 
+if hasattr(yaml, "CSafeLoader"):
+
+    class _FastMarkedLoader(yaml.CSafeLoader):
+        """The same constructors over libyaml's parser: the same values and marks, ~7x faster.
+
+        Rule and promtool test files are most of what collection reads, and a
+        fleet's are megabytes of YAML.
+        """
+
+    _FastMarkedLoader.yaml_constructors = dict(MarkedLoader.yaml_constructors)
+    _FastMarkedLoader.construct_marked_mapping = MarkedLoader.construct_marked_mapping  # type: ignore[attr-defined]
+    _FastMarkedLoader.construct_marked_sequence = MarkedLoader.construct_marked_sequence  # type: ignore[attr-defined]
+    _LOADERS: tuple[type[Any], ...] = (_FastMarkedLoader, MarkedLoader)
+else:  # pragma: no cover - PyYAML built without libyaml
+    _LOADERS = (MarkedLoader,)
+
+
 def load(text: str) -> Any:
     """Parse one YAML document; syntax errors become YamlError with line:col."""
+    if len(_LOADERS) > 1:
+        try:
+            return yaml.load(text, Loader=_LOADERS[0])
+        except YamlError:
+            raise
+        except yaml.YAMLError:
+            pass  # reported below in the pure-Python parser's words, as always
     try:
         return yaml.load(text, Loader=MarkedLoader)
     except YamlError:
