@@ -250,7 +250,7 @@ class Engine:
         return expr
 
     def instant(self, query: str | ast.Expr, t_ms: int) -> Value:
-        with _no_python_errors(query), _collector_paused():
+        with _no_python_errors(query), collector_paused():
             return self._instant(self.parse(query), query, t_ms)
 
     def range(self, query: str | ast.Expr, start_ms: int, end_ms: int, step_ms: int) -> Matrix:
@@ -260,7 +260,7 @@ class Engine:
                 raise QueryError("zero or negative query resolution step widths are not accepted")
             if end_ms < start_ms:
                 raise QueryError("end timestamp must not be before start time")
-            with _collector_paused():
+            with collector_paused():
                 return self._range(expr, query, start_ms, end_ms, step_ms)
 
     def _instant(self, expr: ast.Expr, query: str | ast.Expr, t_ms: int) -> Value:
@@ -331,7 +331,7 @@ def _stats_selectors(expr: ast.Expr) -> frozenset[int]:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off for the length of a query.
 
     A range query allocates one object per series and step (121,000 for 1,000

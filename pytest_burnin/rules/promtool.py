@@ -53,7 +53,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..promql.engine import Engine
+from ..promql.engine import Engine, collector_paused
 from ..promql.float_histogram import FloatHistogram
 from ..promql.goregex import full_match
 from ..promql.labels import Labels
@@ -247,6 +247,15 @@ def run_file(path: str | Path, opts: RunOptions | None = None) -> list[GroupResu
 
 
 def run_group(tf: TestFile, g: TestGroup, opts: RunOptions | None = None) -> GroupResult:
+    # The collector off for the whole group, not only each query: between queries
+    # the runner's own allocations (results, alert states) trigger full passes
+    # over the group's input samples, which free nothing (a 1,000-series group:
+    # 39 s -> 27 s of CPU). Reference counting still frees; it runs again after.
+    with collector_paused():
+        return _run_group(tf, g, opts)
+
+
+def _run_group(tf: TestFile, g: TestGroup, opts: RunOptions | None) -> GroupResult:
     opts = opts or RunOptions()
     started = time.perf_counter()
     res = GroupResult(tf.path, g.index, g.name, g.mark[0])
