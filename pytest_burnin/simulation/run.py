@@ -122,38 +122,49 @@ def simulate(
             t, labels, v = samples[next_sample]
             storage.append(labels, t, v)
             next_sample += 1
-        errors = ev.eval_at(ts)
-        if errors:
-            first = errors[0]
-            raise EvaluationError(
-                f"rule {first.rule.name!r} could not be evaluated at {ts // 1000}s: {first.message}"
-            )
-        for st in ev.states:
-            if not st.rule.is_alert:
-                continue
-            for lab, alert in st.active.items():
-                key = (st.rule.name, lab)
-                life = lives.get(key)
-                if life is None:
-                    life = AlertLife(st.rule.name, lab, threshold=threshold_of(st.rule.parsed))
-                    lives[key] = life
-                    timeline.alerts.append(life)
-                if alert.state in ("pending", "firing") and life.pending_at_ms is None:
-                    life.pending_at_ms = alert.active_at_ms
-                if alert.state == "firing" and life.firing_at_ms is None:
-                    life.firing_at_ms = alert.fired_at_ms if alert.fired_at_ms is not None else ts
-                    life.annotations = alert.annotations
-                    life.value = alert.value
-                if (
-                    alert.state == "inactive"
-                    and life.firing_at_ms is not None
-                    and life.resolved_at_ms is None
-                ):
-                    life.resolved_at_ms = alert.resolved_at_ms or ts
-        timeline.steps += 1
+        record_step(ev, ts, timeline, lives)
         ts += evaluation_interval_ms
     timeline.end_ms = ts - evaluation_interval_ms
     return timeline
+
+
+def record_step(
+    ev: Evaluator,
+    ts: int,
+    timeline: Timeline,
+    lives: dict[tuple[str, Labels], AlertLife],
+    interval_ms: int = 0,
+) -> None:
+    """Evaluate the rules at ``ts`` and record each alert's pending, firing and resolved times."""
+    errors = ev.eval_at(ts, interval_ms=interval_ms)
+    if errors:
+        first = errors[0]
+        raise EvaluationError(
+            f"rule {first.rule.name!r} could not be evaluated at {ts // 1000}s: {first.message}"
+        )
+    for st in ev.states:
+        if not st.rule.is_alert:
+            continue
+        for lab, alert in st.active.items():
+            key = (st.rule.name, lab)
+            life = lives.get(key)
+            if life is None:
+                life = AlertLife(st.rule.name, lab, threshold=threshold_of(st.rule.parsed))
+                lives[key] = life
+                timeline.alerts.append(life)
+            if alert.state in ("pending", "firing") and life.pending_at_ms is None:
+                life.pending_at_ms = alert.active_at_ms
+            if alert.state == "firing" and life.firing_at_ms is None:
+                life.firing_at_ms = alert.fired_at_ms if alert.fired_at_ms is not None else ts
+                life.annotations = alert.annotations
+                life.value = alert.value
+            if (
+                alert.state == "inactive"
+                and life.firing_at_ms is not None
+                and life.resolved_at_ms is None
+            ):
+                life.resolved_at_ms = alert.resolved_at_ms or ts
+    timeline.steps += 1
 
 
 def alert_name(labels: Labels) -> str:

@@ -27,10 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EvaluationError
 from ..promql import ast
 from ..promql.labels import Labels
-from ..simulation.run import AlertLife, Timeline, threshold_of
+from ..simulation.run import AlertLife, Timeline, record_step
 
 if TYPE_CHECKING:
     from ..promql.engine import Engine
@@ -235,35 +234,7 @@ def _step(
     lives: dict[tuple[str, Labels], AlertLife],
 ) -> None:
     """One evaluation, recorded as ``simulation.run.simulate`` records it."""
-    errors = ev.eval_at(ts, interval_ms=step)
-    if errors:
-        first = errors[0]
-        raise EvaluationError(
-            f"rule {first.rule.name!r} could not be evaluated at {ts // 1000}s: {first.message}"
-        )
-    for st in ev.states:
-        if not st.rule.is_alert:
-            continue
-        for lab, alert in st.active.items():
-            key = (st.rule.name, lab)
-            life = lives.get(key)
-            if life is None:
-                life = AlertLife(st.rule.name, lab, threshold=threshold_of(st.rule.parsed))
-                lives[key] = life
-                timeline.alerts.append(life)
-            if alert.state in ("pending", "firing") and life.pending_at_ms is None:
-                life.pending_at_ms = alert.active_at_ms
-            if alert.state == "firing" and life.firing_at_ms is None:
-                life.firing_at_ms = alert.fired_at_ms if alert.fired_at_ms is not None else ts
-                life.annotations = alert.annotations
-                life.value = alert.value
-            if (
-                alert.state == "inactive"
-                and life.firing_at_ms is not None
-                and life.resolved_at_ms is None
-            ):
-                life.resolved_at_ms = alert.resolved_at_ms or ts
-    timeline.steps += 1
+    record_step(ev, ts, timeline, lives, interval_ms=step)
 
 
 def _offset(node: ast.Expr) -> int:
