@@ -142,3 +142,20 @@ class ValueType(Enum):
     STRING = "string"
     VECTOR = "vector"
     MATRIX = "matrix"
+
+
+def subexpressions(node: object) -> list[Expr]:
+    """Every expression node in ``node``'s tree (itself included), parents before children.
+
+    The order is a stack walk's: what each caller needs is the set, not the order.
+    """
+    out: list[Expr] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, list):
+            stack.extend(n)
+        elif isinstance(n, Expr):
+            out.append(n)
+            stack.extend(v for k, v in vars(n).items() if k != "pos")
+    return out

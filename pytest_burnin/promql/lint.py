@@ -13,24 +13,10 @@ from . import ast, goregex
 from .lexer import ParseError
 
 
-def _walk(node: object) -> list[ast.Call]:
-    found: list[ast.Call] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, list):
-            stack.extend(n)
-        elif isinstance(n, ast.Expr):
-            if isinstance(n, ast.Call):
-                found.append(n)
-            stack.extend(v for v in vars(n).values() if isinstance(v, (ast.Expr, list)))
-    return found
-
-
 def regex_errors(expr: ast.Expr, text: str, compat: int = 3) -> list[ParseError]:
     """Each literal ``label_replace`` regex Prometheus would refuse, located in ``text``."""
     out = []
-    for call in _walk(expr):
+    for call in (n for n in ast.subexpressions(expr) if isinstance(n, ast.Call)):
         if call.func != "label_replace" or len(call.args) != 5:
             continue
         arg = call.args[4]

@@ -103,7 +103,7 @@ def _renamed_queries(
     regex_labels: set[str] = set()
     regex_values: set[str] = set()
     for tree in trees:
-        for node in _nodes(tree):
+        for node in ast.subexpressions(tree):
             if isinstance(node, ast.Call) and node.func in _LABEL_READERS:
                 return None
             if isinstance(node, ast.AggregateExpr) and node.op in _ORDERED_AGGREGATIONS:
@@ -127,7 +127,7 @@ def _renamed_queries(
     equality_labels = {
         m.name
         for tree in trees
-        for node in _nodes(tree)
+        for node in ast.subexpressions(tree)
         if isinstance(node, ast.VectorSelector)
         for m in node.matchers
         if m.type in (ast.MatchType.EQUAL, ast.MatchType.NOT_EQUAL)
@@ -160,19 +160,6 @@ def _rename_text(text: str, names: dict[str, str], values: dict[str, str]) -> st
     for old, new in names.items():
         text = re.sub(r"(?<![\w:\"'`])" + re.escape(old) + r"(?![\w:])", new, text)
     return text
-
-
-def _nodes(node: Any) -> list[Any]:
-    out: list[Any] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, list):
-            stack.extend(n)
-        elif isinstance(n, ast.Expr):
-            out.append(n)
-            stack.extend(v for k, v in vars(n).items() if k != "pos")
-    return out
 
 
 def _shape(node: Any, names: dict[str, str], values: dict[str, str]) -> Any:

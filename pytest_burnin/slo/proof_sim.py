@@ -70,7 +70,7 @@ def eligible(rules: SLORules, groups: list[Any]) -> bool:
                 tree = parse(rule.expr)
             except ParseError:
                 return False
-            for node in _nodes(tree):
+            for node in ast.subexpressions(tree):
                 if isinstance(node, ast.SubqueryExpr):
                     return False
                 if isinstance(node, ast.MatrixSelector) and not isinstance(node.range, int):
@@ -127,7 +127,7 @@ def breakpoints(groups: list[Any], boundaries: list[int]) -> list[int]:
     shifts = {0, LOOKBACK_MS}
     for group in groups:
         for rule in group.rules:
-            for node in _nodes(parse(rule.expr)):
+            for node in ast.subexpressions(parse(rule.expr)):
                 if isinstance(node, ast.MatrixSelector) and isinstance(node.range, int):
                     shifts.add(node.range + _offset(node.vector))  # others: not eligible
                 elif isinstance(node, ast.VectorSelector):
@@ -240,16 +240,3 @@ def _step(
 def _offset(node: ast.Expr) -> int:
     off = getattr(node, "offset", 0)
     return off if isinstance(off, int) else 0
-
-
-def _nodes(node: Any) -> list[Any]:
-    out: list[Any] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, list):
-            stack.extend(n)
-        elif isinstance(n, ast.Expr):
-            out.append(n)
-            stack.extend(v for k, v in vars(n).items() if k != "pos")
-    return out
