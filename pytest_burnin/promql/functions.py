@@ -46,6 +46,11 @@ def _sgn(x: float) -> float:
     return x  # 0 and NaN map to themselves
 
 
+# The trigonometric functions, each Go's math function of the same name.
+TRIG_FUNCTIONS = ("sin", "cos", "tan", "asin", "acos", "atan",
+                  "sinh", "cosh", "tanh", "asinh", "acosh", "atanh")  # fmt: skip
+
+
 def _trig(name: str) -> Callable[[float], float]:
     return lambda x: gomath.guarded(name, x)
 
@@ -62,23 +67,7 @@ MATH: dict[str, Callable[[float], float]] = {
     "sgn": _sgn,
     "deg": lambda x: x * 180 / math.pi,
     "rad": lambda x: x * math.pi / 180,
-    **{
-        n: _trig(n)
-        for n in (
-            "sin",
-            "cos",
-            "tan",
-            "asin",
-            "acos",
-            "atan",
-            "sinh",
-            "cosh",
-            "tanh",
-            "asinh",
-            "acosh",
-            "atanh",
-        )
-    },
+    **{n: _trig(n) for n in TRIG_FUNCTIONS},
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..promql import ast
+from ..promql.functions import TRIG_FUNCTIONS
 
 # Functions whose result keeps the labels of their (first) instant-vector argument.
 _KEEPS_LABELS = frozenset(
@@ -56,18 +57,7 @@ _KEEPS_LABELS = frozenset(
         "double_exponential_smoothing",
         "sort",
         "sort_desc",
-        "sin",
-        "cos",
-        "tan",
-        "asin",
-        "acos",
-        "atan",
-        "sinh",
-        "cosh",
-        "tanh",
-        "asinh",
-        "acosh",
-        "atanh",
+        *TRIG_FUNCTIONS,
         "deg",
         "rad",
         "day_of_month",
