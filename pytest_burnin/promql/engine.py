@@ -51,14 +51,14 @@ from __future__ import annotations
 
 import gc
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from . import ast
 from .evaltypes import IVector
 from .evaluator import Evaluator
 from .labels import Labels
-from .storage import Series, Storage, is_stale
+from .storage import Series, Storage, Times, Values, is_stale
 from .values import Matrix, QueryError, SeriesPoints, Value
 
 __all__ = ["Engine"]
@@ -84,11 +84,11 @@ class _SeriesCache:
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
-        self._data: dict[int, tuple[Series, int, tuple[int, float], list[int], list[float]]] = {}
-        self._corr: dict[int, tuple[list[float], list[float]]] = {}
-        self._resets: dict[int, tuple[list[float], list[int]]] = {}
+        self._data: dict[int, tuple[Series, int, tuple[int, float], Times, Values]] = {}
+        self._corr: dict[int, tuple[Sequence[float], list[float]]] = {}
+        self._resets: dict[int, tuple[Sequence[float], list[int]]] = {}
 
-    def clean(self, s: Series) -> tuple[list[int], list[float]]:
+    def clean(self, s: Series) -> tuple[Times, Values]:
         n = len(s.ts)
         # A rewrite of the last sample (same timestamp, new value) must be seen too.
         last = (s.ts[-1], s.vs[-1]) if n else (-1, 0.0)
@@ -122,9 +122,7 @@ class _SeriesCache:
         return ts, vs
 
     @staticmethod
-    def _extend(
-        s: Series, old_n: int, ts: list[int], vs: list[float]
-    ) -> tuple[list[int], list[float]]:
+    def _extend(s: Series, old_n: int, ts: Times, vs: Values) -> tuple[Times, Values]:
         new_v = s.vs[old_n:]
         stale_at = [i for i, v in enumerate(new_v) if v != v and is_stale(v)]
         if ts is s.ts:
@@ -138,7 +136,7 @@ class _SeriesCache:
                 vs.append(v)
         return ts, vs
 
-    def corrections(self, vs: list[float]) -> list[float]:
+    def corrections(self, vs: Sequence[float]) -> list[float]:
         """corr[i]: sum of the values before each counter reset in vs[0..i]."""
         hit = self._corr.get(id(vs))
         if hit is not None and hit[0] is vs and len(hit[1]) == len(vs):
@@ -159,7 +157,7 @@ class _SeriesCache:
         self._corr[id(vs)] = (vs, corr)
         return corr
 
-    def reset_counts(self, vs: list[float]) -> list[int]:
+    def reset_counts(self, vs: Sequence[float]) -> list[int]:
         """counts[i]: how many counter resets (a value below the one before) in vs[0..i].
 
         An exact integer, so ``counts[hi - 1] == counts[lo]`` proves a window

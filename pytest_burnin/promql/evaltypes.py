@@ -15,6 +15,7 @@ speed and semantics:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from .labels import Labels
@@ -25,9 +26,9 @@ if TYPE_CHECKING:
 
 
 class CorrectionSource(Protocol):
-    def corrections(self, vs: list[float]) -> list[float]: ...
+    def corrections(self, vs: Sequence[float]) -> list[float]: ...
 
-    def reset_counts(self, vs: list[float]) -> list[int]: ...
+    def reset_counts(self, vs: Sequence[float]) -> list[int]: ...
 
 
 # Labels Prometheus 3 treats as metric metadata: removed with the metric name.
@@ -84,8 +85,8 @@ class RangeSeries:
     def __init__(
         self,
         labels: Labels,
-        ts: list[int],
-        vs: list[float],
+        ts: Sequence[int],
+        vs: Sequence[float],
         lo: int,
         hi: int,
         start: int,
@@ -117,10 +118,12 @@ class RangeSeries:
         return self.hi - self.lo
 
     def values(self) -> list[float]:
-        return self.vs[self.lo : self.hi]
+        vs = self.vs[self.lo : self.hi]
+        return vs if isinstance(vs, list) else list(vs)  # an array('d') slice: a list
 
     def times(self) -> list[int]:
-        return self.ts[self.lo : self.hi]
+        ts = self.ts[self.lo : self.hi]
+        return ts if isinstance(ts, list) else list(ts)
 
 
 class RangeVec(list[RangeSeries]):

@@ -16,6 +16,7 @@ and ``end`` stay the selector's own bounds, and ``mode`` says which rule applies
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 from .values import QueryError
 
@@ -38,7 +39,7 @@ def _interpolate(t1: int, y1: float, t2: int, y2: float, t: int, counter: bool) 
 
 
 def _bounds(
-    ts: list[int], vs: list[float], lo: int, hi: int, start: int, end: int, smoothed: bool
+    ts: Sequence[int], vs: Sequence[float], lo: int, hi: int, start: int, end: int, smoothed: bool
 ) -> tuple[int, int] | None:
     """Indices of the samples giving the left and right boundary values."""
     last = hi - 1
@@ -54,8 +55,8 @@ def _bounds(
 
 
 def boundary_values(
-    ts: list[int],
-    vs: list[float],
+    ts: Sequence[int],
+    vs: Sequence[float],
     first: int,
     last: int,
     start: int,
@@ -73,8 +74,8 @@ def boundary_values(
 
 
 def extended_rate(
-    ts: list[int],
-    vs: list[float],
+    ts: Sequence[int],
+    vs: Sequence[float],
     lo: int,
     hi: int,
     start: int,
@@ -112,18 +113,19 @@ def extended_rate(
 
 
 def anchored_values(
-    ts: list[int], vs: list[float], lo: int, hi: int, start: int
+    ts: Sequence[int], vs: Sequence[float], lo: int, hi: int, start: int
 ) -> list[float] | None:
     """Values for changes()/resets() on an anchored window: the anchor sample and
     everything after the window start; None when nothing lies after the start."""
     after = bisect_right(ts, start, lo, hi)
     if after >= hi:
         return None
-    return vs[max(lo, after - 1) : hi]
+    out = vs[max(lo, after - 1) : hi]
+    return out if isinstance(out, list) else list(out)
 
 
 def extend_points(
-    ts: list[int], vs: list[float], lo: int, hi: int, start: int, end: int, smoothed: bool
+    ts: Sequence[int], vs: Sequence[float], lo: int, hi: int, start: int, end: int, smoothed: bool
 ) -> list[tuple[int, float]]:
     """The points an anchored/smoothed range selector returns on its own: boundary
     values stamped at the window bounds, with the samples strictly inside."""
@@ -142,7 +144,9 @@ def extend_points(
     return [(start, left), *inner, (end, right)]
 
 
-def smoothed_value(ts: list[int], vs: list[float], lo: int, hi: int, at: int) -> float | None:
+def smoothed_value(
+    ts: Sequence[int], vs: Sequence[float], lo: int, hi: int, at: int
+) -> float | None:
     """``x smoothed``: the value at ``at``, interpolated between its neighbours."""
     i = bisect_left(ts, at, lo, hi)
     if i < hi and ts[i] == at:

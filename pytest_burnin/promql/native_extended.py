@@ -9,6 +9,7 @@ the samples around the evaluation time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import ast, gomath
@@ -143,8 +144,8 @@ def smoothed_sample(
     ev: Evaluator,
     node: ast.Expr,
     labels: Labels,
-    ts: list[int],
-    vs: list[float],
+    ts: Sequence[int],
+    vs: Sequence[float],
     hists: dict[int, FloatHistogram],
     lo: int,
     hi: int,

@@ -14,6 +14,7 @@ queries pay one ``is None`` test per series:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import ast
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
 
 def split_window(
     labels: Labels,
-    ts: list[int],
-    vs: list[float],
+    ts: Sequence[int],
+    vs: Sequence[float],
     hists: dict[int, FloatHistogram],
     lo: int,
     hi: int,
@@ -65,8 +66,8 @@ def split_window(
 
 def subquery_series(
     labels: Labels,
-    ts: list[int],
-    vs: list[float],
+    ts: Sequence[int],
+    vs: Sequence[float],
     hpoints: list[tuple[int, FloatHistogram]],
     start: int,
     end: int,

@@ -58,12 +58,13 @@ from ..promql.float_histogram import FloatHistogram
 from ..promql.goregex import full_match
 from ..promql.labels import Labels
 from ..promql.parser import ParseError, parse
-from ..promql.series_notation import parse_series_mixed
 from ..promql.storage import Storage
 from ..promql.values import NativeHistogramUnsupported, QueryError
 from .alertdiff import field_differences
+from .allsteps import evaluate, plan
 from .gofmt import go_duration, go_quote, shortest_digits
 from .group import Alert, Evaluator, referenced_metrics, rules_needed
+from .inputs import in_time_order, load_all, loadable, metric_names, parse_inputs
 from .native_expect import expected_sample, query_samples
 from .rulefile import RuleFileError, RuleGroup, load_rule_file
 from .testfile import AlertTest, ExprTest, TestFile, TestGroup, load_test_file
@@ -76,6 +77,8 @@ class RunOptions:
     compat: int = 3
     evaluate_all_rules: bool = False
     ignore_unknown_fields: bool = False
+    # Recording rules over all steps at once where provably the same (allsteps.py).
+    all_steps: bool = True
 
 
 @dataclass
@@ -96,6 +99,8 @@ class GroupResult:
     skip_reason: str = ""
     assertions: int = 0
     duration_s: float = 0.0
+    # Recording rules evaluated over all steps at once (0: the step path only).
+    all_steps_rules: int = 0
 
     @property
     def passed(self) -> bool:
@@ -302,7 +307,7 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
     # promtool loads samples up to the last evaluation step; nothing later is seen.
     last_step = g.start_ms + (maxt // eval_ms) * eval_ms if eval_ms > 0 else g.start_ms
     try:
-        samples = _input_samples(g, interval, last_step)
+        inputs = parse_inputs(g, interval, last_step)
     except ParseError as e:
         res.fail(str(e))
         return
@@ -321,16 +326,38 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
         if eval_all
         else rules_needed(groups, metrics, [t.alertname for t in g.alert_tests])
     )
-    storage = Storage()
-    engine = Engine(storage, compat=opts.compat, default_subquery_step_ms=eval_ms)
-    ev = Evaluator(groups, storage, engine, external_labels=g.external_labels,
-                   external_url=g.external_url, only=only)  # fmt: skip
+
+    def fresh() -> tuple[Storage, Engine, Evaluator]:
+        storage = Storage()
+        engine = Engine(storage, compat=opts.compat, default_subquery_step_ms=eval_ms)
+        ev = Evaluator(groups, storage, engine, external_labels=g.external_labels,
+                       external_url=g.external_url, only=only)  # fmt: skip
+        return storage, engine, ev
+
+    storage, engine, ev = fresh()
     mint = g.start_ms
+    # The fast path: recording rules over all steps at once (allsteps.py); on
+    # any doubt or error, a fresh start on the step path.
+    batched: set[int] = set()
+    if opts.all_steps and eval_ms > 0 and metrics is not None and loadable(inputs):
+        batched = plan(ev.states, metric_names(inputs))
+    if batched:
+        try:
+            load_all(storage, inputs)
+            evaluate(ev, batched, mint, last_step, eval_ms)
+        except Exception:  # the step path reports it, at its step, in promtool's words
+            batched = set()
+            storage, engine, ev = fresh()
+    res.all_steps_rules = len(batched)
+    samples = [] if batched else in_time_order(inputs)
+    del inputs
+
     by_time: dict[int, list[AlertTest]] = {}
     for t in g.alert_tests:
         by_time.setdefault(t.eval_time.ms, []).append(t)
     alert_times = sorted(by_time)
     full, windows = _plan(ev, g, eval_ms, mint, reads_alerts or eval_all)
+    full -= batched
 
     curr = next_sample = 0
     ts = mint
@@ -362,28 +389,6 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
 
     for et in g.expr_tests:
         _check_expr(tf, et, engine, mint, res)
-
-
-def _input_samples(
-    g: TestGroup, interval: int, last_step: int
-) -> list[tuple[int, Labels, float | FloatHistogram]]:
-    """Every input sample up to ``last_step``, in time order (raises ParseError)."""
-    samples: list[tuple[int, Labels, float | FloatHistogram]] = []
-    for s in g.input_series:
-        labels, mixed = parse_series_mixed(f"{s.series} {s.values}")
-        values = [v[0] if isinstance(v, tuple) else v for v in mixed]
-        if interval == 0:
-            # promtool 2.42's "load 0s": every value lands on the start time and the
-            # TSDB keeps the first one (later ones are out of order and dropped).
-            first = next((v for v in values if v is not None), None)
-            values = [] if first is None else [first]
-        else:
-            values = values[: (last_step - g.start_ms) // interval + 1]
-        samples += [
-            (g.start_ms + i * interval, labels, v) for i, v in enumerate(values) if v is not None
-        ]
-    samples.sort(key=lambda x: x[0])
-    return samples
 
 
 def _plan(

@@ -271,13 +271,14 @@ def test_instant_queries_do_not_load_numpy() -> None:
 
 
 def test_a_series_of_non_float_samples_takes_the_ordinary_path() -> None:
-    """Samples numpy cannot hold as floats (as native histograms would be) are not batched."""
+    """Samples numpy cannot hold as floats (as native histograms would be) are not batched
+    (where a window reads them: only the span a chunk of steps reaches is converted)."""
     engine = Engine(_awkward_storage(6))
     series = engine.storage.select([])[0]
-    series.vs[3] = "not a float"  # type: ignore[call-overload]
+    series.vs[0] = "not a float"  # type: ignore[call-overload]  # read by the first hour
     node = engine.parse("count_over_time({i=~'.+'}[5m])")
     from pytest_burnin.promql import ast
 
     assert isinstance(node, ast.Call)
-    ev = Evaluator(engine, 0, 10 * MIN, MIN)
+    ev = Evaluator(engine, 0, 60 * MIN, MIN)
     assert rangebatch.batched_call(ev, node, 0) is None
