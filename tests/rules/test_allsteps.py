@@ -5,6 +5,7 @@ included, and the same stored series, bit for bit and in the same order."""
 from __future__ import annotations
 
 import struct
+from array import array
 from pathlib import Path
 
 import pytest
@@ -284,9 +285,10 @@ groups:
     assert "time: 3m0s, err: vector contains metrics with the same labelset" in str(fast[0])
 
 
-def test_heavy_file_takes_the_fast_path(tmp_path: Path) -> None:
+def test_heavy_file_takes_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The benchmark's shape (bench_heavy_rule_test.py), small: if this falls back to
-    the step path, the heavy rule test is slow again and nothing else says so."""
+    the step path, or stores samples as Python objects again, the heavy rule test is
+    slow and large again and nothing else says so."""
     rules = """\
 groups:
   - name: heavy
@@ -319,7 +321,15 @@ groups:
         exp_samples: [{labels: '{}', value: 30}]
 """
     path = write(tmp_path, group(inputs=inputs, checks=checks), rules=rules)
+    monkeypatch.setattr(promtool, "Storage", _Kept)
     for compat in (2, 3):
         (res,) = run_file(path, RunOptions(compat=compat))
         assert res.passed, str(res)
         assert res.all_steps_rules == 2
+        assert _Kept.last is not None
+        stored = {name: series for name, series in _Kept.last._by_name.items()}
+        for name in ("x_total", "instance:x_total:increase1h", "job:x_total:rate5m"):
+            assert len(stored[name]) == (3 if name.startswith("job") else 30)
+            for s in stored[name]:  # 16 bytes a sample, not ~70 as Python objects
+                assert isinstance(s.ts, array) and s.ts.typecode == "q"
+                assert isinstance(s.vs, array) and s.vs.typecode == "d"
