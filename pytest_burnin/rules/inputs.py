@@ -1,7 +1,7 @@
 """A promtool test group's ``input_series``: parsed once, fed step by step or loaded whole.
 
 promtool loads input samples lazily, up to each evaluation step. The step
-path does the same from one time-ordered list (``in_time_order``). The fast
+path does the same, merging the series in time order (``Feed``). The fast
 path (``allsteps.py``) loads every series whole (``load_all``) as typed
 arrays, in the order the step path would have created them, which is the
 order selections meet them.
@@ -9,9 +9,11 @@ order selections meet them.
 
 from __future__ import annotations
 
+import heapq
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import cast
 
 from ..promql.float_histogram import FloatHistogram
@@ -53,11 +55,23 @@ def parse_inputs(g: TestGroup, interval: int, last_step: int) -> list[Input]:
     return out
 
 
-def in_time_order(inputs: list[Input]) -> list[tuple[int, Labels, float | FloatHistogram]]:
-    """Every sample as (time, labels, value), in time order (file order within a time)."""
-    samples = [(t, i.labels, v) for i in inputs for t, v in zip(i.ts, i.vs, strict=True)]
-    samples.sort(key=lambda x: x[0])
-    return samples
+class Feed:
+    """Input samples handed out in time order (file order within a time), step by
+    step, as promtool's lazy loader appends them; never all materialised at once."""
+
+    def __init__(self, inputs: list[Input]) -> None:
+        # (time, file position, labels, value): positions differ, so the
+        # comparison never reaches the labels.
+        streams = (zip(i.ts, repeat(n), repeat(i.labels), i.vs) for n, i in enumerate(inputs))
+        self._it = heapq.merge(*streams)
+        self._next = next(self._it, None)
+
+    def until(self, t: int) -> Iterator[tuple[int, Labels, float | FloatHistogram]]:
+        """The samples at or before ``t`` not handed out yet."""
+        while self._next is not None and self._next[0] <= t:
+            ts, _, labels, v = self._next
+            yield ts, labels, v
+            self._next = next(self._it, None)
 
 
 def loadable(inputs: list[Input]) -> bool:

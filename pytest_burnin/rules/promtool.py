@@ -47,7 +47,6 @@ rejects the key, so a file that uses one is a pytest-burnin file):
 
 from __future__ import annotations
 
-import difflib
 import math
 import time
 from dataclasses import dataclass, field
@@ -62,10 +61,17 @@ from ..promql.storage import Storage
 from ..promql.values import NativeHistogramUnsupported, QueryError
 from .alertdiff import field_differences
 from .allsteps import evaluate, plan
-from .gofmt import go_duration, go_quote, shortest_digits
+from .gofmt import go_duration, go_quote
 from .group import Alert, Evaluator, referenced_metrics, rules_needed
-from .inputs import in_time_order, load_all, loadable, metric_names, parse_inputs
+from .inputs import Feed, load_all, loadable, metric_names, parse_inputs
 from .native_expect import expected_sample, query_samples
+from .promtool_format import (
+    alerts_string,
+    format_float_e,
+    indent,
+    labels_string,
+    unified_diff,
+)
 from .rulefile import RuleFileError, RuleGroup, load_rule_file
 from .testfile import AlertTest, ExprTest, TestFile, TestGroup, load_test_file
 
@@ -149,53 +155,6 @@ class GroupResult:
         self.notes.append(list(notes or []))
         if diff:
             self.diffs.append(diff)
-
-
-# -- formatting ---------------------------------------------------------------
-
-
-def labels_string(labels: Labels) -> str:
-    """Prometheus' labels.Labels.String(): ``{__name__="x", a="b"}``."""
-    return "{" + ", ".join(f"{k}={go_quote(v)}" for k, v in labels) + "}"
-
-
-def format_float_e(v: float) -> str:
-    """strconv.FormatFloat(v, 'E', -1, 64): shortest digits, exponent of two or more digits."""
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "+Inf" if v > 0 else "-Inf"
-    sign = "-" if math.copysign(1.0, v) < 0 else ""
-    if v == 0:
-        return sign + "0E+00"
-    ds, exp = shortest_digits(v)
-    body = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
-    return f"{sign}{body}E{'-' if exp < 0 else '+'}{abs(exp):02d}"
-
-
-def _indent(text: str, prefix: str) -> str:
-    lines = text.split("\n")
-    return "\n".join([lines[0], *(prefix + ln for ln in lines[1:])])
-
-
-def alerts_string(alerts: list[tuple[Labels, Labels]]) -> str:
-    if not alerts:
-        return "[]"
-    items = [
-        f"{i}:" + _indent(f"\nLabels:{labels_string(lab)}\nAnnotations:{labels_string(ann)}", "  ")
-        for i, (lab, ann) in enumerate(alerts)
-    ]
-    return "[\n" + ",\n".join(items) + "\n]"
-
-
-def samples_string(samples: list[tuple[Labels, float]]) -> str:
-    if not samples:
-        return "nil"
-    return ", ".join(f"{labels_string(lab)} {format_float_e(v)}" for lab, v in samples)
-
-
-def _diff(exp: list[str], got: list[str]) -> str:
-    return "\n".join(difflib.unified_diff(exp, got, "expected", "got", lineterm="", n=2))
 
 
 # -- rules --------------------------------------------------------------------
@@ -349,7 +308,7 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
             batched = set()
             storage, engine, ev = fresh()
     res.all_steps_rules = len(batched)
-    samples = [] if batched else in_time_order(inputs)
+    feed = Feed([] if batched else inputs)
     del inputs
 
     by_time: dict[int, list[AlertTest]] = {}
@@ -359,16 +318,14 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
     full, windows = _plan(ev, g, eval_ms, mint, reads_alerts or eval_all)
     full -= batched
 
-    curr = next_sample = 0
+    curr = 0
     ts = mint
     while ts <= mint + maxt:
-        while next_sample < len(samples) and samples[next_sample][0] <= ts:
-            _, lab, v = samples[next_sample]
+        for sample_t, lab, v in feed.until(ts):
             if isinstance(v, FloatHistogram):
-                storage.append_histogram(lab, samples[next_sample][0], v)
+                storage.append_histogram(lab, sample_t, v)
             else:
-                storage.append(lab, samples[next_sample][0], v)
-            next_sample += 1
+                storage.append(lab, sample_t, v)
         wanted = full | {
             rid for rid, spans in windows.items() if any(lo <= ts <= hi for lo, hi in spans)
         }
@@ -431,8 +388,8 @@ def _check_alerts(g: TestGroup, t: AlertTest, active: list[Alert], res: GroupRes
     if ok:
         return
     name = f"    name: {g.name},\n" if g.name else ""
-    exp_s = _indent(alerts_string(exp), "            ")
-    got_s = _indent(alerts_string(got), "            ")
+    exp_s = indent(alerts_string(exp), "            ")
+    got_s = indent(alerts_string(got), "            ")
     msg = f"{name}    alertname: {t.alertname}, time: {t.eval_time.text}, \n        exp:{exp_s}, \n        got:{got_s}"
     notes = field_differences(
         exp_raw,
@@ -520,7 +477,7 @@ def _check_expr(tf: TestFile, et: ExprTest, engine: Engine, mint: int, res: Grou
         )
         what = f"expected {exp_lines[i]}, got {got_lines[i]}"
     headline = f"expr {et.expr!r} at {et.eval_time.text}: {what}"
-    res.fail(msg, _diff(exp_lines, got_lines), headline, et.mark[0])
+    res.fail(msg, unified_diff(exp_lines, got_lines), headline, et.mark[0])
 
 
 def _float_eq(a: float, b: float, fuzzy: bool) -> bool:
