@@ -6,7 +6,8 @@ evaluated at each ``evaluation_interval`` from ``start_timestamp`` up to the
 largest ``eval_time``; an alert assertion at ``eval_time`` is checked against the
 state after the evaluation at the last step not after it; ``promql_expr_test``
 queries run at the end. Failure messages are promtool's, byte for byte where
-possible, plus a unified diff of expected vs got.
+possible, plus a unified diff of expected vs got. Recording rules that provably
+give the same are evaluated over all steps at once first (``allsteps.py``).
 
 Where we differ, on purpose:
 
