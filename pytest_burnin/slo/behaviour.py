@@ -54,7 +54,7 @@ COUNTER_START = 1_000_000.0  # counters start high: no zero-point cap in increas
 # Skip the stretches of a proof where no alert can change (proof_sim.py); tests switch
 # it off to compare with the step-by-step run.
 SKIP_QUIET_STRETCHES = True
-SUBQUERY_BUDGET = 100_000  # inner evaluations of an SLI's subqueries per check (seconds)
+SUBQUERY_BUDGET_S = 20.0  # estimated CPU seconds of an SLI's subqueries per check (proof_cost)
 
 
 class Unsupported(Exception):
@@ -241,8 +241,22 @@ def _quiet_verdict(rules: SLORules, title: str, outcome: dict[str, Any]) -> Eval
     fired = sorted(outcome["fired"])
     what = f"error ratio {num(ratio)} ({num(QUIET_SHARE * 100)}% of the budget) for {_fmt(span)}"
     if fired:
-        return Evaluation(False, f"{title}: {', '.join(fired)} fired at {what}")
+        why = _coarse(rules) if _samples_share(rules) else ""
+        return Evaluation(False, f"{title}: {', '.join(fired)} fired at {what}{why}")
     return Evaluation(True, f"{title}: no alert at {what}")
+
+
+def _coarse(rules: SLORules) -> str:
+    """Why a share-of-samples SLI fires inside its objective: one bad sample is too much."""
+    budget = rules.budget or 0.0
+    for tier in sorted(rules.tiers, key=lambda t: _ms(t.long)):
+        share = STEP_MS / _ms(tier.long)  # one bad sample of the long window
+        if share > tier.factor * budget:
+            return (
+                f"; the SLI is a share of samples, and one bad sample is {share * 100:.3g}% "
+                f"of the {tier.long} window, above {tier.name}'s {tier.factor * budget * 100:.3g}%"
+            )
+    return ""
 
 
 def _min_traffic_plan(rules: SLORules) -> tuple[float, float, int]:
@@ -332,8 +346,8 @@ def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int
     series = plan.series([(p.duration_ms, p.events_per_s, p.error_ratio) for p in phases], step)
     group = rules.simulation_group(tiers)
     span = sum(p.duration_ms for p in phases)
-    _check_cost(rules, group, span, step)
     groups = _parse([group])
+    _check_cost(groups, span, step)
     if SKIP_QUIET_STRETCHES and isinstance(plan, Design) and eligible(rules, groups):
         starts = [sum(p.duration_ms for p in phases[:i]) for i in range(len(phases))]
         return run_skipping(groups, series, step, span, starts, guards(rules, tiers))
@@ -350,23 +364,16 @@ def _samples_share(rules: SLORules) -> bool:
         return False
 
 
-def _check_cost(rules: SLORules, group: dict[str, Any], span: int, step: int) -> None:
-    """Refuse, with the figures, a simulation whose subqueries would take minutes.
+def _check_cost(groups: list[RuleGroup], span: int, step: int) -> None:
+    """Refuse, with the figures, a simulation whose subqueries would take minutes."""
+    from .proof_cost import subquery_cost
 
-    A subquery over window w re-evaluates its inner query w/step times at every
-    rule evaluation; the engine's prefix sums do not help there.
-    """
-    from .synth import uses_subquery
-
-    if not any(uses_subquery(q) for q in (rules.num_query, rules.total_query) if q):
-        return
-    windows = {r["record"] for r in group["rules"] if "record" in r}
-    points = sum(_ms(w.rsplit("ratio_rate", 1)[1]) // step for w in windows if "ratio_rate" in w)
-    cost = points * (span // step)
-    if cost > SUBQUERY_BUDGET:
+    cost = subquery_cost(groups, span, step)
+    if cost.seconds > SUBQUERY_BUDGET_S:
         raise Unsupported(
-            f"the SLI's subquery is re-evaluated {cost:,} times over this "
-            f"{_fmt(span)} simulation (limit {SUBQUERY_BUDGET:,})"
+            f"the SLI's subqueries would evaluate {cost.inner_steps:,} inner steps and "
+            f"read {cost.points_read:,} window points over this {_fmt(span)} simulation "
+            f"(about {cost.seconds:,.0f} s; limit {SUBQUERY_BUDGET_S:.0f} s)"
         )
 
 

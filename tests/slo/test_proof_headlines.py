@@ -2,7 +2,10 @@
 made incremental (issue 15): ``proof_headlines.json`` was recorded by
 ``scripts/record_proof_headlines.py`` from the implementation before that work,
 over the example, tests/slo/examples and Sloth's examples (those skip where
-../shared/slo-formats is absent)."""
+../shared/slo-formats is absent). The Wi-Fi SLIs' proofs, refused then as too slow
+(a subquery per window), were recorded once the engine kept subquery steps across
+evaluations (issue 14); their page-1h, page-6h and ticket-1d headlines equal those of
+the engine without that memo."""
 
 from __future__ import annotations
 
