@@ -411,13 +411,18 @@ def _simulate_every_step(
 def _plan(rules: SLORules) -> Design | GaugeDesign:
     """Series that drive this SLO's own queries to any error ratio."""
     from .synth import design, split_raw
+    from .synth_gauge import copies_for
 
     upper = rules.objective[0] in ("below", "at_most")
     num_is_bad = upper if rules.num_is_bad is None else rules.num_is_bad
     num, total = rules.num_query, rules.total_query
     if not total:  # a raw error-ratio query: its numerator and denominator
         num, total, num_is_bad = split_raw(num)
-    return design(num, total, num_is_bad)
+    # The finest threshold in samples of one series: a tier's factor x budget over its
+    # long window (gauges counted by the SLI get copies so one sample is below half of it).
+    budget = rules.budget or 0.0
+    finest = min((t.factor * budget * _ms(t.long) / STEP_MS for t in rules.tiers), default=0.0)
+    return design(num, total, num_is_bad, copies_for(finest))
 
 
 def _selector(query: str, what: str) -> ast.VectorSelector:
