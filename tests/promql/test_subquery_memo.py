@@ -168,3 +168,55 @@ def test_the_prefix_sum_is_only_used_where_it_is_exact() -> None:
     big = last_memo[0]
     assert isinstance(big, Vector) and isinstance(big[0], Sample)
     assert big[0].v != float(sum(int(2.0**52 + 2.0 * n) for n in range(270, 300)))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_random_expressions_under_subqueries_agree_step_by_step(seed: int) -> None:
+    """The fuzzer's well-typed expressions (offsets, ``@``, nested subqueries, NaN, Inf,
+    staleness, histogram-free data) under a subquery, evaluated forward as a simulation
+    does, with and without remembered steps."""
+    from pytest_burnin.promql.typecheck import FUNCTIONS
+    from tests.fuzz.data import STALE, DataGenerator
+    from tests.fuzz.gen import AGGREGATIONS, SKIPPED_FUNCTIONS, ExprGenerator
+
+    rnd = random.Random(seed)
+    data_gen = DataGenerator(rnd)
+    functions = frozenset(FUNCTIONS) - SKIPPED_FUNCTIONS - {"holt_winters"}
+    gen = ExprGenerator(rnd, functions, frozenset(AGGREGATIONS))
+    compared = remembered_steps = 0
+    for _ in range(20):
+        data = data_gen.dataset()
+        data.series = [s for s in data.series if s.labels["__name__"] != "h_bucket"]
+        queries = [
+            f"{fn}(({gen.gen('vector', 0).text('')})[{rng}:{step}])"
+            for fn, rng, step in (
+                ("sum_over_time", "5m", "1m"),
+                ("max_over_time", "7m", "2m"),
+                ("count_over_time", "3m", "30s"),
+            )
+        ]
+        fresh, kept = Storage(), Storage()
+        plain, remembering = Engine(fresh), Engine(kept)
+        memo = remembering.subquery_memo = SubqueryMemo()
+        samples = sorted((t, labels, v) for labels, points in data.samples("") for t, v in points)
+        done = 0
+        for i in range(data.length):
+            t = i * data.step_ms
+            while done < len(samples) and samples[done][0] <= t:
+                _, labels, v = samples[done]
+                value = STALE_NAN if v == STALE else float(v)
+                fresh.append(labels, samples[done][0], value)
+                kept.append(labels, samples[done][0], value)
+                done += 1
+            for q in queries:
+                try:
+                    a = plain.instant(q, t)
+                except Exception as exc:  # an error must be the same error
+                    with pytest.raises(type(exc)):
+                        remembering.instant(q, t)
+                    continue
+                b = remembering.instant(q, t)
+                assert _same(a, b), f"{q} at {t} ms: {a} != {b}"
+                compared += 1
+        remembered_steps += memo.hits
+    assert compared > 300 and remembered_steps > 500
