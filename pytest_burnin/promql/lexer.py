@@ -346,6 +346,10 @@ class Lexer:
             return self._statement()
         if self.bracket_statement and c == "[":
             return self._error("unexpected left bracket '['", start)
+        if self.bracket_statement and c == "#":  # a comment, as in any statement
+            while self.i < self.n and self.text[self.i] not in "\r\n":
+                self.i += 1
+            return False
         if c == "]":
             self.bracket_open = False
             self._emit(PUNCT, start)

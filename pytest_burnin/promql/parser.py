@@ -227,8 +227,10 @@ class _Parser:
     def starts_operand(self) -> bool:
         """Whether the next token can begin an operand (what parse_unary takes)."""
         tok = self.peek()
-        if tok.kind in (NUMBER, DURATION, STRING) or _names_a_metric(tok):
+        if tok.kind in (NUMBER, STRING) or _names_a_metric(tok):
             return True
+        if tok.kind == DURATION:
+            return self.compat >= 3
         if tok.kind == PUNCT:
             return tok.val in ("(", "{")
         return tok.kind == OP and tok.val in ("+", "-")
