@@ -75,7 +75,7 @@ class SLOKind:
                     ) from None
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
-        from .other_mode import with_mode
+        from .other_mode import judge_in_mode
         from .verdict import evaluate_slo
 
         spec = normalized_slo(entry)
@@ -83,10 +83,7 @@ class SLOKind:
         compare = spec.get("compare") or {}
         # Like the burnin commands, a relative store path is read from the rootdir.
         store = ctx.settings.under_root(str(compare.get("store") or ctx.settings.store))
-        verdict = evaluate_slo(entry, source, spec=spec, store=store)
-        return with_mode(
-            verdict, source, lambda alt: evaluate_slo(entry, alt, spec=spec, store=store)
-        )
+        return judge_in_mode(source, lambda src: evaluate_slo(entry, src, spec=spec, store=store))
 
     def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:
         return ctx.source(spec.get("source"), entry)

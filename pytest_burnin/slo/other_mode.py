@@ -24,6 +24,18 @@ if TYPE_CHECKING:
     from ..sources import MetricSource
 
 
+def judge_in_mode(source: MetricSource, judge: Callable[[MetricSource], Evaluation]) -> Evaluation:
+    """``judge(source)``; where the embedded engine answers, a could-not-evaluate names
+    the mode too, and a failure as ``with_mode`` says."""
+    try:
+        evaluation = judge(source)
+    except EvaluationError as exc:
+        if not isinstance(source, EngineSource):
+            raise
+        raise EvaluationError(f"{exc}\n{mode_line(source.compat)}") from None
+    return with_mode(evaluation, source, judge)
+
+
 def with_mode(
     evaluation: Evaluation, source: MetricSource, judge: Callable[[MetricSource], Evaluation]
 ) -> Evaluation:

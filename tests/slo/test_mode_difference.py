@@ -71,3 +71,16 @@ def test_an_slo_missed_in_both_modes_names_the_mode_and_nothing_more(
             "*ran under PromQL compat 3 (Prometheus 3 semantics, promtool 3)*",
         ]
     )
+
+
+def test_an_slo_the_engine_cannot_evaluate_names_the_mode(spec_dir: pytest.Pytester) -> None:
+    write(spec_dir, COUNTED.format(bound=61).replace("checked_total", "missing_total"))
+    result = spec_dir.runpytest("--burnin", *GLUE)
+    result.assert_outcomes(passed=1, errors=1)
+    assert "passes under compat" not in result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*SLO:samples: could not evaluate: *no data: the query returned no series*",
+            "*ran under PromQL compat 3 (Prometheus 3 semantics, promtool 3)*",
+        ]
+    )
