@@ -97,8 +97,9 @@ class Token:
         if self.kind in (KEYWORD, OP, AGGR) or (self.kind == IDENT and self.val in FILL_KEYWORDS):
             prefix = {KEYWORD: "", OP: "op:", AGGR: "aggr:"}.get(self.kind, "")
             return f"<{prefix}{self.val}>"
-        if self.kind == PUNCT:  # step, range, ...: identifiers to promtool 3.5 and 2.x
+        if self.kind == PUNCT:
             return go_quote(self.val)
+        # step and range are identifiers here: keywords only after promtool 3.5.
         kind = {
             IDENT: "identifier",
             METRIC_IDENT: "metric identifier",

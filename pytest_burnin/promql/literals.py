@@ -19,8 +19,8 @@ def parse_number(text: str, pos: int = 0, source: str = "") -> float:
             if as_int >= 1 << 63:
                 raise ValueError(text)
             return float(as_int)
-        octal = len(clean) > 1 and clean[0] == "0" and clean.isdigit() and "8" not in clean
-        if octal and "9" not in clean and int(clean, 8) < 1 << 63:
+        octal = len(clean) > 1 and clean[0] == "0" and clean.isdigit()
+        if octal and not {"8", "9"} & set(clean) and int(clean, 8) < 1 << 63:
             return float(int(clean, 8))  # Go reads a leading 0 as octal
         if low.startswith("0x"):
             return float.fromhex(clean)
