@@ -141,19 +141,7 @@ def plan(rules: SLORules) -> Design | GaugeDesign:
 def selector(query: str, what: str) -> ast.VectorSelector:
     from ..promql.parser import parse
 
-    found: list[ast.VectorSelector] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, ast.VectorSelector):
-            found.append(node)
-        elif isinstance(node, list):
-            for n in node:
-                walk(n)
-        elif isinstance(node, ast.Expr):
-            for value in vars(node).values():
-                walk(value)
-
-    walk(parse(query))
+    found = [n for n in ast.subexpressions(parse(query)) if isinstance(n, ast.VectorSelector)]
     if len(found) != 1:
         raise Unsupported(
             f"the {what} reads {len(found)} series selectors; checks need exactly one"

@@ -76,24 +76,11 @@ def uses_subquery(template: str) -> bool:
     from ..promql.parser import ParseError, parse
     from .rules_gen import substitute
 
-    found: list[bool] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, ast.SubqueryExpr):
-            found.append(True)
-        if isinstance(node, list):
-            for n in node:
-                walk(n)
-        elif isinstance(node, ast.Expr):
-            for key, value in vars(node).items():
-                if key != "pos":
-                    walk(value)
-
     try:
-        walk(parse(substitute(template, PROBE_WINDOW)))
+        tree = parse(substitute(template, PROBE_WINDOW))
     except ParseError:
         return False
-    return bool(found)
+    return any(isinstance(n, ast.SubqueryExpr) for n in ast.subexpressions(tree))
 
 
 def split_raw(query: str) -> tuple[str, str, bool]:
