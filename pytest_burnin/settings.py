@@ -101,6 +101,13 @@ INI_OPTIONS = (
         "promtool test rules --ignore-unknown-fields: unknown keys in the rule files that "
         "tests load are ignored instead of failing the test.",
     ),
+    IniOption(
+        "burnin_compact_progress",
+        "bool",
+        True,
+        "above 240 items, a progress dot stands for several passing burn-in items and file "
+        "names are left out, so a large all-green run stays short; false: one dot per item.",
+    ),
 )
 INI_DEFAULTS = {o.name: o.default for o in INI_OPTIONS}
 
@@ -126,6 +133,7 @@ class Settings:
     lint: tuple[tuple[str, str], ...] = ()  # burnin_lint: (check, severity)
     promtool_run: tuple[str, ...] = ()  # burnin_promtool_run: group-name regexes
     promtool_ignore_unknown_fields: bool = False
+    compact_progress: bool = True
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -160,6 +168,7 @@ class Settings:
             promtool_ignore_unknown_fields=_flag(
                 get, "burnin_promtool_ignore_unknown_fields", inifile
             ),
+            compact_progress=_flag(get, "burnin_compact_progress", inifile),
         )
 
     @classmethod

@@ -26,14 +26,15 @@ if TYPE_CHECKING:
 
 # The pytest layer's other modules, each a plugin of its own: the built-in
 # behaviour as trylast hook implementations, the burn-in's daily record, the
-# release gate's ordering, promtool's --run selection, the report outputs and
-# the SLO alert proofs.
+# release gate's ordering, promtool's --run selection, compact progress dots,
+# the report outputs and the SLO alert proofs.
 pytest_plugins = [
     "pytest_burnin.plugin.defaults",
     "pytest_burnin.plugin.burnin_glue",
     "pytest_burnin.plugin.junit_glue",
     "pytest_burnin.plugin.release_glue",
     "pytest_burnin.plugin.promtool_glue",
+    "pytest_burnin.plugin.progress_glue",
     "pytest_burnin.plugin.report_glue",
     "pytest_burnin.plugin.slo_glue",
 ]

@@ -59,6 +59,7 @@ from .evaltypes import IVector
 from .evaluator import Evaluator
 from .labels import Labels
 from .storage import Series, Storage, Times, Values, is_stale
+from .subquery_memo import SubqueryMemo
 from .values import Matrix, QueryError, SeriesPoints, Value
 
 __all__ = ["Engine"]
@@ -207,6 +208,9 @@ class Engine:
         self._parsed: OrderedDict[str, ast.Expr] = OrderedDict()
         # (warnings, infos) of the last query, worded as Prometheus' annotations.
         self.last_annotations: tuple[list[str], list[str]] = ([], [])
+        # Subquery steps kept across queries; only a forward simulation, which
+        # appends samples in time order, may switch it on (subquery_memo.py).
+        self.subquery_memo: SubqueryMemo | None = None
 
     def cached_select(self, matchers: list[ast.Matcher]) -> list[Series]:
         """Storage selection, reused while the storage's set of series is unchanged.

@@ -77,6 +77,7 @@ class RangeSeries:
         "labels",
         "lo",
         "mode",
+        "prefix",
         "start",
         "ts",
         "vs",
@@ -113,6 +114,9 @@ class RangeSeries:
         self.hpoints: list[tuple[int, FloatHistogram]] | None = None
         # Start timestamps of those histogram samples (0: unknown), when stored.
         self.hsts: list[int] | None = None
+        # Exact integer prefix sums of ``vs`` and of its magnitudes, when every value
+        # is an integer (remembered subquery steps: subquery_memo.py); else None.
+        self.prefix: tuple[list[int], list[int]] | None = None
 
     def __len__(self) -> int:
         return self.hi - self.lo

@@ -381,6 +381,11 @@ class Evaluator:
                 f"{MAX_SUBQUERY_STEPS:,} per subquery and {MAX_QUERY_SUBQUERY_STEPS:,} per query: "
                 "use a larger subquery step or a shorter range"
             )
+        remembered = self.engine.subquery_memo
+        if remembered is not None:
+            got = remembered.window(self, node, t, (first, ref, start, step))
+            if got is not None:
+                return got
         acc: dict[Labels, tuple[list[int], list[float], list[bool]]] = {}
         hacc: dict[Labels, list[tuple[int, Any]]] = {}  # native histogram points
         inner = node.expr

@@ -66,6 +66,10 @@ _SPACE = " \t\n\r"
 _DIGITS = "0123456789"
 _HEX_DIGITS = "0123456789abcdefABCDEF"
 _DURATION_UNITS = "smhdwy"
+# Go's %q of the lexer's end-of-input rune (-1): the replacement character.
+_EOF_RUNE = "'\ufffd'"
+# Characters lexed as in a statement once a number was seen inside [...].
+_STATEMENT_IN_BRACKETS = frozenset("{\"'`@=!<>")
 
 
 def is_alpha(c: str) -> bool:
@@ -93,8 +97,9 @@ class Token:
         if self.kind in (KEYWORD, OP, AGGR) or (self.kind == IDENT and self.val in FILL_KEYWORDS):
             prefix = {KEYWORD: "", OP: "op:", AGGR: "aggr:"}.get(self.kind, "")
             return f"<{prefix}{self.val}>"
-        if self.kind == PUNCT or (self.kind == IDENT and self.val.lower() in DURATION_WORDS):
+        if self.kind == PUNCT:
             return go_quote(self.val)
+        # step and range are identifiers here: keywords only after promtool 3.5.
         kind = {
             IDENT: "identifier",
             METRIC_IDENT: "metric identifier",
@@ -145,8 +150,9 @@ def _go_escape(c: str, quote: str) -> str:
 class Lexer:
     """Scans the whole input into a token list (ending in EOF or ERROR)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, compat: int = 3) -> None:
         self.text = text
+        self.compat = compat  # 2: Prometheus 2.x's duration-only brackets and number scan
         self.n = len(text)
         self.i = 0
         self.tokens: list[Token] = []
@@ -251,6 +257,8 @@ class Lexer:
             self.got_colon = False
             self.got_duration = False
             self.bracket_statement = False
+            if self.compat < 3:
+                return self._duration_2x()
         elif c == "]":
             return self._error("unexpected right bracket ']'", start)
         elif c == "@":
@@ -271,7 +279,7 @@ class Lexer:
                 self._emit(PUNCT, start)
         elif c == "!":
             if nxt != "=":
-                shown = go_quote_rune(nxt) if nxt else "'\\x00'"
+                shown = go_quote_rune(nxt) if nxt else _EOF_RUNE
                 return self._error(f"unexpected character after '!': {shown}", start)
             self.i += 1
             self._emit(OP, start)
@@ -307,7 +315,7 @@ class Lexer:
         elif c == "!":
             nxt = self._peek()
             if nxt not in ("~", "=") or not nxt:
-                shown = go_quote_rune(nxt) if nxt else "'\\x00'"
+                shown = go_quote_rune(nxt) if nxt else _EOF_RUNE
                 return self._error(f"unexpected character after '!' inside braces: {shown}", start)
             self.i += 1
             self._emit(OP, start)
@@ -326,10 +334,23 @@ class Lexer:
         start = self.i
         if start >= self.n:
             if self.bracket_statement:
+                if self.paren_depth > 0:
+                    return self._error("unclosed left parenthesis", start)
                 return self._error("unclosed left bracket", start)
             return self._error("unexpected end of input in duration expression", start)
         c = self.text[start]
         self.i += 1
+        if self.bracket_statement and c in _STATEMENT_IN_BRACKETS:
+            # After the first number Prometheus lexes [...] as a statement: strings,
+            # braces, comparisons and '@' are tokens there, for the parser to refuse.
+            self.i = start
+            return self._statement()
+        if self.bracket_statement and c == "[":
+            return self._error("unexpected left bracket '['", start)
+        if self.bracket_statement and c == "#":  # a comment, as in any statement
+            while self.i < self.n and self.text[self.i] not in "\r\n":
+                self.i += 1
+            return False
         if c == "]":
             self.bracket_open = False
             self._emit(PUNCT, start)
@@ -351,7 +372,8 @@ class Lexer:
         elif c in "(),":
             self.paren_depth += {"(": 1, ")": -1, ",": 0}[c]
             if self.paren_depth < 0:
-                return self._error("unexpected right parenthesis ')'", start)
+                # Emitted before it is reported, as outside brackets: the column after it.
+                return self._error("unexpected right parenthesis ')'", self.i)
             self._emit(PUNCT, start)
         elif c in "+-*/%^":
             self._emit(OP, start)
@@ -370,6 +392,8 @@ class Lexer:
                     f"unexpected character in duration expression: {go_quote_rune(c)}", start
                 )
             self._emit(IDENT, start)
+        elif self.bracket_statement:
+            return self._error(f"unexpected character: {go_quote_rune(c)}", start)
         else:
             return self._error(
                 f"unexpected character in duration expression: {go_quote_rune(c)}", start
@@ -397,7 +421,23 @@ class Lexer:
         else:
             self._emit(IDENT, start)
 
+    def _duration_2x(self) -> bool:
+        """Prometheus 2.x right after ``[``: a duration literal, or its two errors."""
+        while self.i < self.n and self.text[self.i] in _SPACE:
+            self.i += 1
+        start = self.i
+        self.i = _scan_number_2x(self.text, start)
+        if not (self.i < self.n and is_alnum(self.text[self.i])):
+            return self._error("missing unit character in duration", start)
+        if not self._scan_duration_units():
+            return self._error(f"bad duration syntax: {go_quote(self.text[start : self.i])}", start)
+        self._emit(DURATION, start)
+        self.got_duration = self.bracket_statement = True
+        return False
+
     def _number_or_duration(self, start: int) -> bool:
+        if self.compat < 3:
+            return self._number_or_duration_2x(start)
         end, ok = scan_number(self.text, start, allow_hex=True)
         self.i = end
         if self.bracket_open:
@@ -411,6 +451,21 @@ class Lexer:
             return False
         bad = go_quote(self.text[start : self.i])
         return self._error(f"bad number or duration syntax: {bad}", start)
+
+    def _number_or_duration_2x(self, start: int) -> bool:
+        """2.x scans digits, one '.', an exponent, and stops: "1.2.3" is two numbers, "1e"
+        a number its parser refuses, "1_000" a bad number (no digit separators)."""
+        self.i = _scan_number_2x(self.text, start)
+        if self.bracket_open:
+            self.bracket_statement = True
+        if not (self.i < self.n and is_alnum(self.text[self.i])):
+            self._emit(NUMBER, start)
+        elif self._scan_duration_units():
+            self._emit(DURATION, start)
+        else:
+            bad = go_quote(self.text[start : self.i])
+            return self._error(f"bad number or duration syntax: {bad}", start)
+        return False
 
     def _scan_duration_units(self) -> bool:
         """Consume units and further digit+unit groups (``5m``, ``1h30m``, ``500ms``).
@@ -511,8 +566,30 @@ def scan_number(text: str, start: int, *, allow_hex: bool) -> tuple[int, bool]:
     return i, i > start
 
 
-def tokenize(text: str) -> list[Token]:
-    return Lexer(text).run()
+def _scan_number_2x(text: str, i: int) -> int:
+    """Where Prometheus 2.x's scanNumber stops (it may take nothing at all)."""
+    n = len(text)
+    digits = _DIGITS
+    if text.startswith(("0x", "0X"), i):
+        i += 2
+        digits = _HEX_DIGITS
+    while i < n and text[i] in digits:
+        i += 1
+    if i < n and text[i] == ".":
+        i += 1
+        while i < n and text[i] in digits:
+            i += 1
+    if i < n and text[i] in "eE":
+        i += 1
+        if i < n and text[i] in "+-":
+            i += 1
+        while i < n and text[i] in _DIGITS:
+            i += 1
+    return i
+
+
+def tokenize(text: str, compat: int = 3) -> list[Token]:
+    return Lexer(text, compat).run()
 
 
 class ParseError(Exception):

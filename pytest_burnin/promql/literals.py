@@ -12,9 +12,15 @@ def parse_number(text: str, pos: int = 0, source: str = "") -> float:
     clean = text.replace("_", "")
     low = clean.lower()
     try:
+        # Go's ParseInt(base 0, 64 bits) first; where it fails, ParseFloat: "09" is 9,
+        # and a hex integer past int64 is invalid (ParseFloat wants a 'p' exponent).
         if low.startswith("0x") and "p" not in low:
-            return float(int(clean[2:], 16))
-        if len(clean) > 1 and clean[0] == "0" and clean.isdigit():
+            as_int = int(clean[2:], 16)
+            if as_int >= 1 << 63:
+                raise ValueError(text)
+            return float(as_int)
+        octal = len(clean) > 1 and clean[0] == "0" and clean.isdigit()
+        if octal and not {"8", "9"} & set(clean) and int(clean, 8) < 1 << 63:
             return float(int(clean, 8))  # Go reads a leading 0 as octal
         if low.startswith("0x"):
             return float.fromhex(clean)
@@ -77,7 +83,7 @@ def unquote(token: str) -> str:
         width, base = _ESCAPE_WIDTH.get(e, (3, 8))
         if base == 16:
             i += 1
-        code = _escape_code(body[i : i + width], width, base)
+        code = _escape_code(body[i : i + width], width, base, quote)
         i += width
         if e in "uU":
             out += chr(code).encode("utf-8")
@@ -86,13 +92,13 @@ def unquote(token: str) -> str:
     return out.decode("utf-8", "surrogateescape")
 
 
-def _escape_code(digits: str, width: int, base: int) -> int:
+def _escape_code(digits: str, width: int, base: int, quote: str) -> int:
     valid = "01234567" if base == 8 else "0123456789abcdefABCDEF"
-    for d in digits:
+    # A short escape runs into the closing quote, which Prometheus' lexer reads as
+    # the next digit: "\u12" is an illegal '"' in the escape, not an unterminated one.
+    for d in digits + quote * (width - len(digits)):
         if d not in valid:
             raise ValueError(f"illegal character {go_rune_u(d)} in escape sequence")
-    if len(digits) < width:
-        raise ValueError("escape sequence not terminated")
     code = int(digits, base)
     if code > 0x10FFFF or 0xD800 <= code < 0xE000 or (base == 8 and code > 255):
         raise ValueError("escape sequence is an invalid Unicode code point")

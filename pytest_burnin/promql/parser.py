@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import NoReturn
 
-from . import ast, goregex
+from . import ast, duration_wording, goregex
 from .lexer import (
     AGGR,
     DURATION,
@@ -74,8 +74,10 @@ _UNARY_OPERAND_PREC = 6
 _PARAM_AGGREGATORS = frozenset(
     {"topk", "bottomk", "quantile", "count_values", "limitk", "limit_ratio"}
 )
-_OFFSET_EXPECTED = "number, duration, step(), or range()"
-_STEP_EXPECTED = 'number, duration, step(), range(), or "]"'
+# What promtool says a duration position takes (step() and range() came after 3.5):
+# 3.5 takes numbers of seconds too, 2.x only duration literals.
+_OFFSET_EXPECTED = {3: "number or duration", 2: "duration"}
+_STEP_EXPECTED = {3: 'number or duration or "]"', 2: 'duration or "]"'}
 
 
 def parse(text: str, compat: int = 3) -> ast.Expr:
@@ -104,7 +106,7 @@ class _Parser:
     def __init__(self, text: str, compat: int = 3) -> None:
         self.text = text
         self.compat = compat
-        self.toks = tokenize(text)
+        self.toks = tokenize(text, compat)
         self.k = 0
         self.bare_name: str | None = None
 
@@ -200,7 +202,7 @@ class _Parser:
     def parse_primary(self) -> ast.Expr:
         tok = self.peek()
         kind = tok.kind
-        if kind in (NUMBER, DURATION):
+        if kind == NUMBER or (kind == DURATION and self.compat >= 3):  # 2.x: no "5m" numbers
             self.advance()
             return ast.NumberLiteral(self.number_value(tok), pos=(tok.pos, tok.end))
         if kind == STRING:
@@ -217,10 +219,21 @@ class _Parser:
             return self.parse_aggregation()
         if kind == IDENT and self.peek2().kind == PUNCT and self.peek2().val == "(":
             return self.parse_call()
-        if kind in (IDENT, METRIC_IDENT, AGGR) or (kind == KEYWORD and self.peek2().val == "{"):
+        if _names_a_metric(tok):
             self.advance()
             return self.parse_vector_selector(tok.val, tok.pos)
         self.unexpected()
+
+    def starts_operand(self) -> bool:
+        """Whether the next token can begin an operand (what parse_unary takes)."""
+        tok = self.peek()
+        if tok.kind in (NUMBER, STRING) or _names_a_metric(tok):
+            return True
+        if tok.kind == DURATION:
+            return self.compat >= 3
+        if tok.kind == PUNCT:
+            return tok.val in ("(", "{")
+        return tok.kind == OP and tok.val in ("+", "-")
 
     def is_aggregation_start(self) -> bool:
         nxt = self.peek2()
@@ -233,7 +246,7 @@ class _Parser:
             try:
                 return parse_duration(tok.val) / 1000
             except ValueError as err:
-                self.error(str(err), tok.pos)
+                self.error(self.duration_error(tok.val, err), tok.pos)
         return parse_number(tok.val, tok.pos, self.text)
 
     # -- postfix modifiers: [range], [range:step], offset, @, anchored, smoothed
@@ -258,9 +271,11 @@ class _Parser:
 
     def parse_range_or_subquery(self, expr: ast.Expr) -> ast.Expr:
         open_tok = self.advance()
+        if self.compat < 3:
+            return self.parse_range_or_subquery_2x(expr, open_tok)
         if self.at_punct("]") or self.at_punct(":"):
-            self.unexpected("subquery or range selector", _OFFSET_EXPECTED)
-        rng = self.parse_positive_duration("subquery or range selector", _OFFSET_EXPECTED)
+            self.unexpected("subquery selector", _OFFSET_EXPECTED[3])
+        rng = self.parse_positive_duration("subquery selector", _OFFSET_EXPECTED[3])
         if self.at_punct("]"):
             close = self.advance()
             return self.make_matrix(expr, rng, open_tok, close)
@@ -269,11 +284,42 @@ class _Parser:
         self.advance()
         step: ast.Duration | None = None
         if not self.at_punct("]"):
-            step = self.parse_positive_duration("subquery selector", _STEP_EXPECTED)
+            step = self.parse_positive_duration("subquery selector", _STEP_EXPECTED[3])
             if not self.at_punct("]"):
                 self.unexpected("subquery selector", '"]"')
         close = self.advance()
         return ast.SubqueryExpr(expr, rng, step, pos=(expr.pos[0], close.end))
+
+    def parse_range_or_subquery_2x(self, expr: ast.Expr, open_tok: Token) -> ast.Expr:
+        """Prometheus 2.x's grammar: duration literals only (its lexer saw to the first)."""
+        rng = self.duration_literal("subquery selector", "duration")
+        if self.at_punct("]"):
+            return self.make_matrix(expr, rng, open_tok, self.advance())
+        if not self.at_punct(":"):
+            self.unexpected("subquery or range", '":" or "]"')
+        self.advance()
+        step = (
+            None
+            if self.at_punct("]")
+            else self.duration_literal("subquery selector", 'duration or "]"')
+        )
+        if not self.at_punct("]"):
+            self.unexpected("subquery selector", '"]"')
+        close = self.advance()
+        return ast.SubqueryExpr(expr, rng, step, pos=(expr.pos[0], close.end))
+
+    def duration_literal(self, context: str, expected: str) -> int:
+        tok = self.peek()
+        if tok.kind != DURATION:
+            self.unexpected(context, expected)
+        self.advance()
+        try:
+            ms = parse_duration(tok.val)
+        except ValueError as err:
+            self.error(self.duration_error(tok.val, err), tok.pos)
+        if ms <= 0:
+            self.error("duration must be greater than 0", tok.pos)
+        return ms
 
     def make_matrix(
         self, expr: ast.Expr, rng: ast.Duration, open_tok: Token, close: Token
@@ -283,7 +329,7 @@ class _Parser:
             msg = "ranges only allowed for vector selectors"
         elif expr.offset != 0:
             msg = "no offset modifiers allowed before range"
-        elif expr.at is not None or expr.at_modifier is not None:
+        elif expr.at is not None:  # Prometheus lets `x @ start() [5m]` through
             msg = "no @ modifiers allowed before range"
         if msg or not isinstance(expr, ast.VectorSelector):
             self.error(msg, open_tok.pos)
@@ -322,7 +368,7 @@ class _Parser:
             sign = -1.0 if tok.val == "-" else 1.0
             self.advance()
         num = self.peek()
-        if num.kind not in (NUMBER, DURATION):
+        if num.kind != NUMBER and (num.kind != DURATION or self.compat < 3):
             self.unexpected("@", "timestamp")
         self.advance()
         ts = sign * self.number_value(num)
@@ -364,13 +410,18 @@ class _Parser:
         """
         start = self.peek().pos
         tok = self.peek()
+        if self.compat < 3:  # 2.x: [-]duration
+            if tok.kind == OP and tok.val == "-":
+                self.advance()
+                return -self.duration_literal("offset", _OFFSET_EXPECTED[2])
+            return self.duration_literal("offset", _OFFSET_EXPECTED[2])
         if tok.kind == OP and tok.val in ("+", "-"):
             self.advance()
-            value = self.duration_atom(_OFFSET_EXPECTED, "offset")
+            value = self.duration_atom(_OFFSET_EXPECTED[3], "offset")
             if tok.val == "-":
                 value = _negate(value, tok.pos)
         else:
-            value = self.duration_atom(_OFFSET_EXPECTED, "offset")
+            value = self.duration_atom(_OFFSET_EXPECTED[3], "offset")
         if isinstance(value, ast.DurationExpr):
             return value
         return self.to_ms(value, start)
@@ -381,7 +432,7 @@ class _Parser:
         return _seconds_to_ms(seconds)
 
     def duration_expr(
-        self, min_prec: int, context: str, expected: str = _OFFSET_EXPECTED
+        self, min_prec: int, context: str, expected: str = _OFFSET_EXPECTED[3]
     ) -> float | ast.DurationExpr:
         """Duration arithmetic; constants fold to seconds, step()/range() stay symbolic."""
         tok = self.peek()
@@ -469,6 +520,8 @@ class _Parser:
                 matching.card = "many-to-one" if side == "group_left" else "one-to-many"
                 if self.at_punct("("):
                     matching.include = self.parse_grouping_labels()
+                elif not self.starts_operand():
+                    self.unexpected("grouping opts", '"("')
         self.parse_fill_modifiers(matching)
         return return_bool, matching
 
@@ -506,7 +559,7 @@ class _Parser:
         labels: list[str] = []
         while not self.at_punct(")"):
             tok = self.peek()
-            if tok.kind == STRING:
+            if tok.kind == STRING and self.compat >= 3:  # quoted names: Prometheus 3
                 labels.append(self.unquote_token(tok))
             elif tok.kind in (IDENT, METRIC_IDENT, KEYWORD, AGGR) or (
                 tok.kind == OP and tok.val[0].isalpha()
@@ -552,14 +605,20 @@ class _Parser:
         param = args[0] if wanted == 2 else None
         return ast.AggregateExpr(op, args[-1], param, grouping, without, pos=pos)
 
+    def duration_error(self, text: str, err: ValueError) -> str:
+        return duration_wording.error_3x(text) if self.compat >= 3 else str(err)
+
     def parse_call(self) -> ast.Call:
         name_tok = self.advance()
         name = name_tok.val
         if name.lower() in DURATION_WORDS:
             name = name.lower()  # lexed as case-insensitive keywords by Prometheus
-        if name not in FUNCTIONS:
+        # Prometheus 2.x names an unknown function once its arguments parsed.
+        if name not in FUNCTIONS and self.compat >= 3:
             self.error(f"unknown function with name {go_quote(name)}", name_tok.pos)
         args = self.parse_call_args()
+        if name not in FUNCTIONS:
+            self.error(f"unknown function with name {go_quote(name)}", name_tok.pos)
         return ast.Call(name, args, pos=(name_tok.pos, self.last_end))
 
     def parse_call_args(self) -> list[ast.Expr]:
@@ -615,7 +674,8 @@ class _Parser:
 
     def parse_matcher(self) -> ast.Matcher:
         tok = self.peek()
-        if tok.kind not in (IDENT, STRING):
+        # Quoted (UTF-8) label names are Prometheus 3 syntax.
+        if tok.kind != IDENT and (tok.kind != STRING or self.compat < 3):
             self.unexpected("label matching", 'identifier or "}"')
         self.advance()
         label = self.unquote_token(tok) if tok.kind == STRING else tok.val
@@ -645,6 +705,19 @@ class _Parser:
             return unquote(tok.val)
         except ValueError as err:
             self.error(str(err), tok.pos)
+
+
+# Words Prometheus' grammar also takes as a metric name (its metric_identifier rule):
+# `offset`, `by` or `and` alone select a metric; `on`, `bool` or `atan2` do not.
+_METRIC_NAME_WORDS = frozenset(
+    {"offset", "by", "without", "anchored", "smoothed", "and", "or", "unless"}
+)
+
+
+def _names_a_metric(tok: Token) -> bool:
+    if tok.kind in (IDENT, METRIC_IDENT, AGGR):
+        return True
+    return tok.kind in (KEYWORD, OP) and tok.val.lower() in _METRIC_NAME_WORDS
 
 
 def _negate(value: float | ast.DurationExpr, pos: int) -> float | ast.DurationExpr:

@@ -198,6 +198,17 @@ def _ts_of(rs: RangeSeries, pick: Callable[[list[float]], float]) -> float:
     return math.nan
 
 
+def _sum_over_time(rs: RangeSeries) -> float:
+    prefix = rs.prefix
+    if prefix is not None:
+        pre, pre_abs = prefix
+        # Integers whose magnitudes sum below 2^53: every partial sum is exact, so
+        # Prometheus' Kahan sum is this exact total (its compensation stays 0).
+        if pre_abs[rs.hi] - pre_abs[rs.lo] < 2**53:
+            return float(pre[rs.hi] - pre[rs.lo])
+    return gomath.kahan_sum(rs.values())
+
+
 def _mad(vs: list[float]) -> float:
     if any(v != v for v in vs):
         return math.nan  # a NaN makes the median, and so the deviation, undefined
@@ -207,7 +218,7 @@ def _mad(vs: list[float]) -> float:
 
 # name -> (needs 2 samples, keep metric name)
 _SIMPLE: dict[str, Callable[[RangeSeries, int], float | None]] = {
-    "sum_over_time": lambda rs, c: gomath.kahan_sum(rs.values()),
+    "sum_over_time": lambda rs, c: _sum_over_time(rs),
     "avg_over_time": lambda rs, c: gomath.mean(rs.values(), c),
     "count_over_time": lambda rs, c: float(len(rs)),
     "min_over_time": lambda rs, c: _min(rs.values()),

@@ -21,6 +21,7 @@ from ..kinds import Evaluation
 from .am_delivery import AmSetup, deliver_through_am, load_setup, project_setup
 from .direct import deliver_direct
 from .expect import Expectation, check, fmt_ms, regex_errors
+from .other_mode import other_mode_note
 
 if TYPE_CHECKING:
     from ..context import RunContext
@@ -202,6 +203,8 @@ class SimulationKind:
         props: list[tuple[str, str]] = [("simulated", fmt_ms(p.duration_ms))]
         for o in outcomes:
             problems.extend(o.problems)
+        engine_only = bool(problems)  # nothing delivered yet: every problem is the rules'
+        for o in outcomes:
             if o.alert is None or o.problems or not o.expectation.fires:
                 if not o.expectation.fires and not o.problems:
                     facts.append(f"{o.expectation.alert} did not fire, as expected")
@@ -213,16 +216,26 @@ class SimulationKind:
             facts.append(fact)
             props.extend(more_props)
             problems.extend(more_problems)
+            engine_only = engine_only and not more_problems
         if am is not None and p.alertmanager is None:
             props.append(("alertmanager_config", display_path(am.config.path)))
             facts.append(f"through the project's Alertmanager config {am.config.path.name}")
         name = f"Simulation {entry.name}"
         if problems:
             count = len(problems)
+            # Only the rules' verdict can differ between PromQL modes, so only a failure
+            # that is the rules' alone is re-run in the other mode (never a pass).
+            elsewhere = (
+                other_mode_note(ctx.compat, lambda alt: _engine_part(entry, ctx, alt))
+                if engine_only
+                else []
+            )
             return Evaluation(
                 False,
-                f"{name}: {problems[0]}" + (f" (+{count - 1} more)" if count > 1 else ""),
-                details=[*problems[1:], *facts],
+                f"{name}: {problems[0]}"
+                + (f" (+{count - 1} more)" if count > 1 else "")
+                + (f" ({elsewhere[0].split(':')[0]})" if elsewhere else ""),
+                details=[*problems[1:], *facts, *elsewhere],
                 properties=props,
             )
         return Evaluation(True, f"{name}: " + "; ".join(facts), properties=props)
@@ -235,8 +248,11 @@ def running_in_ci() -> bool:
 __all__ = ["EvaluationError", "SimulationKind", "running_in_ci"]
 
 
-def run_simulation(entry: Entry, ctx: RunContext) -> tuple[Plan, Timeline]:
-    """Plan and run one Simulation entry: its rules over its series (and recorded data)."""
+def run_simulation(
+    entry: Entry, ctx: RunContext, compat: int | None = None
+) -> tuple[Plan, Timeline]:
+    """Plan and run one Simulation entry: its rules over its series (and recorded data),
+    in the run's PromQL mode unless ``compat`` names the other one."""
     from .run import load_groups, simulate
 
     p = plan(entry)
@@ -247,9 +263,14 @@ def run_simulation(entry: Entry, ctx: RunContext) -> tuple[Plan, Timeline]:
         interval_ms=p.interval_ms,
         evaluation_interval_ms=p.evaluation_interval_ms,
         duration_ms=p.duration_ms,
-        compat=ctx.compat,
+        compat=ctx.compat if compat is None else compat,
         external_labels=dict(entry.spec.get("external_labels") or {}),
         external_url=str(entry.spec.get("external_url", "")),
         recorded=recorded,
     )
     return p, timeline
+
+
+def _engine_part(entry: Entry, ctx: RunContext, compat: int) -> tuple[list[Expectation], Timeline]:
+    p, timeline = run_simulation(entry, ctx, compat)
+    return p.expectations, timeline

@@ -16,6 +16,7 @@ from ..promql.engine import Engine
 from ..promql.labels import Labels, get
 from ..promql.lexer import format_duration
 from ..promql.storage import Storage
+from ..promql.subquery_memo import SubqueryMemo, volatile_names
 from ..rules.group import Evaluator
 from ..rules.rulefile import RuleFileError, RuleGroup, load_rule_file
 
@@ -97,6 +98,9 @@ def simulate(
         raise EvaluationError(too_much)
     storage = Storage()
     engine = Engine(storage, compat=compat, default_subquery_step_ms=evaluation_interval_ms)
+    # Samples go in in time order, none before an evaluated time: subquery steps
+    # over the inputs can be kept from one evaluation to the next.
+    engine.subquery_memo = SubqueryMemo(volatile_names(groups))
     ev = Evaluator(
         groups, storage, engine, external_labels=external_labels or {}, external_url=external_url
     )

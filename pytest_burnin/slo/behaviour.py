@@ -26,46 +26,37 @@ ticket tier is about 8,000 steps, under a second with the engine's prefix sums.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from ..errors import EvaluationError
 from ..kinds import Evaluation
-from ..promql import ast
-from ..promql.labels import Labels, labels_from
-from ..simulation.run import Timeline
-from .regex_values import matching_value
+from ..promql.labels import labels_from
+from . import proof_run
+from .proof_run import (
+    EVENTS_PER_S,
+    STEP_MS,
+    Phase,
+    Unsupported,
+    fmt,
+    labels_of,
+    ms,
+    run_groups,
+    samples_share,
+    selector,
+    simulate_phases,
+    traffic,
+)
 from .rules_gen import SLORules, Tier, num, substitute
 from .synth_probe import Unsupported as SynthUnsupported
 
 if TYPE_CHECKING:
-    from ..rules.rulefile import RuleGroup
     from .proof_cache import ProofCache
-    from .synth import Design
-    from .synth_gauge import GaugeDesign
 
-STEP_MS = 60_000
+__all__ = ["EVENTS_PER_S", "STEP_MS", "Unsupported", "check_names", "exercised_alerts", "run_check"]
+
 OVER_BUDGET = 1.25  # the burn rate injected, as a multiple of the tier's factor
 QUIET_SHARE = 0.9  # the error ratio of "just inside the objective", as a share of the budget
-EVENTS_PER_S = 100.0
 COUNTER_START = 1_000_000.0  # counters start high: no zero-point cap in increase()
-# Skip the stretches of a proof where no alert can change (proof_sim.py); tests switch
-# it off to compare with the step-by-step run.
-SKIP_QUIET_STRETCHES = True
-SUBQUERY_BUDGET = 100_000  # inner evaluations of an SLI's subqueries per check (seconds)
-
-
-class Unsupported(Exception):
-    """The indicator's series cannot be synthesised (the check is skipped with this reason)."""
-
-
-@dataclass
-class Phase:
-    duration_ms: int
-    events_per_s: float
-    error_ratio: float
 
 
 def check_names(rules: SLORules) -> list[str]:
@@ -124,7 +115,7 @@ def _outcome(rules: SLORules, name: str, cache: ProofCache | None) -> dict[str, 
         "quiet_share": QUIET_SHARE,
         "events_per_s": EVENTS_PER_S,
         "counter_start": COUNTER_START,
-        "skip": SKIP_QUIET_STRETCHES,
+        "skip": proof_run.SKIP_QUIET_STRETCHES,
     }
     key = proof_key(canon, name, code_version(), constants)
     try:
@@ -170,10 +161,10 @@ def _tier_outcome(rules: SLORules, tier: Tier) -> dict[str, Any]:
     step = STEP_MS
     warm = tier.long_ms
     phases = [
-        Phase(warm, _traffic(rules), 0.0),
-        Phase(allowed + 2 * step, _traffic(rules), burn * budget),
+        Phase(warm, traffic(rules), 0.0),
+        Phase(allowed + 2 * step, traffic(rules), burn * budget),
     ]
-    lives = _simulate(rules, [tier], phases, step).of(rules.alert_name(tier))
+    lives = simulate_phases(rules, [tier], phases, step).of(rules.alert_name(tier))
     early = any(a.pending_at_ms is not None and a.pending_at_ms < warm for a in lives)
     fired = [a.firing_at_ms for a in lives if a.firing_at_ms is not None]
     return {"early": early, "fired_ms": min(fired) if fired else None}
@@ -192,8 +183,8 @@ def _tier_verdict(rules: SLORules, tier: Tier, title: str, outcome: dict[str, An
         ("step_s", str(step // 1000)),
     ]
     why = (
-        f"detection {_fmt(int(detect))} (long window x {num(tier.factor)}/{num(burn)}) "
-        f"+ for {tier.for_} + evaluation {_fmt(step)} + scrape {_fmt(step)}"
+        f"detection {fmt(int(detect))} (long window x {num(tier.factor)}/{num(burn)}) "
+        f"+ for {tier.for_} + evaluation {fmt(step)} + scrape {fmt(step)}"
     )
     if outcome["early"]:
         return Evaluation(
@@ -202,10 +193,10 @@ def _tier_verdict(rules: SLORules, tier: Tier, title: str, outcome: dict[str, An
             properties=props,
         )
     if first is None or first > warm + allowed:
-        got = f"fired after {_fmt(first - warm)}" if first is not None else "never fired"
+        got = f"fired after {fmt(first - warm)}" if first is not None else "never fired"
         return Evaluation(
             False,
-            f"{title}: {alert} {got} at a {num(burn)}x burn; allowed {_fmt(allowed)}",
+            f"{title}: {alert} {got} at a {num(burn)}x burn; allowed {fmt(allowed)}",
             details=[why],
             properties=props,
         )
@@ -213,7 +204,7 @@ def _tier_verdict(rules: SLORules, tier: Tier, title: str, outcome: dict[str, An
     props.append(("fired_after_s", str(took // 1000)))
     return Evaluation(
         True,
-        f"{title}: {alert} fired {_fmt(took)} into a {num(burn)}x burn (allowed {_fmt(allowed)})",
+        f"{title}: {alert} fired {fmt(took)} into a {num(burn)}x burn (allowed {fmt(allowed)})",
         details=[why],
         properties=props,
     )
@@ -227,22 +218,36 @@ def _quiet_plan(rules: SLORules) -> tuple[float, int]:
 def _quiet_outcome(rules: SLORules) -> dict[str, Any]:
     longest = max(t.long_ms for t in rules.tiers)
     ratio, span = _quiet_plan(rules)
-    phases = [Phase(span, _traffic(rules), ratio)]
-    if _samples_share(rules):
+    phases = [Phase(span, traffic(rules), ratio)]
+    if samples_share(rules):
         # A share-of-samples SLI over a window shorter than its history is coarse
         # (one bad minute of two is 50%): fill every window with clean minutes first.
-        phases.insert(0, Phase(longest, _traffic(rules), 0.0))
-    timeline = _simulate(rules, rules.tiers, phases, STEP_MS)
+        phases.insert(0, Phase(longest, traffic(rules), 0.0))
+    timeline = simulate_phases(rules, rules.tiers, phases, STEP_MS)
     return {"fired": sorted({a.name for a in timeline.alerts if a.firing_at_ms is not None})}
 
 
 def _quiet_verdict(rules: SLORules, title: str, outcome: dict[str, Any]) -> Evaluation:
     ratio, span = _quiet_plan(rules)
     fired = sorted(outcome["fired"])
-    what = f"error ratio {num(ratio)} ({num(QUIET_SHARE * 100)}% of the budget) for {_fmt(span)}"
+    what = f"error ratio {num(ratio)} ({num(QUIET_SHARE * 100)}% of the budget) for {fmt(span)}"
     if fired:
-        return Evaluation(False, f"{title}: {', '.join(fired)} fired at {what}")
+        why = _coarse(rules) if samples_share(rules) else ""
+        return Evaluation(False, f"{title}: {', '.join(fired)} fired at {what}{why}")
     return Evaluation(True, f"{title}: no alert at {what}")
+
+
+def _coarse(rules: SLORules) -> str:
+    """Why a share-of-samples SLI fires inside its objective: one bad sample is too much."""
+    budget = rules.budget or 0.0
+    for tier in sorted(rules.tiers, key=lambda t: ms(t.long)):
+        share = STEP_MS / ms(tier.long)  # one bad sample of the long window
+        if share > tier.factor * budget:
+            return (
+                f"; the SLI is a share of samples, and one bad sample is {share * 100:.3g}% "
+                f"of the {tier.long} window, above {tier.name}'s {tier.factor * budget * 100:.3g}%"
+            )
+    return ""
 
 
 def _min_traffic_plan(rules: SLORules) -> tuple[float, float, int]:
@@ -254,11 +259,11 @@ def _min_traffic_plan(rules: SLORules) -> tuple[float, float, int]:
 
 def _min_traffic_outcome(rules: SLORules) -> dict[str, Any]:
     guard, ratio, span = _min_traffic_plan(rules)
-    low = _simulate(rules, rules.tiers, [Phase(span, guard / 2, ratio)], STEP_MS)
+    low = simulate_phases(rules, rules.tiers, [Phase(span, guard / 2, ratio)], STEP_MS)
     fired_low = sorted({a.name for a in low.alerts if a.firing_at_ms is not None})
     if fired_low:
         return {"low": fired_low, "high": []}  # the verdict is made: no need for the second run
-    high = _simulate(rules, rules.tiers, [Phase(span, guard * 2, ratio)], STEP_MS)
+    high = simulate_phases(rules, rules.tiers, [Phase(span, guard * 2, ratio)], STEP_MS)
     return {"low": [], "high": sorted({a.name for a in high.alerts if a.firing_at_ms is not None})}
 
 
@@ -283,17 +288,17 @@ def _threshold_outcome(rules: SLORules, name: str) -> dict[str, Any]:
         # A lower bound on a threshold query (at least N per window) needs traffic
         # shaped to the query; only counters of bad events are synthesised here.
         raise Unsupported("checks cover upper bounds (at_most, below) on threshold queries")
-    sel = _selector(substitute(rules.threshold_query, "5m"), "threshold query")
-    labels = labels_from(_labels_of(sel))
+    sel = selector(substitute(rules.threshold_query, "5m"), "threshold query")
+    labels = labels_from(labels_of(sel))
     step = STEP_MS
-    span = _ms(rules.for_) + 20 * step
+    span = ms(rules.for_) + 20 * step
     # A counter that gains (bound + 1) at minute 10: a breach of "at most N".
     jump = abs(value) + 1
     values: list[float | None] = [
         COUNTER_START + (jump if i >= 10 and name == "breach" else 0.0)
         for i in range(span // step + 1)
     ]
-    timeline = _run([rules.group()], [(labels, values)], step, span)
+    timeline = run_groups([rules.group()], [(labels, values)], step, span)
     lives = timeline.of(rules.alert_name(None))
     fired = [a.firing_at_ms for a in lives if a.firing_at_ms is not None]
     return {"fired_ms": min(fired) if fired else None}
@@ -309,162 +314,11 @@ def _threshold_verdict(
         if first is not None:
             return Evaluation(False, f"{title}: {alert} fired with no violation")
         return Evaluation(True, f"{title}: {alert} stays silent with no violation")
-    allowed = _ms(rules.for_) + 2 * step
+    allowed = ms(rules.for_) + 2 * step
     if first is None or first - 10 * step > allowed:
-        got = f"after {_fmt(first - 10 * step)}" if first is not None else "never"
-        return Evaluation(False, f"{title}: {alert} fired {got}; allowed {_fmt(allowed)}")
+        got = f"after {fmt(first - 10 * step)}" if first is not None else "never"
+        return Evaluation(False, f"{title}: {alert} fired {got}; allowed {fmt(allowed)}")
     took = first - 10 * step
     return Evaluation(
-        True, f"{title}: {alert} fired {_fmt(took)} after the violation (allowed {_fmt(allowed)})"
+        True, f"{title}: {alert} fired {fmt(took)} after the violation (allowed {fmt(allowed)})"
     )
-
-
-def _traffic(rules: SLORules) -> float:
-    # Well above the guard, so only the min-traffic check meets it.
-    return max(EVENTS_PER_S, 10 * (rules.min_traffic or 0.0))
-
-
-def _simulate(rules: SLORules, tiers: list[Tier], phases: list[Phase], step: int) -> Timeline:
-    from .proof_sim import eligible, guards, run_skipping
-    from .synth import Design
-
-    plan = _plan(rules)
-    series = plan.series([(p.duration_ms, p.events_per_s, p.error_ratio) for p in phases], step)
-    group = rules.simulation_group(tiers)
-    span = sum(p.duration_ms for p in phases)
-    _check_cost(rules, group, span, step)
-    groups = _parse([group])
-    if SKIP_QUIET_STRETCHES and isinstance(plan, Design) and eligible(rules, groups):
-        starts = [sum(p.duration_ms for p in phases[:i]) for i in range(len(phases))]
-        return run_skipping(groups, series, step, span, starts, guards(rules, tiers))
-    return _simulate_every_step(groups, series, step, span)
-
-
-def _samples_share(rules: SLORules) -> bool:
-    """Whether the SLI reads gauges, judged by the share of bad samples (``synth_gauge.py``)."""
-    from .synth_gauge import GaugeDesign
-
-    try:
-        return isinstance(_plan(rules), GaugeDesign)
-    except SynthUnsupported:
-        return False
-
-
-def _check_cost(rules: SLORules, group: dict[str, Any], span: int, step: int) -> None:
-    """Refuse, with the figures, a simulation whose subqueries would take minutes.
-
-    A subquery over window w re-evaluates its inner query w/step times at every
-    rule evaluation; the engine's prefix sums do not help there.
-    """
-    from .synth import uses_subquery
-
-    if not any(uses_subquery(q) for q in (rules.num_query, rules.total_query) if q):
-        return
-    windows = {r["record"] for r in group["rules"] if "record" in r}
-    points = sum(_ms(w.rsplit("ratio_rate", 1)[1]) // step for w in windows if "ratio_rate" in w)
-    cost = points * (span // step)
-    if cost > SUBQUERY_BUDGET:
-        raise Unsupported(
-            f"the SLI's subquery is re-evaluated {cost:,} times over this "
-            f"{_fmt(span)} simulation (limit {SUBQUERY_BUDGET:,})"
-        )
-
-
-def _run(
-    groups: list[dict[str, Any]],
-    series: list[tuple[Labels, list[float | None]]],
-    step: int,
-    span: int,
-) -> Timeline:
-    return _simulate_every_step(_parse(groups), series, step, span)
-
-
-def _parse(groups: list[dict[str, Any]]) -> list[RuleGroup]:
-    from ..rules.rulefile import RuleFileError, parse_rule_file
-
-    text = yaml.safe_dump({"groups": groups}, sort_keys=False)
-    try:
-        parsed = parse_rule_file(text, "<generated SLO rules>")
-    except RuleFileError as exc:
-        raise EvaluationError(f"the generated rules do not load: {exc}") from None
-    return parsed.groups
-
-
-def _simulate_every_step(
-    groups: list[RuleGroup],
-    series: list[tuple[Labels, list[float | None]]],
-    step: int,
-    span: int,
-) -> Timeline:
-    from ..simulation.run import simulate
-
-    return simulate(groups, series, interval_ms=step, evaluation_interval_ms=step, duration_ms=span)
-
-
-def _plan(rules: SLORules) -> Design | GaugeDesign:
-    """Series that drive this SLO's own queries to any error ratio."""
-    from .synth import design, split_raw
-
-    upper = rules.objective[0] in ("below", "at_most")
-    num_is_bad = upper if rules.num_is_bad is None else rules.num_is_bad
-    num, total = rules.num_query, rules.total_query
-    if not total:  # a raw error-ratio query: its numerator and denominator
-        num, total, num_is_bad = split_raw(num)
-    return design(num, total, num_is_bad)
-
-
-def _selector(query: str, what: str) -> ast.VectorSelector:
-    from ..promql.parser import parse
-
-    found: list[ast.VectorSelector] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, ast.VectorSelector):
-            found.append(node)
-        elif isinstance(node, list):
-            for n in node:
-                walk(n)
-        elif isinstance(node, ast.Expr):
-            for value in vars(node).values():
-                walk(value)
-
-    walk(parse(query))
-    if len(found) != 1:
-        raise Unsupported(
-            f"the {what} reads {len(found)} series selectors; checks need exactly one"
-        )
-    return found[0]
-
-
-def _labels_of(sel: ast.VectorSelector) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for m in sel.matchers:
-        if m.type is ast.MatchType.EQUAL:
-            out[m.name] = m.value
-        elif m.type is ast.MatchType.REGEX:
-            picked = matching_value(m.value)
-            if picked is None:
-                raise Unsupported(f"cannot pick a value matching {m.name}=~{m.value!r}")
-            out[m.name] = picked
-    if sel.name:
-        out["__name__"] = sel.name
-    if "__name__" not in out:
-        raise Unsupported("a selector without a metric name")
-    return out
-
-
-def _ms(text: str) -> int:
-    from .rules_gen import duration_ms
-
-    return duration_ms(text)
-
-
-def _fmt(ms: int) -> str:
-    s = int(ms // 1000)
-    if s % 3600 == 0 and s:
-        return f"{s // 3600}h"
-    if s >= 3600:
-        return f"{s // 3600}h{(s % 3600) // 60}m"
-    if s % 60 == 0 and s:
-        return f"{s // 60}m"
-    return f"{s // 60}m{s % 60}s" if s >= 60 else f"{s}s"

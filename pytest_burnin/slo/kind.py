@@ -75,6 +75,7 @@ class SLOKind:
                     ) from None
 
     def evaluate(self, entry: Entry, ctx: RunContext) -> Evaluation:
+        from .other_mode import judge_in_mode
         from .verdict import evaluate_slo
 
         spec = normalized_slo(entry)
@@ -82,7 +83,7 @@ class SLOKind:
         compare = spec.get("compare") or {}
         # Like the burnin commands, a relative store path is read from the rootdir.
         store = ctx.settings.under_root(str(compare.get("store") or ctx.settings.store))
-        return evaluate_slo(entry, source, spec=spec, store=store)
+        return judge_in_mode(source, lambda src: evaluate_slo(entry, src, spec=spec, store=store))
 
     def source_for(self, entry: Entry, spec: dict[str, Any], ctx: RunContext) -> MetricSource:
         return ctx.source(spec.get("source"), entry)

@@ -76,24 +76,11 @@ def uses_subquery(template: str) -> bool:
     from ..promql.parser import ParseError, parse
     from .rules_gen import substitute
 
-    found: list[bool] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, ast.SubqueryExpr):
-            found.append(True)
-        if isinstance(node, list):
-            for n in node:
-                walk(n)
-        elif isinstance(node, ast.Expr):
-            for key, value in vars(node).items():
-                if key != "pos":
-                    walk(value)
-
     try:
-        walk(parse(substitute(template, PROBE_WINDOW)))
+        tree = parse(substitute(template, PROBE_WINDOW))
     except ParseError:
         return False
-    return bool(found)
+    return any(isinstance(n, ast.SubqueryExpr) for n in ast.subexpressions(tree))
 
 
 def split_raw(query: str) -> tuple[str, str, bool]:
@@ -131,8 +118,11 @@ def _text(query: str, node: ast.Expr) -> str:
     return query[node.pos[0] : node.pos[1]].replace(_SAME_LENGTH, "{{window}}")
 
 
-def design(num_template: str, total_template: str, num_is_bad: bool) -> Design | GaugeDesign:
-    """Series and weights for this SLI (queries with ``{{window}}``), at 1 event/s."""
+def design(
+    num_template: str, total_template: str, num_is_bad: bool, copies: int = 1
+) -> Design | GaugeDesign:
+    """Series and weights for this SLI (queries with ``{{window}}``), at 1 event/s;
+    ``copies`` of each gauge where the SLI counts gauges (synth_gauge.py)."""
     from ..promql.parser import parse
     from .rules_gen import substitute
 
@@ -155,7 +145,7 @@ def design(num_template: str, total_template: str, num_is_bad: bool) -> Design |
                 f"the SLI reads both counters and gauges ({', '.join(sorted(set(gauges)))})"
             )
 
-        return gauge_design(num_query, total_query, num_is_bad, labels)
+        return gauge_design(num_query, total_query, num_is_bad, labels, copies)
     # Every series is present in every probe (a rate of 0 is a flat counter), as
     # `a - b` over an absent `b` is empty in PromQL, not `a`.
     unit = [[1.0 if k == i else 0.0 for k in range(len(labels))] for i in range(len(labels))]

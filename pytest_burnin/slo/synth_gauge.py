@@ -10,15 +10,20 @@ a series that takes the bad value on a share ``r`` of the minutes, spread
 evenly (as a line is drawn on a pixel grid), for any error ratio ``r``.
 
 Such an SLI is as coarse as its samples: one bad minute in an hour is 1.7% of
-that hour, so a page tier at 14.4 x 0.1% fires on the first bad minute. The
-checks report it as it is.
+that hour, so a page tier at 14.4 x 0.1% fires on the first bad minute of a
+single gauge. Where the SLI counts gauges (``count(g < 0.75)``: clients), the
+design uses several copies of each series (a ``burnin_copy`` label), as the
+counter proofs use ample traffic, so that one bad sample stays below half of
+every tier's threshold; the copies are kept only when the SLI measures them as
+a share of samples too (an SLI of one gauge stays as coarse as it is, and the
+checks report it with the reason).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..promql.labels import Labels
 from .synth_probe import PROBE_MINUTES, Unsupported, measure
@@ -34,10 +39,13 @@ class GaugeDesign:
     labels: list[Labels]
     good: float
     bad: float
+    copies: int = 1  # series per label set, told apart by a burnin_copy label
 
     def series(
         self, phases: list[tuple[int, float, float]], step_ms: int
     ) -> list[tuple[Labels, list[float | None]]]:
+        if self.copies > 1:
+            return self._population(phases, step_ms)
         values: list[float | None] = [self.good]
         for duration_ms, _traffic, ratio in phases:
             # Rounded up: a phase's first minute is bad, so every window that starts
@@ -49,11 +57,35 @@ class GaugeDesign:
                 done = due
         return [(ls, list(values)) for ls in self.labels]
 
+    def _population(
+        self, phases: list[tuple[int, float, float]], step_ms: int
+    ) -> list[tuple[Labels, list[float | None]]]:
+        """Bad samples spread evenly over (minute, copy) slots, taking turns among copies."""
+        n = self.copies
+        columns: list[list[float | None]] = [[self.good] for _ in range(n)]
+        turn = 0
+        for duration_ms, _traffic, ratio in phases:
+            done = 0
+            for i in range(1, duration_ms // step_ms + 1):
+                due = math.ceil(i * n * ratio - _TOLERANCE)
+                bad_now = min(n, due - done)
+                done = due
+                bad = {(turn + j) % n for j in range(bad_now)}
+                turn = (turn + bad_now) % n
+                for k, column in enumerate(columns):
+                    column.append(self.bad if k in bad else self.good)
+        return [
+            (tuple(sorted((*ls, ("burnin_copy", str(k))))), list(columns[k]))
+            for ls in self.labels
+            for k in range(n)
+        ]
+
 
 def gauge_design(
-    num_query: str, total_query: str, num_is_bad: bool, labels: list[Labels]
+    num_query: str, total_query: str, num_is_bad: bool, labels: list[Labels], copies: int = 1
 ) -> GaugeDesign:
-    """A good and a bad value for these gauges (queries with the probe window substituted)."""
+    """A good and a bad value for these gauges (queries with the probe window substituted);
+    ``copies`` of each series where the SLI measures them as a share of samples."""
     found: dict[float, float] = {}
     for value in _candidates(num_query + " " + total_query):
         series = [(ls, [value] * (PROBE_MINUTES + 1)) for ls in labels]
@@ -77,7 +109,33 @@ def gauge_design(
     )
     if total <= _TOLERANCE or abs(bad / total - 0.5) > 0.11:  # 5-minute window: steps of 1/5
         raise Unsupported("the SLI's gauges are not judged by the share of bad samples")
+    return _with_copies(plan, num_query, total_query, num_is_bad, copies)
+
+
+def _with_copies(
+    plan: GaugeDesign, num_query: str, total_query: str, num_is_bad: bool, copies: int
+) -> GaugeDesign:
+    """The plan with ``copies`` per series, if the SLI counts them as a share of samples."""
+    if copies <= 1:
+        return plan
+    trial = replace(plan, copies=copies)
+    share = 0.3
+    pattern = trial.series([(PROBE_MINUTES * 60_000, 0.0, share)], 60_000)
+    bad, total = measure(
+        num_query, total_query, num_is_bad, [(ls, [v or 0.0 for v in vs]) for ls, vs in pattern]
+    )
+    # The 5-minute probe window holds 5 x copies samples.
+    if total > _TOLERANCE and abs(bad / total - share) <= 1 / (5 * copies) + _TOLERANCE:
+        return trial
     return plan
+
+
+def copies_for(resolution: float, limit: int = 100) -> int:
+    """Copies so that one bad sample is at most half a threshold ``resolution`` samples wide
+    (a tier's factor x budget x its long window in samples)."""
+    if resolution <= 0:
+        return 1
+    return max(1, min(limit, math.ceil(2 / resolution - _TOLERANCE)))
 
 
 def _candidates(text: str) -> list[float]:

@@ -463,7 +463,7 @@ def test_expr_type(query: str, value_type: ast.ValueType) -> None:
         ("foo[", "1:5: parse error: unexpected end of input in duration expression"),
         (
             "foo[]",
-            '1:5: parse error: unexpected "]" in subquery or range selector, expected number, duration, step(), or range()',
+            '1:5: parse error: unexpected "]" in subquery selector, expected number or duration',
         ),
         ("foo[-1]", "1:5: parse error: duration must be greater than 0"),
         ("foo[5m:0]", "1:8: parse error: duration must be greater than 0"),
@@ -473,7 +473,7 @@ def test_expr_type(query: str, value_type: ast.ValueType) -> None:
         ("foo[1m1h]", '1:5: parse error: not a valid duration string: "1m1h"'),
         (
             "foo offset bar",
-            '1:12: parse error: unexpected identifier "bar" in offset, expected number, duration, step(), or range()',
+            '1:12: parse error: unexpected identifier "bar" in offset, expected number or duration',
         ),
         ("2.5.", '1:1: parse error: bad number or duration syntax: "2.5."'),
         ('"abc', "1:1: parse error: unterminated quoted string"),

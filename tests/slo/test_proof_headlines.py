@@ -2,7 +2,12 @@
 made incremental (issue 15): ``proof_headlines.json`` was recorded by
 ``scripts/record_proof_headlines.py`` from the implementation before that work,
 over the example, tests/slo/examples and Sloth's examples (those skip where
-../shared/slo-formats is absent)."""
+../shared/slo-formats is absent). The Wi-Fi SLIs' proofs, refused then as too slow
+(a subquery per window), were recorded once the engine kept subquery steps across
+evaluations (issue 14); their page-1h, page-6h and ticket-1d headlines equal those of
+the engine without that memo. The 99.9% Wi-Fi SLO's were recorded again once counted
+gauges got copies (synth_gauge.py): one client made its page tier fire on the first bad
+minute ("fired 1m into a 18x burn"), three give "19m"."""
 
 from __future__ import annotations
 

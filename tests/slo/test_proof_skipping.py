@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_burnin.simulation import run as simulation_run
-from pytest_burnin.slo import behaviour
+from pytest_burnin.slo import behaviour, proof_run
 from pytest_burnin.slo.behaviour import check_names
 from pytest_burnin.slo.proof_cache import ProofCache
 from pytest_burnin.slo.rules_gen import slo_rules
@@ -53,7 +53,7 @@ def test_skipping_finds_the_step_by_step_outcome(
 ) -> None:
     rules = slo_rules(slo(SHAPES[shape]))
     skipping = behaviour._simulate_check(rules, check)
-    monkeypatch.setattr(behaviour, "SKIP_QUIET_STRETCHES", False)
+    monkeypatch.setattr(proof_run, "SKIP_QUIET_STRETCHES", False)
     assert behaviour._simulate_check(rules, check) == skipping
 
 
@@ -61,14 +61,14 @@ def test_a_three_day_tier_is_proved_in_a_few_hundred_evaluations(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     steps: list[int] = []
-    real = behaviour._simulate
+    real = behaviour.simulate_phases
 
     def counting(*args: object, **kwargs: object) -> simulation_run.Timeline:
         timeline = real(*args, **kwargs)  # type: ignore[arg-type]
         steps.append(timeline.steps)
         return timeline
 
-    monkeypatch.setattr(behaviour, "_simulate", counting)
+    monkeypatch.setattr(behaviour, "simulate_phases", counting)
     rules = slo_rules(slo(ratio_slo()))
     result = behaviour.run_check(rules, "ticket-3d", ProofCache())
     assert result.passed, result.headline

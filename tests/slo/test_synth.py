@@ -95,6 +95,30 @@ def test_gauges_by_time_share() -> None:
     assert values[1:].count(0.0) == 3  # 30% of ten minutes, the first one among them
 
 
+def test_counted_gauges_get_copies_that_share_the_bad_samples() -> None:
+    """count(g < 0.75) counts clients: three copies of the gauge, the bad samples spread
+    over (minute, copy) slots, taking turns, so the share is as fine as 1/(3 x minutes)."""
+    num = "sum_over_time((count(g < 0.75))[{{window}}:])"
+    total = "sum_over_time((count(g))[{{window}}:])"
+    plan = design(num, total, True, copies=3)
+    assert isinstance(plan, GaugeDesign) and plan.copies == 3
+    series = plan.series([(10 * 60_000, 0.0, 0.2)], 60_000)
+    assert [dict(ls)["burnin_copy"] for ls, _ in series] == ["0", "1", "2"]
+    bad = [[v == plan.bad for v in values[1:]] for _, values in series]
+    assert sum(map(sum, bad)) == 6  # 20% of 30 slots
+    assert [sum(column) for column in bad] == [2, 2, 2]  # turns: no copy takes them all
+    assert all(sum(minute) <= 1 for minute in zip(*bad, strict=True))  # one per minute here
+
+
+def test_copies_are_dropped_where_the_sli_does_not_count_them_as_samples() -> None:
+    """min(g) over the copies is bad whenever one copy is: not a share of samples, so
+    the design keeps one series (and the proofs stay as coarse as the SLI is)."""
+    num = "sum_over_time((count(min(g) < 0.75))[{{window}}:])"
+    total = "sum_over_time((count(min(g)))[{{window}}:])"
+    plan = design(num, total, True, copies=3)
+    assert isinstance(plan, GaugeDesign) and plan.copies == 1
+
+
 def test_what_cannot_be_synthesised_says_why() -> None:
     with pytest.raises(Unsupported, match="both counters and gauges"):
         design("sum(rate(a[{{window}}]))", "sum(count_over_time(b[{{window}}]))", True)
