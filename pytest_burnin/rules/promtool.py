@@ -162,7 +162,7 @@ class GroupResult:
 
 
 def _load_rules(tf: TestFile, opts: RunOptions) -> tuple[list[RuleGroup], list[str]]:
-    key = f"rules:{opts.ignore_unknown_fields}"
+    key = f"rules:{opts.ignore_unknown_fields}:{opts.compat}"
     if key not in tf.cache:
         files, missing = tf.rule_files()
         errors = [
@@ -172,11 +172,13 @@ def _load_rules(tf: TestFile, opts: RunOptions) -> tuple[list[RuleGroup], list[s
         groups: list[RuleGroup] = []
         for f in files:
             try:
-                groups += load_rule_file(f, ignore_unknown_fields=opts.ignore_unknown_fields).groups
+                groups += load_rule_file(
+                    f, ignore_unknown_fields=opts.ignore_unknown_fields, compat=opts.compat
+                ).groups
             except RuleFileError as e:
                 rel = _relative(f, tf.path.parent)
                 errors += [
-                    f"{rel}:{x.line}:{x.col}: {x.message}" if x.line else f"{rel}: {x.message}"
+                    f"{rel}: {x.line}:{x.col}: {x.message}" if x.line else f"{rel}: {x.message}"
                     for x in e.errors
                 ]
         order = {name: i for i, name in enumerate(tf.group_eval_order)}

@@ -77,9 +77,10 @@ def _duration(value: Any) -> int:
 
 
 class _Loader:
-    def __init__(self, path: str, ignore_unknown_fields: bool) -> None:
+    def __init__(self, path: str, ignore_unknown_fields: bool, compat: int = 3) -> None:
         self.path = path
         self.ignore_unknown = ignore_unknown_fields
+        self.compat = compat
         self.errors: list[RuleFileError] = []
 
     def err(self, mark: Mark, msg: str) -> None:
@@ -203,7 +204,7 @@ class _Loader:
             from ..promql.parser import ParseError, parse
 
             try:
-                rule.parsed = parse(expr)
+                rule.parsed = parse(expr, self.compat)
             except ParseError as e:
                 rerr(rule.expr_mark, f"could not parse expression: {e}")
         for key in ("for", "keep_firing_for"):
@@ -264,13 +265,18 @@ def is_prometheus_rule(doc: object) -> bool:
     )
 
 
-def parse_rule_file(text: str, path: str, *, ignore_unknown_fields: bool = False) -> RuleFile:
-    """Parse and validate; raises RuleFileError (all problems in ``.errors``)."""
+def parse_rule_file(
+    text: str, path: str, *, ignore_unknown_fields: bool = False, compat: int = 3
+) -> RuleFile:
+    """Parse and validate; raises RuleFileError (all problems in ``.errors``).
+
+    ``compat`` is the PromQL mode expressions are parsed in: 2 gives promtool
+    2.42's grammar and wording, as ``promtool test rules`` 2.42 loads the file."""
     try:
         doc = load(text)
     except YamlError as e:
         raise RuleFileError(path, e.line, e.col, e.msg) from None
-    loader = _Loader(path, ignore_unknown_fields)
+    loader = _Loader(path, ignore_unknown_fields, compat)
     rf = loader.load(doc)
     if loader.errors:
         first = loader.errors[0]
@@ -279,10 +285,14 @@ def parse_rule_file(text: str, path: str, *, ignore_unknown_fields: bool = False
     return rf
 
 
-def load_rule_file(path: str | Path, *, ignore_unknown_fields: bool = False) -> RuleFile:
+def load_rule_file(
+    path: str | Path, *, ignore_unknown_fields: bool = False, compat: int = 3
+) -> RuleFile:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise RuleFileError(str(path), 0, 0, f"cannot read rule file: {e.strerror or e}") from None
-    return parse_rule_file(text, str(path), ignore_unknown_fields=ignore_unknown_fields)
+    return parse_rule_file(
+        text, str(path), ignore_unknown_fields=ignore_unknown_fields, compat=compat
+    )

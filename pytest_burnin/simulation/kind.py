@@ -257,13 +257,14 @@ def run_simulation(
 
     p = plan(entry)
     recorded = recorded_samples(entry, ctx, p) if "data" in entry.spec else None
+    mode = ctx.compat if compat is None else compat
     timeline = simulate(
-        load_groups(p.rule_files),
+        load_groups(p.rule_files, mode),
         p.series,
         interval_ms=p.interval_ms,
         evaluation_interval_ms=p.evaluation_interval_ms,
         duration_ms=p.duration_ms,
-        compat=ctx.compat if compat is None else compat,
+        compat=mode,
         external_labels=dict(entry.spec.get("external_labels") or {}),
         external_url=str(entry.spec.get("external_url", "")),
         recorded=recorded,

@@ -64,13 +64,14 @@ class Timeline:
         return [a for a in self.alerts if a.name == name]
 
 
-def load_groups(files: list[Path]) -> list[RuleGroup]:
+def load_groups(files: list[Path], compat: int = 3) -> list[RuleGroup]:
+    """The rule files' groups, their expressions parsed in PromQL mode ``compat``."""
     groups: list[RuleGroup] = []
     for f in files:
         if not f.is_file():
             raise EvaluationError(f"rule file {f} does not exist")
         try:
-            groups.extend(load_rule_file(f).groups)
+            groups.extend(load_rule_file(f, compat=compat).groups)
         except RuleFileError as exc:
             raise EvaluationError(str(exc)) from None
     return groups

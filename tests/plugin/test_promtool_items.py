@@ -112,11 +112,11 @@ def test_a_wrong_expectation_fails_with_promtool_message_and_diff(
         ),
         (
             ("expr: errors > 5", "expr: errors >"),
-            "*rules.yaml:5:15:*could not parse expression: 1:9: parse error*",
+            "*rules.yaml: 5:15:*could not parse expression: 1:9: parse error*",
         ),
         (
             ("expr: errors > 5", "expr: nosuchfunc(errors) > 5"),
-            '*rules.yaml:5:15:*unknown function with name "nosuchfunc"*',
+            '*rules.yaml: 5:15:*unknown function with name "nosuchfunc"*',
         ),
         (('"errors at {{ $value }}"', '"errors at {{ $value "'), "*rules.yaml:*template*"),
         (("rule_files: [rules.yaml]", "rule_files: [missing.yaml]"), "*missing.yaml*"),

@@ -171,7 +171,7 @@ def test_bad_rule_file_and_missing_rule_file(tmp_path: Path) -> None:
     bad = "groups:\n  - name: g\n    rules:\n      - record: x\n        expr: 'test +'\n"
     [r] = run_file(write(tmp_path, "rule_files: [rules.yml]\ntests:\n  - {}\n", bad))
     assert r.failures == [
-        'rules.yml:5:15: group "g", rule 1, "x": could not parse expression: '
+        'rules.yml: 5:15: group "g", rule 1, "x": could not parse expression: '
         "1:7: parse error: unexpected end of input"
     ]
     [r] = run(tmp_path, "rule_files: [nothere.yml]\ntests:\n  - {}\n")
@@ -396,7 +396,7 @@ def test_corpus_files_pass(rel: str, compat: int) -> None:
         ("bad-input-series.yml", "1:48: parse error: unexpected character inside braces: '0'"),
         (
             "bad-rules-syntax-test.yml",
-            'bad-rules-syntax.yml:7:15: group "bad-syntax", rule 1, "x": could not parse expression',
+            'bad-rules-syntax.yml: 7:15: group "bad-syntax", rule 1, "x": could not parse expression',
         ),
         (
             "bad-rules-error-test.yml",
