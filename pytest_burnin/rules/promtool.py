@@ -59,6 +59,7 @@ from ..promql.goregex import full_match
 from ..promql.labels import Labels
 from ..promql.parser import ParseError, parse
 from ..promql.storage import Storage
+from ..promql.subquery_memo import SubqueryMemo, volatile_names
 from ..promql.values import NativeHistogramUnsupported, QueryError
 from .alertdiff import field_differences
 from .allsteps import evaluate, plan
@@ -292,6 +293,9 @@ def _run(tf: TestFile, g: TestGroup, opts: RunOptions, res: GroupResult) -> None
     def fresh() -> tuple[Storage, Engine, Evaluator]:
         storage = Storage()
         engine = Engine(storage, compat=opts.compat, default_subquery_step_ms=eval_ms)
+        # Inputs go in in time order (or whole, before any evaluation): subquery steps
+        # over them are final once their time has passed (subquery_memo.py).
+        engine.subquery_memo = SubqueryMemo(volatile_names(groups))
         ev = Evaluator(groups, storage, engine, external_labels=g.external_labels,
                        external_url=g.external_url, only=only)  # fmt: skip
         return storage, engine, ev
