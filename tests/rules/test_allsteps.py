@@ -4,9 +4,11 @@ included, and the same stored series, bit for bit and in the same order."""
 
 from __future__ import annotations
 
+import importlib.util
 import struct
 from array import array
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -285,42 +287,24 @@ groups:
     assert "time: 3m0s, err: vector contains metrics with the same labelset" in str(fast[0])
 
 
+def _benchmark_module() -> ModuleType:
+    """benchmarks/bench_heavy_rule_test.py, so the test follows the benchmark's shape."""
+    where = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_heavy_rule_test.py"
+    spec = importlib.util.spec_from_file_location("bench_heavy_rule_test", where)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_heavy_file_takes_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The benchmark's shape (bench_heavy_rule_test.py), small: if this falls back to
     the step path, or stores samples as Python objects again, the heavy rule test is
     slow and large again and nothing else says so."""
-    rules = """\
-groups:
-  - name: heavy
-    rules:
-      - record: job:x_total:rate5m
-        expr: sum by (job) (rate(x_total[5m]))
-      - record: instance:x_total:increase1h
-        expr: increase(x_total[1h])
-      - alert: XFast
-        expr: job:x_total:rate5m > 0
-        for: 10m
-        labels: {severity: page}
-"""
-    inputs = "".join(
-        f'      - series: \'x_total{{job="j{i % 3}",instance="i{i}"}}\'\n'
-        f"        values: '{i}+{1 + i % 7}x120'\n"
-        for i in range(30)
-    )
-    checks = """\
-    alert_rule_test:
-      - eval_time: 120m
-        alertname: XFast
-        exp_alerts:
-          - exp_labels: {severity: page, job: j0}
-          - exp_labels: {severity: page, job: j1}
-          - exp_labels: {severity: page, job: j2}
-    promql_expr_test:
-      - expr: count(instance:x_total:increase1h)
-        eval_time: 120m
-        exp_samples: [{labels: '{}', value: 30}]
-"""
-    path = write(tmp_path, group(inputs=inputs, checks=checks), rules=rules)
+    bench = _benchmark_module()
+    (tmp_path / "rules.yml").write_text(bench.RULES)
+    path = tmp_path / "test.yml"
+    path.write_text(bench.test_file(30, 120))  # its generator, 30 series x 120 steps
     monkeypatch.setattr(promtool, "Storage", _Kept)
     for compat in (2, 3):
         (res,) = run_file(path, RunOptions(compat=compat))
@@ -329,7 +313,7 @@ groups:
         assert _Kept.last is not None
         stored = {name: series for name, series in _Kept.last._by_name.items()}
         for name in ("x_total", "instance:x_total:increase1h", "job:x_total:rate5m"):
-            assert len(stored[name]) == (3 if name.startswith("job") else 30)
+            assert len(stored[name]) == (bench.JOBS if name.startswith("job") else 30)
             for s in stored[name]:  # 16 bytes a sample, not ~70 as Python objects
                 assert isinstance(s.ts, array) and s.ts.typecode == "q"
                 assert isinstance(s.vs, array) and s.vs.typecode == "d"
