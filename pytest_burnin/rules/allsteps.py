@@ -31,51 +31,18 @@ selections and sums meet them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from ..promql import ast
 from ..promql.evaltypes import IVector
 from ..promql.evaluator import Evaluator as QueryEvaluator
 from ..promql.labels import Labels
+from ..promql.reads import referenced_metrics, time_safe
 from ..promql.storage import STALE_NAN, Storage
 from .allsteps_call import call_columns
 from .allsteps_col import Column as _Column
 from .allsteps_col import NotBatchable, relabel
-from .group import ALERTS, ALERTS_FOR_STATE, Evaluator, RuleState, referenced_metrics
-
-# Functions whose value depends on the query's range, not only on t.
-_RANGE_DEPENDENT = frozenset({"step", "range", "start", "end", "info"})
-
-
-def _nodes(node: object) -> Iterator[object]:
-    """Every AST node and duration expression under ``node``."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, list):
-            stack.extend(n)
-        elif isinstance(n, ast.Expr | ast.DurationExpr):
-            yield n
-            stack.extend(v for k, v in vars(n).items() if k != "pos")
-
-
-def time_safe(expr: ast.Expr) -> bool:
-    """Whether the value at t reads only samples at or before t, the same in an
-    instant and a range query."""
-    for n in _nodes(expr):
-        if isinstance(n, ast.DurationExpr):
-            if n.op in ("step", "range"):
-                return False
-        elif isinstance(n, ast.VectorSelector | ast.SubqueryExpr):
-            if n.at is not None or n.at_modifier is not None:
-                return False
-            if not isinstance(n.offset, int) or n.offset < 0:
-                return False
-            if isinstance(n, ast.VectorSelector) and n.modifier is not None:
-                return False
-        elif isinstance(n, ast.Call) and n.func in _RANGE_DEPENDENT:
-            return False
-    return True
+from .group import ALERTS, ALERTS_FOR_STATE, Evaluator, RuleState
 
 
 def plan(states: list[RuleState], input_names: set[str]) -> set[int]:

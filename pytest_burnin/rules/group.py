@@ -14,7 +14,6 @@ the pending series goes stale).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +21,7 @@ from ..promql import ast
 from ..promql.engine import Engine
 from ..promql.float_histogram import FloatHistogram
 from ..promql.labels import METRIC_NAME, Labels, labels_from, with_label
+from ..promql.reads import referenced_metrics
 from ..promql.storage import STALE_NAN, Storage
 from ..promql.values import NativeHistogramUnsupported, QueryError, Scalar, Vector
 from . import template
@@ -275,38 +275,6 @@ class Evaluator:
 
 
 # -- dependencies -------------------------------------------------------------
-
-
-def _walk(node: object) -> Iterator[object]:
-    yield node
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        for f in dataclasses.fields(node):
-            v = getattr(node, f.name)
-            if isinstance(v, list):
-                for x in v:
-                    if isinstance(x, ast.Expr):
-                        yield from _walk(x)
-            elif isinstance(v, ast.Expr):
-                yield from _walk(v)
-
-
-def referenced_metrics(expr: ast.Expr) -> set[str] | None:
-    """Metric names the expression reads; None when a selector could read any name."""
-    names: set[str] = set()
-    for node in _walk(expr):
-        if isinstance(node, ast.VectorSelector):
-            if node.name:
-                names.add(node.name)
-                continue
-            eq = [
-                m.value
-                for m in node.matchers
-                if m.name == METRIC_NAME and m.type is ast.MatchType.EQUAL
-            ]
-            if not eq:
-                return None
-            names.add(eq[0])
-    return names
 
 
 def rules_needed(

@@ -58,13 +58,14 @@ from ..promql.float_histogram import FloatHistogram
 from ..promql.goregex import full_match
 from ..promql.labels import Labels
 from ..promql.parser import ParseError, parse
+from ..promql.reads import referenced_metrics
 from ..promql.storage import Storage
 from ..promql.subquery_memo import SubqueryMemo, volatile_names
 from ..promql.values import NativeHistogramUnsupported, QueryError
 from .alertdiff import field_differences
 from .allsteps import evaluate, plan
 from .gofmt import go_duration, go_quote
-from .group import Alert, Evaluator, referenced_metrics, rules_needed
+from .group import Alert, Evaluator, rules_needed
 from .inputs import Feed, load_all, loadable, metric_names, parse_inputs
 from .native_expect import expected_sample, query_samples
 from .promtool_format import (

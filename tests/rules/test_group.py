@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pytest_burnin.promql.engine import Engine
 from pytest_burnin.promql.labels import labels_from
+from pytest_burnin.promql.reads import referenced_metrics
 from pytest_burnin.promql.storage import Storage, is_stale
-from pytest_burnin.rules.group import ALERTS, Evaluator, referenced_metrics, rules_needed
+from pytest_burnin.rules.group import ALERTS, Evaluator, rules_needed
 from pytest_burnin.rules.rulefile import parse_rule_file
 
 MIN = 60_000
