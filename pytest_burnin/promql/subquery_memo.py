@@ -15,9 +15,9 @@ step ``st`` reads samples at or before ``st`` only, so it is final once the
 samples up to ``st`` are in, provided the inner query
 
 * selects only series by a fixed metric name that no rule writes (``volatile``),
-* has no ``@``, no negative offset, no ``anchored``/``smoothed`` modifier
-  (``smoothed`` reads past its reference time), no ``step()``/``range()``
-  durations and no ``info()`` (which selects series the tree does not show).
+* reads only at or before its time (``reads.time_safe``: no ``@``, no negative
+  offset, no ``anchored``/``smoothed`` modifier, no ``step()``/``range()``
+  durations, no ``info()``).
 
 Values are kept per label set as time-ordered lists with exact integer prefix
 sums while every value is an integer, so ``sum_over_time`` over a window is one
@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING
 from . import ast
 from .evaltypes import IVector, RangeSeries, RangeVec
 from .labels import METRIC_NAME, Labels
+from .reads import referenced_metrics, time_safe
 
 if TYPE_CHECKING:
+    from ..rules.rulefile import RuleGroup
     from .evaluator import Evaluator
 
 # Beyond this many points before the oldest window still read, a track drops them.
@@ -47,7 +49,7 @@ _EXACT = 2.0**52
 class _Points:
     """One label set's inner values, in time order, with integer prefix sums."""
 
-    __slots__ = ("drop", "order", "pre", "pre_abs", "ts", "vs")
+    __slots__ = ("drop", "order", "prefix", "ts", "vs")
 
     def __init__(self, drop: bool) -> None:
         self.drop = drop
@@ -56,30 +58,30 @@ class _Points:
         # Each point's place in the inner vector at its step: the usual path orders
         # a window's series by their first step, then by that place.
         self.order: list[int] = []
-        # pre[i]: the sum of vs[:i]; None once a value is not an exact integer.
-        self.pre: list[int] | None = [0]
-        self.pre_abs: list[int] | None = [0]
+        # (pre, pre_abs): pre[i] is the sum of vs[:i], pre_abs of their magnitudes;
+        # None once a value is not an exact integer.
+        self.prefix: tuple[list[int], list[int]] | None = ([0], [0])
 
     def add(self, t: int, v: float, order: int = 0) -> None:
         self.ts.append(t)
         self.vs.append(v)
         self.order.append(order)
-        pre, pre_abs = self.pre, self.pre_abs
-        if pre is None or pre_abs is None:
+        if self.prefix is None:
             return
         if v == v and abs(v) < _EXACT and v.is_integer():
+            pre, pre_abs = self.prefix
             n = int(v)
             pre.append(pre[-1] + n)
             pre_abs.append(pre_abs[-1] + abs(n))
         else:
-            self.pre = self.pre_abs = None
+            self.prefix = None
 
     def trim(self, before: int) -> None:
         k = bisect_left(self.ts, before)
         if k:
             del self.ts[:k], self.vs[:k], self.order[:k]
-            if self.pre is not None and self.pre_abs is not None:
-                del self.pre[:k], self.pre_abs[:k]
+            if self.prefix is not None:
+                del self.prefix[0][:k], self.prefix[1][:k]
 
 
 class _Track:
@@ -109,31 +111,8 @@ class SubqueryMemo:
         return hit[1]
 
     def _check(self, inner: ast.Expr) -> bool:
-        for n in ast.subexpressions(inner):
-            if isinstance(n, ast.VectorSelector):
-                name = n.name or next(
-                    (
-                        m.value
-                        for m in n.matchers
-                        if m.name == METRIC_NAME and m.type is ast.MatchType.EQUAL
-                    ),
-                    None,
-                )
-                if name is None or name in self.volatile:
-                    return False
-                if n.modifier is not None or not _fixed_past(n.offset, n.at, n.at_modifier):
-                    return False
-            elif isinstance(n, ast.SubqueryExpr):
-                if not _fixed_past(n.offset, n.at, n.at_modifier):
-                    return False
-                if not isinstance(n.range, int) or not isinstance(n.step, int | None):
-                    return False
-            elif isinstance(n, ast.MatrixSelector):
-                if not isinstance(n.range, int):
-                    return False
-            elif isinstance(n, ast.Call) and n.func == "info":
-                return False
-        return True
+        names = referenced_metrics(inner)
+        return names is not None and not names & self.volatile and time_safe(inner)
 
     def window(
         self,
@@ -183,8 +162,7 @@ class SubqueryMemo:
             hi = bisect_right(ts, ref, lo)
             if hi > lo:
                 rs = RangeSeries(labels, ts, p.vs, lo, hi, start, ref, p.drop)
-                if p.pre is not None and p.pre_abs is not None:
-                    rs.prefix = (p.pre, p.pre_abs)
+                rs.prefix = p.prefix
                 out.append((ts[lo], p.order[lo], rs))
             elif not ts or ts[-1] < oldest:
                 del track.points[labels]  # gone from every window still read
@@ -211,16 +189,11 @@ class SubqueryMemo:
         return True
 
 
-def _fixed_past(offset: ast.Duration, at: int | None, at_modifier: str | None) -> bool:
-    """An offset of zero or more, no ``@``: the node reads at or before its time."""
-    return at is None and at_modifier is None and isinstance(offset, int) and offset >= 0
-
-
-def volatile_names(groups: Iterable[object]) -> set[str]:
+def volatile_names(groups: Iterable[RuleGroup]) -> set[str]:
     """Metric names the rules of ``groups`` write: their records, ALERTS, ALERTS_FOR_STATE."""
     names = {"ALERTS", "ALERTS_FOR_STATE"}
     for g in groups:
-        for rule in getattr(g, "rules", ()):
+        for rule in g.rules:
             if not rule.is_alert:
                 names.add(rule.name)
             renamed = rule.labels.get(METRIC_NAME)
