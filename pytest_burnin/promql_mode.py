@@ -33,6 +33,12 @@ def mode_line(compat: int) -> str:
     )
 
 
+def passes_suffix(compat: int) -> str:
+    """`` (passes under compat 2)``: what a failure's headline ends with when the failing
+    item passes in the other mode (``passes_in_other_mode`` is the detail line)."""
+    return f" (passes under compat {other(compat)})"
+
+
 def passes_in_other_mode(compat: int) -> str:
     """Appended when the failing group passes once re-run in the other mode."""
     alt = other(compat)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError, SpecError, display_path
 from ..kinds import Evaluation
+from ..promql_mode import passes_suffix
 from ..spec.loader import Document
 from ..spec.model import Entry
 
@@ -130,7 +131,7 @@ class PromtoolTestKind:
             details.extend(text.rstrip("\n").splitlines())
         other_mode = _other_mode(tf, g, ctx.compat)
         if other_mode:
-            headline += f" ({other_mode[0].split(':')[0]})"
+            headline += passes_suffix(ctx.compat)
         details.extend(other_mode)
         # A failure points at its failing alert_rule_test / promql_expr_test entry.
         line = res.failure_lines[0] if res.failure_lines else None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError, display_path
 from ..kinds import Evaluation
+from ..promql_mode import passes_suffix
 from .am_delivery import AmSetup, deliver_through_am, load_setup, project_setup
 from .direct import deliver_direct
 from .expect import Expectation, check, fmt_ms, regex_errors
@@ -234,7 +235,7 @@ class SimulationKind:
                 False,
                 f"{name}: {problems[0]}"
                 + (f" (+{count - 1} more)" if count > 1 else "")
-                + (f" ({elsewhere[0].split(':')[0]})" if elsewhere else ""),
+                + (passes_suffix(ctx.compat) if elsewhere else ""),
                 details=[*problems[1:], *facts, *elsewhere],
                 properties=props,
             )

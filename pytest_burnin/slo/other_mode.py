@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import EvaluationError
 from ..promql.values import QueryError
-from ..promql_mode import mode_line, other, passes_in_other_mode
+from ..promql_mode import mode_line, other, passes_in_other_mode, passes_suffix
 from ..sources.engine_source import EngineSource
 
 if TYPE_CHECKING:
@@ -57,6 +57,6 @@ def with_mode(
     except (EvaluationError, QueryError):
         passes = False
     lines = [passes_in_other_mode(source.compat)] if passes else []
-    headline = evaluation.headline + (f" ({lines[0].split(':')[0]})" if passes else "")
+    headline = evaluation.headline + (passes_suffix(source.compat) if passes else "")
     details = [*evaluation.details, *lines, mode_line(source.compat)]
     return replace(evaluation, headline=headline, details=details)
