@@ -199,12 +199,10 @@ class SimulationKind:
         p, timeline = run_simulation(entry, ctx)
         am = p.alertmanager if p.alertmanager is not None else project_setup(entry, ctx)
         outcomes = [check(e, timeline) for e in p.expectations]
-        problems: list[str] = []
+        rule_problems = [x for o in outcomes for x in o.problems]
+        delivery_problems: list[str] = []
         facts: list[str] = []
         props: list[tuple[str, str]] = [("simulated", fmt_ms(p.duration_ms))]
-        for o in outcomes:
-            problems.extend(o.problems)
-        engine_only = bool(problems)  # nothing delivered yet: every problem is the rules'
         for o in outcomes:
             if o.alert is None or o.problems or not o.expectation.fires:
                 if not o.expectation.fires and not o.problems:
@@ -216,19 +214,19 @@ class SimulationKind:
                 fact, more_props, more_problems = deliver_direct(entry, ctx, o, p)
             facts.append(fact)
             props.extend(more_props)
-            problems.extend(more_problems)
-            engine_only = engine_only and not more_problems
+            delivery_problems.extend(more_problems)
         if am is not None and p.alertmanager is None:
             props.append(("alertmanager_config", display_path(am.config.path)))
             facts.append(f"through the project's Alertmanager config {am.config.path.name}")
         name = f"Simulation {entry.name}"
+        problems = [*rule_problems, *delivery_problems]
         if problems:
             count = len(problems)
             # Only the rules' verdict can differ between PromQL modes, so only a failure
             # that is the rules' alone is re-run in the other mode (never a pass).
             elsewhere = (
                 other_mode_note(ctx.compat, lambda alt: _engine_part(entry, ctx, alt))
-                if engine_only
+                if not delivery_problems
                 else []
             )
             return Evaluation(
