@@ -160,8 +160,7 @@ class Storage:
         if labels in self._series:
             self.extend(labels, zip(ts, vs, strict=True))
             return
-        self.get_or_create(labels)
-        s = self._series[labels]
+        s = self.get_or_create(labels)
         s.ts, s.vs = ts, vs
 
     def extend(self, labels: Labels, samples: Iterable[tuple[int, float]]) -> None:

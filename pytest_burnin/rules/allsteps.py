@@ -41,8 +41,8 @@ from ..promql.reads import referenced_metrics, time_safe
 from ..promql.storage import STALE_NAN, Storage
 from .allsteps_call import call_columns
 from .allsteps_col import Column as _Column
-from .allsteps_col import NotBatchable, relabel
-from .group import ALERTS, ALERTS_FOR_STATE, Evaluator, RuleState
+from .allsteps_col import NotBatchable
+from .group import ALERTS, ALERTS_FOR_STATE, Evaluator, RuleState, record_labels
 
 
 def plan(states: list[RuleState], input_names: set[str]) -> set[int]:
@@ -153,7 +153,7 @@ def _columns(ev: Evaluator, st: RuleState, start: int, end: int, step: int) -> l
         for lab, v in items:
             col = cols.get(lab)
             if col is None:
-                out = relabel(lab, rule.name, rule.labels)
+                out = record_labels(lab, rule.name, rule.labels)
                 if out in taken:
                     raise NotBatchable("two results share a label set once relabelled")
                 taken.add(out)

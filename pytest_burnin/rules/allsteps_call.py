@@ -17,7 +17,8 @@ import numpy as np
 
 from ..promql.rangebatch import batch_for
 from ..promql.storage import STALE_NAN
-from .allsteps_col import Column, NotBatchable, relabel
+from .allsteps_col import Column, NotBatchable
+from .group import record_labels
 
 if TYPE_CHECKING:
     from ..promql import ast
@@ -67,7 +68,7 @@ def call_columns(
     taken = set()
     for _, i in order:
         col = cols[i]
-        col.labels = relabel(col.labels, name, rule_labels)
+        col.labels = record_labels(col.labels, name, rule_labels)
         if col.labels in taken:
             raise NotBatchable("two results share a label set once relabelled")
         taken.add(col.labels)

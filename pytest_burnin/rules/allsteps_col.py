@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 
-from ..promql.labels import METRIC_NAME, Labels, with_label
+from ..promql.labels import Labels
 
 
 class NotBatchable(Exception):
@@ -20,11 +20,3 @@ class Column:
     ts: array[int] = field(default_factory=lambda: array("q"))
     vs: array[float] = field(default_factory=lambda: array("d"))
     last: int = -1  # the last step with a value
-
-
-def relabel(labels: Labels, name: str, rule_labels: dict[str, str]) -> Labels:
-    """A recording rule's output labels: its metric name, then its labels (as group.py)."""
-    out = with_label(labels, METRIC_NAME, name)
-    for k, v in rule_labels.items():
-        out = with_label(out, k, v)
-    return out

@@ -167,9 +167,7 @@ class Evaluator:
         out: list[tuple[Labels, float | FloatHistogram]] = []
         seen: set[Labels] = set()
         for labels, v in _record_samples(self.engine, expr, t):
-            lab = with_label(labels, METRIC_NAME, rule.name)
-            for k, val in rule.labels.items():
-                lab = with_label(lab, k, val)
+            lab = record_labels(labels, rule.name, rule.labels)
             if lab in seen:
                 raise QueryError(
                     "vector contains metrics with the same labelset after applying rule labels"
@@ -272,6 +270,14 @@ class Evaluator:
                 for a in st.active.values():
                     if a.state != "inactive":
                         yield a
+
+
+def record_labels(labels: Labels, name: str, rule_labels: Mapping[str, str]) -> Labels:
+    """A recording rule's output labels: its metric name, then its labels."""
+    out = with_label(labels, METRIC_NAME, name)
+    for k, v in rule_labels.items():
+        out = with_label(out, k, v)
+    return out
 
 
 # -- dependencies -------------------------------------------------------------
